@@ -1,0 +1,104 @@
+/*
+ * cli.h - what the lever command's files share: the subcommand table entry type,
+ * opening the store named by --store / $LEVER_STORE, and the output document that
+ * every query command fills and that is rendered as an aligned table (for people),
+ * CSV or JSON (for programs). Commands never format numbers themselves, so every
+ * command prints the same way.
+ */
+#ifndef LEVER_CLI_H
+#define LEVER_CLI_H
+
+#include "lever.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes. */
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+
+/* Default store path when neither --store nor $LEVER_STORE is given. */
+#define CLI_DEFAULT_STORE "lever.store"
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;               /* one line for `lever help` */
+} cli_command;
+
+/* Prints "lever: " + message to stderr (printf-style). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Resolves the store path: explicit (may be NULL), else $LEVER_STORE, else CLI_DEFAULT_STORE.
+ * Opens it; on failure prints the error (with what to do) and returns NULL. */
+lever_store *cli_open_store(const char *explicit_path);
+
+/* Looks a country up, printing the lookup's error (with candidates) on failure. */
+bool cli_country(lever_store *s, const char *query, int *country);
+/* Parses "2019-2021", "2021" or "2019-" into an inclusive range (0 = open end). */
+bool cli_years(const char *text, int *from, int *to);
+/* Parses a positive integer option value; prints an error naming the option on failure. */
+bool cli_int(const char *option, const char *text, long min, long max, long *out);
+
+/* ------------------------------------------------------------------ */
+/* Output documents                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef enum { OUT_TABLE, OUT_CSV, OUT_JSON } out_format;
+
+/* Parses "table", "csv" or "json". */
+bool out_parse_format(const char *text, out_format *fmt);
+/* The default: table when stdout is a terminal, else csv. */
+out_format out_default_format(void);
+
+typedef enum {
+    COL_STR,   /* text */
+    COL_INT,   /* int64, plain (years, codes, counts) */
+    COL_USD,   /* uint64 / int64 USD: thousands separators in tables, plain digits in CSV/JSON */
+    COL_KG,    /* int64 kg, empty/null when missing */
+    COL_SHARE, /* double fraction: "12.3%" in tables, full precision fraction in CSV/JSON */
+    COL_RATIO, /* double: 4 significant digits in tables, full precision in CSV/JSON;
+                  NaN prints as empty (CSV), null (JSON), "-" (table); +inf as "inf" */
+    COL_HS6    /* int product code, always 6 digits with leading zeros */
+} col_type;
+
+typedef struct out_col {
+    const char *name; /* stable machine name: CSV header and JSON key, e.g. "supplier_share" */
+    const char *title; /* human header for tables, e.g. "s(i->j,k)"; NULL = name */
+    col_type type;
+} out_col;
+
+typedef struct out_doc out_doc;
+typedef struct out_table out_table;
+
+/* A document: metadata lines (data source, HS version, release, synthetic warning) and tables. */
+out_doc *out_doc_new(const char *title);
+/* Adds the store's provenance (HS version, release, SYNTHETIC) to the metadata. */
+void out_doc_store(out_doc *d, const lever_store *s);
+void out_doc_meta(out_doc *d, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+out_table *out_doc_table(out_doc *d, const char *name, const char *title, int ncols,
+                         const out_col *cols);
+/* Cells are added left to right; a row is complete after ncols cells. */
+void out_str(out_table *t, const char *s);
+void out_int(out_table *t, int64_t v);
+void out_usd(out_table *t, int64_t v);
+void out_u64(out_table *t, uint64_t v); /* USD too, for values beyond int64 */
+void out_kg(out_table *t, int64_t kg);  /* LEVER_QTY_MISSING prints as missing */
+void out_double(out_table *t, double v);
+void out_hs6(out_table *t, int hs6);
+void out_null(out_table *t);
+/* Renders to stdout and frees the document. Returns EXIT_OK or EXIT_ERROR on write error. */
+int out_doc_print(out_doc *d, out_format fmt);
+void out_doc_free(out_doc *d);
+
+/* Subcommands (one file each: src/cli/cmd_NAME.c). */
+int cmd_import(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_country(int argc, char **argv);
+int cmd_product(int argc, char **argv);
+int cmd_dyad(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+
+#endif /* LEVER_CLI_H */

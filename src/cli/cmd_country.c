@@ -1,0 +1,2 @@
+/* cmd_country.c - stub, being written. */
+#include "cli.h"

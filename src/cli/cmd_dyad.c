@@ -1,0 +1,2 @@
+/* cmd_dyad.c - stub, being written. */
+#include "cli.h"

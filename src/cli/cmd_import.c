@@ -1,0 +1,2 @@
+/* cmd_import.c - stub, being written. */
+#include "cli.h"

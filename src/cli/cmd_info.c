@@ -1,0 +1,2 @@
+/* cmd_info.c - stub, being written. */
+#include "cli.h"

@@ -1,0 +1,2 @@
+/* cmd_product.c - stub, being written. */
+#include "cli.h"

@@ -1,0 +1,2 @@
+/* cmd_synth.c - stub, being written. */
+#include "cli.h"

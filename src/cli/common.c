@@ -1,0 +1,2 @@
+/* common.c - stub, being written. */
+#include "cli.h"

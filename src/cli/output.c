@@ -1,0 +1,2 @@
+/* output.c - stub, being written. */
+#include "cli.h"

@@ -1,0 +1,2 @@
+/* csv.c - stub, being written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* dyad.c - stub, being written. */
+#include "internal.h"

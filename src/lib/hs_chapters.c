@@ -1,0 +1,2 @@
+/* hs_chapters.c - stub, being written. */
+#include "internal.h"

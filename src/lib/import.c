@@ -1,0 +1,2 @@
+/* import.c - stub, being written. */
+#include "internal.h"

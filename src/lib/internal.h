@@ -1,0 +1,300 @@
+/*
+ * internal.h - what the modules of liblever share and the application never sees:
+ * the on-disk layout of the store, the open store handle, the row buffer the
+ * importer fills, and small inline accessors.
+ *
+ * Why a columnar, sorted, precomputed layout: every lever question is a sum over
+ * flows selected by (year, exporter, importer, product). Rows are sorted by
+ * (t, i, j, k), so all flows of an exporter in a year, and of a dyad, are one
+ * contiguous range; a permutation sorted by (t, j, k, i) gives every supplier of
+ * (j, k) as one range. The sums every indicator needs (M(j,k), X(i,k), W(k), M(j),
+ * X(i), sum of v^2 per (j,k)) are computed once at import, so a query reads only
+ * the few pages it needs from the memory map.
+ */
+#ifndef LEVER_INTERNAL_H
+#define LEVER_INTERNAL_H
+
+#include "lever.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* On-disk format (little-endian, every section 4096-aligned)          */
+/* ------------------------------------------------------------------ */
+
+#define STORE_MAGIC "LEVERSTO"
+#define STORE_FORMAT_VERSION 1u
+#define STORE_HEADER_BYTES 256u
+#define STORE_ALIGN 4096u
+#define STORE_MAX_COUNTRIES 65535
+#define STORE_FLAG_SYNTHETIC 1u
+
+typedef struct store_header {
+    char magic[8];            /* STORE_MAGIC, not NUL-terminated */
+    uint32_t format_version;  /* STORE_FORMAT_VERSION */
+    uint32_t header_bytes;    /* STORE_HEADER_BYTES */
+    uint32_t flags;           /* STORE_FLAG_* */
+    uint32_t n_sections;
+    uint64_t file_bytes;
+    uint64_t rows;
+    uint32_t n_years, n_countries, n_products, reserved0;
+    char hs_version[16];      /* NUL-terminated */
+    char release[32];         /* NUL-terminated */
+    uint32_t sources;         /* offset of the sources string in SEC_STRINGS */
+    uint8_t reserved[124];
+    uint64_t checksum;        /* XXH64 of the 256 header bytes with this field 0, seed 0 */
+} store_header;
+
+typedef struct store_section {
+    uint32_t id;        /* SEC_* */
+    uint32_t elem_size; /* bytes per element, for bounds checks */
+    uint64_t offset;    /* from the start of the file, STORE_ALIGN-aligned */
+    uint64_t length;    /* bytes */
+    uint64_t checksum;  /* XXH64 of the section bytes, seed 0 */
+} store_section;        /* the table follows the header at offset STORE_HEADER_BYTES */
+
+enum {
+    SEC_STRINGS = 1,   /* char[]: NUL-terminated strings, offset 0 is "" */
+    SEC_COUNTRIES,     /* store_country[n_countries], by code */
+    SEC_PRODUCTS,      /* store_product[n_products], by hs6 */
+    SEC_YEARS,         /* store_year[n_years], by year */
+    SEC_FLOW_I,        /* uint16_t[rows]: exporter index; rows sorted by (t, i, j, k) */
+    SEC_FLOW_J,        /* uint16_t[rows]: importer index */
+    SEC_FLOW_K,        /* uint16_t[rows]: product index */
+    SEC_FLOW_V,        /* uint64_t[rows]: value, USD */
+    SEC_FLOW_Q,        /* int64_t[rows]: quantity, kg, LEVER_QTY_MISSING when unknown */
+    SEC_EXP_OFF,       /* uint64_t[n_years * (C+1)]: first row of exporter c in year y */
+    SEC_BY_IMP,        /* uint32_t[rows]: row ids sorted by (t, j, k, i) */
+    SEC_IMP_OFF,       /* uint64_t[n_years * (C+1)]: first SEC_BY_IMP position of importer c */
+    SEC_MJK,           /* store_mjk[]: one per (t, j, k) with imports, sorted (t, j, k) */
+    SEC_MJK_OFF,       /* uint64_t[n_years * (C+1)]: first SEC_MJK entry of importer c */
+    SEC_XIK,           /* store_xik[]: one per (t, i, k) with exports, sorted (t, i, k) */
+    SEC_XIK_OFF,       /* uint64_t[n_years * (C+1)]: first SEC_XIK entry of exporter c */
+    SEC_M_J,           /* uint64_t[n_years * C]: M(j) */
+    SEC_X_I,           /* uint64_t[n_years * C]: X(i) */
+    SEC_W_K,           /* uint64_t[n_years * P]: W(k) */
+    SEC_UV_MEDIAN,     /* double[n_years * P]: world median unit value of k, USD/kg, NaN if none */
+    SEC_COUNT_PLUS_ONE
+};
+#define STORE_N_SECTIONS (SEC_COUNT_PLUS_ONE - 1)
+
+typedef struct store_country {
+    uint16_t code;
+    uint8_t known;      /* 1 when a dictionary or iso-codes named it */
+    uint8_t reserved;
+    char iso3[4];       /* NUL-terminated, "" when unknown */
+    char iso2[4];
+    uint32_t name;      /* offsets in SEC_STRINGS */
+    uint32_t full_name;
+} store_country;
+
+typedef struct store_product {
+    uint32_t hs6;
+    uint32_t description; /* offset in SEC_STRINGS */
+} store_product;
+
+typedef struct store_year {
+    int32_t year;
+    uint32_t reserved;
+    uint64_t row_start, row_count;   /* rows of this year: [row_start, row_start+row_count) */
+    uint64_t mjk_start, mjk_count;   /* entries of SEC_MJK */
+    uint64_t xik_start, xik_count;   /* entries of SEC_XIK */
+} store_year;
+
+typedef struct store_mjk {
+    uint16_t j, k;        /* importer and product index */
+    uint32_t n_suppliers; /* N: exporters with v > 0 */
+    uint64_t m;           /* M(j,k), USD */
+    uint64_t sumsq_lo;    /* sum over i of v(i->j,k)^2, a 128-bit integer */
+    uint64_t sumsq_hi;
+    uint64_t imp_pos;     /* first SEC_BY_IMP position of this (t, j, k); N entries follow */
+} store_mjk;
+
+typedef struct store_xik {
+    uint16_t i, k;        /* exporter and product index */
+    uint32_t n_dest;      /* importers with v > 0 */
+    uint64_t x;           /* X(i,k), USD */
+    uint64_t vmax;        /* largest v(i->j,k) over j */
+} store_xik;
+
+/* ------------------------------------------------------------------ */
+/* Open store                                                          */
+/* ------------------------------------------------------------------ */
+
+struct lever_store {
+    int fd;
+    const uint8_t *map;
+    size_t map_len;
+    const store_header *hdr;
+    const store_section *sections[SEC_COUNT_PLUS_ONE];
+    uint32_t n_years, n_countries, n_products;
+    uint64_t rows;
+    const char *strings;
+    uint64_t strings_len;
+    const store_country *countries;
+    const store_product *products;
+    const store_year *years;
+    const uint16_t *fi, *fj, *fk;
+    const uint64_t *fv;
+    const int64_t *fq;
+    const uint64_t *exp_off, *imp_off, *mjk_off, *xik_off;
+    const uint32_t *by_imp;
+    const store_mjk *mjk;
+    const store_xik *xik;
+    const uint64_t *m_j, *x_i, *w_k;
+    const double *uv_median;
+    char errmsg[2048];
+};
+
+/* Sets the store's message (printf-style) and returns rc. */
+int store_fail(lever_store *s, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static inline const char *store_str(const lever_store *s, uint32_t off)
+{
+    return off < s->strings_len ? s->strings + off : "";
+}
+
+/* Row range [*lo, *hi) of exporter c in year index y (sorted by j, k inside). */
+static inline void store_exporter_rows(const lever_store *s, int y, int c, uint64_t *lo,
+                                       uint64_t *hi)
+{
+    const uint64_t *o = s->exp_off + (size_t)y * (s->n_countries + 1u);
+    *lo = o[c];
+    *hi = o[c + 1];
+}
+
+/* Row range [*lo, *hi) of the dyad i->j in year index y, sorted by k (binary search on j). */
+void store_dyad_rows(const lever_store *s, int y, int i, int j, uint64_t *lo, uint64_t *hi);
+
+/* M(j) and X(i) in year index y. */
+static inline uint64_t store_m_j(const lever_store *s, int y, int j)
+{
+    return s->m_j[(size_t)y * s->n_countries + (size_t)j];
+}
+static inline uint64_t store_x_i(const lever_store *s, int y, int i)
+{
+    return s->x_i[(size_t)y * s->n_countries + (size_t)i];
+}
+static inline uint64_t store_w_k(const lever_store *s, int y, int k)
+{
+    return s->w_k[(size_t)y * s->n_products + (size_t)k];
+}
+/* Entry of M(j,k) for year index y, or NULL when j imports no k that year. */
+const store_mjk *store_find_mjk(const lever_store *s, int y, int j, int k);
+/* Entry of X(i,k) for year index y, or NULL when i exports no k that year. */
+const store_xik *store_find_xik(const lever_store *s, int y, int i, int k);
+/* Total world value W in year index y (sum of W(k)). */
+uint64_t store_world_total(const lever_store *s, int y);
+
+/* ------------------------------------------------------------------ */
+/* Import: rows gathered in memory before commit                       */
+/* ------------------------------------------------------------------ */
+
+/* One column-oriented buffer of raw rows, codes as read (not yet indexed). */
+typedef struct lever_rows {
+    size_t n, cap;
+    uint16_t *t;  /* year */
+    uint16_t *i;  /* exporter numeric code 0..999 */
+    uint16_t *j;  /* importer numeric code */
+    uint32_t *k;  /* HS6 code as an integer: 10190 is "010190" */
+    uint64_t *v;  /* USD */
+    int64_t *q;   /* kg or LEVER_QTY_MISSING */
+} lever_rows;
+
+int rows_reserve(lever_rows *r, size_t extra); /* LEVER_OK or LEVER_ENOMEM */
+int rows_append(lever_rows *dst, const lever_rows *src);
+void rows_free(lever_rows *r);
+static inline void rows_push_unchecked(lever_rows *r, uint16_t t, uint16_t i, uint16_t j,
+                                       uint32_t k, uint64_t v, int64_t q)
+{
+    size_t n = r->n++;
+    r->t[n] = t;
+    r->i[n] = i;
+    r->j[n] = j;
+    r->k[n] = k;
+    r->v[n] = v;
+    r->q[n] = q;
+}
+
+typedef struct dict_country {
+    uint16_t code;
+    char iso3[4];
+    char iso2[4];
+    char *name;      /* malloc'd */
+    char *full_name; /* malloc'd, may be NULL */
+} dict_country;
+
+typedef struct dict_product {
+    uint32_t hs6;
+    char *description; /* malloc'd */
+} dict_product;
+
+/* Where rows came from, to turn a row ordinal back into file:line on error. */
+typedef struct import_source {
+    char *name;           /* "BACI_HS92_V202301.zip:BACI_HS92_Y2021_V202301.csv" */
+    char *path;           /* file on disk to re-read, or NULL for a buffer */
+    uint64_t first_row;   /* ordinal of its first row in lever_import.rows */
+    uint64_t n_rows;
+} import_source;
+
+struct lever_import {
+    lever_rows rows;
+    dict_country *countries;
+    size_t n_countries, cap_countries;
+    dict_product *products;
+    size_t n_products, cap_products;
+    import_source *sources;
+    size_t n_sources, cap_sources;
+    char hs_version[16];
+    char release[32];
+    bool meta_forced; /* set by lever_import_set_meta */
+    bool synthetic;   /* a '# ... lever synth' comment was seen */
+    int threads;
+    lever_progress_fn progress;
+    void *progress_ud;
+    lever_warning_fn warning;
+    void *warning_ud;
+    uint64_t warnings;
+    char errmsg[2048];
+};
+
+/* Sets the import's message and returns rc. */
+int import_fail(lever_import *imp, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sends a warning to the callback, if any. */
+void import_warn(lever_import *imp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes "name:line" of row ordinal `row` (re-reading the source if needed) into buf. */
+void import_locate_row(const lever_import *imp, uint64_t row, char *buf, size_t len);
+/* Country name and codes from Debian's iso-codes for a numeric code; 0 when unknown. */
+int isocodes_country(int numeric, char iso3[4], char iso2[4], char **name, char **full_name);
+
+/* Writes the store (store_write.c). Called by lever_import_commit. */
+int store_write(lever_import *imp, const char *path);
+
+/* HS chapter names (hs_chapters.c): "Cereals" for 10; NULL for unknown chapters. */
+const char *hs_chapter_name(int chapter);
+
+/* ------------------------------------------------------------------ */
+/* Formulas: one place each (indicators.c). See docs/INDICATORS.md.    */
+/* ------------------------------------------------------------------ */
+
+/* a / b as a double; NaN when b == 0. */
+double ratio_u64(uint64_t a, uint64_t b);
+/* HHI from the exact sum of squares and the total: sumsq / m^2. */
+double hhi_from_sumsq(uint64_t sumsq_lo, uint64_t sumsq_hi, uint64_t m);
+/* growth (v1 - v0) / v0, NaN when v0 == 0. */
+double growth_rate(uint64_t v0, uint64_t v1);
+/* CAGR (v1/v0)^(1/years) - 1, NaN when v0 == 0 or years <= 0. */
+double cagr(uint64_t v0, uint64_t v1, int years);
+/* unit value in USD per kg, NaN when q is missing or 0. */
+double unit_value(uint64_t v, int64_t q_kg);
+/* +1 when uv > 5 x median, -1 when uv < median / 5, else 0 (0 when either is NaN). */
+int unit_value_flag(double uv, double median);
+
+#endif /* LEVER_INTERNAL_H */

@@ -1,0 +1,2 @@
+/* isocodes.c - stub, being written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* lookup.c - stub, being written. */
+#include "internal.h"

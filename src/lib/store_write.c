@@ -1,0 +1,2 @@
+/* store_write.c - stub, being written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* synth.c - stub, being written. */
+#include "internal.h"

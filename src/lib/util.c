@@ -1,0 +1,110 @@
+/*
+ * util.c - small shared pieces of liblever: result-code names, error messages on
+ * handles, and the growable column buffer the importer fills. Kept apart so that
+ * every module reports errors the same way.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+
+const char *lever_strerror(int rc)
+{
+    switch (rc) {
+    case LEVER_OK: return "ok";
+    case LEVER_ENOMEM: return "out of memory";
+    case LEVER_EIO: return "input/output error";
+    case LEVER_EINPUT: return "bad input data";
+    case LEVER_ECORRUPT: return "damaged or not a lever store";
+    case LEVER_EVERSION: return "store format version not supported";
+    case LEVER_ENOTFOUND: return "not found";
+    case LEVER_EAMBIGUOUS: return "ambiguous";
+    case LEVER_EUSAGE: return "invalid argument";
+    case LEVER_ELIMIT: return "beyond a limit of the store format";
+    default: return "unknown error";
+    }
+}
+
+int store_fail(lever_store *s, int rc, const char *fmt, ...)
+{
+    if (s) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+int import_fail(lever_import *imp, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(imp->errmsg, sizeof imp->errmsg, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void import_warn(lever_import *imp, const char *fmt, ...)
+{
+    imp->warnings++;
+    if (!imp->warning)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    imp->warning(imp->warning_ud, buf);
+}
+
+int rows_reserve(lever_rows *r, size_t extra)
+{
+    if (r->n + extra <= r->cap)
+        return LEVER_OK;
+    size_t cap = r->cap ? r->cap : 4096;
+    while (cap < r->n + extra)
+        cap *= 2;
+#define GROW(field)                                                                      \
+    do {                                                                                 \
+        void *p = realloc(r->field, cap * sizeof *r->field);                             \
+        if (!p)                                                                          \
+            return LEVER_ENOMEM;                                                         \
+        r->field = p;                                                                    \
+    } while (0)
+    GROW(t);
+    GROW(i);
+    GROW(j);
+    GROW(k);
+    GROW(v);
+    GROW(q);
+#undef GROW
+    r->cap = cap;
+    return LEVER_OK;
+}
+
+int rows_append(lever_rows *dst, const lever_rows *src)
+{
+    int rc = rows_reserve(dst, src->n);
+    if (rc)
+        return rc;
+    size_t n = dst->n;
+    memcpy(dst->t + n, src->t, src->n * sizeof *src->t);
+    memcpy(dst->i + n, src->i, src->n * sizeof *src->i);
+    memcpy(dst->j + n, src->j, src->n * sizeof *src->j);
+    memcpy(dst->k + n, src->k, src->n * sizeof *src->k);
+    memcpy(dst->v + n, src->v, src->n * sizeof *src->v);
+    memcpy(dst->q + n, src->q, src->n * sizeof *src->q);
+    dst->n += src->n;
+    return LEVER_OK;
+}
+
+void rows_free(lever_rows *r)
+{
+    free(r->t);
+    free(r->i);
+    free(r->j);
+    free(r->k);
+    free(r->v);
+    free(r->q);
+    memset(r, 0, sizeof *r);
+}

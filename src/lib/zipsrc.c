@@ -1,0 +1,2 @@
+/* zipsrc.c - stub, being written. */
+#include "internal.h"
