@@ -1,2 +1,399 @@
-/* store.c - stub, being written. */
+/*
+ * store.c - opening a lever store and reading it.
+ *
+ * The store is one file mapped read-only (LMDB-style): lever_open checks the
+ * header (magic, version, its own checksum) and that every section lies inside
+ * the file with the size its counts imply, then points typed arrays into the map.
+ * It reads nothing else, so opening costs microseconds whatever the store's size
+ * and a query touches only the pages it needs. Section checksums are verified on
+ * demand by lever_check (`lever info --check`), which reads the whole file.
+ */
 #include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+static const char *section_name(uint32_t id)
+{
+    static const char *names[] = {
+        "", "strings", "countries", "products", "years", "flow exporters", "flow importers",
+        "flow products", "flow values", "flow quantities", "exporter offsets",
+        "importer permutation", "importer offsets", "M(j,k)", "M(j,k) offsets", "X(i,k)",
+        "X(i,k) offsets", "M(j)", "X(i)", "W(k)", "unit value medians"};
+    return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
+}
+
+/* Bytes a section must have, given the header's counts; 0 when it depends on data. */
+static uint64_t expected_length(const lever_store *s, uint32_t id, uint64_t n_mjk, uint64_t n_xik)
+{
+    uint64_t C = s->n_countries, P = s->n_products, Y = s->n_years, R = s->rows;
+    switch (id) {
+    case SEC_COUNTRIES: return C * sizeof(store_country);
+    case SEC_PRODUCTS: return P * sizeof(store_product);
+    case SEC_YEARS: return Y * sizeof(store_year);
+    case SEC_FLOW_I:
+    case SEC_FLOW_J:
+    case SEC_FLOW_K: return R * sizeof(uint16_t);
+    case SEC_FLOW_V:
+    case SEC_FLOW_Q: return R * sizeof(uint64_t);
+    case SEC_BY_IMP: return R * sizeof(uint32_t);
+    case SEC_EXP_OFF:
+    case SEC_IMP_OFF:
+    case SEC_MJK_OFF:
+    case SEC_XIK_OFF: return Y * (C + 1) * sizeof(uint64_t);
+    case SEC_MJK: return n_mjk * sizeof(store_mjk);
+    case SEC_XIK: return n_xik * sizeof(store_xik);
+    case SEC_M_J:
+    case SEC_X_I: return Y * C * sizeof(uint64_t);
+    case SEC_W_K: return Y * P * sizeof(uint64_t);
+    case SEC_UV_MEDIAN: return Y * P * sizeof(double);
+    default: return 0;
+    }
+}
+
+static int map_store(lever_store *s, const char *path)
+{
+    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->fd < 0) {
+        int e = errno;
+        return store_fail(s, e == ENOENT ? LEVER_ENOTFOUND : LEVER_EIO, "cannot open store '%s': %s",
+                          path, strerror(e));
+    }
+    struct stat st;
+    if (fstat(s->fd, &st) != 0)
+        return store_fail(s, LEVER_EIO, "cannot stat store '%s': %s", path, strerror(errno));
+    if ((uint64_t)st.st_size < STORE_HEADER_BYTES)
+        return store_fail(s, LEVER_ECORRUPT,
+                          "'%s' is not a lever store (too short); create one with 'lever import'",
+                          path);
+    s->map_len = (size_t)st.st_size;
+    void *m = mmap(NULL, s->map_len, PROT_READ, MAP_SHARED, s->fd, 0);
+    if (m == MAP_FAILED) {
+        s->map_len = 0;
+        return store_fail(s, LEVER_EIO, "cannot map store '%s': %s", path, strerror(errno));
+    }
+    s->map = m;
+    return LEVER_OK;
+}
+
+static int check_header(lever_store *s, const char *path)
+{
+    const store_header *h = (const store_header *)s->map;
+    if (memcmp(h->magic, STORE_MAGIC, 8) != 0)
+        return store_fail(s, LEVER_ECORRUPT,
+                          "'%s' is not a lever store (bad magic); create one with 'lever import'",
+                          path);
+    if (h->format_version != STORE_FORMAT_VERSION)
+        return store_fail(s, LEVER_EVERSION,
+                          "'%s' has store format %u, this lever reads format %u: re-import the data",
+                          path, h->format_version, STORE_FORMAT_VERSION);
+    store_header copy;
+    memcpy(&copy, h, sizeof copy);
+    copy.checksum = 0;
+    if (XXH64(&copy, sizeof copy, 0) != h->checksum)
+        return store_fail(s, LEVER_ECORRUPT, "'%s': header checksum mismatch; the store is damaged, "
+                                             "re-import it", path);
+    if (h->file_bytes != s->map_len)
+        return store_fail(s, LEVER_ECORRUPT,
+                          "'%s' is %zu bytes but its header says %llu: the file was truncated or "
+                          "appended to; re-import it",
+                          path, s->map_len, (unsigned long long)h->file_bytes);
+    if (h->n_sections != STORE_N_SECTIONS ||
+        STORE_HEADER_BYTES + (uint64_t)h->n_sections * sizeof(store_section) > s->map_len)
+        return store_fail(s, LEVER_ECORRUPT, "'%s': bad section table; re-import it", path);
+    if (h->hs_version[sizeof h->hs_version - 1] != '\0' || h->release[sizeof h->release - 1] != '\0')
+        return store_fail(s, LEVER_ECORRUPT, "'%s': bad header strings; re-import it", path);
+    s->hdr = h;
+    s->n_years = h->n_years;
+    s->n_countries = h->n_countries;
+    s->n_products = h->n_products;
+    s->rows = h->rows;
+    return LEVER_OK;
+}
+
+static int check_sections(lever_store *s, const char *path)
+{
+    const store_section *tab = (const store_section *)(s->map + STORE_HEADER_BYTES);
+    for (uint32_t n = 0; n < s->hdr->n_sections; n++) {
+        const store_section *sec = &tab[n];
+        if (sec->id == 0 || sec->id >= SEC_COUNT_PLUS_ONE || s->sections[sec->id])
+            return store_fail(s, LEVER_ECORRUPT, "'%s': bad section id %u; re-import it", path,
+                              sec->id);
+        if (sec->offset % STORE_ALIGN != 0 || sec->offset > s->map_len ||
+            sec->length > s->map_len - sec->offset)
+            return store_fail(s, LEVER_ECORRUPT,
+                              "'%s': section '%s' lies outside the file; re-import it", path,
+                              section_name(sec->id));
+        s->sections[sec->id] = sec;
+    }
+    for (uint32_t id = 1; id < SEC_COUNT_PLUS_ONE; id++)
+        if (!s->sections[id])
+            return store_fail(s, LEVER_ECORRUPT, "'%s': section '%s' is missing; re-import it",
+                              path, section_name(id));
+    uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
+    uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
+    for (uint32_t id = 2; id < SEC_COUNT_PLUS_ONE; id++)
+        if (s->sections[id]->length != expected_length(s, id, n_mjk, n_xik))
+            return store_fail(s, LEVER_ECORRUPT,
+                              "'%s': section '%s' has %llu bytes, expected %llu; re-import it",
+                              path, section_name(id),
+                              (unsigned long long)s->sections[id]->length,
+                              (unsigned long long)expected_length(s, id, n_mjk, n_xik));
+    if (s->sections[SEC_STRINGS]->length == 0 ||
+        s->map[s->sections[SEC_STRINGS]->offset + s->sections[SEC_STRINGS]->length - 1] != '\0')
+        return store_fail(s, LEVER_ECORRUPT, "'%s': bad string section; re-import it", path);
+    return LEVER_OK;
+}
+
+#define SEC_PTR(s, id) ((const void *)((s)->map + (s)->sections[id]->offset))
+
+static void point_arrays(lever_store *s)
+{
+    s->strings = SEC_PTR(s, SEC_STRINGS);
+    s->strings_len = s->sections[SEC_STRINGS]->length;
+    s->countries = SEC_PTR(s, SEC_COUNTRIES);
+    s->products = SEC_PTR(s, SEC_PRODUCTS);
+    s->years = SEC_PTR(s, SEC_YEARS);
+    s->fi = SEC_PTR(s, SEC_FLOW_I);
+    s->fj = SEC_PTR(s, SEC_FLOW_J);
+    s->fk = SEC_PTR(s, SEC_FLOW_K);
+    s->fv = SEC_PTR(s, SEC_FLOW_V);
+    s->fq = SEC_PTR(s, SEC_FLOW_Q);
+    s->exp_off = SEC_PTR(s, SEC_EXP_OFF);
+    s->by_imp = SEC_PTR(s, SEC_BY_IMP);
+    s->imp_off = SEC_PTR(s, SEC_IMP_OFF);
+    s->mjk = SEC_PTR(s, SEC_MJK);
+    s->mjk_off = SEC_PTR(s, SEC_MJK_OFF);
+    s->xik = SEC_PTR(s, SEC_XIK);
+    s->xik_off = SEC_PTR(s, SEC_XIK_OFF);
+    s->m_j = SEC_PTR(s, SEC_M_J);
+    s->x_i = SEC_PTR(s, SEC_X_I);
+    s->w_k = SEC_PTR(s, SEC_W_K);
+    s->uv_median = SEC_PTR(s, SEC_UV_MEDIAN);
+}
+
+/* Cheap consistency of the small tables that index the big ones, so that a damaged store
+ * cannot send a query out of bounds. O(years x countries), no large section is read. */
+static int check_indexes(lever_store *s, const char *path)
+{
+    uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
+    uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
+    uint64_t next_row = 0;
+    for (uint32_t y = 0; y < s->n_years; y++) {
+        const store_year *yr = &s->years[y];
+        if (yr->row_start != next_row || yr->row_count > s->rows - yr->row_start ||
+            yr->mjk_start > n_mjk || yr->mjk_count > n_mjk - yr->mjk_start ||
+            yr->xik_start > n_xik || yr->xik_count > n_xik - yr->xik_start)
+            return store_fail(s, LEVER_ECORRUPT, "'%s': bad year table; re-import it", path);
+        next_row += yr->row_count;
+        const uint64_t *offs[4] = {s->exp_off, s->imp_off, s->mjk_off, s->xik_off};
+        const uint64_t lo[4] = {yr->row_start, yr->row_start, yr->mjk_start, yr->xik_start};
+        const uint64_t hi[4] = {yr->row_start + yr->row_count, yr->row_start + yr->row_count,
+                                yr->mjk_start + yr->mjk_count, yr->xik_start + yr->xik_count};
+        for (int t = 0; t < 4; t++) {
+            const uint64_t *o = offs[t] + (size_t)y * (s->n_countries + 1u);
+            if (o[0] != lo[t] || o[s->n_countries] != hi[t])
+                return store_fail(s, LEVER_ECORRUPT, "'%s': bad offset table; re-import it", path);
+            for (uint32_t c = 0; c < s->n_countries; c++)
+                if (o[c] > o[c + 1])
+                    return store_fail(s, LEVER_ECORRUPT, "'%s': bad offset table; re-import it",
+                                      path);
+        }
+    }
+    if (next_row != s->rows)
+        return store_fail(s, LEVER_ECORRUPT, "'%s': bad year table; re-import it", path);
+    return LEVER_OK;
+}
+
+int lever_open(const char *path, lever_store **out)
+{
+    lever_store *s = calloc(1, sizeof *s);
+    *out = s;
+    if (!s)
+        return LEVER_ENOMEM;
+    s->fd = -1;
+    int rc = map_store(s, path);
+    if (!rc)
+        rc = check_header(s, path);
+    if (!rc)
+        rc = check_sections(s, path);
+    if (!rc) {
+        point_arrays(s);
+        rc = check_indexes(s, path);
+    }
+    if (rc)
+        s->hdr = NULL; /* accessors must not be used; the message stays */
+    return rc;
+}
+
+void lever_close(lever_store *s)
+{
+    if (!s)
+        return;
+    if (s->map)
+        munmap((void *)s->map, s->map_len);
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s);
+}
+
+const char *lever_errmsg(const lever_store *s)
+{
+    if (!s)
+        return "out of memory";
+    return s->errmsg[0] ? s->errmsg : "ok";
+}
+
+int lever_check(lever_store *s)
+{
+    if (!s->hdr)
+        return store_fail(s, LEVER_EUSAGE, "the store is not open");
+    for (uint32_t id = 1; id < SEC_COUNT_PLUS_ONE; id++) {
+        const store_section *sec = s->sections[id];
+        if (XXH64(s->map + sec->offset, sec->length, 0) != sec->checksum)
+            return store_fail(s, LEVER_ECORRUPT,
+                              "section '%s' fails its checksum: the store is damaged; re-import it",
+                              section_name(id));
+    }
+    /* Row-level indices must stay in range for queries to be safe on a damaged file. */
+    for (uint64_t r = 0; r < s->rows; r++)
+        if (s->fi[r] >= s->n_countries || s->fj[r] >= s->n_countries ||
+            s->fk[r] >= s->n_products || s->by_imp[r] >= s->rows)
+            return store_fail(s, LEVER_ECORRUPT, "row %llu holds an index out of range; re-import",
+                              (unsigned long long)r);
+    return LEVER_OK;
+}
+
+void lever_get_info(const lever_store *s, lever_info *info)
+{
+    memset(info, 0, sizeof *info);
+    if (!s || !s->hdr)
+        return;
+    info->format_version = s->hdr->format_version;
+    info->hs_version = s->hdr->hs_version;
+    info->release = s->hdr->release;
+    info->sources = store_str(s, s->hdr->sources);
+    info->synthetic = (s->hdr->flags & STORE_FLAG_SYNTHETIC) != 0;
+    info->rows = s->rows;
+    info->file_bytes = s->map_len;
+    info->n_years = (int)s->n_years;
+    info->n_countries = (int)s->n_countries;
+    info->n_products = (int)s->n_products;
+    if (s->n_years) {
+        info->year_min = s->years[0].year;
+        info->year_max = s->years[s->n_years - 1].year;
+    }
+}
+
+int lever_year_at(const lever_store *s, int year_index)
+{
+    if (year_index < 0 || (uint32_t)year_index >= s->n_years)
+        return 0;
+    return s->years[year_index].year;
+}
+
+int lever_year_index(const lever_store *s, int year)
+{
+    for (uint32_t y = 0; y < s->n_years; y++)
+        if (s->years[y].year == year)
+            return (int)y;
+    return -1;
+}
+
+uint64_t lever_year_rows(const lever_store *s, int year_index)
+{
+    if (year_index < 0 || (uint32_t)year_index >= s->n_years)
+        return 0;
+    return s->years[year_index].row_count;
+}
+
+void lever_country_at(const lever_store *s, int country, lever_country *out)
+{
+    memset(out, 0, sizeof *out);
+    out->iso3 = out->iso2 = out->name = out->full_name = "";
+    if (country < 0 || (uint32_t)country >= s->n_countries)
+        return;
+    const store_country *c = &s->countries[country];
+    out->code = c->code;
+    out->iso3 = c->iso3[3] == '\0' ? c->iso3 : "";
+    out->iso2 = c->iso2[3] == '\0' ? c->iso2 : "";
+    out->name = store_str(s, c->name);
+    out->full_name = store_str(s, c->full_name);
+    out->known = c->known;
+}
+
+void lever_product_at(const lever_store *s, int product, lever_product *out)
+{
+    memset(out, 0, sizeof *out);
+    out->description = "";
+    if (product < 0 || (uint32_t)product >= s->n_products)
+        return;
+    out->hs6 = (int)s->products[product].hs6;
+    out->description = store_str(s, s->products[product].description);
+}
+
+void store_dyad_rows(const lever_store *s, int y, int i, int j, uint64_t *lo, uint64_t *hi)
+{
+    uint64_t a, b;
+    store_exporter_rows(s, y, i, &a, &b);
+    /* rows of exporter i are sorted by (j, k): find the run of j */
+    uint64_t l = a, h = b;
+    while (l < h) {
+        uint64_t mid = l + (h - l) / 2;
+        if (s->fj[mid] < j)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    *lo = l;
+    h = b;
+    while (l < h) {
+        uint64_t mid = l + (h - l) / 2;
+        if (s->fj[mid] <= j)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    *hi = l;
+}
+
+const store_mjk *store_find_mjk(const lever_store *s, int y, int j, int k)
+{
+    const uint64_t *o = s->mjk_off + (size_t)y * (s->n_countries + 1u);
+    uint64_t l = o[j], h = o[j + 1];
+    while (l < h) {
+        uint64_t mid = l + (h - l) / 2;
+        if (s->mjk[mid].k < k)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    return l < o[j + 1] && s->mjk[l].k == k ? &s->mjk[l] : NULL;
+}
+
+const store_xik *store_find_xik(const lever_store *s, int y, int i, int k)
+{
+    const uint64_t *o = s->xik_off + (size_t)y * (s->n_countries + 1u);
+    uint64_t l = o[i], h = o[i + 1];
+    while (l < h) {
+        uint64_t mid = l + (h - l) / 2;
+        if (s->xik[mid].k < k)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    return l < o[i + 1] && s->xik[l].k == k ? &s->xik[l] : NULL;
+}
+
+uint64_t store_world_total(const lever_store *s, int y)
+{
+    uint64_t w = 0;
+    for (uint32_t c = 0; c < s->n_countries; c++)
+        w += store_x_i(s, y, (int)c);
+    return w;
+}

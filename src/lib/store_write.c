@@ -1,2 +1,847 @@
-/* store_write.c - stub, being written. */
+/*
+ * store_write.c - turns the rows gathered by the importer into a store file.
+ *
+ * Steps: index countries and products (dictionary first, then codes seen in the
+ * rows, names from iso-codes when the dictionary lacks them), radix-sort the rows
+ * by (t, i, j, k) and reject duplicate keys, build the permutation by (t, j, k, i)
+ * with a stable counting sort per year (the M(j,k) groups fall out of it), sum the
+ * aggregates exactly (128-bit sums of squares), and write every section.
+ *
+ * All or nothing: the file is written to "<path>.tmp.XXXXXX" in the same folder,
+ * fsynced, renamed over <path>, and the folder fsynced; any error unlinks the
+ * temporary file, so an existing store is never touched by a failed import.
+ */
 #include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+__extension__ typedef unsigned __int128 u128;
+
+#define NO_INDEX 0xFFFFu
+#define HS6_LIMIT 1000000u
+
+typedef struct sort_item {
+    uint64_t key;
+    uint64_t row; /* ordinal in imp->rows */
+} sort_item;
+
+/* Everything computed before writing; arrays are malloc'd. */
+typedef struct build {
+    lever_import *imp;
+    uint32_t C, P, Y;
+    uint64_t R;
+    uint16_t *country_of_code; /* [65536] code -> index or NO_INDEX */
+    int32_t *product_of_hs6;   /* [HS6_LIMIT] hs6 -> index or -1 */
+    store_country *countries;
+    store_product *products;
+    store_year *years;
+    int32_t *year_values;
+    char *strings;
+    size_t strings_len, strings_cap;
+    uint32_t sources_str;
+    /* sorted columns */
+    uint16_t *fi, *fj, *fk;
+    uint64_t *fv;
+    int64_t *fq;
+    uint32_t *by_imp;
+    uint64_t *exp_off, *imp_off, *mjk_off, *xik_off;
+    store_mjk *mjk;
+    uint64_t n_mjk, cap_mjk;
+    store_xik *xik;
+    uint64_t n_xik, cap_xik;
+    uint64_t *m_j, *x_i, *w_k;
+    double *uv_median;
+} build;
+
+static int oom(build *b)
+{
+    return import_fail(b->imp, LEVER_ENOMEM, "out of memory while building the store");
+}
+
+static uint32_t add_string(build *b, const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    size_t len = strlen(s) + 1;
+    if (b->strings_len + len > b->strings_cap) {
+        size_t cap = b->strings_cap ? b->strings_cap * 2 : 65536;
+        while (cap < b->strings_len + len)
+            cap *= 2;
+        char *p = realloc(b->strings, cap);
+        if (!p)
+            return UINT32_MAX;
+        b->strings = p;
+        b->strings_cap = cap;
+    }
+    memcpy(b->strings + b->strings_len, s, len);
+    uint32_t off = (uint32_t)b->strings_len;
+    b->strings_len += len;
+    return off;
+}
+
+static int copy_code(char dst[4], const char *src)
+{
+    size_t n = strlen(src);
+    if (n > 3)
+        n = 3;
+    memcpy(dst, src, n);
+    memset(dst + n, 0, 4 - n);
+    return 0;
+}
+
+/* ---- countries -------------------------------------------------------------------- */
+
+static int build_countries(build *b)
+{
+    lever_import *imp = b->imp;
+    const lever_rows *r = &imp->rows;
+    b->country_of_code = malloc(65536 * sizeof *b->country_of_code);
+    if (!b->country_of_code)
+        return oom(b);
+    /* first row using each code, for warnings with a location */
+    uint64_t *first_use = malloc(65536 * sizeof *first_use);
+    const dict_country **dict = calloc(65536, sizeof *dict);
+    if (!first_use || !dict) {
+        free(first_use);
+        free(dict);
+        return oom(b);
+    }
+    for (size_t c = 0; c < 65536; c++)
+        first_use[c] = UINT64_MAX;
+    for (size_t n = 0; n < imp->n_countries; n++)
+        dict[imp->countries[n].code] = &imp->countries[n];
+    for (uint64_t n = r->n; n-- > 0;) {
+        first_use[r->i[n]] = n;
+        first_use[r->j[n]] = n;
+    }
+    uint32_t C = 0;
+    for (size_t c = 0; c < 65536; c++)
+        if (dict[c] || first_use[c] != UINT64_MAX)
+            C++;
+    if (C > STORE_MAX_COUNTRIES) {
+        free(first_use);
+        free(dict);
+        return import_fail(imp, LEVER_ELIMIT, "too many country codes (%u)", C);
+    }
+    b->countries = calloc(C ? C : 1, sizeof *b->countries);
+    if (!b->countries) {
+        free(first_use);
+        free(dict);
+        return oom(b);
+    }
+    int rc = LEVER_OK;
+    uint32_t idx = 0;
+    for (size_t c = 0; c < 65536 && rc == LEVER_OK; c++) {
+        b->country_of_code[c] = NO_INDEX;
+        if (!dict[c] && first_use[c] == UINT64_MAX)
+            continue;
+        store_country *sc = &b->countries[idx];
+        sc->code = (uint16_t)c;
+        b->country_of_code[c] = (uint16_t)idx++;
+        uint32_t name = 0, full = 0;
+        if (dict[c]) {
+            sc->known = 1;
+            copy_code(sc->iso3, dict[c]->iso3);
+            copy_code(sc->iso2, dict[c]->iso2);
+            name = add_string(b, dict[c]->name);
+            full = add_string(b, dict[c]->full_name ? dict[c]->full_name : dict[c]->name);
+        } else {
+            char iso3[4] = "", iso2[4] = "";
+            char *nm = NULL, *fn = NULL;
+            if (isocodes_country((int)c, iso3, iso2, &nm, &fn)) {
+                sc->known = 1;
+                copy_code(sc->iso3, iso3);
+                copy_code(sc->iso2, iso2);
+                name = add_string(b, nm);
+                full = add_string(b, fn ? fn : nm);
+            } else {
+                char where[512];
+                import_locate_row(imp, first_use[c], where, sizeof where);
+                import_warn(imp,
+                            "%s: unknown country code %zu (not in the country dictionary nor "
+                            "in ISO 3166): kept by number; import a BACI country_codes file to "
+                            "name it",
+                            where, c);
+            }
+            free(nm);
+            free(fn);
+        }
+        if (name == UINT32_MAX || full == UINT32_MAX)
+            rc = oom(b);
+        sc->name = name;
+        sc->full_name = full;
+    }
+    b->C = C;
+    free(first_use);
+    free(dict);
+    return rc;
+}
+
+/* ---- products --------------------------------------------------------------------- */
+
+static int build_products(build *b)
+{
+    lever_import *imp = b->imp;
+    const lever_rows *r = &imp->rows;
+    b->product_of_hs6 = malloc(HS6_LIMIT * sizeof *b->product_of_hs6);
+    const dict_product **dict = calloc(HS6_LIMIT, sizeof *dict);
+    if (!b->product_of_hs6 || !dict) {
+        free(dict);
+        return oom(b);
+    }
+    for (size_t k = 0; k < HS6_LIMIT; k++)
+        b->product_of_hs6[k] = -1;
+    for (size_t n = 0; n < imp->n_products; n++)
+        if (imp->products[n].hs6 < HS6_LIMIT) {
+            dict[imp->products[n].hs6] = &imp->products[n];
+            b->product_of_hs6[imp->products[n].hs6] = 0;
+        }
+    for (uint64_t n = 0; n < r->n; n++)
+        b->product_of_hs6[r->k[n]] = 0;
+    uint32_t P = 0;
+    for (size_t k = 0; k < HS6_LIMIT; k++)
+        if (b->product_of_hs6[k] == 0)
+            P++;
+    if (P > 65535) {
+        free(dict);
+        return import_fail(imp, LEVER_ELIMIT, "too many product codes (%u, at most 65535)", P);
+    }
+    b->products = calloc(P ? P : 1, sizeof *b->products);
+    if (!b->products) {
+        free(dict);
+        return oom(b);
+    }
+    uint32_t idx = 0;
+    for (size_t k = 0; k < HS6_LIMIT; k++) {
+        if (b->product_of_hs6[k] != 0)
+            continue;
+        b->product_of_hs6[k] = (int32_t)idx;
+        store_product *sp = &b->products[idx++];
+        sp->hs6 = (uint32_t)k;
+        const char *desc = dict[k] ? dict[k]->description : hs_chapter_name((int)(k / 10000));
+        sp->description = add_string(b, desc);
+        if (sp->description == UINT32_MAX) {
+            free(dict);
+            return oom(b);
+        }
+    }
+    b->P = P;
+    free(dict);
+    return LEVER_OK;
+}
+
+/* ---- sorting ---------------------------------------------------------------------- */
+
+static int bits_for(uint64_t n)
+{
+    int bits = 0;
+    while (bits < 64 && (n >> bits) > 0)
+        bits++;
+    return bits;
+}
+
+/* LSD radix sort of items by key, 16 bits a pass; passes whose digit never varies are
+ * skipped. Stable. */
+static int radix_sort(sort_item *items, uint64_t n, int key_bits)
+{
+    if (n < 2)
+        return LEVER_OK;
+    sort_item *tmp = malloc(n * sizeof *tmp);
+    uint64_t *count = malloc(65536 * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return LEVER_ENOMEM;
+    }
+    sort_item *src = items, *dst = tmp;
+    for (int shift = 0; shift < key_bits; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (uint64_t r = 0; r < n; r++)
+            count[(src[r].key >> shift) & 0xFFFF]++;
+        if (count[(src[0].key >> shift) & 0xFFFF] == n)
+            continue;
+        uint64_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            uint64_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (uint64_t r = 0; r < n; r++)
+            dst[count[(src[r].key >> shift) & 0xFFFF]++] = src[r];
+        sort_item *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != items)
+        memcpy(items, src, n * sizeof *items);
+    free(tmp);
+    free(count);
+    return LEVER_OK;
+}
+
+static int collect_years(build *b)
+{
+    const lever_rows *r = &b->imp->rows;
+    uint8_t seen[65536 / 8] = {0};
+    for (uint64_t n = 0; n < r->n; n++)
+        seen[r->t[n] >> 3] |= (uint8_t)(1u << (r->t[n] & 7));
+    uint32_t Y = 0;
+    for (uint32_t t = 0; t < 65536; t++)
+        if (seen[t >> 3] & (1u << (t & 7)))
+            Y++;
+    b->year_values = malloc(Y * sizeof *b->year_values);
+    b->years = calloc(Y, sizeof *b->years);
+    if (!b->year_values || !b->years)
+        return oom(b);
+    Y = 0;
+    for (uint32_t t = 0; t < 65536; t++)
+        if (seen[t >> 3] & (1u << (t & 7)))
+            b->year_values[Y++] = (int32_t)t;
+    b->Y = Y;
+    return LEVER_OK;
+}
+
+static int year_index_of(const build *b, uint16_t t)
+{
+    int lo = 0, hi = (int)b->Y;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (b->year_values[mid] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Sorts the rows by (t, i, j, k), rejects duplicate keys, and fills the flow columns. */
+static int sort_rows(build *b)
+{
+    lever_import *imp = b->imp;
+    const lever_rows *r = &imp->rows;
+    uint64_t R = r->n;
+    int bk = bits_for(b->P), bc = bits_for(b->C), by = bits_for(b->Y);
+    int key_bits = by + 2 * bc + bk;
+    if (key_bits > 64)
+        return import_fail(imp, LEVER_ELIMIT, "too many distinct keys to sort");
+    sort_item *items = malloc((R ? R : 1) * sizeof *items);
+    if (!items)
+        return oom(b);
+    int last_t = -1, last_y = 0;
+    for (uint64_t n = 0; n < R; n++) {
+        if (r->t[n] != last_t) {
+            last_t = r->t[n];
+            last_y = year_index_of(b, r->t[n]);
+        }
+        uint64_t key = (uint64_t)last_y;
+        key = (key << bc) | b->country_of_code[r->i[n]];
+        key = (key << bc) | b->country_of_code[r->j[n]];
+        key = (key << bk) | (uint64_t)b->product_of_hs6[r->k[n]];
+        items[n].key = key;
+        items[n].row = n;
+    }
+    if (radix_sort(items, R, key_bits)) {
+        free(items);
+        return oom(b);
+    }
+    for (uint64_t n = 1; n < R; n++) {
+        if (items[n].key == items[n - 1].key) {
+            uint64_t a = items[n - 1].row, c = items[n].row;
+            if (a > c) {
+                uint64_t t = a;
+                a = c;
+                c = t;
+            }
+            char wa[512], wc[512];
+            import_locate_row(imp, a, wa, sizeof wa);
+            import_locate_row(imp, c, wc, sizeof wc);
+            int rc = import_fail(imp, LEVER_EINPUT,
+                                 "%s: duplicate flow (t=%u, i=%u, j=%u, k=%06u), first given at "
+                                 "%s; each (year, exporter, importer, product) must appear once: "
+                                 "remove one, or do not import the same file twice",
+                                 wc, r->t[c], r->i[c], r->j[c], r->k[c], wa);
+            free(items);
+            return rc;
+        }
+    }
+    b->R = R;
+    b->fi = malloc(R * sizeof *b->fi + 1);
+    b->fj = malloc(R * sizeof *b->fj + 1);
+    b->fk = malloc(R * sizeof *b->fk + 1);
+    b->fv = malloc(R * sizeof *b->fv + 1);
+    b->fq = malloc(R * sizeof *b->fq + 1);
+    if (!b->fi || !b->fj || !b->fk || !b->fv || !b->fq) {
+        free(items);
+        return oom(b);
+    }
+    for (uint64_t n = 0; n < R; n++) {
+        uint64_t o = items[n].row;
+        b->fi[n] = b->country_of_code[r->i[o]];
+        b->fj[n] = b->country_of_code[r->j[o]];
+        b->fk[n] = (uint16_t)b->product_of_hs6[r->k[o]];
+        b->fv[n] = r->v[o];
+        b->fq[n] = r->q[o];
+    }
+    /* year ranges */
+    uint64_t start = 0;
+    for (uint32_t y = 0; y < b->Y; y++) {
+        uint64_t end = start;
+        while (end < R && (items[end].key >> (2 * bc + bk)) == y)
+            end++;
+        b->years[y].year = b->year_values[y];
+        b->years[y].row_start = start;
+        b->years[y].row_count = end - start;
+        start = end;
+    }
+    free(items);
+    return LEVER_OK;
+}
+
+/* ---- aggregates ------------------------------------------------------------------- */
+
+static int grow_mjk(build *b)
+{
+    if (b->n_mjk < b->cap_mjk)
+        return LEVER_OK;
+    uint64_t cap = b->cap_mjk ? b->cap_mjk * 2 : 65536;
+    store_mjk *p = realloc(b->mjk, cap * sizeof *p);
+    if (!p)
+        return LEVER_ENOMEM;
+    b->mjk = p;
+    b->cap_mjk = cap;
+    return LEVER_OK;
+}
+
+static int grow_xik(build *b)
+{
+    if (b->n_xik < b->cap_xik)
+        return LEVER_OK;
+    uint64_t cap = b->cap_xik ? b->cap_xik * 2 : 65536;
+    store_xik *p = realloc(b->xik, cap * sizeof *p);
+    if (!p)
+        return LEVER_ENOMEM;
+    b->xik = p;
+    b->cap_xik = cap;
+    return LEVER_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of n unit values (the mean of the two middle ones when n is even). */
+static double median_of(double *v, uint64_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* Importer side of one year: stable counting sort of the year's rows by (j, k) gives the
+ * permutation by (j, k, i) (rows are already by i inside), and the M(j,k) groups. */
+static int build_importer_side(build *b, uint32_t y, uint32_t *count)
+{
+    const store_year *yr = &b->years[y];
+    uint64_t lo = yr->row_start, hi = lo + yr->row_count;
+    uint64_t buckets = (uint64_t)b->C * b->P;
+    memset(count, 0, (buckets + 1) * sizeof *count);
+    for (uint64_t r = lo; r < hi; r++)
+        count[(uint64_t)b->fj[r] * b->P + b->fk[r] + 1]++;
+    for (uint64_t d = 0; d < buckets; d++)
+        count[d + 1] += count[d];
+    /* count[d] is now the start of bucket d relative to lo */
+    uint64_t *mjk_off = b->mjk_off + (size_t)y * (b->C + 1);
+    uint64_t *imp_off = b->imp_off + (size_t)y * (b->C + 1);
+    yr = &b->years[y];
+    b->years[y].mjk_start = b->n_mjk;
+    for (uint32_t j = 0; j <= b->C; j++)
+        imp_off[j] = lo + (j < b->C ? count[(uint64_t)j * b->P] : (hi - lo));
+    uint32_t jcur = 0;
+    for (uint64_t d = 0; d < buckets; d++) {
+        uint32_t j = (uint32_t)(d / b->P);
+        while (jcur <= j)
+            mjk_off[jcur++] = b->n_mjk;
+        if (count[d + 1] == count[d])
+            continue;
+        if (grow_mjk(b))
+            return oom(b);
+        store_mjk *e = &b->mjk[b->n_mjk++];
+        memset(e, 0, sizeof *e);
+        e->j = (uint16_t)j;
+        e->k = (uint16_t)(d % b->P);
+        e->imp_pos = lo + count[d];
+    }
+    while (jcur <= b->C)
+        mjk_off[jcur++] = b->n_mjk;
+    b->years[y].mjk_count = b->n_mjk - b->years[y].mjk_start;
+    for (uint64_t r = lo; r < hi; r++) {
+        uint64_t d = (uint64_t)b->fj[r] * b->P + b->fk[r];
+        b->by_imp[lo + count[d]++] = (uint32_t)r;
+    }
+    /* sums per (j, k) group */
+    for (uint64_t e = b->years[y].mjk_start; e < b->n_mjk; e++) {
+        store_mjk *g = &b->mjk[e];
+        uint64_t end = e + 1 < b->n_mjk ? b->mjk[e + 1].imp_pos : hi;
+        u128 sq = 0;
+        uint64_t m = 0;
+        uint32_t ns = 0;
+        for (uint64_t p = g->imp_pos; p < end; p++) {
+            uint64_t v = b->fv[b->by_imp[p]];
+            m += v;
+            sq += (u128)v * v;
+            ns += v > 0;
+        }
+        g->m = m;
+        g->n_suppliers = ns;
+        g->sumsq_lo = (uint64_t)sq;
+        g->sumsq_hi = (uint64_t)(sq >> 64);
+        b->m_j[(size_t)y * b->C + g->j] += m;
+    }
+    return LEVER_OK;
+}
+
+/* Exporter side of one year: X(i,k), destinations, largest flow; W(k); X(i). */
+static int build_exporter_side(build *b, uint32_t y, uint64_t *acc_x, uint64_t *acc_max,
+                               uint32_t *acc_n)
+{
+    const store_year *yr = &b->years[y];
+    uint64_t lo = yr->row_start, hi = lo + yr->row_count;
+    uint64_t *exp_off = b->exp_off + (size_t)y * (b->C + 1);
+    uint64_t *xik_off = b->xik_off + (size_t)y * (b->C + 1);
+    b->years[y].xik_start = b->n_xik;
+    uint64_t r = lo;
+    for (uint32_t i = 0; i < b->C; i++) {
+        exp_off[i] = r;
+        xik_off[i] = b->n_xik;
+        uint64_t start = r;
+        while (r < hi && b->fi[r] == i) {
+            uint16_t k = b->fk[r];
+            uint64_t v = b->fv[r];
+            acc_x[k] += v;
+            acc_n[k] += v > 0;
+            if (v > acc_max[k])
+                acc_max[k] = v;
+            r++;
+        }
+        if (r == start)
+            continue;
+        uint64_t xi = 0;
+        for (uint32_t k = 0; k < b->P; k++) {
+            if (!acc_n[k] && !acc_x[k])
+                continue;
+            if (grow_xik(b))
+                return oom(b);
+            store_xik *e = &b->xik[b->n_xik++];
+            e->i = (uint16_t)i;
+            e->k = (uint16_t)k;
+            e->n_dest = acc_n[k];
+            e->x = acc_x[k];
+            e->vmax = acc_max[k];
+            xi += acc_x[k];
+            b->w_k[(size_t)y * b->P + k] += acc_x[k];
+            acc_x[k] = acc_max[k] = 0;
+            acc_n[k] = 0;
+        }
+        b->x_i[(size_t)y * b->C + i] = xi;
+    }
+    exp_off[b->C] = hi;
+    xik_off[b->C] = b->n_xik;
+    b->years[y].xik_count = b->n_xik - b->years[y].xik_start;
+    return LEVER_OK;
+}
+
+/* World median unit value of each product in year y, over flows with a quantity. */
+static int build_unit_values(build *b, uint32_t y, uint64_t *count, double *values)
+{
+    const store_year *yr = &b->years[y];
+    uint64_t lo = yr->row_start, hi = lo + yr->row_count;
+    memset(count, 0, (b->P + 1) * sizeof *count);
+    for (uint64_t r = lo; r < hi; r++)
+        if (b->fq[r] > 0)
+            count[b->fk[r] + 1]++;
+    for (uint32_t k = 0; k < b->P; k++)
+        count[k + 1] += count[k];
+    for (uint64_t r = lo; r < hi; r++)
+        if (b->fq[r] > 0)
+            values[count[b->fk[r]]++] = unit_value(b->fv[r], b->fq[r]);
+    /* count[k] is now the end of product k's values */
+    uint64_t start = 0;
+    for (uint32_t k = 0; k < b->P; k++) {
+        uint64_t end = count[k];
+        b->uv_median[(size_t)y * b->P + k] = end > start ? median_of(values + start, end - start)
+                                                         : NAN;
+        start = end;
+    }
+    return LEVER_OK;
+}
+
+static int build_aggregates(build *b)
+{
+    size_t offs = (size_t)b->Y * (b->C + 1);
+    b->by_imp = malloc(b->R * sizeof *b->by_imp + 1);
+    b->exp_off = calloc(offs, sizeof *b->exp_off);
+    b->imp_off = calloc(offs, sizeof *b->imp_off);
+    b->mjk_off = calloc(offs, sizeof *b->mjk_off);
+    b->xik_off = calloc(offs, sizeof *b->xik_off);
+    b->m_j = calloc((size_t)b->Y * b->C, sizeof *b->m_j);
+    b->x_i = calloc((size_t)b->Y * b->C, sizeof *b->x_i);
+    b->w_k = calloc((size_t)b->Y * b->P, sizeof *b->w_k);
+    b->uv_median = calloc((size_t)b->Y * b->P, sizeof *b->uv_median);
+    uint32_t *count = malloc(((uint64_t)b->C * b->P + 1) * sizeof *count);
+    uint64_t *acc_x = calloc(b->P, sizeof *acc_x);
+    uint64_t *acc_max = calloc(b->P, sizeof *acc_max);
+    uint32_t *acc_n = calloc(b->P, sizeof *acc_n);
+    uint64_t max_rows = 0;
+    for (uint32_t y = 0; y < b->Y; y++)
+        if (b->years[y].row_count > max_rows)
+            max_rows = b->years[y].row_count;
+    double *values = malloc((max_rows + 1) * sizeof *values);
+    uint64_t *pcount = malloc((b->P + 1) * sizeof *pcount);
+    int rc = LEVER_OK;
+    if (!b->by_imp || !b->exp_off || !b->imp_off || !b->mjk_off || !b->xik_off || !b->m_j ||
+        !b->x_i || !b->w_k || !b->uv_median || !count || !acc_x || !acc_max || !acc_n ||
+        !values || !pcount)
+        rc = oom(b);
+    for (uint32_t y = 0; y < b->Y && rc == LEVER_OK; y++) {
+        rc = build_importer_side(b, y, count);
+        if (!rc)
+            rc = build_exporter_side(b, y, acc_x, acc_max, acc_n);
+        if (!rc)
+            rc = build_unit_values(b, y, pcount, values);
+    }
+    free(count);
+    free(acc_x);
+    free(acc_max);
+    free(acc_n);
+    free(values);
+    free(pcount);
+    return rc;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+typedef struct out_file {
+    int fd;
+    uint64_t pos;
+    const char *tmp;
+} out_file;
+
+static int write_all(lever_import *imp, out_file *f, const void *data, uint64_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        ssize_t w = pwrite(f->fd, p, chunk, (off_t)f->pos);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return import_fail(imp, LEVER_EIO, "cannot write '%s': %s", f->tmp, strerror(errno));
+        }
+        p += w;
+        len -= (uint64_t)w;
+        f->pos += (uint64_t)w;
+    }
+    return LEVER_OK;
+}
+
+static int write_sections(build *b, out_file *f)
+{
+    struct {
+        uint32_t id, elem;
+        const void *data;
+        uint64_t len;
+    } secs[STORE_N_SECTIONS] = {
+        {SEC_STRINGS, 1, b->strings, b->strings_len},
+        {SEC_COUNTRIES, sizeof(store_country), b->countries, b->C * sizeof(store_country)},
+        {SEC_PRODUCTS, sizeof(store_product), b->products, b->P * sizeof(store_product)},
+        {SEC_YEARS, sizeof(store_year), b->years, b->Y * sizeof(store_year)},
+        {SEC_FLOW_I, 2, b->fi, b->R * 2},
+        {SEC_FLOW_J, 2, b->fj, b->R * 2},
+        {SEC_FLOW_K, 2, b->fk, b->R * 2},
+        {SEC_FLOW_V, 8, b->fv, b->R * 8},
+        {SEC_FLOW_Q, 8, b->fq, b->R * 8},
+        {SEC_EXP_OFF, 8, b->exp_off, (uint64_t)b->Y * (b->C + 1) * 8},
+        {SEC_BY_IMP, 4, b->by_imp, b->R * 4},
+        {SEC_IMP_OFF, 8, b->imp_off, (uint64_t)b->Y * (b->C + 1) * 8},
+        {SEC_MJK, sizeof(store_mjk), b->mjk, b->n_mjk * sizeof(store_mjk)},
+        {SEC_MJK_OFF, 8, b->mjk_off, (uint64_t)b->Y * (b->C + 1) * 8},
+        {SEC_XIK, sizeof(store_xik), b->xik, b->n_xik * sizeof(store_xik)},
+        {SEC_XIK_OFF, 8, b->xik_off, (uint64_t)b->Y * (b->C + 1) * 8},
+        {SEC_M_J, 8, b->m_j, (uint64_t)b->Y * b->C * 8},
+        {SEC_X_I, 8, b->x_i, (uint64_t)b->Y * b->C * 8},
+        {SEC_W_K, 8, b->w_k, (uint64_t)b->Y * b->P * 8},
+        {SEC_UV_MEDIAN, 8, b->uv_median, (uint64_t)b->Y * b->P * 8},
+    };
+    store_section table[STORE_N_SECTIONS];
+    uint64_t pos = STORE_HEADER_BYTES + sizeof table;
+    static const char zeros[STORE_ALIGN];
+    for (int n = 0; n < STORE_N_SECTIONS; n++) {
+        pos = (pos + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+        table[n].id = secs[n].id;
+        table[n].elem_size = secs[n].elem;
+        table[n].offset = pos;
+        table[n].length = secs[n].len;
+        table[n].checksum = XXH64(secs[n].len ? secs[n].data : zeros, secs[n].len, 0);
+        f->pos = pos;
+        int rc = write_all(b->imp, f, secs[n].data, secs[n].len);
+        if (rc)
+            return rc;
+        pos += secs[n].len;
+    }
+    /* pad the end so the last section is followed by zeros up to an aligned size */
+    uint64_t end = (pos + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+    f->pos = pos;
+    int rc = write_all(b->imp, f, zeros, end - pos);
+    if (rc)
+        return rc;
+
+    store_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, STORE_MAGIC, 8);
+    h.format_version = STORE_FORMAT_VERSION;
+    h.header_bytes = STORE_HEADER_BYTES;
+    h.flags = b->imp->synthetic ? STORE_FLAG_SYNTHETIC : 0;
+    h.n_sections = STORE_N_SECTIONS;
+    h.file_bytes = end;
+    h.rows = b->R;
+    h.n_years = b->Y;
+    h.n_countries = b->C;
+    h.n_products = b->P;
+    snprintf(h.hs_version, sizeof h.hs_version, "%s", b->imp->hs_version);
+    snprintf(h.release, sizeof h.release, "%s", b->imp->release);
+    h.sources = b->sources_str;
+    h.checksum = XXH64(&h, sizeof h, 0);
+    f->pos = 0;
+    rc = write_all(b->imp, f, &h, sizeof h);
+    if (!rc)
+        rc = write_all(b->imp, f, table, sizeof table);
+    return rc;
+}
+
+static int sources_string(build *b)
+{
+    size_t len = 1;
+    for (size_t n = 0; n < b->imp->n_sources; n++)
+        len += strlen(b->imp->sources[n].name) + 2;
+    char *s = malloc(len);
+    if (!s)
+        return oom(b);
+    s[0] = '\0';
+    size_t at = 0;
+    for (size_t n = 0; n < b->imp->n_sources; n++)
+        at += (size_t)snprintf(s + at, len - at, "%s%s", n ? "; " : "",
+                               b->imp->sources[n].name);
+    b->sources_str = add_string(b, s);
+    free(s);
+    return b->sources_str == UINT32_MAX ? oom(b) : LEVER_OK;
+}
+
+static int write_file(build *b, const char *path)
+{
+    lever_import *imp = b->imp;
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return oom(b);
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = import_fail(imp, LEVER_EIO, "cannot create '%s': %s; check the folder exists "
+                                             "and is writable", tmp, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    fchmod(fd, 0644);
+    out_file f = {fd, 0, tmp};
+    int rc = write_sections(b, &f);
+    if (!rc && fsync(fd) != 0)
+        rc = import_fail(imp, LEVER_EIO, "cannot fsync '%s': %s", tmp, strerror(errno));
+    if (close(fd) != 0 && !rc)
+        rc = import_fail(imp, LEVER_EIO, "cannot close '%s': %s", tmp, strerror(errno));
+    if (!rc && rename(tmp, path) != 0)
+        rc = import_fail(imp, LEVER_EIO, "cannot rename '%s' to '%s': %s", tmp, path,
+                         strerror(errno));
+    if (rc) {
+        unlink(tmp);
+    } else {
+        /* make the rename durable */
+        char *dir = strdup(path);
+        if (dir) {
+            int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+            free(dir);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+static void build_free(build *b)
+{
+    free(b->country_of_code);
+    free(b->product_of_hs6);
+    free(b->countries);
+    free(b->products);
+    free(b->years);
+    free(b->year_values);
+    free(b->strings);
+    free(b->fi);
+    free(b->fj);
+    free(b->fk);
+    free(b->fv);
+    free(b->fq);
+    free(b->by_imp);
+    free(b->exp_off);
+    free(b->imp_off);
+    free(b->mjk_off);
+    free(b->xik_off);
+    free(b->mjk);
+    free(b->xik);
+    free(b->m_j);
+    free(b->x_i);
+    free(b->w_k);
+    free(b->uv_median);
+}
+
+int store_write(lever_import *imp, const char *path)
+{
+    if (imp->rows.n == 0)
+        return import_fail(imp, LEVER_EINPUT,
+                           "no trade rows to import: the inputs hold no flows (only dictionaries, "
+                           "a header, or aggregate partners); give a BACI or Comtrade flow file");
+    if (imp->rows.n > UINT32_MAX)
+        return import_fail(imp, LEVER_ELIMIT, "more than %u rows in one store", UINT32_MAX);
+    build b;
+    memset(&b, 0, sizeof b);
+    b.imp = imp;
+    int rc = add_string(&b, "x") == UINT32_MAX ? oom(&b) : LEVER_OK; /* reserve offset 0 = "" */
+    if (!rc) {
+        b.strings[0] = '\0';
+        b.strings_len = 1;
+        rc = build_countries(&b);
+    }
+    if (!rc)
+        rc = build_products(&b);
+    if (!rc)
+        rc = sources_string(&b);
+    if (!rc)
+        rc = collect_years(&b);
+    if (!rc)
+        rc = sort_rows(&b);
+    if (!rc)
+        rc = build_aggregates(&b);
+    if (!rc)
+        rc = write_file(&b, path);
+    build_free(&b);
+    return rc;
+}
