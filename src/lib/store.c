@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -92,10 +93,14 @@ static int check_header(lever_store *s, const char *path)
         return store_fail(s, LEVER_EVERSION,
                           "'%s' has store format %u, this lever reads format %u: re-import the data",
                           path, h->format_version, STORE_FORMAT_VERSION);
-    store_header copy;
-    memcpy(&copy, h, sizeof copy);
-    copy.checksum = 0;
-    if (XXH64(&copy, sizeof copy, 0) != h->checksum)
+    if (h->n_sections != STORE_N_SECTIONS ||
+        STORE_HEADER_BYTES + (uint64_t)h->n_sections * sizeof(store_section) > s->map_len)
+        return store_fail(s, LEVER_ECORRUPT, "'%s': bad section table; re-import it", path);
+    /* the checksum covers the header (with the checksum field 0) and the section table */
+    uint8_t head[STORE_HEADER_BYTES + STORE_N_SECTIONS * sizeof(store_section)];
+    memcpy(head, s->map, sizeof head);
+    memset(head + offsetof(store_header, checksum), 0, sizeof h->checksum);
+    if (XXH64(head, sizeof head, 0) != h->checksum)
         return store_fail(s, LEVER_ECORRUPT, "'%s': header checksum mismatch; the store is damaged, "
                                              "re-import it", path);
     if (h->file_bytes != s->map_len)
@@ -103,9 +108,6 @@ static int check_header(lever_store *s, const char *path)
                           "'%s' is %zu bytes but its header says %llu: the file was truncated or "
                           "appended to; re-import it",
                           path, s->map_len, (unsigned long long)h->file_bytes);
-    if (h->n_sections != STORE_N_SECTIONS ||
-        STORE_HEADER_BYTES + (uint64_t)h->n_sections * sizeof(store_section) > s->map_len)
-        return store_fail(s, LEVER_ECORRUPT, "'%s': bad section table; re-import it", path);
     if (h->hs_version[sizeof h->hs_version - 1] != '\0' || h->release[sizeof h->release - 1] != '\0')
         return store_fail(s, LEVER_ECORRUPT, "'%s': bad header strings; re-import it", path);
     s->hdr = h;
@@ -266,6 +268,17 @@ int lever_check(lever_store *s)
             s->fk[r] >= s->n_products || s->by_imp[r] >= s->rows)
             return store_fail(s, LEVER_ECORRUPT, "row %llu holds an index out of range; re-import",
                               (unsigned long long)r);
+    uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
+    for (uint64_t e = 0; e < n_mjk; e++)
+        if (s->mjk[e].j >= s->n_countries || s->mjk[e].k >= s->n_products ||
+            s->mjk[e].imp_pos > s->rows || s->mjk[e].n_suppliers > s->rows - s->mjk[e].imp_pos)
+            return store_fail(s, LEVER_ECORRUPT, "M(j,k) entry %llu is out of range; re-import",
+                              (unsigned long long)e);
+    uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
+    for (uint64_t e = 0; e < n_xik; e++)
+        if (s->xik[e].i >= s->n_countries || s->xik[e].k >= s->n_products)
+            return store_fail(s, LEVER_ECORRUPT, "X(i,k) entry %llu is out of range; re-import",
+                              (unsigned long long)e);
     return LEVER_OK;
 }
 

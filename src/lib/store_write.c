@@ -717,12 +717,14 @@ static int write_sections(build *b, out_file *f)
     snprintf(h.hs_version, sizeof h.hs_version, "%s", b->imp->hs_version);
     snprintf(h.release, sizeof h.release, "%s", b->imp->release);
     h.sources = b->sources_str;
-    h.checksum = XXH64(&h, sizeof h, 0);
+    /* the header checksum covers the header (checksum field 0) and the section table */
+    uint8_t head[STORE_HEADER_BYTES + sizeof table];
+    memcpy(head, &h, sizeof h);
+    memcpy(head + STORE_HEADER_BYTES, table, sizeof table);
+    h.checksum = XXH64(head, sizeof head, 0);
+    memcpy(head, &h, sizeof h);
     f->pos = 0;
-    rc = write_all(b->imp, f, &h, sizeof h);
-    if (!rc)
-        rc = write_all(b->imp, f, table, sizeof table);
-    return rc;
+    return write_all(b->imp, f, head, sizeof head);
 }
 
 static int sources_string(build *b)

@@ -1,14 +1,383 @@
-/* test_store.c - placeholder until the module's tests are written. */
+/*
+ * test_store.c - the store writer and reader against brute force.
+ *
+ * Random worlds of rows are committed to a store; every precomputed aggregate
+ * (M(j,k), sum of squares, supplier counts, X(i,k), W(k), M(j), X(i)) and every
+ * index (exporter ranges, importer permutation, dyad ranges) is recomputed here by
+ * plain loops over the raw rows and compared exactly. Then the all-or-nothing
+ * promise: a failed import leaves an existing store byte-for-byte unchanged and no
+ * temporary file; a damaged store is refused.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-static void placeholder(void **state) { (void)state; }
+#include "internal.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+__extension__ typedef unsigned __int128 u128;
+
+static char tmpdir[256];
+
+static int setup_dir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "%s/lever-test-store-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.')
+                continue;
+            char p[512];
+            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A random world: unique (t,i,j,k), codes from small pools so groups have many rows. */
+static lever_import *random_world(uint64_t seed, size_t want)
+{
+    static const uint16_t codes[] = {4, 12, 156, 251, 276, 398, 643, 842, 860, 999};
+    static const uint32_t hs[] = {10190, 100190, 110100, 271000, 300490, 310210, 999999};
+    lever_import *imp = NULL;
+    assert_int_equal(lever_import_new(&imp), LEVER_OK);
+    rng_state = seed;
+    uint8_t *used = calloc(3 * 10 * 10 * 7, 1);
+    assert_non_null(used);
+    assert_int_equal(rows_reserve(&imp->rows, want), LEVER_OK);
+    for (size_t n = 0; n < want; n++) {
+        unsigned t = (unsigned)(rnd() % 3), i = (unsigned)(rnd() % 10), j = (unsigned)(rnd() % 10),
+                 k = (unsigned)(rnd() % 7);
+        size_t key = ((t * 10 + i) * 10 + j) * 7 + k;
+        if (i == j || used[key])
+            continue;
+        used[key] = 1;
+        /* heavy-tailed values up to ~1e13 so squares overflow 64 bits */
+        uint64_t v = 1 + (rnd() % 1000) * (uint64_t)(1ull << (rnd() % 34));
+        int64_t q = rnd() % 5 == 0 ? LEVER_QTY_MISSING : (int64_t)(rnd() % 100000);
+        rows_push_unchecked(&imp->rows, (uint16_t)(2019 + t), codes[i], codes[j], hs[k], v, q);
+    }
+    free(used);
+    return imp;
+}
+
+static char *path_in_tmp(const char *name)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    return p;
+}
+
+static void test_aggregates_match_brute_force(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        lever_import *imp = random_world(seed, 1500);
+        const lever_rows *raw = &imp->rows;
+        char *path = path_in_tmp("agg.store");
+        assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+        lever_store *s = NULL;
+        assert_int_equal(lever_open(path, &s), LEVER_OK);
+        assert_int_equal(lever_check(s), LEVER_OK);
+        assert_int_equal(s->rows, raw->n);
+
+        for (uint32_t y = 0; y < s->n_years; y++) {
+            int year = lever_year_at(s, (int)y);
+            for (uint32_t j = 0; j < s->n_countries; j++) {
+                int jcode = s->countries[j].code;
+                uint64_t mj = 0, xj = 0;
+                for (uint32_t k = 0; k < s->n_products; k++) {
+                    uint32_t hs6 = s->products[k].hs6;
+                    uint64_t m = 0, x = 0, vmax = 0;
+                    u128 sq = 0;
+                    uint32_t ns = 0, nd = 0;
+                    for (size_t r = 0; r < raw->n; r++) {
+                        if (raw->t[r] != year || raw->k[r] != hs6)
+                            continue;
+                        if (raw->j[r] == jcode) {
+                            m += raw->v[r];
+                            sq += (u128)raw->v[r] * raw->v[r];
+                            ns++;
+                        }
+                        if (raw->i[r] == jcode) {
+                            x += raw->v[r];
+                            nd++;
+                            if (raw->v[r] > vmax)
+                                vmax = raw->v[r];
+                        }
+                    }
+                    mj += m;
+                    xj += x;
+                    const store_mjk *e = store_find_mjk(s, (int)y, (int)j, (int)k);
+                    if (m == 0) {
+                        assert_null(e);
+                    } else {
+                        assert_non_null(e);
+                        assert_int_equal(e->m, m);
+                        assert_int_equal(e->n_suppliers, ns);
+                        assert_int_equal(e->sumsq_lo, (uint64_t)sq);
+                        assert_int_equal(e->sumsq_hi, (uint64_t)(sq >> 64));
+                        /* the permutation lists exactly the suppliers, by exporter */
+                        uint64_t sum = 0;
+                        for (uint64_t p = e->imp_pos; p < e->imp_pos + ns; p++) {
+                            uint32_t row = s->by_imp[p];
+                            assert_int_equal(s->fj[row], j);
+                            assert_int_equal(s->fk[row], k);
+                            if (p > e->imp_pos)
+                                assert_true(s->fi[s->by_imp[p - 1]] < s->fi[row]);
+                            sum += s->fv[row];
+                        }
+                        assert_int_equal(sum, m);
+                    }
+                    const store_xik *xe = store_find_xik(s, (int)y, (int)j, (int)k);
+                    if (x == 0) {
+                        assert_null(xe);
+                    } else {
+                        assert_non_null(xe);
+                        assert_int_equal(xe->x, x);
+                        assert_int_equal(xe->n_dest, nd);
+                        assert_int_equal(xe->vmax, vmax);
+                    }
+                }
+                assert_int_equal(store_m_j(s, (int)y, (int)j), mj);
+                assert_int_equal(store_x_i(s, (int)y, (int)j), xj);
+                /* every dyad range holds exactly that dyad's rows */
+                for (uint32_t i = 0; i < s->n_countries; i++) {
+                    uint64_t lo, hi, want = 0, got = 0;
+                    store_dyad_rows(s, (int)y, (int)i, (int)j, &lo, &hi);
+                    for (uint64_t r = lo; r < hi; r++) {
+                        assert_int_equal(s->fi[r], i);
+                        assert_int_equal(s->fj[r], j);
+                        got += s->fv[r];
+                    }
+                    for (size_t r = 0; r < raw->n; r++)
+                        if (raw->t[r] == year && raw->i[r] == s->countries[i].code &&
+                            raw->j[r] == jcode)
+                            want += raw->v[r];
+                    assert_int_equal(got, want);
+                }
+            }
+            for (uint32_t k = 0; k < s->n_products; k++) {
+                uint64_t w = 0;
+                for (size_t r = 0; r < raw->n; r++)
+                    if (raw->t[r] == year && raw->k[r] == s->products[k].hs6)
+                        w += raw->v[r];
+                assert_int_equal(store_w_k(s, (int)y, (int)k), w);
+            }
+        }
+        lever_close(s);
+        lever_import_free(imp);
+    }
+}
+
+static void test_sorted_and_quantities_kept(void **state)
+{
+    (void)state;
+    lever_import *imp = random_world(42, 800);
+    char *path = path_in_tmp("sorted.store");
+    uint64_t want_q = 0, want_missing = 0;
+    for (size_t r = 0; r < imp->rows.n; r++) {
+        if (imp->rows.q[r] == LEVER_QTY_MISSING)
+            want_missing++;
+        else
+            want_q += (uint64_t)imp->rows.q[r];
+    }
+    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    lever_store *s = NULL;
+    assert_int_equal(lever_open(path, &s), LEVER_OK);
+    uint64_t got_q = 0, got_missing = 0;
+    for (uint64_t r = 0; r < s->rows; r++) {
+        if (s->fq[r] == LEVER_QTY_MISSING)
+            got_missing++;
+        else
+            got_q += (uint64_t)s->fq[r];
+        if (r > 0) {
+            /* (t, i, j, k) strictly increasing */
+            int y0 = 0, y1 = 0;
+            for (uint32_t y = 0; y < s->n_years; y++) {
+                if (r - 1 >= s->years[y].row_start)
+                    y0 = (int)y;
+                if (r >= s->years[y].row_start)
+                    y1 = (int)y;
+            }
+            uint64_t a = ((((uint64_t)y0 << 16 | s->fi[r - 1]) << 16 | s->fj[r - 1]) << 16) |
+                         s->fk[r - 1];
+            uint64_t b = ((((uint64_t)y1 << 16 | s->fi[r]) << 16 | s->fj[r]) << 16) | s->fk[r];
+            assert_true(a < b);
+        }
+    }
+    assert_int_equal(got_q, want_q);
+    assert_int_equal(got_missing, want_missing);
+    lever_close(s);
+    lever_import_free(imp);
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    *data = malloc(*len + 1);
+    size_t got = fread(*data, 1, *len, f);
+    fclose(f);
+    return got == *len ? 0 : -1;
+}
+
+static int count_files(void)
+{
+    int n = 0;
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void test_failed_import_leaves_store_unchanged(void **state)
+{
+    (void)state;
+    lever_import *good = random_world(7, 300);
+    char *path = path_in_tmp("keep.store");
+    assert_int_equal(lever_import_commit(good, path), LEVER_OK);
+    lever_import_free(good);
+    char *before, *after;
+    size_t lb, la;
+    assert_int_equal(read_file(path, &before, &lb), 0);
+    int files = count_files();
+
+    /* a duplicate key */
+    lever_import *bad = random_world(7, 300);
+    size_t n = bad->rows.n;
+    assert_int_equal(rows_reserve(&bad->rows, 1), LEVER_OK);
+    rows_push_unchecked(&bad->rows, bad->rows.t[3], bad->rows.i[3], bad->rows.j[3],
+                        bad->rows.k[3], 5, 5);
+    assert_int_equal(bad->rows.n, n + 1);
+    assert_int_equal(lever_import_commit(bad, path), LEVER_EINPUT);
+    assert_non_null(strstr(lever_import_errmsg(bad), "duplicate"));
+    lever_import_free(bad);
+
+    /* nothing at all */
+    lever_import *empty = NULL;
+    assert_int_equal(lever_import_new(&empty), LEVER_OK);
+    assert_int_equal(lever_import_commit(empty, path), LEVER_EINPUT);
+    assert_non_null(strstr(lever_import_errmsg(empty), "no trade rows"));
+    lever_import_free(empty);
+
+    assert_int_equal(read_file(path, &after, &la), 0);
+    assert_int_equal(la, lb);
+    assert_memory_equal(before, after, lb);
+    assert_int_equal(count_files(), files);
+    free(before);
+    free(after);
+}
+
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static void test_damaged_store_refused(void **state)
+{
+    (void)state;
+    lever_import *imp = random_world(9, 300);
+    char *path = path_in_tmp("damage.store");
+    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    lever_import_free(imp);
+    char *data;
+    size_t len;
+    assert_int_equal(read_file(path, &data, &len), 0);
+    char *copy = malloc(len);
+    lever_store *s;
+    const char *bad = path_in_tmp("bad.store");
+
+    /* truncated */
+    write_bytes(bad, data, len - 4096);
+    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
+    assert_non_null(strstr(lever_errmsg(s), "truncated"));
+    lever_close(s);
+    /* bad magic */
+    memcpy(copy, data, len);
+    copy[0] = 'X';
+    write_bytes(bad, copy, len);
+    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
+    lever_close(s);
+    /* a flipped header byte */
+    memcpy(copy, data, len);
+    copy[40] ^= 1;
+    write_bytes(bad, copy, len);
+    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
+    lever_close(s);
+    /* a flipped data byte: opens (nothing read) but lever_check finds it */
+    memcpy(copy, data, len);
+    const store_section *tab = (const store_section *)(data + STORE_HEADER_BYTES);
+    copy[tab[SEC_FLOW_V - 1].offset + 3] ^= 0x10;
+    write_bytes(bad, copy, len);
+    assert_int_equal(lever_open(bad, &s), LEVER_OK);
+    assert_int_equal(lever_check(s), LEVER_ECORRUPT);
+    assert_non_null(strstr(lever_errmsg(s), "flow values"));
+    lever_close(s);
+    /* not a store at all, and a missing file */
+    write_bytes(bad, "t,i,j,k,v,q\n", 12);
+    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
+    lever_close(s);
+    assert_int_equal(lever_open(path_in_tmp("missing.store"), &s), LEVER_ENOTFOUND);
+    lever_close(s);
+    /* random garbage of the right size never crashes the opener */
+    rng_state = 99;
+    for (int trial = 0; trial < 200; trial++) {
+        memcpy(copy, data, len);
+        size_t at = (size_t)(rnd() % (STORE_HEADER_BYTES + STORE_N_SECTIONS * sizeof(store_section)));
+        copy[at] = (char)rnd();
+        write_bytes(bad, copy, len);
+        int rc = lever_open(bad, &s);
+        assert_true(rc == LEVER_OK || rc == LEVER_ECORRUPT || rc == LEVER_EVERSION);
+        lever_close(s);
+    }
+    free(copy);
+    free(data);
+}
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(placeholder)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_aggregates_match_brute_force),
+        cmocka_unit_test(test_sorted_and_quantities_kept),
+        cmocka_unit_test(test_failed_import_leaves_store_unchanged),
+        cmocka_unit_test(test_damaged_store_refused),
+    };
+    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# test.sh - README command (b), and what CI runs: installs what is missing, builds lever
+# twice (optimised, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs every
+# test on both, and ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+pass=0 fail=0 skipped=0
+for variant in build build-san; do
+    opts=()
+    [ "$variant" = build-san ] && opts=(-Db_sanitize=address,undefined -Dbuildtype=debug -Db_lundef=false)
+    echo "== $variant"
+    if ! scripts/build.sh "$variant" "${opts[@]}"; then
+        echo "FAIL: $variant does not build"
+        fail=$((fail + 1))
+        continue
+    fi
+    export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    out=$(tests/run.sh "$variant" 2>&1)
+    printf '%s\n' "$out" | grep -v '^ok' | grep -v ' passed, .* failed' || true
+    line=$(printf '%s\n' "$out" | tail -n 1)
+    set -- $line
+    echo "$variant: $line"
+    pass=$((pass + $1)); fail=$((fail + $3)); skipped=$((skipped + $5))
+done
+echo "$pass passed, $fail failed, $skipped skipped"
+[ "$fail" -eq 0 ]
