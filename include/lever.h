@@ -204,6 +204,247 @@ int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
 void lever_dyad_free(lever_dyad_result *r);
 
 /* ------------------------------------------------------------------ */
+/* Options shared by the indicator queries (INDICATORS.md sections 2-9) */
+/* ------------------------------------------------------------------ */
+
+/* Named product groups (section 9): each a list of HS prefixes with a quantity factor. */
+typedef struct lever_groups lever_groups;
+
+/* Loads groups from a text file, or the built-in default set when path is NULL.
+ * File format, one group per line ('#' starts a comment):
+ *     wheat = 1001 1101*1.33      # flour counted as grain at a 75% extraction rate
+ * On error fills err with "file:line:column: what; what to do" and returns LEVER_EINPUT. */
+int lever_groups_load(const char *path, lever_groups **out, char *err, size_t errlen);
+void lever_groups_free(lever_groups *g);
+int lever_groups_count(const lever_groups *g);
+const char *lever_groups_name(const lever_groups *g, int group);
+/* The group's definition as text, e.g. "1001 1101*1.33". */
+const char *lever_groups_definition(const lever_groups *g, int group);
+/* Index of a group by case-insensitive name, or -1. */
+int lever_groups_find(const lever_groups *g, const char *name);
+/* The products of a group, as a selection usable wherever --product is. */
+int lever_groups_selection(lever_store *s, const lever_groups *g, int group, lever_selection **out);
+/* Quantity factor of an HS6 code in a group (longest matching prefix); 0 when not in it. */
+double lever_groups_factor(const lever_groups *g, int group, int hs6);
+/* Per-product weights from "staples=2,fuels=1.5" (group names; others weigh 1). *weights is a
+ * malloc'd array of n_products doubles. */
+int lever_weights_parse(lever_store *s, const lever_groups *g, const char *spec, double **weights);
+/* Per-product trade elasticities sigma_k from a CSV "hs,sigma" (HS prefixes, longest wins);
+ * products without one get NaN (d is used for them). */
+int lever_sigma_load(lever_store *s, const char *path, double **sigma, char *err, size_t errlen);
+
+/* How headroom counts alternative suppliers (section 5). */
+typedef enum {
+    LEVER_ALT_WORLD = 0,   /* W(k) - X(i,k) - X(j,k) */
+    LEVER_ALT_CURRENT = 1, /* suppliers already selling k to j, less i */
+    LEVER_ALT_LIST = 2     /* a named set of countries, less i and j */
+} lever_alternatives;
+
+typedef struct lever_query {
+    int year_from, year_to;          /* inclusive; 0 = first / last year of the store */
+    const lever_selection *products; /* NULL = every product */
+    lever_alternatives alternatives;
+    const int *alt_countries;        /* LEVER_ALT_LIST: country indices */
+    int n_alt_countries;
+    const double *weights;           /* per product index; NULL = every weight 1 */
+    const double *sigma;             /* per product index; NULL or NaN entry = use d */
+} lever_query;
+
+/* A supplier (or buyer) and its value, used in lists of alternatives. */
+typedef struct lever_partner_value {
+    int country;
+    uint64_t value;
+    double share;
+} lever_partner_value;
+
+/* ---- lever depend: where an importer is exposed ---- */
+
+typedef struct lever_depend_row {
+    int year, product;
+    uint64_t imports;        /* M(B,k) */
+    double import_share;     /* M(B,k) / M(B) */
+    uint64_t exports;        /* X(B,k) */
+    double net_import;       /* M(B,k) / X(B,k); +inf when B exports none */
+    int supplier;            /* the top supplier, or A with --on */
+    uint64_t supplier_value; /* v(A->B,k) */
+    double supplier_share;   /* s(A->B,k) */
+    double hhi, hhi_star;    /* HHI_M(B,k), normalised */
+    const char *hhi_level;
+    int n_suppliers;
+    double hhi_world;        /* HHI_W(k) */
+    uint64_t alt_supply;     /* A(A,B,k) */
+    double headroom, d;      /* H and d = 1/(1+H) */
+    int geodep;              /* the three GeoDep conditions hold this year */
+    int geodep_persistent;   /* in at least 2 of this year and the 2 before; -1 when unknown */
+    int critical;            /* bilateral critical dependence on the supplier */
+    double score;            /* ranking key: M(B,k)/M(B) * s * d */
+    int n_alternatives;
+    lever_partner_value alternatives[3]; /* largest other suppliers of k (share = w(m,k)) */
+} lever_depend_row;
+
+typedef struct lever_depend_result {
+    int importer, on; /* on = -1 without --on */
+    int year;
+    size_t n;
+    lever_depend_row *rows; /* ranked */
+} lever_depend_result;
+
+/* Products where `importer` is most exposed in `year` (0 = last), ranked by score, or by
+ * supplier share when on >= 0. top = rows to keep (0 = all). */
+int lever_depend(lever_store *s, int importer, int on, int year, const lever_query *q, int top,
+                 lever_depend_result **out);
+void lever_depend_free(lever_depend_result *r);
+
+/* ---- lever leverage / exposure ---- */
+
+typedef struct lever_leverage_year {
+    int year;
+    uint64_t trade;            /* T(A,B) */
+    uint64_t total_a, total_b; /* T(A), T(B) */
+    double supply_ab, market_ab, lev_ab; /* S(A over B), K(A over B), LEV(A over B) */
+    double supply_ba, market_ba, lev_ba; /* the same for B over A */
+    double net;                /* LEV(A over B) - LEV(B over A) */
+    double asymmetry;          /* LEV(A over B) / LEV(B over A) */
+    double d_b_on_a, d_a_on_b; /* Hirschman D(B on A), D(A on B) */
+    double salience, symmetry; /* Barbieri */
+} lever_leverage_year;
+
+enum { LEVER_CHANNEL_SUPPLY = 0, LEVER_CHANNEL_MARKET = 1 };
+
+typedef struct lever_contribution {
+    int year;
+    int holder;     /* the country holding the leverage (A, or B for the reverse) */
+    int channel;    /* LEVER_CHANNEL_* */
+    int product;
+    uint64_t value; /* v(holder->other,k) for supply, v(other->holder,k) for market */
+    double d;       /* d or d' (or 1/sigma) */
+    double weight;
+    double term;    /* value * d * weight */
+} lever_contribution;
+
+typedef struct lever_leverage_result {
+    int a, b;
+    int n_years;
+    lever_leverage_year *years;
+    size_t n_contributions;
+    lever_contribution *contributions; /* top per year, holder and channel, largest first */
+} lever_leverage_result;
+
+int lever_leverage(lever_store *s, int a, int b, const lever_query *q, int top,
+                   lever_leverage_result **out);
+void lever_leverage_free(lever_leverage_result *r);
+
+typedef struct lever_rank_row {
+    int partner;
+    uint64_t trade;  /* T(country, partner) */
+    double lev;      /* leverage of the holder over the subject */
+    double reverse;  /* the other way */
+    double net;      /* lev - reverse */
+} lever_rank_row;
+
+typedef struct lever_ranking {
+    int country;
+    int year;
+    size_t n;
+    lever_rank_row *rows; /* largest lev first */
+} lever_ranking;
+
+/* Every partner P of a ranked by LEV(a over P), in `year` (0 = last). */
+int lever_leverage_rank(lever_store *s, int a, int year, const lever_query *q,
+                        lever_ranking **out);
+/* Every country P ranked by LEV(P over b): who could squeeze b. */
+int lever_exposure(lever_store *s, int b, int year, const lever_query *q, lever_ranking **out);
+void lever_ranking_free(lever_ranking *r);
+
+/* ---- lever compare: suppliers competing in one market ---- */
+
+typedef struct lever_compare_year {
+    int year;
+    int supplier;
+    uint64_t value; /* X(A->B) */
+    double share;   /* s(A->B) = X(A->B) / M(B) */
+    double lev;     /* LEV(A over B) */
+} lever_compare_year;
+
+typedef struct lever_similarity {
+    int year;
+    int a, b;   /* suppliers */
+    double esi; /* ESI(a,b|B) */
+} lever_similarity;
+
+typedef struct lever_headon {
+    int year, product;
+    uint64_t imports; /* M(B,k) */
+    int supplier;
+    uint64_t value;   /* v(supplier->B,k) */
+    double share;     /* s(supplier->B,k) */
+    double overlap;   /* the product's rank key: second-largest share among the compared */
+} lever_headon;
+
+typedef struct lever_compare_result {
+    int market;
+    size_t n_years_rows, n_similarities, n_headon;
+    lever_compare_year *years;
+    lever_similarity *similarities;
+    lever_headon *headon; /* products where at least two compared suppliers sell, by overlap */
+} lever_compare_result;
+
+int lever_compare(lever_store *s, int market, const int *suppliers, int n_suppliers,
+                  const lever_query *q, int top, lever_compare_result **out);
+void lever_compare_free(lever_compare_result *r);
+
+/* ---- lever change: what drove the change in X(A->B) ---- */
+
+typedef struct lever_change_row {
+    int product;
+    uint64_t v0, v1;
+    int64_t delta;           /* v1 - v0, exact */
+    int64_t q0, q1;          /* kg or LEVER_QTY_MISSING */
+    double quantity_effect;  /* (q1 - q0) * uv0; NaN without quantities */
+    double price_effect;     /* (uv1 - uv0) * q1 */
+    double share_of_change;  /* delta / total delta */
+} lever_change_row;
+
+typedef struct lever_change_result {
+    int a, b, year0, year1;
+    uint64_t total0, total1;
+    int64_t delta;
+    size_t n;
+    lever_change_row *rows; /* every product with a change, largest |delta| first */
+} lever_change_result;
+
+int lever_change(lever_store *s, int a, int b, int year0, int year1, const lever_query *q,
+                 lever_change_result **out);
+void lever_change_free(lever_change_result *r);
+
+/* ---- lever indicators: WITS bilateral indicators ---- */
+
+typedef struct lever_indicators_year {
+    int year;
+    double tii_ab, tii_ba;     /* trade intensity TII(A,B), TII(B,A) */
+    double tc_ab, tc_ba;       /* complementarity of A's exports with B's imports, and back */
+    double d_b_on_a, d_a_on_b; /* Hirschman */
+} lever_indicators_year;
+
+typedef struct lever_rca_row {
+    int year, country, product;
+    uint64_t exports; /* X(i,k) */
+    double rca;
+} lever_rca_row;
+
+typedef struct lever_indicators_result {
+    int a, b;
+    int n_years;
+    lever_indicators_year *years;
+    size_t n_rca;
+    lever_rca_row *rca; /* top per year and country, largest first */
+} lever_indicators_result;
+
+int lever_indicators(lever_store *s, int a, int b, const lever_query *q, int top,
+                     lever_indicators_result **out);
+void lever_indicators_free(lever_indicators_result *r);
+
+/* ------------------------------------------------------------------ */
 /* Synthetic data: lever synth                                         */
 /* ------------------------------------------------------------------ */
 

@@ -10,6 +10,7 @@
 
 #include "lever.h"
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,6 +94,61 @@ void out_null(out_table *t);
 int out_doc_print(out_doc *d, out_format fmt);
 void out_doc_free(out_doc *d);
 
+/* ------------------------------------------------------------------ */
+/* Options shared by the indicator commands (query.c)                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct cli_query {
+    /* as given on the command line */
+    const char *store_path;   /* --store */
+    const char *format;       /* --format */
+    const char *years;        /* --years Y0-Y1 */
+    const char *year;         /* --year T */
+    const char *product;      /* --product: HS prefix, description words or a group name */
+    const char *alternatives; /* --alternatives world|current|ISO3,ISO3,... */
+    const char *groups_file;  /* --groups FILE (else the built-in groups) */
+    const char *weights;      /* --weights GROUP=W,... */
+    const char *sigma_file;   /* --sigma FILE */
+    long top;                 /* --top N; the command sets its default before parsing */
+    /* resolved by cli_query_open */
+    lever_store *store;
+    lever_groups *groups;
+    lever_selection *selection;
+    int *alt_countries;
+    double *weight_values, *sigma_values;
+    int year_value;           /* --year, 0 = last */
+    out_format fmt;
+    lever_query q;
+} cli_query;
+
+/* getopt_long entries for the shared options; put them in a command's table. */
+#define CLI_QUERY_LONG_OPTIONS                                                               \
+    {"store", required_argument, NULL, 'S'}, {"format", required_argument, NULL, 'F'},       \
+        {"years", required_argument, NULL, 'Y'}, {"year", required_argument, NULL, 'y'},     \
+        {"product", required_argument, NULL, 'P'},                                           \
+        {"alternatives", required_argument, NULL, 'A'},                                      \
+        {"groups", required_argument, NULL, 'G'}, {"weights", required_argument, NULL, 'W'}, \
+        {"sigma", required_argument, NULL, 'E'}, {"top", required_argument, NULL, 'T'}
+/* Help text lines describing the shared options. */
+#define CLI_QUERY_HELP                                                                       \
+    "  --store STORE          the store (default $LEVER_STORE, else ./" CLI_DEFAULT_STORE ")\n" \
+    "  --format FMT           table, csv or json (default: table on a terminal, else csv)\n"   \
+    "  --years Y0-Y1          range of years (default: every year in the store)\n"             \
+    "  --year T               one year (default: the last)\n"                                  \
+    "  --product P            HS prefix (1101), description words, or a group name (wheat)\n"  \
+    "  --alternatives ALT     world (default), current, or countries (UZB,TKM,IRN)\n"          \
+    "  --groups FILE          product groups (default: the built-in set)\n"                    \
+    "  --weights G=W,...      weight of product groups in leverage (default 1)\n"              \
+    "  --sigma FILE           trade elasticities per HS prefix (CSV hs,sigma): d = 1/sigma\n"  \
+    "  --top N                rows of products or partners to show\n"
+
+/* Records a shared option (the getopt value and its argument); false when opt is not one. */
+bool cli_query_option(cli_query *cq, int opt, const char *arg);
+/* Opens the store and resolves every shared option into cq->q. Prints errors; returns
+ * EXIT_OK, or the exit code to return. */
+int cli_query_open(cli_query *cq);
+void cli_query_close(cli_query *cq);
+
 /* Subcommands (one file each: src/cli/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
@@ -100,5 +156,11 @@ int cmd_country(int argc, char **argv);
 int cmd_product(int argc, char **argv);
 int cmd_dyad(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_depend(int argc, char **argv);
+int cmd_leverage(int argc, char **argv);
+int cmd_exposure(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_change(int argc, char **argv);
+int cmd_indicators(int argc, char **argv);
 
 #endif /* LEVER_CLI_H */

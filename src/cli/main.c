@@ -14,6 +14,12 @@ static const cli_command commands[] = {
     {"country", cmd_country, "look up a country by ISO3, numeric code or name"},
     {"product", cmd_product, "look up products by HS code prefix or description words"},
     {"dyad", cmd_dyad, "flows between two countries, year by year, and their top products"},
+    {"depend", cmd_depend, "the products where a country is most exposed, and to whom"},
+    {"leverage", cmd_leverage, "leverage of one country over another, or over all its partners"},
+    {"exposure", cmd_exposure, "every country ranked by its leverage over one country"},
+    {"compare", cmd_compare, "suppliers competing in one market: shares, leverage, similarity"},
+    {"change", cmd_change, "the products that drove a change in a flow, value vs volume"},
+    {"indicators", cmd_indicators, "trade intensity, complementarity, dependence, RCA"},
     {"synth", cmd_synth, "write a deterministic synthetic world in BACI layout (demo, benchmark)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

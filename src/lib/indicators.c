@@ -52,3 +52,170 @@ int unit_value_flag(double uv, double median)
         return -1;
     return 0;
 }
+
+/* ---- Section 2: shares ----------------------------------------------------------- */
+
+double supplier_share(uint64_t v, uint64_t m_jk)
+{
+    return ratio_u64(v, m_jk);
+}
+
+double destination_share(uint64_t v, uint64_t x_ik)
+{
+    return ratio_u64(v, x_ik);
+}
+
+double world_share(uint64_t x_ik, uint64_t w_k)
+{
+    return ratio_u64(x_ik, w_k);
+}
+
+double hirschman_dependence(uint64_t t_ij, uint64_t t_j)
+{
+    return ratio_u64(t_ij, t_j);
+}
+
+double barbieri_salience(double d_i_on_j, double d_j_on_i)
+{
+    return sqrt(d_i_on_j * d_j_on_i);
+}
+
+double barbieri_symmetry(double d_i_on_j, double d_j_on_i)
+{
+    return 1.0 - fabs(d_i_on_j - d_j_on_i);
+}
+
+/* ---- Section 3: concentration ---------------------------------------------------- */
+
+double hhi_normalised(double hhi, uint32_t n)
+{
+    if (n == 0)
+        return NAN;
+    if (n == 1)
+        return 1.0; /* (HHI - 1/N) / (1 - 1/N) is 0/0: INDICATORS.md says report 1 */
+    double inv = 1.0 / n;
+    return (hhi - inv) / (1.0 - inv);
+}
+
+const char *hhi_level(double hhi)
+{
+    if (isnan(hhi))
+        return "";
+    if (hhi < 0.15)
+        return "unconcentrated";
+    if (hhi < 0.25)
+        return "moderate";
+    if (hhi <= 0.40)
+        return "concentrated";
+    return "highly concentrated";
+}
+
+/* ---- Section 4: dependence screens ----------------------------------------------- */
+
+double net_import_ratio(uint64_t m_jk, uint64_t x_jk)
+{
+    if (x_jk == 0)
+        return m_jk == 0 ? NAN : INFINITY;
+    return (double)m_jk / (double)x_jk;
+}
+
+bool geodep_flag(double hhi_m, double hhi_w, double net_import)
+{
+    return hhi_m > 0.4 && hhi_w > 0.4 && net_import > 1.0;
+}
+
+bool geodep_persistent(bool flag_t2, bool flag_t1, bool flag_t)
+{
+    return (int)flag_t2 + (int)flag_t1 + (int)flag_t >= 2;
+}
+
+bool critical_dependence(double s, double hhi_m, double net_import)
+{
+    return s >= 0.5 && hhi_m > 0.4 && net_import > 1.0;
+}
+
+/* ---- Section 5: substitutability ------------------------------------------------- */
+
+double headroom(uint64_t alt, uint64_t v)
+{
+    if (v == 0)
+        return alt == 0 ? NAN : INFINITY;
+    return (double)alt / (double)v;
+}
+
+double non_substitutability(uint64_t alt, uint64_t v)
+{
+    /* 1 / (1 + alt/v) written as v / (v + alt): exact inputs, one rounding */
+    if (v == 0 && alt == 0)
+        return NAN;
+    return (double)v / ((double)v + (double)alt);
+}
+
+uint64_t alternative_supply_world(uint64_t w_k, uint64_t x_ik, uint64_t x_jk)
+{
+    uint64_t used = x_ik + x_jk;
+    return w_k > used ? w_k - used : 0;
+}
+
+uint64_t alternative_demand_world(uint64_t w_k, uint64_t m_jk, uint64_t m_ik)
+{
+    uint64_t used = m_jk + m_ik;
+    return w_k > used ? w_k - used : 0;
+}
+
+/* ---- Section 6: leverage --------------------------------------------------------- */
+
+double leverage_ratio(double supply_channel, double market_channel, uint64_t t_b)
+{
+    if (t_b == 0)
+        return NAN;
+    return (supply_channel + market_channel) / (double)t_b;
+}
+
+double net_leverage(double lev_ab, double lev_ba)
+{
+    return lev_ab - lev_ba;
+}
+
+double asymmetry_ratio(double lev_ab, double lev_ba)
+{
+    if (lev_ba == 0)
+        return lev_ab == 0 ? NAN : INFINITY;
+    return lev_ab / lev_ba;
+}
+
+/* ---- Section 7: WITS bilateral indicators ---------------------------------------- */
+
+double trade_intensity(uint64_t x_ij, uint64_t x_i, uint64_t m_j, uint64_t w)
+{
+    if (x_i == 0 || m_j == 0 || w == 0)
+        return NAN;
+    return ((double)x_ij / (double)x_i) / ((double)m_j / (double)w);
+}
+
+double revealed_comparative_advantage(uint64_t x_ik, uint64_t x_i, uint64_t w_k, uint64_t w)
+{
+    if (x_i == 0 || w_k == 0 || w == 0)
+        return NAN;
+    return ((double)x_ik / (double)x_i) / ((double)w_k / (double)w);
+}
+
+double trade_complementarity(double sum_abs_diff)
+{
+    return 100.0 * (1.0 - sum_abs_diff / 2.0);
+}
+
+/* ---- Section 8: change over time ------------------------------------------------- */
+
+void change_effects(uint64_t v0, int64_t q0, uint64_t v1, int64_t q1, double *quantity_effect,
+                    double *price_effect)
+{
+    if (q0 == LEVER_QTY_MISSING || q1 == LEVER_QTY_MISSING || q0 <= 0 || q1 <= 0) {
+        *quantity_effect = *price_effect = NAN;
+        return;
+    }
+    double uv0 = (double)v0 / (double)q0;
+    *quantity_effect = ((double)q1 - (double)q0) * uv0;
+    /* (uv1 - uv0) * q1 = v1 - uv0 * q1: computed so the two effects sum to v1 - v0 */
+    *price_effect = ((double)v1 - (double)v0) - *quantity_effect;
+}

@@ -297,4 +297,82 @@ double unit_value(uint64_t v, int64_t q_kg);
 /* +1 when uv > 5 x median, -1 when uv < median / 5, else 0 (0 when either is NaN). */
 int unit_value_flag(double uv, double median);
 
+/* Section 2: shares and Hirschman / Barbieri. */
+double supplier_share(uint64_t v, uint64_t m_jk);         /* s = v(i->j,k) / M(j,k) */
+double destination_share(uint64_t v, uint64_t x_ik);      /* e = v(i->j,k) / X(i,k) */
+double world_share(uint64_t x_ik, uint64_t w_k);          /* w = X(i,k) / W(k) */
+double hirschman_dependence(uint64_t t_ij, uint64_t t_j); /* D(j on i) = T(i,j) / T(j) */
+double barbieri_salience(double d_i_on_j, double d_j_on_i);
+double barbieri_symmetry(double d_i_on_j, double d_j_on_i);
+
+/* Section 3: concentration. */
+double hhi_normalised(double hhi, uint32_t n);   /* HHI*; 1 when n == 1; NaN when n == 0 */
+const char *hhi_level(double hhi); /* "unconcentrated", "moderate", "concentrated", "highly concentrated" */
+
+/* Section 4: dependence screens. */
+double net_import_ratio(uint64_t m_jk, uint64_t x_jk); /* M/X; +inf when X = 0 < M; NaN when both 0 */
+bool geodep_flag(double hhi_m, double hhi_w, double net_import);
+/* Persistent in a year: the flag held in at least 2 of that year and the 2 before it. */
+bool geodep_persistent(bool flag_t2, bool flag_t1, bool flag_t);
+bool critical_dependence(double s, double hhi_m, double net_import);
+
+/* Section 5: substitutability. alt is the supply (or demand) the alternatives already have. */
+double headroom(uint64_t alt, uint64_t v);        /* H = alt / v; +inf when v == 0 < alt */
+double non_substitutability(uint64_t alt, uint64_t v); /* d = 1 / (1 + H) = v / (v + alt) */
+/* Default (world) alternatives: W(k) - X(i,k) - X(j,k), clamped at 0. */
+uint64_t alternative_supply_world(uint64_t w_k, uint64_t x_ik, uint64_t x_jk);
+/* Market side: W(k) - M(j,k) - M(i,k), clamped at 0. */
+uint64_t alternative_demand_world(uint64_t w_k, uint64_t m_jk, uint64_t m_ik);
+
+/* Section 6: leverage. */
+double leverage_ratio(double supply_channel, double market_channel, uint64_t t_b); /* (S+K)/T(B) */
+double net_leverage(double lev_ab, double lev_ba);
+double asymmetry_ratio(double lev_ab, double lev_ba); /* +inf when lev_ba == 0 < lev_ab */
+
+/* Section 7: WITS bilateral indicators. */
+double trade_intensity(uint64_t x_ij, uint64_t x_i, uint64_t m_j, uint64_t w);
+double revealed_comparative_advantage(uint64_t x_ik, uint64_t x_i, uint64_t w_k, uint64_t w);
+/* Michaely: 100 (1 - sum |m_k - x_k| / 2); the caller accumulates sum |m_k - x_k|. */
+double trade_complementarity(double sum_abs_diff);
+
+/* Section 8: value vs volume split of one product's change (sums to v1 - v0). */
+void change_effects(uint64_t v0, int64_t q0, uint64_t v1, int64_t q1, double *quantity_effect,
+                    double *price_effect); /* NaN, NaN when a quantity is missing or 0 */
+
+/* ------------------------------------------------------------------ */
+/* Substitutability (substitute.c): headroom inputs for every command  */
+/* ------------------------------------------------------------------ */
+
+/* Supply the alternatives to exporter i already have for importer j's product k, per the
+ * query's mode: world W(k)-X(i,k)-X(j,k); current: sum of X(m,k) over m != i already
+ * selling k to j; list: sum of X(m,k) over the listed m other than i and j. */
+uint64_t subst_alt_supply(const lever_store *s, const lever_query *q, int y, int i, int j, int k);
+/* Demand the alternative buyers of exporter i's product k offer, besides importer j: world
+ * W(k)-M(j,k)-M(i,k); current: sum of M(m,k) over m != j already buying k from i; list: sum of
+ * M(m,k) over the listed m other than i and j. */
+uint64_t subst_alt_demand(const lever_store *s, const lever_query *q, int y, int i, int j, int k);
+/* d(i,j,k) for a flow of value v: 1/sigma_k when the query has one for k, else
+ * non_substitutability(subst_alt_supply(...), v). */
+double subst_d_supply(const lever_store *s, const lever_query *q, int y, int i, int j, int k,
+                      uint64_t v);
+/* d'(i,j,k) for a flow i->j of value v (how hard j is to replace as i's buyer). */
+double subst_d_market(const lever_store *s, const lever_query *q, int y, int i, int j, int k,
+                      uint64_t v);
+/* Weight of product k in the query (1 without weights). */
+static inline double query_weight(const lever_query *q, int k)
+{
+    return q && q->weights ? q->weights[k] : 1.0;
+}
+/* Whether product k is selected by the query. */
+bool query_has_product(const lever_query *q, int k);
+/* Resolves the query's year range to year indices [*y0, *y1]; LEVER_ENOTFOUND (with the
+ * store's range in the message) when a named year is not in the store. */
+int query_years(lever_store *s, const lever_query *q, int *y0, int *y1);
+/* Year index for a single year (0 = last); LEVER_ENOTFOUND with the range when absent. */
+int query_year(lever_store *s, int year, int *y);
+
+/* Selections built by code (lookup.c): an empty selection over the store's products. */
+lever_selection *selection_new(const lever_store *s, const char *label);
+void selection_add(lever_selection *sel, int product);
+
 #endif /* LEVER_INTERNAL_H */

@@ -271,8 +271,8 @@ static void test_failed_import_leaves_store_unchanged(void **state)
     char *path = path_in_tmp("keep.store");
     assert_int_equal(lever_import_commit(good, path), LEVER_OK);
     lever_import_free(good);
-    char *before, *after;
-    size_t lb, la;
+    char *before = NULL, *after = NULL;
+    size_t lb = 0, la = 0;
     assert_int_equal(read_file(path, &before, &lb), 0);
     int files = count_files();
 
@@ -317,8 +317,8 @@ static void test_damaged_store_refused(void **state)
     char *path = path_in_tmp("damage.store");
     assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
     lever_import_free(imp);
-    char *data;
-    size_t len;
+    char *data = NULL;
+    size_t len = 0;
     assert_int_equal(read_file(path, &data, &len), 0);
     char *copy = malloc(len);
     lever_store *s;

@@ -1,0 +1,2 @@
+/* cmd_change.c - stub, being written. */
+#include "cli.h"

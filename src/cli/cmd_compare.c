@@ -1,0 +1,2 @@
+/* cmd_compare.c - stub, being written. */
+#include "cli.h"

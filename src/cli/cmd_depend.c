@@ -1,0 +1,2 @@
+/* cmd_depend.c - stub, being written. */
+#include "cli.h"

@@ -1,0 +1,2 @@
+/* cmd_exposure.c - stub, being written. */
+#include "cli.h"

@@ -1,0 +1,2 @@
+/* cmd_indicators.c - stub, being written. */
+#include "cli.h"

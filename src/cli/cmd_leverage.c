@@ -1,0 +1,2 @@
+/* cmd_leverage.c - stub, being written. */
+#include "cli.h"

@@ -1,0 +1,2 @@
+/* bilateral.c - stub, being written. */
+#include "internal.h"

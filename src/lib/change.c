@@ -1,0 +1,2 @@
+/* change.c - stub, being written. */
+#include "internal.h"

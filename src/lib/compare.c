@@ -1,0 +1,2 @@
+/* compare.c - stub, being written. */
+#include "internal.h"

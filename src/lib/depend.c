@@ -1,0 +1,2 @@
+/* depend.c - stub, being written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* groups.c - stub, being written. */
+#include "internal.h"

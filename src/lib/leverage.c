@@ -1,0 +1,2 @@
+/* leverage.c - stub, being written. */
+#include "internal.h"

@@ -1,0 +1,137 @@
+/*
+ * substitute.c - how replaceable a partner is (INDICATORS.md section 5), in one place
+ * for depend, leverage, exposure and compare: the alternative supply behind headroom
+ * H, the alternative demand behind the market-side H', and the resulting d and d'.
+ * Also the query helpers every indicator command shares (selected products, years).
+ *
+ * World mode reads three precomputed sums (W(k), X(i,k), X(j,k)); the current and list
+ * modes walk the suppliers of (j,k) or the listed countries, so they cost more.
+ */
+#include "internal.h"
+
+bool query_has_product(const lever_query *q, int k)
+{
+    return !q || !q->products || lever_selection_has(q->products, k);
+}
+
+static int years_error(lever_store *s, int year)
+{
+    if (s->n_years == 0)
+        return store_fail(s, LEVER_ENOTFOUND, "the store holds no years");
+    return store_fail(s, LEVER_ENOTFOUND, "year %d is not in the store; it holds %d-%d", year,
+                      s->years[0].year, s->years[s->n_years - 1].year);
+}
+
+int query_year(lever_store *s, int year, int *y)
+{
+    if (s->n_years == 0)
+        return years_error(s, year);
+    if (year == 0) {
+        *y = (int)s->n_years - 1;
+        return LEVER_OK;
+    }
+    int idx = lever_year_index(s, year);
+    if (idx < 0)
+        return years_error(s, year);
+    *y = idx;
+    return LEVER_OK;
+}
+
+int query_years(lever_store *s, const lever_query *q, int *y0, int *y1)
+{
+    int from = q ? q->year_from : 0, to = q ? q->year_to : 0;
+    if (s->n_years == 0)
+        return years_error(s, from);
+    *y0 = 0;
+    *y1 = (int)s->n_years - 1;
+    if (from && (*y0 = lever_year_index(s, from)) < 0)
+        return years_error(s, from);
+    if (to && (*y1 = lever_year_index(s, to)) < 0)
+        return years_error(s, to);
+    if (*y0 > *y1)
+        return store_fail(s, LEVER_EUSAGE, "the year range %d-%d is reversed", from, to);
+    return LEVER_OK;
+}
+
+static uint64_t x_ik(const lever_store *s, int y, int i, int k)
+{
+    const store_xik *e = store_find_xik(s, y, i, k);
+    return e ? e->x : 0;
+}
+
+static uint64_t m_jk(const lever_store *s, int y, int j, int k)
+{
+    const store_mjk *e = store_find_mjk(s, y, j, k);
+    return e ? e->m : 0;
+}
+
+uint64_t subst_alt_supply(const lever_store *s, const lever_query *q, int y, int i, int j, int k)
+{
+    lever_alternatives mode = q ? q->alternatives : LEVER_ALT_WORLD;
+    if (mode == LEVER_ALT_LIST) {
+        uint64_t sum = 0;
+        for (int n = 0; n < q->n_alt_countries; n++) {
+            int m = q->alt_countries[n];
+            if (m != i && m != j)
+                sum += x_ik(s, y, m, k);
+        }
+        return sum;
+    }
+    if (mode == LEVER_ALT_CURRENT) {
+        const store_mjk *e = store_find_mjk(s, y, j, k);
+        if (!e)
+            return 0;
+        uint64_t sum = 0;
+        for (uint64_t p = e->imp_pos; p < e->imp_pos + e->n_suppliers; p++) {
+            int m = s->fi[s->by_imp[p]];
+            if (m != i)
+                sum += x_ik(s, y, m, k);
+        }
+        return sum;
+    }
+    return alternative_supply_world(store_w_k(s, y, k), x_ik(s, y, i, k), x_ik(s, y, j, k));
+}
+
+uint64_t subst_alt_demand(const lever_store *s, const lever_query *q, int y, int i, int j, int k)
+{
+    lever_alternatives mode = q ? q->alternatives : LEVER_ALT_WORLD;
+    if (mode == LEVER_ALT_LIST) {
+        uint64_t sum = 0;
+        for (int n = 0; n < q->n_alt_countries; n++) {
+            int m = q->alt_countries[n];
+            if (m != i && m != j)
+                sum += m_jk(s, y, m, k);
+        }
+        return sum;
+    }
+    if (mode == LEVER_ALT_CURRENT) {
+        uint64_t lo, hi, sum = 0;
+        store_exporter_rows(s, y, i, &lo, &hi);
+        for (uint64_t r = lo; r < hi; r++)
+            if (s->fk[r] == k && s->fj[r] != j)
+                sum += m_jk(s, y, s->fj[r], k);
+        return sum;
+    }
+    return alternative_demand_world(store_w_k(s, y, k), m_jk(s, y, j, k), m_jk(s, y, i, k));
+}
+
+static bool has_sigma(const lever_query *q, int k)
+{
+    return q && q->sigma && !isnan(q->sigma[k]) && q->sigma[k] > 0;
+}
+
+double subst_d_supply(const lever_store *s, const lever_query *q, int y, int i, int j, int k,
+                      uint64_t v)
+{
+    if (has_sigma(q, k))
+        return 1.0 / q->sigma[k];
+    return non_substitutability(subst_alt_supply(s, q, y, i, j, k), v);
+}
+
+double subst_d_market(const lever_store *s, const lever_query *q, int y, int i, int j, int k,
+                      uint64_t v)
+{
+    if (has_sigma(q, k))
+        return 1.0 / q->sigma[k];
+    return non_substitutability(subst_alt_demand(s, q, y, i, j, k), v);
+}
