@@ -320,7 +320,9 @@ static void test_damaged_store_refused(void **state)
     char *data = NULL;
     size_t len = 0;
     assert_int_equal(read_file(path, &data, &len), 0);
-    char *copy = malloc(len);
+    assert_true(len > 3 * STORE_ALIGN);
+    char *copy = malloc(len + STORE_ALIGN);
+    assert_non_null(copy);
     lever_store *s;
     const char *bad = path_in_tmp("bad.store");
 
