@@ -61,17 +61,24 @@ static uint64_t rnd(void)
     return z ^ (z >> 31);
 }
 
-/* A random world: unique (t,i,j,k), codes from small pools so groups have many rows. */
-static lever_import *random_world(uint64_t seed, size_t want)
+/* A random world as BACI CSV text: unique (t,i,j,k), codes from small pools so groups have
+ * many rows; values up to ~1e13 USD so that squares overflow 64 bits. dup_row >= 0 repeats
+ * that row's key at the end. The rows read back (imp->rows) are the raw input of the checks. */
+static lever_import *random_world(uint64_t seed, size_t want, long dup_row)
 {
     static const uint16_t codes[] = {4, 12, 156, 251, 276, 398, 643, 842, 860, 999};
     static const uint32_t hs[] = {10190, 100190, 110100, 271000, 300490, 310210, 999999};
     lever_import *imp = NULL;
     assert_int_equal(lever_import_new(&imp), LEVER_OK);
+    lever_import_set_threads(imp, 1);
     rng_state = seed;
     uint8_t *used = calloc(3 * 10 * 10 * 7, 1);
+    size_t cap = 64 + want * 64, len = 0;
+    char *csv = malloc(cap);
     assert_non_null(used);
-    assert_int_equal(rows_reserve(&imp->rows, want), LEVER_OK);
+    assert_non_null(csv);
+    len += (size_t)snprintf(csv, cap, "t,i,j,k,v,q\n");
+    char first_key[64] = "";
     for (size_t n = 0; n < want; n++) {
         unsigned t = (unsigned)(rnd() % 3), i = (unsigned)(rnd() % 10), j = (unsigned)(rnd() % 10),
                  k = (unsigned)(rnd() % 7);
@@ -79,11 +86,22 @@ static lever_import *random_world(uint64_t seed, size_t want)
         if (i == j || used[key])
             continue;
         used[key] = 1;
-        /* heavy-tailed values up to ~1e13 so squares overflow 64 bits */
         uint64_t v = 1 + (rnd() % 1000) * (uint64_t)(1ull << (rnd() % 34));
-        int64_t q = rnd() % 5 == 0 ? LEVER_QTY_MISSING : (int64_t)(rnd() % 100000);
-        rows_push_unchecked(&imp->rows, (uint16_t)(2019 + t), codes[i], codes[j], hs[k], v, q);
+        char q[32] = "NA";
+        if (rnd() % 5)
+            snprintf(q, sizeof q, "%llu.%03llu", (unsigned long long)(rnd() % 100),
+                     (unsigned long long)(rnd() % 1000));
+        if ((long)n == dup_row || (dup_row >= 0 && !first_key[0]))
+            snprintf(first_key, sizeof first_key, "%u,%u,%u,%u", 2019 + t, codes[i], codes[j],
+                     hs[k]);
+        len += (size_t)snprintf(csv + len, cap - len, "%u,%u,%u,%u,%llu.%03llu,%s\n", 2019 + t,
+                                codes[i], codes[j], hs[k], (unsigned long long)(v / 1000),
+                                (unsigned long long)(v % 1000), q);
     }
+    if (dup_row >= 0)
+        len += (size_t)snprintf(csv + len, cap - len, "%s,1.000,NA\n", first_key);
+    assert_int_equal(lever_import_add_buffer(imp, "world.csv", csv, len), LEVER_OK);
+    free(csv);
     free(used);
     return imp;
 }
@@ -99,7 +117,7 @@ static void test_aggregates_match_brute_force(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 5; seed++) {
-        lever_import *imp = random_world(seed, 1500);
+        lever_import *imp = random_world(seed, 1500, -1);
         const lever_rows *raw = &imp->rows;
         char *path = path_in_tmp("agg.store");
         assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
@@ -200,7 +218,7 @@ static void test_aggregates_match_brute_force(void **state)
 static void test_sorted_and_quantities_kept(void **state)
 {
     (void)state;
-    lever_import *imp = random_world(42, 800);
+    lever_import *imp = random_world(42, 800, -1);
     char *path = path_in_tmp("sorted.store");
     uint64_t want_q = 0, want_missing = 0;
     for (size_t r = 0; r < imp->rows.n; r++) {
@@ -267,7 +285,7 @@ static int count_files(void)
 static void test_failed_import_leaves_store_unchanged(void **state)
 {
     (void)state;
-    lever_import *good = random_world(7, 300);
+    lever_import *good = random_world(7, 300, -1);
     char *path = path_in_tmp("keep.store");
     assert_int_equal(lever_import_commit(good, path), LEVER_OK);
     lever_import_free(good);
@@ -277,19 +295,16 @@ static void test_failed_import_leaves_store_unchanged(void **state)
     int files = count_files();
 
     /* a duplicate key */
-    lever_import *bad = random_world(7, 300);
-    size_t n = bad->rows.n;
-    assert_int_equal(rows_reserve(&bad->rows, 1), LEVER_OK);
-    rows_push_unchecked(&bad->rows, bad->rows.t[3], bad->rows.i[3], bad->rows.j[3],
-                        bad->rows.k[3], 5, 5);
-    assert_int_equal(bad->rows.n, n + 1);
+    lever_import *bad = random_world(7, 300, 0);
     assert_int_equal(lever_import_commit(bad, path), LEVER_EINPUT);
     assert_non_null(strstr(lever_import_errmsg(bad), "duplicate"));
+    assert_non_null(strstr(lever_import_errmsg(bad), "world.csv:2"));
     lever_import_free(bad);
 
-    /* nothing at all */
+    /* a header and no rows */
     lever_import *empty = NULL;
     assert_int_equal(lever_import_new(&empty), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(empty, "empty.csv", "t,i,j,k,v,q\n", 12), LEVER_OK);
     assert_int_equal(lever_import_commit(empty, path), LEVER_EINPUT);
     assert_non_null(strstr(lever_import_errmsg(empty), "no trade rows"));
     lever_import_free(empty);
@@ -313,7 +328,7 @@ static void write_bytes(const char *path, const char *data, size_t len)
 static void test_damaged_store_refused(void **state)
 {
     (void)state;
-    lever_import *imp = random_world(9, 300);
+    lever_import *imp = random_world(9, 300, -1);
     char *path = path_in_tmp("damage.store");
     assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
     lever_import_free(imp);
