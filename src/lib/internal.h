@@ -273,6 +273,8 @@ void import_warn(lever_import *imp, const char *fmt, ...) __attribute__((format(
 void import_locate_row(const lever_import *imp, uint64_t row, char *buf, size_t len);
 /* Country name and codes from Debian's iso-codes for a numeric code; 0 when unknown. */
 int isocodes_country(int numeric, char iso3[4], char iso2[4], char **name, char **full_name);
+/* The same for the codes BACI uses that are not ISO 3166 numeric (251 France, 842 USA, ...). */
+int baci_country(int code, char iso3[4], char iso2[4], char **name, char **full_name);
 
 /* Writes the store (store_write.c). Called by lever_import_commit. */
 int store_write(lever_import *imp, const char *path);

@@ -154,7 +154,8 @@ static int build_countries(build *b)
         } else {
             char iso3[4] = "", iso2[4] = "";
             char *nm = NULL, *fn = NULL;
-            if (isocodes_country((int)c, iso3, iso2, &nm, &fn)) {
+            if (baci_country((int)c, iso3, iso2, &nm, &fn) ||
+                isocodes_country((int)c, iso3, iso2, &nm, &fn)) {
                 sc->known = 1;
                 copy_code(sc->iso3, iso3);
                 copy_code(sc->iso2, iso2);
@@ -727,6 +728,13 @@ static int write_sections(build *b, out_file *f)
     return write_all(b->imp, f, head, sizeof head);
 }
 
+/* The last component of a path: stores record where data came from, not where it sat. */
+static const char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 static int sources_string(build *b)
 {
     size_t len = 1;
@@ -739,7 +747,7 @@ static int sources_string(build *b)
     size_t at = 0;
     for (size_t n = 0; n < b->imp->n_sources; n++)
         at += (size_t)snprintf(s + at, len - at, "%s%s", n ? "; " : "",
-                               b->imp->sources[n].name);
+                               file_name(b->imp->sources[n].name));
     b->sources_str = add_string(b, s);
     free(s);
     return b->sources_str == UINT32_MAX ? oom(b) : LEVER_OK;
