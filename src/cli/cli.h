@@ -39,6 +39,8 @@ lever_store *cli_open_store(const char *explicit_path);
 bool cli_country(lever_store *s, const char *query, int *country);
 /* Parses "2019-2021", "2021" or "2019-" into an inclusive range (0 = open end). */
 bool cli_years(const char *text, int *from, int *to);
+/* Joins the words of a query given without quotes ("united kingdom"); malloc'd. */
+char *cli_join_words(int argc, char **argv);
 /* Parses a positive integer option value; prints an error naming the option on failure. */
 bool cli_int(const char *option, const char *text, long min, long max, long *out);
 
@@ -90,6 +92,8 @@ void out_kg(out_table *t, int64_t kg);  /* LEVER_QTY_MISSING prints as missing *
 void out_double(out_table *t, double v);
 void out_hs6(out_table *t, int hs6);
 void out_null(out_table *t);
+/* Marks a one-row table to print as "field: value" lines in table format. */
+void out_table_record(out_table *t);
 /* Renders to stdout and frees the document. Returns EXIT_OK or EXIT_ERROR on write error. */
 int out_doc_print(out_doc *d, out_format fmt);
 void out_doc_free(out_doc *d);

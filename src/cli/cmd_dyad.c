@@ -1,2 +1,258 @@
-/* cmd_dyad.c - stub, being written. */
+/*
+ * cmd_dyad.c - lever dyad A B: the trade between two countries, year by year
+ * (X(A->B), X(B->A), total, balance, growth), the CAGR of the total, and the top
+ * products each way with the shares and concentration that say how much each
+ * flow matters to the importer (docs/commands/dyad.md). Thin: lever_dyad()
+ * computes, this file names the columns.
+ */
 #include "cli.h"
+
+
+#define DEFAULT_TOP 10
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: lever dyad A B [--years Y0-Y1] [--product P] [--top N]\n"
+            "                  [--format table|csv|json] [--store STORE]\n"
+            "\n"
+            "Trade between countries A and B: per year the value A exported to B, B to A,\n"
+            "their total and balance with growth over the previous year, the yearly growth\n"
+            "(CAGR) of the total over the range, and each way the top products by value\n"
+            "with their quantity, unit value, the exporter's share of the importer's\n"
+            "imports of the product (supplier share s), the share of the exporter's sales\n"
+            "of the product going to the importer (destination share e), and how\n"
+            "concentrated the importer's suppliers of the product are (HHI_M and their\n"
+            "number N). Values in USD, quantities in kg.\n"
+            "\n"
+            "A and B: ISO3 code, numeric code or name (see 'lever country').\n"
+            "\n"
+            "options:\n"
+            "  --years Y0-Y1    years to show: 2019-2021, 2021, 2019- or -2020 (default: all)\n"
+            "  --product P      count only products under an HS prefix (1001), several\n"
+            "                   (1001,1101), a product group (wheat) or the one product a\n"
+            "                   description names\n"
+            "  --groups FILE    product groups for --product (default: the built-in set)\n"
+            "  --top N          products listed per year and direction (default %d; 0 = none)\n"
+            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
+            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
+            "  -h, --help       show this help\n"
+            "\n"
+            "examples:\n"
+            "  lever dyad KAZ AFG --years 2019-2021\n"
+            "  lever dyad FRA DZA --product 1001 --top 5\n"
+            "  lever dyad france algeria --format json\n",
+            DEFAULT_TOP, CLI_DEFAULT_STORE);
+}
+
+static int usage_error(void)
+{
+    fprintf(stderr, "usage: lever dyad A B [--years Y0-Y1] [--product P] [--top N]\n"
+                    "                  [--format table|csv|json] [--store STORE]\n"
+                    "Run 'lever dyad --help' for details.\n");
+    return EXIT_USAGE;
+}
+
+/* How a country is named in titles and column headers. */
+typedef struct country_names {
+    char label[256]; /* "Kazakhstan (KAZ)" */
+    char code[16];   /* "KAZ", or the numeric code when there is no ISO3 */
+    char full[300];  /* "Kazakhstan (KAZ, 398)" for the metadata */
+} country_names;
+
+static void name_country(const lever_store *s, int c, country_names *n)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    const char *name = k.name[0] ? k.name : "unnamed country";
+    if (k.iso3[0]) {
+        snprintf(n->code, sizeof n->code, "%s", k.iso3);
+        snprintf(n->label, sizeof n->label, "%s (%s)", name, k.iso3);
+        snprintf(n->full, sizeof n->full, "%s (%s, %d)", name, k.iso3, k.code);
+    } else {
+        snprintf(n->code, sizeof n->code, "%d", k.code);
+        snprintf(n->label, sizeof n->label, "%s (%d)", name, k.code);
+        snprintf(n->full, sizeof n->full, "%s (%d)", name, k.code);
+    }
+}
+
+static void add_year_table(out_doc *d, const lever_dyad_result *r, const country_names *a,
+                           const country_names *b)
+{
+    char ab[64], ba[64], gab[80], gba[80], title[700];
+    snprintf(ab, sizeof ab, "%s->%s", a->code, b->code);
+    snprintf(ba, sizeof ba, "%s->%s", b->code, a->code);
+    snprintf(gab, sizeof gab, "growth %s", ab);
+    snprintf(gba, sizeof gba, "growth %s", ba);
+    const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"a_to_b", ab, COL_USD},
+        {"b_to_a", ba, COL_USD},
+        {"total", NULL, COL_USD},
+        {"balance", "balance A-B", COL_USD},
+        {"growth_a_to_b", gab, COL_SHARE},
+        {"growth_b_to_a", gba, COL_SHARE},
+        {"growth_total", "growth total", COL_SHARE},
+    };
+    snprintf(title, sizeof title, "By year, USD: A = %s, B = %s", a->label, b->label);
+    out_table *t = out_doc_table(d, "years", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_dyad_year *y = &r->years[n];
+        out_int(t, y->year);
+        out_u64(t, y->a_to_b);
+        out_u64(t, y->b_to_a);
+        out_u64(t, y->total);
+        out_usd(t, y->balance);
+        out_double(t, y->growth_a_to_b);
+        out_double(t, y->growth_b_to_a);
+        out_double(t, y->growth_total);
+    }
+}
+
+static void add_summary_table(out_doc *d, const lever_dyad_result *r)
+{
+    static const out_col cols[] = {
+        {"year_from", "from", COL_INT},
+        {"year_to", "to", COL_INT},
+        {"cagr_total", "CAGR of total", COL_SHARE},
+    };
+    out_table *t = out_doc_table(d, "summary", "Yearly growth of the total (CAGR)", 3, cols);
+    out_int(t, r->years[0].year);
+    out_int(t, r->years[r->n_years - 1].year);
+    out_double(t, r->cagr_total);
+}
+
+static void add_product_table(out_doc *d, const lever_store *s, const char *name,
+                              const country_names *from, const country_names *to, int top,
+                              const lever_product_flow *flows, size_t n_flows)
+{
+    static const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"value", "value USD", COL_USD},
+        {"qty_kg", "qty kg", COL_KG},
+        {"unit_value", "USD/kg", COL_RATIO},
+        {"unit_value_flag", "uv flag", COL_INT},
+        {"supplier_share", "s(i->j,k)", COL_SHARE},
+        {"dest_share", "e(i->j,k)", COL_SHARE},
+        {"hhi", "HHI_M(j,k)", COL_RATIO},
+        {"n_suppliers", "N", COL_INT},
+        {"description", NULL, COL_STR},
+    };
+    char title[700];
+    snprintf(title, sizeof title, "Top %d product%s %s -> %s (i = %s, j = %s)", top,
+             top == 1 ? "" : "s", from->label, to->label, from->code, to->code);
+    out_table *t = out_doc_table(d, name, title, (int)(sizeof cols / sizeof cols[0]), cols);
+    int rank = 0;
+    for (size_t n = 0; n < n_flows; n++) {
+        const lever_product_flow *f = &flows[n];
+        rank = n > 0 && flows[n - 1].year == f->year ? rank + 1 : 1;
+        lever_product p;
+        lever_product_at(s, f->product, &p);
+        out_int(t, f->year);
+        out_int(t, rank);
+        out_hs6(t, p.hs6);
+        out_u64(t, f->value);
+        out_kg(t, f->qty_kg);
+        out_double(t, f->unit_value);
+        out_int(t, f->unit_value_flag);
+        out_double(t, f->supplier_share);
+        out_double(t, f->dest_share);
+        out_double(t, f->hhi);
+        out_int(t, f->n_suppliers);
+        out_str(t, p.description);
+    }
+}
+
+/* Runs the query and prints it; cq is open (store, selection, years resolved). */
+static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
+{
+    lever_store *s = cq->store;
+    int a, b;
+    if (!cli_country(s, query_a, &a) || !cli_country(s, query_b, &b))
+        return EXIT_ERROR;
+    lever_dyad_result *r = NULL;
+    if (lever_dyad(s, a, b, cq->q.year_from, cq->q.year_to, cq->selection, (int)cq->top, &r) !=
+        LEVER_OK) {
+        cli_error("%s", lever_errmsg(s));
+        return EXIT_ERROR;
+    }
+    country_names na, nb;
+    name_country(s, a, &na);
+    name_country(s, b, &nb);
+    char title[600];
+    snprintf(title, sizeof title, "Trade between %s and %s", na.label, nb.label);
+    out_doc *d = out_doc_new(title);
+    out_doc_store(d, s);
+    out_doc_meta(d, "a", "%s", na.full);
+    out_doc_meta(d, "b", "%s", nb.full);
+    if (r->n_years > 1)
+        out_doc_meta(d, "years", "%d-%d", r->years[0].year, r->years[r->n_years - 1].year);
+    else
+        out_doc_meta(d, "years", "%d", r->years[0].year);
+    out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
+    out_doc_meta(d, "units", "values USD, quantities kg, unit values USD/kg");
+    add_year_table(d, r, &na, &nb);
+    add_summary_table(d, r);
+    if (cq->top > 0) {
+        add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, r->a_to_b, r->n_a_to_b);
+        add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, r->b_to_a, r->n_b_to_a);
+    }
+    lever_dyad_free(r);
+    return out_doc_print(d, cq->fmt);
+}
+
+/* The shared query options that mean nothing for a dyad; NULL when none was given. */
+static const char *inapplicable_option(const cli_query *cq)
+{
+    if (cq->year)
+        return "--year (use --years)";
+    if (cq->alternatives)
+        return "--alternatives";
+    if (cq->weights)
+        return "--weights";
+    if (cq->sigma_file)
+        return "--sigma";
+    return NULL;
+}
+
+int cmd_dyad(int argc, char **argv)
+{
+    static const struct option options[] = {
+        CLI_QUERY_LONG_OPTIONS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    cli_query cq = {.top = DEFAULT_TOP};
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (cli_query_option(&cq, opt, optarg))
+            continue;
+        switch (opt) {
+        case 'h': usage(stdout); return EXIT_OK;
+        case ':':
+            cli_error("dyad: option '%s' needs a value", argv[optind - 1]);
+            return usage_error();
+        default:
+            cli_error("dyad: unknown option '%s'", argv[optind - 1]);
+            return usage_error();
+        }
+    }
+    const char *bad = inapplicable_option(&cq);
+    if (bad) {
+        cli_error("dyad: %s does not apply to a dyad", bad);
+        return usage_error();
+    }
+    if (argc - optind != 2) {
+        cli_error("dyad: expected two countries A and B, got %d argument%s", argc - optind,
+                  argc - optind == 1 ? "" : "s");
+        return usage_error();
+    }
+    int rc = cli_query_open(&cq);
+    if (rc == EXIT_USAGE)
+        rc = usage_error();
+    else if (rc == EXIT_OK)
+        rc = run_dyad(&cq, argv[optind], argv[optind + 1]);
+    cli_query_close(&cq);
+    return rc;
+}
