@@ -1,2 +1,229 @@
-/* cmd_indicators.c - stub, being written. */
+/*
+ * cmd_indicators.c - lever indicators A B: the standard bilateral indicators of
+ * the World Bank's WITS for two countries, year by year (trade intensity and
+ * trade complementarity each way, Hirschman's dependence each way), and each
+ * side's products of highest revealed comparative advantage (INDICATORS.md
+ * sections 2 and 7, docs/commands/indicators.md).
+ *
+ * Thin: lever_indicators() computes; this file names the columns, with headers
+ * that spell out the direction of each indicator (TII(FRA,DZA), D(DZA on FRA)),
+ * because every one of them reads differently the other way round.
+ */
 #include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+#define DEFAULT_TOP 10
+
+static const char usage_line[] =
+    "usage: lever indicators A B [--years Y0-Y1 | --year T] [--product P] [--top N]\n"
+    "                        [--format table|csv|json] [--store STORE]\n";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "%s"
+            "\n"
+            "Standard bilateral indicators of A and B, per year: trade intensity\n"
+            "TII(A,B) = (X(A->B)/X(A)) / (M(B)/W) and TII(B,A) (above 1: they trade more\n"
+            "than their weight in world trade predicts), trade complementarity\n"
+            "TC(A,B) = 100 (1 - sum |m(B,k) - x(A,k)| / 2) of A's exports with B's imports\n"
+            "and back (100: A sells exactly what B buys), Hirschman's dependence\n"
+            "D(B on A) = T(A,B)/T(B) and D(A on B); then each side's top products by\n"
+            "revealed comparative advantage RCA = (X(i,k)/X(i)) / (W(k)/W).\n"
+            "World totals W are sums over the store: partial when it holds part of the world.\n"
+            "\n"
+            "A and B: ISO3 code, numeric code or name (see 'lever country').\n"
+            "\n"
+            "options:\n"
+            "  --years Y0-Y1    years to show: 2019-2021, 2021, 2019- or -2020 (default: all)\n"
+            "  --year T         one year\n"
+            "  --product P      restrict every sum (X, M, W) to products under an HS prefix\n"
+            "                   (27), the one product a description names, or a group (fuels)\n"
+            "  --groups FILE    product groups for --product (default: the built-in set)\n"
+            "  --top N          RCA products per year and country (default %d; 0 = none)\n"
+            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
+            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
+            "  -h, --help       show this help\n"
+            "\n"
+            "examples:\n"
+            "  lever indicators FRA DZA --year 2021\n"
+            "  lever indicators KAZ AFG --years 2017-2022 --top 5\n"
+            "  lever indicators DZA ITA --product 27 --format csv\n",
+            usage_line, DEFAULT_TOP, CLI_DEFAULT_STORE);
+}
+
+static int usage_error(void)
+{
+    fprintf(stderr, "%sRun 'lever indicators --help' for details.\n", usage_line);
+    return EXIT_USAGE;
+}
+
+/* How a country is named: "FRA" in headers (the numeric code without ISO3) and
+ * "France (FRA)" in titles. */
+typedef struct country_text {
+    char code[16];
+    char label[300];
+} country_text;
+
+static void name_country(const lever_store *s, int c, country_text *t)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    const char *name = k.name[0] ? k.name : "unnamed country";
+    if (k.iso3[0])
+        snprintf(t->code, sizeof t->code, "%s", k.iso3);
+    else
+        snprintf(t->code, sizeof t->code, "%d", k.code);
+    snprintf(t->label, sizeof t->label, "%s (%s)", name, t->code);
+}
+
+static void add_years_table(out_doc *d, const lever_indicators_result *r, const country_text *a,
+                            const country_text *b)
+{
+    char tii_ab[48], tii_ba[48], tc_ab[48], tc_ba[48], d_ba[48], d_ab[48];
+    snprintf(tii_ab, sizeof tii_ab, "TII(%s,%s)", a->code, b->code);
+    snprintf(tii_ba, sizeof tii_ba, "TII(%s,%s)", b->code, a->code);
+    snprintf(tc_ab, sizeof tc_ab, "TC(%s,%s)", a->code, b->code);
+    snprintf(tc_ba, sizeof tc_ba, "TC(%s,%s)", b->code, a->code);
+    snprintf(d_ba, sizeof d_ba, "D(%s on %s)", b->code, a->code);
+    snprintf(d_ab, sizeof d_ab, "D(%s on %s)", a->code, b->code);
+    const out_col cols[] = {
+        {"year", NULL, COL_INT},       {"tii_ab", tii_ab, COL_RATIO},
+        {"tii_ba", tii_ba, COL_RATIO}, {"tc_ab", tc_ab, COL_RATIO},
+        {"tc_ba", tc_ba, COL_RATIO},   {"d_b_on_a", d_ba, COL_SHARE},
+        {"d_a_on_b", d_ab, COL_SHARE},
+    };
+    char title[700];
+    snprintf(title, sizeof title, "By year: A = %s, B = %s", a->label, b->label);
+    out_table *t = out_doc_table(d, "years", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_indicators_year *y = &r->years[n];
+        out_int(t, y->year);
+        out_double(t, y->tii_ab);
+        out_double(t, y->tii_ba);
+        out_double(t, y->tc_ab);
+        out_double(t, y->tc_ba);
+        out_double(t, y->d_b_on_a);
+        out_double(t, y->d_a_on_b);
+    }
+}
+
+/* The RCA rows of one country, ranked within each year. */
+static void add_rca_table(out_doc *d, const lever_store *s, const lever_indicators_result *r,
+                          const char *name, int country, const country_text *c, long top)
+{
+    static const out_col cols[] = {
+        {"year", NULL, COL_INT},         {"country", NULL, COL_STR},
+        {"rank", "#", COL_INT},          {"hs6", "HS6", COL_HS6},
+        {"exports", "X(i,k) USD", COL_USD}, {"rca", "RCA", COL_RATIO},
+        {"description", NULL, COL_STR},
+    };
+    char title[400];
+    snprintf(title, sizeof title, "Top %ld products of %s by revealed comparative advantage",
+             top, c->label);
+    out_table *t = out_doc_table(d, name, title, (int)(sizeof cols / sizeof cols[0]), cols);
+    int rank = 0, year = 0;
+    for (size_t n = 0; n < r->n_rca; n++) {
+        const lever_rca_row *row = &r->rca[n];
+        if (row->country != country)
+            continue;
+        rank = row->year == year ? rank + 1 : 1;
+        year = row->year;
+        lever_product p;
+        lever_product_at(s, row->product, &p);
+        out_int(t, row->year);
+        out_str(t, c->code);
+        out_int(t, rank);
+        out_hs6(t, p.hs6);
+        out_u64(t, row->exports);
+        out_double(t, row->rca);
+        out_str(t, p.description);
+    }
+}
+
+/* Runs the query and prints it; the store and the shared options are resolved. */
+static int run_indicators(cli_query *cq, const char *query_a, const char *query_b)
+{
+    lever_store *s = cq->store;
+    int a, b;
+    if (!cli_country(s, query_a, &a) || !cli_country(s, query_b, &b))
+        return EXIT_ERROR;
+    if (cq->year && !cq->years)
+        cq->q.year_from = cq->q.year_to = cq->year_value;
+    lever_indicators_result *r = NULL;
+    if (lever_indicators(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK) {
+        cli_error("%s", lever_errmsg(s));
+        return EXIT_ERROR;
+    }
+    country_text ta, tb;
+    name_country(s, a, &ta);
+    name_country(s, b, &tb);
+    char title[700];
+    snprintf(title, sizeof title, "Bilateral indicators of %s and %s", ta.label, tb.label);
+    out_doc *d = out_doc_new(title);
+    out_doc_store(d, s);
+    out_doc_meta(d, "a", "%s", ta.label);
+    out_doc_meta(d, "b", "%s", tb.label);
+    if (r->n_years > 1)
+        out_doc_meta(d, "years", "%d-%d", r->years[0].year, r->years[r->n_years - 1].year);
+    else
+        out_doc_meta(d, "years", "%d", r->years[0].year);
+    out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
+    out_doc_meta(d, "world", "W, W(k), X(i), M(j) are sums over the flows in the store%s",
+                 cq->selection ? ", restricted to the selected products" : "");
+    add_years_table(d, r, &ta, &tb);
+    if (cq->top > 0) {
+        add_rca_table(d, s, r, "rca_a", a, &ta, cq->top);
+        add_rca_table(d, s, r, "rca_b", b, &tb, cq->top);
+    }
+    lever_indicators_free(r);
+    return out_doc_print(d, cq->fmt);
+}
+
+int cmd_indicators(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"years", required_argument, NULL, 'Y'},  {"year", required_argument, NULL, 'y'},
+        {"product", required_argument, NULL, 'P'}, {"groups", required_argument, NULL, 'G'},
+        {"top", required_argument, NULL, 'T'},    {"format", required_argument, NULL, 'F'},
+        {"store", required_argument, NULL, 'S'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    cli_query cq = {.top = DEFAULT_TOP};
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'h': usage(stdout); return EXIT_OK;
+        case ':':
+            cli_error("indicators: option '%s' needs a value", argv[optind - 1]);
+            return usage_error();
+        case '?':
+            cli_error("indicators: unknown option '%s'", argv[optind - 1]);
+            return usage_error();
+        default:
+            cli_query_option(&cq, opt, optarg);
+            if (cq.top < 0)
+                return usage_error();
+            break;
+        }
+    }
+    if (argc - optind != 2) {
+        cli_error("indicators: expected two countries A and B, got %d argument%s",
+                  argc - optind, argc - optind == 1 ? "" : "s");
+        return usage_error();
+    }
+    if (cq.years && cq.year) {
+        cli_error("indicators: give --years or --year, not both");
+        return usage_error();
+    }
+    int rc = cli_query_open(&cq);
+    if (rc == EXIT_OK)
+        rc = run_indicators(&cq, argv[optind], argv[optind + 1]);
+    else if (rc == EXIT_USAGE)
+        usage_error();
+    cli_query_close(&cq);
+    return rc;
+}

@@ -219,3 +219,8 @@ void change_effects(uint64_t v0, int64_t q0, uint64_t v1, int64_t q1, double *qu
     /* (uv1 - uv0) * q1 = v1 - uv0 * q1: computed so the two effects sum to v1 - v0 */
     *price_effect = ((double)v1 - (double)v0) - *quantity_effect;
 }
+
+double change_share(int64_t delta_k, int64_t delta)
+{
+    return delta == 0 ? NAN : (double)delta_k / (double)delta;
+}

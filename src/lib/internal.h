@@ -340,6 +340,8 @@ double trade_complementarity(double sum_abs_diff);
 /* Section 8: value vs volume split of one product's change (sums to v1 - v0). */
 void change_effects(uint64_t v0, int64_t q0, uint64_t v1, int64_t q1, double *quantity_effect,
                     double *price_effect); /* NaN, NaN when a quantity is missing or 0 */
+/* Share of the total change due to one product: delta_k / delta; NaN when delta == 0. */
+double change_share(int64_t delta_k, int64_t delta);
 
 /* ------------------------------------------------------------------ */
 /* Substitutability (substitute.c): headroom inputs for every command  */

@@ -18,6 +18,9 @@ static int years_error(lever_store *s, int year)
 {
     if (s->n_years == 0)
         return store_fail(s, LEVER_ENOTFOUND, "the store holds no years");
+    if (s->n_years == 1)
+        return store_fail(s, LEVER_ENOTFOUND, "year %d is not in the store; it holds %d only",
+                          year, s->years[0].year);
     return store_fail(s, LEVER_ENOTFOUND, "year %d is not in the store; it holds %d-%d", year,
                       s->years[0].year, s->years[s->n_years - 1].year);
 }

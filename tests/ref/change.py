@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""change.py - an independent reference for `lever change` (docs/INDICATORS.md section 8).
+
+Reads BACI-layout CSV files (t,i,j,k,v,q; v in thousands of USD and q in metric tons, both
+with 3 decimals) from scratch with the standard library only, computes every column of
+`lever change A B --from T0 --to T1` by the formulas of INDICATORS.md, and either prints
+them or checks lever's `--format csv` output against them: integers (values, changes,
+quantities) exactly, ratios to a relative error of 1e-9, rows in the same order. The
+effects are computed with exact fractions from (q1 - q0) uv0 and (uv1 - uv0) q1, not from
+each other; their tolerance is 1e-9 of the product's largest figure (|change|, |quantity
+effect|, |price effect|), since one of them may be a small difference of large numbers.
+It shares no code with lever on purpose: the two agree only if both follow the formulas.
+
+It also holds the helpers the other reference of this folder (bilateral.py) uses:
+reading BACI files and lever's CSV documents, and comparing cells.
+
+usage: change.py --a CODE --b CODE --from T0 --to T1 [--product PREFIX,...] [--top N]
+                 [--check LEVER_CSV] FILE.csv...
+Countries are BACI numeric codes. Without --check, prints the reference as CSV.
+"""
+import argparse
+import csv
+import math
+import sys
+from collections import defaultdict
+from fractions import Fraction
+
+REL_TOL = 1e-9
+QTY_MISSING = None
+
+
+def thousandths(text, what):
+    """'649770.245' (thousands, 3 decimals) -> 649770245, exactly; None when missing."""
+    text = text.strip().strip('"').strip()
+    if text in ("", "NA", "na", "NaN", "nan", "NULL", "null", "N/A"):
+        return None
+    whole, _, frac = text.partition(".")
+    if any(c != "0" for c in frac[3:]):
+        raise ValueError("%s %r has more than 3 decimals" % (what, text))
+    return int(whole or "0") * 1000 + int((frac + "000")[:3])
+
+
+def read_flows(paths):
+    """{year: {(i, j, k): (v USD, q kg or None)}} from BACI-layout CSV files.
+    Lines starting with '#' are comments (lever synth writes one)."""
+    flows = defaultdict(dict)
+    for path in paths:
+        with open(path, newline="") as f:
+            lines = (line for line in f if not line.startswith("#"))
+            for row in csv.DictReader(lines):
+                key = (int(row["i"]), int(row["j"]), int(row["k"]))
+                v = thousandths(row["v"], "value")
+                q = thousandths(row["q"], "quantity")
+                flows[int(row["t"])][key] = (v, q)
+    return flows
+
+
+def product_filter(prefixes):
+    """A predicate on HS6 codes (integers): under one of the comma-separated prefixes."""
+    if not prefixes:
+        return lambda k: True
+    wanted = tuple(p.strip() for p in prefixes.split(","))
+    return lambda k: ("%06d" % k).startswith(wanted)
+
+
+def read_lever_csv(path):
+    """lever's CSV document -> ({meta key: value}, {table name: [row dicts]}).
+    A document with one table names it after nothing: it is returned as ''."""
+    meta, tables = {}, {}
+    name, header = "", None
+    with open(path, newline="") as f:
+        for line in f:
+            if line.startswith("# table: "):
+                name, header = line[len("# table: "):].strip(), None
+                continue
+            if line.startswith("# "):
+                key, _, value = line[2:].partition(": ")
+                meta[key] = value.rstrip("\n")
+                continue
+            if not line.strip():
+                continue
+            fields = next(csv.reader([line]))
+            if header is None:
+                header = fields
+                tables[name] = []
+            else:
+                tables[name].append(dict(zip(header, fields)))
+    return meta, tables
+
+
+class Checker:
+    """Compares lever's cells with the reference and remembers every difference."""
+
+    def __init__(self):
+        self.errors = []
+
+    def fail(self, where, message):
+        self.errors.append("%s: %s" % (where, message))
+
+    def exact(self, where, got, want):
+        """Integers (or None for an empty cell) and strings: equal as text."""
+        want_text = "" if want is None else str(want)
+        if got != want_text:
+            self.fail(where, "lever %r, reference %r" % (got, want_text))
+
+    def ratio(self, where, got, want, scale=None):
+        """A double: NaN is an empty cell, infinity 'inf'; else within REL_TOL of
+        max(|want|, scale) (scale defaults to |want|: a purely relative error)."""
+        if want is None or (isinstance(want, float) and math.isnan(want)):
+            if got != "":
+                self.fail(where, "lever %r, reference NaN (empty)" % got)
+            return
+        if isinstance(want, float) and math.isinf(want):
+            if got != ("inf" if want > 0 else "-inf"):
+                self.fail(where, "lever %r, reference %r" % (got, want))
+            return
+        try:
+            value = float(got)
+        except ValueError:
+            self.fail(where, "lever %r is not a number, reference %r" % (got, float(want)))
+            return
+        bound = REL_TOL * max(abs(float(want)), scale or 0.0)
+        if not abs(value - float(want)) <= bound:
+            self.fail(where, "lever %r, reference %.17g" % (got, float(want)))
+
+    def count(self, where, got_rows, want_rows):
+        if len(got_rows) != len(want_rows):
+            self.fail(where, "lever has %d rows, reference %d" % (len(got_rows), len(want_rows)))
+
+    def report(self):
+        """Prints the differences (at most 40); returns the exit status."""
+        for e in self.errors[:40]:
+            print(e, file=sys.stderr)
+        if len(self.errors) > 40:
+            print("... and %d more differences" % (len(self.errors) - 40), file=sys.stderr)
+        return 1 if self.errors else 0
+
+
+def fraction_or_nan(numerator, denominator):
+    return math.nan if denominator == 0 else Fraction(numerator, denominator)
+
+
+# ---- lever change ---------------------------------------------------------------------
+
+def effects(v0, q0, v1, q1):
+    """Quantity effect (q1 - q0) uv0 and price effect (uv1 - uv0) q1, exactly; NaN, NaN
+    when a quantity is missing or 0 (no unit value)."""
+    if not q0 or not q1:
+        return math.nan, math.nan
+    uv0, uv1 = Fraction(v0, q0), Fraction(v1, q1)
+    return (q1 - q0) * uv0, (uv1 - uv0) * q1
+
+
+def compute_change(flows, a, b, year0, year1, selected):
+    """The summary and every changed product of X(a->b) from year0 to year1."""
+    def flows_of(year):
+        return {k: vq for (i, j, k), vq in flows.get(year, {}).items()
+                if i == a and j == b and selected(k)}
+    f0, f1 = flows_of(year0), flows_of(year1)
+    total0 = sum(v for v, _ in f0.values())
+    total1 = sum(v for v, _ in f1.values())
+    delta = total1 - total0
+    rows = []
+    for k in set(f0) | set(f1):
+        v0, q0 = f0.get(k, (0, 0))
+        v1, q1 = f1.get(k, (0, 0))
+        if v0 == v1:
+            continue
+        qe, pe = effects(v0, q0, v1, q1)
+        rows.append({"hs6": k, "v0": v0, "v1": v1, "delta": v1 - v0, "q0": q0, "q1": q1,
+                     "share": fraction_or_nan(v1 - v0, delta), "qe": qe, "pe": pe})
+    rows.sort(key=lambda r: (-abs(r["delta"]), r["hs6"]))
+    return {"total0": total0, "total1": total1, "delta": delta}, rows
+
+
+def check_change(checker, tables, year0, year1, summary, rows, top):
+    got = tables.get("summary", [])
+    checker.count("summary", got, [summary])
+    if got:
+        s = got[0]
+        checker.exact("summary year_from", s["year_from"], year0)
+        checker.exact("summary year_to", s["year_to"], year1)
+        checker.exact("summary total_from", s["total_from"], summary["total0"])
+        checker.exact("summary total_to", s["total_to"], summary["total1"])
+        checker.exact("summary change", s["change"], summary["delta"])
+        checker.exact("summary products_changed", s["products_changed"], len(rows))
+    shown = rows[:top]
+    rest = rows[top:]
+    got = tables.get("products", [])
+    checker.count("products", got, shown + [None])
+    for n, (g, w) in enumerate(zip(got, shown)):
+        where = "products row %d (%06d)" % (n + 1, w["hs6"])
+        checker.exact(where + " rank", g["rank"], n + 1)
+        checker.exact(where + " hs6", g["hs6"], "%06d" % w["hs6"])
+        checker.exact(where + " value_from", g["value_from"], w["v0"])
+        checker.exact(where + " value_to", g["value_to"], w["v1"])
+        checker.exact(where + " change", g["change"], w["delta"])
+        checker.ratio(where + " share_of_change", g["share_of_change"], w["share"])
+        checker.exact(where + " qty_from_kg", g["qty_from_kg"], w["q0"])
+        checker.exact(where + " qty_to_kg", g["qty_to_kg"], w["q1"])
+        scale = max(abs(w["delta"]), abs(w["qe"]), abs(w["pe"])) if w["q0"] and w["q1"] else 0
+        checker.ratio(where + " quantity_effect", g["quantity_effect"], w["qe"], scale)
+        checker.ratio(where + " price_effect", g["price_effect"], w["pe"], scale)
+        # the property the command promises, checked on lever's own figures
+        if g["quantity_effect"] and g["price_effect"]:
+            split = float(g["quantity_effect"]) + float(g["price_effect"])
+            if not abs(split - int(g["change"])) <= REL_TOL * abs(int(g["change"])):
+                checker.fail(where, "effects %r + %r do not sum to the change %s"
+                             % (g["quantity_effect"], g["price_effect"], g["change"]))
+    if len(got) == len(shown) + 1:
+        g = got[-1]
+        where = "products other row"
+        delta_rest = sum(r["delta"] for r in rest)
+        checker.exact(where + " rank", g["rank"], None)
+        checker.exact(where + " hs6", g["hs6"], None)
+        checker.exact(where + " value_from", g["value_from"],
+                      summary["total0"] - sum(r["v0"] for r in shown))
+        checker.exact(where + " value_to", g["value_to"],
+                      summary["total1"] - sum(r["v1"] for r in shown))
+        checker.exact(where + " change", g["change"], delta_rest)
+        checker.ratio(where + " share_of_change", g["share_of_change"],
+                      fraction_or_nan(delta_rest, summary["delta"]))
+        for column in ("qty_from_kg", "qty_to_kg", "quantity_effect", "price_effect"):
+            checker.exact(where + " " + column, g[column], None)
+        # the table adds up to the totals, exactly
+        for column, total in (("value_from", "total0"), ("value_to", "total1"),
+                              ("change", "delta")):
+            if sum(int(r[column]) for r in got) != summary[total]:
+                checker.fail("products", "column %s does not sum to %d" % (column, summary[total]))
+
+
+def print_change(summary, rows):
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["total_from", "total_to", "change"])
+    out.writerow([summary["total0"], summary["total1"], summary["delta"]])
+    out.writerow(["hs6", "value_from", "value_to", "change", "share_of_change", "qty_from_kg",
+                  "qty_to_kg", "quantity_effect", "price_effect"])
+    for r in rows:
+        out.writerow(["%06d" % r["hs6"], r["v0"], r["v1"], r["delta"], float(r["share"]),
+                      r["q0"], r["q1"], float(r["qe"]), float(r["pe"])])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--a", type=int, required=True, help="exporter (BACI code)")
+    parser.add_argument("--b", type=int, required=True, help="importer (BACI code)")
+    parser.add_argument("--from", dest="year0", type=int, required=True)
+    parser.add_argument("--to", dest="year1", type=int, required=True)
+    parser.add_argument("--product", default="", help="HS prefixes, comma-separated")
+    parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--check", help="lever's --format csv output to check")
+    parser.add_argument("files", nargs="+")
+    args = parser.parse_args()
+    flows = read_flows(args.files)
+    summary, rows = compute_change(flows, args.a, args.b, args.year0, args.year1,
+                                   product_filter(args.product))
+    if not args.check:
+        print_change(summary, rows)
+        return 0
+    checker = Checker()
+    _, tables = read_lever_csv(args.check)
+    check_change(checker, tables, args.year0, args.year1, summary, rows, args.top)
+    status = checker.report()
+    if status == 0:
+        print("change.py: %d products checked, total change %d USD"
+              % (min(len(rows), args.top) + 1, summary["delta"]))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
