@@ -1,2 +1,311 @@
-/* cmd_compare.c - stub, being written. */
+/*
+ * cmd_compare.c - lever compare B --suppliers A1,A2,...: suppliers competing in
+ * market B, year by year: what each sells to B, its share of B's imports and its
+ * leverage over B; how similar their sales to B are (export similarity ESI); and the
+ * products where they meet head-on (docs/commands/compare.md). Thin: lever_compare()
+ * computes, this file parses the options and names the columns.
+ */
 #include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_TOP 10
+
+static const char usage_line[] =
+    "usage: lever compare B --suppliers A1,A2,... [--years Y0-Y1] [--product P] [--top N]\n"
+    "                     [--alternatives world|current|LIST] [--format table|csv|json]\n";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "%s"
+            "\n"
+            "Suppliers competing in market B. Per year: what each supplier A sells to B,\n"
+            "X(A->B), its share of B's imports s(A->B) and its leverage LEV(A over B); the\n"
+            "export similarity ESI of every two suppliers (0: they sell B different\n"
+            "products, 1: the same mix); and the head-on products, which at least two of\n"
+            "them sell to B, ranked by the runner-up's share of B's imports of the product.\n"
+            "\n"
+            "B and the suppliers: ISO3 code, numeric code or name (see 'lever country').\n"
+            "\n"
+            "options:\n"
+            "  --suppliers A1,A2,...  the suppliers to compare (at least one; two for ESI)\n"
+            "%s"
+            "                         (here: head-on products per year, default %d, 0 = all;\n"
+            "                         --year T is the same as --years T-T)\n"
+            "  -h, --help             show this help\n"
+            "\n"
+            "examples:\n"
+            "  lever compare AFG --suppliers KAZ,UZB\n"
+            "  lever compare DZA --suppliers FRA,DEU,POL,RUS --product 1001 --years 2019-2021\n"
+            "  lever compare algeria --suppliers france,italy --top 5 --format json\n",
+            usage_line, CLI_QUERY_HELP, DEFAULT_TOP);
+}
+
+static int usage_error(void)
+{
+    fprintf(stderr, "%sRun 'lever compare --help' for details.\n", usage_line);
+    return EXIT_USAGE;
+}
+
+/* "KAZ", or the numeric code when the country has no ISO3 code. */
+static void country_code(const lever_store *s, int c, char *buf, size_t len)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    if (k.iso3[0])
+        snprintf(buf, len, "%s", k.iso3);
+    else
+        snprintf(buf, len, "%d", k.code);
+}
+
+/* The BACI / ISO 3166 numeric code, for programs (some countries have no ISO3). */
+static int numeric_code(const lever_store *s, int c)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    return k.code;
+}
+
+/* "Kazakhstan (KAZ)", for titles. */
+static void country_label(const lever_store *s, int c, char *buf, size_t len)
+{
+    lever_country k;
+    char code[16];
+    lever_country_at(s, c, &k);
+    country_code(s, c, code, sizeof code);
+    snprintf(buf, len, "%s (%s)", k.name[0] ? k.name : "unnamed country", code);
+}
+
+/* Looks up every country of a comma-separated list; *out is malloc'd. */
+static int parse_suppliers(lever_store *s, const char *list, int **out, int *n_out)
+{
+    size_t cap = 1;
+    for (const char *p = list; *p; p++)
+        cap += *p == ',';
+    int *countries = malloc(cap * sizeof *countries);
+    char *copy = strdup(list);
+    if (!countries || !copy) {
+        free(countries);
+        free(copy);
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (!cli_country(s, tok, &countries[n])) {
+            free(countries);
+            free(copy);
+            return EXIT_ERROR;
+        }
+        n++;
+    }
+    free(copy);
+    if (n == 0) {
+        free(countries);
+        cli_error("compare: --suppliers needs at least one country, e.g. --suppliers KAZ,UZB");
+        return EXIT_USAGE;
+    }
+    *out = countries;
+    *n_out = n;
+    return EXIT_OK;
+}
+
+static void add_suppliers_table(out_doc *d, const lever_store *s, const lever_compare_result *r)
+{
+    static const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"supplier", "A", COL_STR},
+        {"supplier_code", "code", COL_INT},
+        {"value", "X(A->B)", COL_USD},
+        {"share", "s(A->B)", COL_SHARE},
+        {"lev", "LEV(A over B)", COL_RATIO},
+        {"name", NULL, COL_STR},
+    };
+    char title[512], market[300];
+    country_label(s, r->market, market, sizeof market);
+    snprintf(title, sizeof title, "Each supplier A's sales to B = %s, its share of B's imports "
+                                  "and its leverage over B", market);
+    out_table *t = out_doc_table(d, "suppliers", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    for (size_t n = 0; n < r->n_years_rows; n++) {
+        const lever_compare_year *row = &r->years[n];
+        lever_country c;
+        char code[16];
+        lever_country_at(s, row->supplier, &c);
+        country_code(s, row->supplier, code, sizeof code);
+        out_int(t, row->year);
+        out_str(t, code);
+        out_int(t, c.code);
+        out_u64(t, row->value);
+        out_double(t, row->share);
+        out_double(t, row->lev);
+        out_str(t, c.name);
+    }
+}
+
+static void add_similarity_table(out_doc *d, const lever_store *s, const lever_compare_result *r)
+{
+    static const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"a", NULL, COL_STR},
+        {"b", NULL, COL_STR},
+        {"a_code", "code a", COL_INT},
+        {"b_code", "code b", COL_INT},
+        {"esi", "ESI(a,b|B)", COL_RATIO},
+    };
+    out_table *t = out_doc_table(d, "similarity",
+                                 "Export similarity of every two suppliers in B (Finger-Kreinin)",
+                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    for (size_t n = 0; n < r->n_similarities; n++) {
+        const lever_similarity *row = &r->similarities[n];
+        char a[16], b[16];
+        country_code(s, row->a, a, sizeof a);
+        country_code(s, row->b, b, sizeof b);
+        out_int(t, row->year);
+        out_str(t, a);
+        out_str(t, b);
+        out_int(t, numeric_code(s, row->a));
+        out_int(t, numeric_code(s, row->b));
+        out_double(t, row->esi);
+    }
+}
+
+static void add_headon_table(out_doc *d, const lever_store *s, const lever_compare_result *r)
+{
+    static const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"imports", "M(B,k)", COL_USD},
+        {"supplier", "A", COL_STR},
+        {"supplier_code", "code", COL_INT},
+        {"value", "v(A->B,k)", COL_USD},
+        {"share", "s(A->B,k)", COL_SHARE},
+        {"overlap", NULL, COL_SHARE},
+        {"description", NULL, COL_STR},
+    };
+    out_table *t = out_doc_table(d, "headon",
+                                 "Head-on products: sold to B by two or more of the suppliers, "
+                                 "by overlap (the runner-up's share)",
+                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    int rank = 0;
+    for (size_t n = 0; n < r->n_headon; n++) {
+        const lever_headon *row = &r->headon[n];
+        if (n == 0 || row->year != r->headon[n - 1].year)
+            rank = 1;
+        else if (row->product != r->headon[n - 1].product)
+            rank++;
+        lever_product p;
+        char code[16];
+        lever_product_at(s, row->product, &p);
+        country_code(s, row->supplier, code, sizeof code);
+        out_int(t, row->year);
+        out_int(t, rank);
+        out_hs6(t, p.hs6);
+        out_u64(t, row->imports);
+        out_str(t, code);
+        out_int(t, numeric_code(s, row->supplier));
+        out_u64(t, row->value);
+        out_double(t, row->share);
+        out_double(t, row->overlap);
+        out_str(t, p.description);
+    }
+}
+
+/* Runs the query and prints it; cq is open. */
+static int run_compare(cli_query *cq, const char *market_name, const char *supplier_list)
+{
+    lever_store *s = cq->store;
+    int market, *suppliers = NULL, n_suppliers = 0;
+    if (!cli_country(s, market_name, &market))
+        return EXIT_ERROR;
+    int rc = parse_suppliers(s, supplier_list, &suppliers, &n_suppliers);
+    if (rc != EXIT_OK)
+        return rc;
+    lever_compare_result *r = NULL;
+    if (lever_compare(s, market, suppliers, n_suppliers, &cq->q, (int)cq->top, &r) !=
+        LEVER_OK) {
+        cli_error("compare: %s", lever_errmsg(s));
+        free(suppliers);
+        return EXIT_ERROR;
+    }
+    char title[1024], who[300], list[1024];
+    size_t used = 0;
+    list[0] = '\0';
+    for (int n = 0; n < n_suppliers && used < sizeof list; n++) {
+        char label[300];
+        country_label(s, suppliers[n], label, sizeof label);
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", n ? ", " : "", label);
+    }
+    country_label(s, market, who, sizeof who);
+    snprintf(title, sizeof title, "Suppliers competing in %s", who);
+    out_doc *d = out_doc_new(title);
+    out_doc_store(d, s);
+    out_doc_meta(d, "market", "%s", who);
+    out_doc_meta(d, "suppliers", "%s", list);
+    int first = r->n_years_rows ? r->years[0].year : 0;
+    int last = r->n_years_rows ? r->years[r->n_years_rows - 1].year : 0;
+    if (first == last)
+        out_doc_meta(d, "years", "%d", first);
+    else
+        out_doc_meta(d, "years", "%d-%d", first, last);
+    out_doc_meta(d, "products", "%s", lever_selection_label(cq->q.products));
+    out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
+    add_suppliers_table(d, s, r);
+    add_similarity_table(d, s, r);
+    add_headon_table(d, s, r);
+    lever_compare_free(r);
+    free(suppliers);
+    return out_doc_print(d, cq->fmt);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    static const struct option options[] = {CLI_QUERY_LONG_OPTIONS,
+                                            {"suppliers", required_argument, NULL, 's'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    cli_query cq = {.top = DEFAULT_TOP};
+    const char *suppliers = NULL;
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (cli_query_option(&cq, opt, optarg))
+            continue;
+        switch (opt) {
+        case 's': suppliers = optarg; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case ':':
+            cli_error("compare: option '%s' needs a value", argv[optind - 1]);
+            return usage_error();
+        default:
+            cli_error("compare: unknown option '%s'", argv[optind - 1]);
+            return usage_error();
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error("compare: expected one market B, got %d arguments", argc - optind);
+        return usage_error();
+    }
+    if (!suppliers) {
+        cli_error("compare: name the suppliers to compare, e.g. --suppliers KAZ,UZB");
+        return usage_error();
+    }
+    if (cq.years && cq.year) {
+        cli_error("compare: give --years or --year, not both");
+        return usage_error();
+    }
+    int rc = cli_query_open(&cq);
+    if (rc == EXIT_OK && cq.year)
+        cq.q.year_from = cq.q.year_to = cq.year_value;
+    if (rc == EXIT_USAGE)
+        rc = usage_error();
+    else if (rc == EXIT_OK)
+        rc = run_compare(&cq, argv[optind], suppliers);
+    cli_query_close(&cq);
+    return rc;
+}

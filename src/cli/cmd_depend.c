@@ -1,2 +1,426 @@
-/* cmd_depend.c - stub, being written. */
+/*
+ * cmd_depend.c - lever depend B [--on A]: the products where importer B is most
+ * exposed in one year, with who supplies them, how concentrated that supply is, how
+ * replaceable the supplier is, the GeoDep and critical-dependence screens and the
+ * largest alternative suppliers (docs/commands/depend.md). Thin: lever_depend()
+ * computes, this file parses the options and names the columns.
+ */
 #include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+#define DEFAULT_TOP 20
+
+static const char usage_line[] =
+    "usage: lever depend B [--on A] [--product P] [--year T] [--top N]\n"
+    "                    [--alternatives world|current|LIST] [--format table|csv|json]\n";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "%s"
+            "\n"
+            "Where importer B depends on its suppliers in one year: for each product B\n"
+            "imports, its value M(B,k) and share of B's imports, B's own exports and the\n"
+            "net-import ratio, the top supplier and its share s, the concentration of B's\n"
+            "suppliers (HHI_M, HHI*, N) and of world supply (HHI_W), the supply\n"
+            "alternatives already have (A), headroom H and non-substitutability d, the\n"
+            "GeoDep and critical-dependence screens, and the three largest alternative\n"
+            "suppliers. Ranked by score = M(B,k)/M(B) x s x d. With --product, a third\n"
+            "table lists every supplier of each listed product with its share.\n"
+            "With --on A: only the products A sells to B, A as the supplier, ranked by\n"
+            "A's share s(A->B,k).\n"
+            "\n"
+            "B and A: ISO3 code, numeric code or name (see 'lever country').\n"
+            "\n"
+            "options:\n"
+            "  --on A                 the supplier to look at (default: each product's largest)\n"
+            "%s"
+            "                         (here: default %d, 0 = all; one year: --year, not --years)\n"
+            "  -h, --help             show this help\n"
+            "\n"
+            "examples:\n"
+            "  lever depend AFG --on KAZ\n"
+            "  lever depend DZA --product 100190 --year 2021\n"
+            "  lever depend algeria --alternatives current --top 10 --format csv\n",
+            usage_line, CLI_QUERY_HELP, DEFAULT_TOP);
+}
+
+static int usage_error(void)
+{
+    fprintf(stderr, "%sRun 'lever depend --help' for details.\n", usage_line);
+    return EXIT_USAGE;
+}
+
+/* "KAZ", or the numeric code when the country has no ISO3 code. */
+static void country_code(const lever_store *s, int c, char *buf, size_t len)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    if (k.iso3[0])
+        snprintf(buf, len, "%s", k.iso3);
+    else
+        snprintf(buf, len, "%d", k.code);
+}
+
+/* The BACI / ISO 3166 numeric code, for programs (some countries have no ISO3). */
+static int numeric_code(const lever_store *s, int c)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    return k.code;
+}
+
+/* "Kazakhstan (KAZ)", for titles. */
+static void country_label(const lever_store *s, int c, char *buf, size_t len)
+{
+    lever_country k;
+    char code[16];
+    lever_country_at(s, c, &k);
+    country_code(s, c, code, sizeof code);
+    snprintf(buf, len, "%s (%s)", k.name[0] ? k.name : "unnamed country", code);
+}
+
+/* How --alternatives counted, for the metadata. */
+static void alternatives_label(const lever_store *s, const lever_query *q, char *buf, size_t len)
+{
+    if (q->alternatives == LEVER_ALT_WORLD) {
+        snprintf(buf, len, "world: W(k) - X(A,k) - X(B,k)");
+        return;
+    }
+    if (q->alternatives == LEVER_ALT_CURRENT) {
+        snprintf(buf, len, "current: suppliers already selling k to B, less A");
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, len, "list:");
+    for (int n = 0; n < q->n_alt_countries && used < len; n++) {
+        char code[16];
+        country_code(s, q->alt_countries[n], code, sizeof code);
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", n ? "," : " ", code);
+    }
+}
+
+static void add_products_table(out_doc *d, const lever_store *s, const lever_depend_result *r)
+{
+    static const out_col cols[] = {
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"imports", "M(B,k)", COL_USD},
+        {"import_share", "M(B,k)/M(B)", COL_SHARE},
+        {"exports", "X(B,k)", COL_USD},
+        {"net_import", "M/X", COL_RATIO},
+        {"supplier", "A", COL_STR},
+        {"supplier_code", "code", COL_INT},
+        {"supplier_value", "v(A->B,k)", COL_USD},
+        {"supplier_share", "s(A->B,k)", COL_SHARE},
+        {"hhi", "HHI_M", COL_RATIO},
+        {"hhi_star", "HHI*", COL_RATIO},
+        {"hhi_level", "level", COL_STR},
+        {"n_suppliers", "N", COL_INT},
+        {"hhi_world", "HHI_W", COL_RATIO},
+        {"alt_supply", "A(A,B,k)", COL_USD},
+        {"headroom", "H", COL_RATIO},
+        {"d", NULL, COL_RATIO},
+        {"geodep", "GeoDep", COL_INT},
+        {"geodep_persistent", "persist", COL_INT},
+        {"critical", "crit", COL_INT},
+        {"score", NULL, COL_RATIO},
+        {"description", NULL, COL_STR},
+    };
+    char title[1024], who[300];
+    country_label(s, r->importer, who, sizeof who);
+    if (r->on >= 0) {
+        char on[300];
+        country_label(s, r->on, on, sizeof on);
+        snprintf(title, sizeof title, "Products %s buys from %s in %d, by %s's share", who, on,
+                 r->year, on);
+    } else {
+        snprintf(title, sizeof title, "Products where %s depends on its top supplier in %d",
+                 who, r->year);
+    }
+    out_table *t = out_doc_table(d, "products", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    for (size_t n = 0; n < r->n; n++) {
+        const lever_depend_row *row = &r->rows[n];
+        lever_product p;
+        char code[16];
+        lever_product_at(s, row->product, &p);
+        country_code(s, row->supplier, code, sizeof code);
+        out_int(t, (int64_t)n + 1);
+        out_hs6(t, p.hs6);
+        out_u64(t, row->imports);
+        out_double(t, row->import_share);
+        out_u64(t, row->exports);
+        out_double(t, row->net_import);
+        out_str(t, code);
+        out_int(t, numeric_code(s, row->supplier));
+        out_u64(t, row->supplier_value);
+        out_double(t, row->supplier_share);
+        out_double(t, row->hhi);
+        out_double(t, row->hhi_star);
+        out_str(t, row->hhi_level);
+        out_int(t, row->n_suppliers);
+        out_double(t, row->hhi_world);
+        out_u64(t, row->alt_supply);
+        out_double(t, row->headroom);
+        out_double(t, row->d);
+        out_int(t, row->geodep);
+        if (row->geodep_persistent < 0)
+            out_null(t);
+        else
+            out_int(t, row->geodep_persistent);
+        out_int(t, row->critical);
+        out_double(t, row->score);
+        out_str(t, p.description);
+    }
+}
+
+static void add_alternatives_table(out_doc *d, const lever_store *s, const lever_depend_result *r)
+{
+    static const out_col cols[] = {
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"supplier", "A", COL_STR},
+        {"alternative", "alt", COL_INT},
+        {"country", "m", COL_STR},
+        {"country_code", "code", COL_INT},
+        {"exports", "X(m,k)", COL_USD},
+        {"world_share", "w(m,k)", COL_SHARE},
+        {"name", NULL, COL_STR},
+    };
+    out_table *t = out_doc_table(d, "alternatives",
+                                 "Largest alternative suppliers of each product (m other than "
+                                 "A and B), by exports X(m,k)",
+                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    for (size_t n = 0; n < r->n; n++) {
+        const lever_depend_row *row = &r->rows[n];
+        lever_product p;
+        char supplier[16];
+        lever_product_at(s, row->product, &p);
+        country_code(s, row->supplier, supplier, sizeof supplier);
+        for (int a = 0; a < row->n_alternatives; a++) {
+            const lever_partner_value *alt = &row->alternatives[a];
+            lever_country c;
+            char code[16];
+            lever_country_at(s, alt->country, &c);
+            country_code(s, alt->country, code, sizeof code);
+            out_int(t, (int64_t)n + 1);
+            out_hs6(t, p.hs6);
+            out_str(t, supplier);
+            out_int(t, a + 1);
+            out_str(t, code);
+            out_int(t, c.code);
+            out_u64(t, alt->value);
+            out_double(t, alt->share);
+            out_str(t, c.name);
+        }
+    }
+}
+
+/* One supplier of a listed product, for the suppliers table. */
+typedef struct listed_supplier {
+    int rank; /* of the product in the products table */
+    lever_product_flow flow;
+} listed_supplier;
+
+static int by_rank_then_value(const void *pa, const void *pb)
+{
+    const listed_supplier *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (a->flow.value != b->flow.value)
+        return a->flow.value > b->flow.value ? -1 : 1;
+    return (a->flow.exporter > b->flow.exporter) - (a->flow.exporter < b->flow.exporter);
+}
+
+/* Rank (1-based) of product k in r, or 0 when it is not listed. */
+static int listed_rank(const lever_depend_result *r, int k)
+{
+    for (size_t n = 0; n < r->n; n++)
+        if (r->rows[n].product == k)
+            return (int)n + 1;
+    return 0;
+}
+
+/* Every supplier of every listed product: the flows of each country to B in the year
+ * (lever_dyad), kept for the listed products. Returns a malloc'd array, NULL when out of
+ * memory or a query fails (the message is printed). */
+static listed_supplier *gather_suppliers(lever_store *s, const cli_query *cq,
+                                         const lever_depend_result *r, size_t *n_out)
+{
+    lever_info info;
+    lever_get_info(s, &info);
+    size_t n = 0, cap = 64;
+    listed_supplier *list = malloc(cap * sizeof *list);
+    for (int c = 0; list && c < info.n_countries; c++) {
+        if (c == r->importer)
+            continue;
+        lever_dyad_result *dy = NULL;
+        if (lever_dyad(s, c, r->importer, r->year, r->year, cq->q.products, info.n_products,
+                       &dy) != LEVER_OK) {
+            cli_error("depend: %s", lever_errmsg(s));
+            free(list);
+            return NULL;
+        }
+        for (size_t f = 0; f < dy->n_a_to_b && list; f++) {
+            int rank = listed_rank(r, dy->a_to_b[f].product);
+            if (!rank)
+                continue;
+            if (n == cap) {
+                listed_supplier *grown = realloc(list, 2 * cap * sizeof *grown);
+                if (!grown) {
+                    free(list);
+                    list = NULL;
+                    break;
+                }
+                list = grown;
+                cap *= 2;
+            }
+            list[n++] = (listed_supplier){rank, dy->a_to_b[f]};
+        }
+        lever_dyad_free(dy);
+    }
+    if (!list) {
+        cli_error("out of memory");
+        return NULL;
+    }
+    qsort(list, n, sizeof *list, by_rank_then_value);
+    *n_out = n;
+    return list;
+}
+
+/* With --product: every supplier of each listed product, largest first. */
+static int add_suppliers_table(out_doc *d, lever_store *s, const cli_query *cq,
+                               const lever_depend_result *r)
+{
+    static const out_col cols[] = {
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"country", "i", COL_STR},
+        {"country_code", "code", COL_INT},
+        {"value", "v(i->B,k)", COL_USD},
+        {"supplier_share", "s(i->B,k)", COL_SHARE},
+        {"dest_share", "e(i->B,k)", COL_SHARE},
+        {"name", NULL, COL_STR},
+    };
+    size_t n = 0;
+    listed_supplier *list = gather_suppliers(s, cq, r, &n);
+    if (!list)
+        return EXIT_ERROR;
+    out_table *t = out_doc_table(d, "suppliers",
+                                 "Every supplier i of each listed product, largest first",
+                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    for (size_t m = 0; m < n; m++) {
+        const lever_product_flow *f = &list[m].flow;
+        lever_product p;
+        lever_country c;
+        char code[16];
+        lever_product_at(s, f->product, &p);
+        lever_country_at(s, f->exporter, &c);
+        country_code(s, f->exporter, code, sizeof code);
+        out_int(t, list[m].rank);
+        out_hs6(t, p.hs6);
+        out_str(t, code);
+        out_int(t, c.code);
+        out_u64(t, f->value);
+        out_double(t, f->supplier_share);
+        out_double(t, f->dest_share);
+        out_str(t, c.name);
+    }
+    free(list);
+    return EXIT_OK;
+}
+
+/* Runs the query and prints it; cq is open. */
+static int run_depend(cli_query *cq, const char *importer_name, const char *on_name)
+{
+    lever_store *s = cq->store;
+    int importer, on = -1;
+    if (!cli_country(s, importer_name, &importer))
+        return EXIT_ERROR;
+    if (on_name && !cli_country(s, on_name, &on))
+        return EXIT_ERROR;
+    lever_depend_result *r = NULL;
+    if (lever_depend(s, importer, on, cq->year_value, &cq->q, (int)cq->top, &r) != LEVER_OK) {
+        cli_error("depend: %s", lever_errmsg(s));
+        return EXIT_ERROR;
+    }
+    char title[1024], who[300], alt[600];
+    country_label(s, importer, who, sizeof who);
+    if (on >= 0) {
+        char supplier[300];
+        country_label(s, on, supplier, sizeof supplier);
+        snprintf(title, sizeof title, "How %s depends on %s, %d", who, supplier, r->year);
+    } else {
+        snprintf(title, sizeof title, "Where %s depends on imports, %d", who, r->year);
+    }
+    out_doc *d = out_doc_new(title);
+    out_doc_store(d, s);
+    out_doc_meta(d, "importer", "%s", who);
+    if (on >= 0) {
+        char supplier[300];
+        country_label(s, on, supplier, sizeof supplier);
+        out_doc_meta(d, "supplier", "%s", supplier);
+    }
+    out_doc_meta(d, "year", "%d", r->year);
+    out_doc_meta(d, "products", "%s", lever_selection_label(cq->q.products));
+    alternatives_label(s, &cq->q, alt, sizeof alt);
+    out_doc_meta(d, "alternatives", "%s", alt);
+    out_doc_meta(d, "ranked by", "%s",
+                 on >= 0 ? "s(A->B,k), the supplier's share" : "score = M(B,k)/M(B) x s x d");
+    out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
+    if (r->n == 0)
+        out_doc_meta(d, "note", "%s imports none of the selected products%s in %d", who,
+                     on >= 0 ? " from this supplier" : "", r->year);
+    add_products_table(d, s, r);
+    add_alternatives_table(d, s, r);
+    int rc = cq->product ? add_suppliers_table(d, s, cq, r) : EXIT_OK;
+    lever_depend_free(r);
+    if (rc != EXIT_OK) {
+        out_doc_free(d);
+        return rc;
+    }
+    return out_doc_print(d, cq->fmt);
+}
+
+int cmd_depend(int argc, char **argv)
+{
+    static const struct option options[] = {CLI_QUERY_LONG_OPTIONS,
+                                            {"on", required_argument, NULL, 'o'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    cli_query cq = {.top = DEFAULT_TOP};
+    const char *on = NULL;
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (cli_query_option(&cq, opt, optarg))
+            continue;
+        switch (opt) {
+        case 'o': on = optarg; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case ':':
+            cli_error("depend: option '%s' needs a value", argv[optind - 1]);
+            return usage_error();
+        default:
+            cli_error("depend: unknown option '%s'", argv[optind - 1]);
+            return usage_error();
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error("depend: expected one importer B, got %d arguments", argc - optind);
+        return usage_error();
+    }
+    if (cq.years) {
+        cli_error("depend: looks at one year; use --year T instead of --years");
+        return usage_error();
+    }
+    int rc = cli_query_open(&cq);
+    if (rc == EXIT_USAGE)
+        rc = usage_error();
+    else if (rc == EXIT_OK)
+        rc = run_depend(&cq, argv[optind], on);
+    cli_query_close(&cq);
+    return rc;
+}

@@ -108,7 +108,7 @@ typedef struct store_year {
 
 typedef struct store_mjk {
     uint16_t j, k;        /* importer and product index */
-    uint32_t n_suppliers; /* N: exporters with v > 0 */
+    uint32_t n_suppliers; /* N: exporters with a flow; their rows are imp_pos.. */
     uint64_t m;           /* M(j,k), USD */
     uint64_t sumsq_lo;    /* sum over i of v(i->j,k)^2, a 128-bit integer */
     uint64_t sumsq_hi;
@@ -117,7 +117,7 @@ typedef struct store_mjk {
 
 typedef struct store_xik {
     uint16_t i, k;        /* exporter and product index */
-    uint32_t n_dest;      /* importers with v > 0 */
+    uint32_t n_dest;      /* importers with a flow */
     uint64_t x;           /* X(i,k), USD */
     uint64_t vmax;        /* largest v(i->j,k) over j */
 } store_xik;

@@ -497,7 +497,7 @@ static int build_importer_side(build *b, uint32_t y, uint32_t *count)
             uint64_t v = b->fv[b->by_imp[p]];
             m += v;
             sq += (u128)v * v;
-            ns += v > 0;
+            ns++;
         }
         g->m = m;
         g->n_suppliers = ns;
@@ -526,7 +526,7 @@ static int build_exporter_side(build *b, uint32_t y, uint64_t *acc_x, uint64_t *
             uint16_t k = b->fk[r];
             uint64_t v = b->fv[r];
             acc_x[k] += v;
-            acc_n[k] += v > 0;
+            acc_n[k]++;
             if (v > acc_max[k])
                 acc_max[k] = v;
             r++;
@@ -535,7 +535,7 @@ static int build_exporter_side(build *b, uint32_t y, uint64_t *acc_x, uint64_t *
             continue;
         uint64_t xi = 0;
         for (uint32_t k = 0; k < b->P; k++) {
-            if (!acc_n[k] && !acc_x[k])
+            if (!acc_n[k])
                 continue;
             if (grow_xik(b))
                 return oom(b);

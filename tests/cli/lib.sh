@@ -20,7 +20,9 @@ n_skip=0
 script=$(basename "$0" .sh)
 
 expect() {
-    if (set -e; eval "$2") >"$TMP/.out" 2>&1; then
+    # set -e only works outside a tested context, so run first and test the status after
+    (set -e; eval "$2") >"$TMP/.out" 2>&1
+    if [ $? -eq 0 ]; then
         n_pass=$((n_pass + 1))
         echo "ok: $script: $1"
     else

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""depend.py - an independent reference for `lever depend` (docs/INDICATORS.md sections 2-5).
+
+Reads BACI-layout CSV files (t,i,j,k,v,q; v in thousands of USD with 3 decimals) from
+scratch with the standard library only, computes every column of `lever depend` for one
+importer and year by the formulas of INDICATORS.md, and either prints them or checks
+lever's `--format csv` output against them (relative error 1e-9, integers exactly,
+rows in the same order). It shares no code with lever on purpose: the two agree only
+if both follow the formulas.
+
+usage: depend.py --importer CODE [--on CODE] [--year T] [--product PREFIX,...]
+                 [--alternatives world|current|CODE,CODE] [--top N]
+                 [--check LEVER_CSV] FILE.csv...
+Countries are BACI numeric codes. Without --check, prints the reference as CSV.
+"""
+import argparse
+import csv
+import math
+import sys
+from collections import defaultdict
+from fractions import Fraction
+
+REL_TOL = 1e-9
+
+
+def usd(text):
+    """'649770.245' (thousands of USD) -> 649770245 USD, exactly."""
+    text = text.strip()
+    whole, _, frac = text.partition(".")
+    frac = (frac + "000")[:3]
+    if any(c != "0" for c in text.partition(".")[2][3:]):
+        raise ValueError("more than 3 decimals in %r" % text)
+    return int(whole or "0") * 1000 + int(frac)
+
+
+def read_flows(paths):
+    """{year: {(i, j, k): v}} from BACI-layout CSV files ('#' lines are comments)."""
+    flows = defaultdict(dict)
+    for path in paths:
+        with open(path, newline="") as f:
+            lines = (line for line in f if not line.startswith("#"))
+            for row in csv.DictReader(lines):
+                key = (int(row["i"]), int(row["j"]), int(row["k"]))
+                flows[int(row["t"])][key] = usd(row["v"])
+    return flows
+
+
+class Year:
+    """The sums of one year: M(j,k), X(i,k), W(k) and the suppliers of every (j,k)."""
+
+    def __init__(self, flows, selected):
+        self.m = defaultdict(int)
+        self.x = defaultdict(int)
+        self.w = defaultdict(int)
+        self.suppliers = defaultdict(dict)
+        self.exporters = defaultdict(dict)
+        for (i, j, k), v in flows.items():
+            if not selected(k):
+                continue
+            self.m[j, k] += v
+            self.x[i, k] += v
+            self.w[k] += v
+            if v > 0:
+                self.suppliers[j, k][i] = v
+        for (i, k), x in self.x.items():
+            if x > 0:
+                self.exporters[k][i] = x
+
+    def imports_of(self, j):
+        return sum(m for (jj, _), m in self.m.items() if jj == j)
+
+    def hhi_m(self, j, k):
+        m = self.m[j, k]
+        return float(Fraction(sum(v * v for v in self.suppliers[j, k].values()), m * m))
+
+    def hhi_w(self, k):
+        w = self.w[k]
+        if w == 0:
+            return math.nan
+        return float(Fraction(sum(x * x for x in self.exporters[k].values()), w * w))
+
+    def net_import(self, j, k):
+        m, x = self.m[j, k], self.x[j, k]
+        if x == 0:
+            return math.inf if m > 0 else math.nan
+        return m / x
+
+    def geodep(self, j, k):
+        if self.m[j, k] == 0:
+            return False
+        return self.hhi_m(j, k) > 0.4 and self.hhi_w(k) > 0.4 and self.net_import(j, k) > 1
+
+
+def level(hhi):
+    if hhi < 0.15:
+        return "unconcentrated"
+    if hhi < 0.25:
+        return "moderate"
+    if hhi <= 0.40:
+        return "concentrated"
+    return "highly concentrated"
+
+
+def alternative_supply(year, mode, a, b, k):
+    """A(a,b,k): supply alternatives to supplier a already have (INDICATORS.md section 5)."""
+    if mode == "world":
+        return max(0, year.w[k] - year.x[a, k] - year.x[b, k])
+    if mode == "current":
+        return sum(year.x[m, k] for m in year.suppliers[b, k] if m != a)
+    return sum(year.x[m, k] for m in set(mode) if m not in (a, b))
+
+
+def alternatives(year, mode, a, b, k):
+    """The three largest alternative suppliers (code, X(m,k), w(m,k))."""
+    if mode == "world":
+        cands = [m for m in year.exporters[k] if m not in (a, b)]
+    elif mode == "current":
+        cands = [m for m in year.suppliers[b, k] if m != a]
+    else:
+        cands = [m for m in set(mode) if m not in (a, b) and year.x[m, k] > 0]
+    cands.sort(key=lambda m: (-year.x[m, k], m))
+    return [(m, year.x[m, k], year.x[m, k] / year.w[k]) for m in cands[:3]]
+
+
+def reference(flows, importer, on, year_t, selected, mode):
+    """Rows of `lever depend`, ranked, as dicts named like lever's CSV columns."""
+    years = {t: Year(f, selected) for t, f in flows.items()}
+    y = years[year_t]
+    persist_known = (year_t - 1) in years and (year_t - 2) in years
+    m_b = y.imports_of(importer)
+    rows = []
+    for (j, k), m in sorted(y.m.items(), key=lambda e: e[0][1]):
+        if j != importer or m == 0:
+            continue
+        sup = y.suppliers[j, k]
+        if on is not None:
+            a, v = on, sup.get(on, 0)
+        else:
+            v = max(sup.values())
+            a = min(i for i, vi in sup.items() if vi == v)
+        if v == 0:
+            continue
+        n = len(sup)
+        hhi = y.hhi_m(j, k)
+        net = y.net_import(j, k)
+        alt = alternative_supply(y, mode, a, j, k)
+        s = v / m
+        d = v / (v + alt)
+        geodep = y.geodep(j, k)
+        row = {
+            "hs6": "%06d" % k,
+            "imports": m,
+            "import_share": m / m_b,
+            "exports": y.x[j, k],
+            "net_import": net,
+            "supplier_code": a,
+            "supplier_value": v,
+            "supplier_share": s,
+            "hhi": hhi,
+            "hhi_star": 1.0 if n == 1 else (hhi - 1 / n) / (1 - 1 / n),
+            "hhi_level": level(hhi),
+            "n_suppliers": n,
+            "hhi_world": y.hhi_w(k),
+            "alt_supply": alt,
+            "headroom": alt / v,
+            "d": d,
+            "geodep": int(geodep),
+            "geodep_persistent": (int(years[year_t - 2].geodep(j, k) + years[year_t - 1].geodep(j, k)
+                                      + geodep >= 2) if persist_known else None),
+            "critical": int(s >= 0.5 and hhi > 0.4 and net > 1),
+            "score": (m / m_b) * s * d,
+            "alternatives": alternatives(y, mode, a, j, k),
+            "suppliers": sorted(((i, vi, vi / m, vi / y.x[i, k]) for i, vi in sup.items()),
+                                key=lambda e: (-e[1], e[0])),
+        }
+        rows.append(row)
+    if on is not None:  # by the supplier's share; equal shares by score
+        rows.sort(key=lambda r: (-r["supplier_share"], -r["score"], r["hs6"]))
+    else:
+        rows.sort(key=lambda r: (-r["score"], r["hs6"]))
+    return rows
+
+
+# ---- reading lever's CSV output ------------------------------------------------------
+
+def lever_tables(path):
+    """{table name: [row dicts]} from lever's CSV (metadata '# ...' lines, blank separators)."""
+    tables, name, lines = {}, "main", []
+
+    def flush():
+        if lines:
+            tables[name] = list(csv.DictReader(lines))
+
+    with open(path, newline="") as f:
+        for line in f:
+            if line.startswith("# table: "):
+                flush()
+                name, lines = line[len("# table: "):].strip(), []
+            elif line.startswith("#") or not line.strip():
+                continue
+            else:
+                lines.append(line)
+    flush()
+    return tables
+
+
+def same(expected, got):
+    """Compares one reference value with lever's text at REL_TOL."""
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        return got == ""
+    if isinstance(expected, str):
+        return got == expected
+    if isinstance(expected, int):
+        return got == str(expected)
+    if math.isinf(expected):
+        return got == ("inf" if expected > 0 else "-inf")
+    if got in ("", "inf", "-inf"):
+        return False
+    g = float(got)
+    return abs(g - expected) <= REL_TOL * max(abs(g), abs(expected)) or g == expected
+
+
+def check(rows, path, with_suppliers):
+    tables = lever_tables(path)
+    got = tables.get("products", [])
+    errors = []
+    if [r["hs6"] for r in rows] != [g["hs6"] for g in got]:
+        errors.append("products or order differ:\n  expected %s\n  lever    %s"
+                      % ([r["hs6"] for r in rows][:30], [g["hs6"] for g in got][:30]))
+    for r, g in zip(rows, got):
+        for col, val in r.items():
+            if col in ("alternatives", "suppliers"):
+                continue
+            if col not in g:
+                errors.append("lever's output has no column %s" % col)
+            elif not same(val, g[col]):
+                errors.append("%s %s: expected %r, lever %r" % (r["hs6"], col, val, g[col]))
+    want_alt = [(r["hs6"], n + 1, m, x, w) for r in rows for n, (m, x, w) in
+                enumerate(r["alternatives"])]
+    got_alt = tables.get("alternatives", [])
+    if len(want_alt) != len(got_alt):
+        errors.append("alternatives: expected %d rows, lever %d" % (len(want_alt), len(got_alt)))
+    for (hs6, n, m, x, w), g in zip(want_alt, got_alt):
+        for col, val in (("hs6", hs6), ("alternative", n), ("country_code", m), ("exports", x),
+                         ("world_share", w)):
+            if not same(val, g.get(col, "?")):
+                errors.append("alternative %s #%d %s: expected %r, lever %r"
+                              % (hs6, n, col, val, g.get(col)))
+    want_sup = [(rank, r["hs6"], i, v, s, e) for rank, r in enumerate(rows, 1)
+                for i, v, s, e in r["suppliers"]] if with_suppliers else []
+    got_sup = tables.get("suppliers", [])
+    if len(want_sup) != len(got_sup):
+        errors.append("suppliers: expected %d rows, lever %d" % (len(want_sup), len(got_sup)))
+    for want, g in zip(want_sup, got_sup):
+        for col, val in zip(("rank", "hs6", "country_code", "value", "supplier_share",
+                             "dest_share"), want):
+            if not same(val, g.get(col, "?")):
+                errors.append("supplier of %s: %s expected %r, lever %r"
+                              % (want[1], col, val, g.get(col)))
+    for e in errors[:40]:
+        print("depend.py: " + e, file=sys.stderr)
+    print("depend.py: %d products, %d alternatives, %d suppliers compared, %d differences"
+          % (len(rows), len(want_alt), len(want_sup), len(errors)))
+    return 1 if errors else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--importer", type=int, required=True)
+    ap.add_argument("--on", type=int)
+    ap.add_argument("--year", type=int)
+    ap.add_argument("--product", help="HS prefixes, comma-separated")
+    ap.add_argument("--alternatives", default="world")
+    ap.add_argument("--top", type=int, default=0)
+    ap.add_argument("--check", metavar="LEVER_CSV")
+    args = ap.parse_args()
+    prefixes = args.product.split(",") if args.product else None
+
+    def selected(k):
+        return prefixes is None or any(("%06d" % k).startswith(p) for p in prefixes)
+
+    mode = args.alternatives
+    if mode not in ("world", "current"):
+        mode = [int(c) for c in mode.split(",")]
+    flows = read_flows(args.files)
+    year = args.year or max(flows)
+    rows = reference(flows, args.importer, args.on, year, selected, mode)
+    if args.top:
+        rows = rows[:args.top]
+    if args.check:
+        return check(rows, args.check, args.product is not None)
+    cols = [c for c in rows[0] if c not in ("alternatives", "suppliers")] if rows else ["hs6"]
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(cols)
+    for r in rows:
+        out.writerow(["" if r[c] is None else repr(r[c]) if isinstance(r[c], float) else r[c]
+                      for c in cols])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
