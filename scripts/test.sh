@@ -20,9 +20,14 @@ for variant in build build-san; do
     out=$(tests/run.sh "$variant" 2>&1)
     printf '%s\n' "$out" | grep -v '^ok' | grep -v ' passed, .* failed' || true
     line=$(printf '%s\n' "$out" | tail -n 1)
-    set -- $line
     echo "$variant: $line"
-    pass=$((pass + $1)); fail=$((fail + $3)); skipped=$((skipped + $5))
+    if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+        pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
+        skipped=$((skipped + BASH_REMATCH[3]))
+    else
+        echo "FAIL: $variant: the test run ended without its summary line"
+        fail=$((fail + 1))
+    fi
 done
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

@@ -10,7 +10,7 @@ export LEVER="$build/lever"
 pass=0 fail=0 skipped=0
 
 for t in "$build"/tests/test_*; do
-    [ -x "$t" ] || continue
+    [ -f "$t" ] && [ -x "$t" ] || continue
     out=$(cd "$build" && CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1)
     rc=$?
     p=$(printf '%s\n' "$out" | grep -c '^ok ')
