@@ -207,6 +207,12 @@ typedef struct lever_rows {
     int64_t *q;   /* kg or LEVER_QTY_MISSING */
 } lever_rows;
 
+/* Large arrays (store building): anonymous memory advised to use transparent huge pages,
+ * because first touching memory page by page dominates import time on virtual machines.
+ * big_alloc returns NULL on failure; big_free takes the size given to big_alloc. */
+void *big_alloc(size_t bytes);
+void big_free(void *p, size_t bytes);
+
 int rows_reserve(lever_rows *r, size_t extra); /* LEVER_OK or LEVER_ENOMEM */
 int rows_append(lever_rows *dst, const lever_rows *src);
 void rows_free(lever_rows *r);

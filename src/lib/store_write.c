@@ -42,6 +42,8 @@ typedef struct build {
     store_product *products;
     store_year *years;
     int32_t *year_values;
+    int16_t year_of_t[65536]; /* year -> year index */
+    bool borrowed_values;     /* fv, fq are the import's own arrays */
     char *strings;
     size_t strings_len, strings_cap;
     uint32_t sources_str;
@@ -253,10 +255,10 @@ static int radix_sort(sort_item *items, uint64_t n, int key_bits)
 {
     if (n < 2)
         return LEVER_OK;
-    sort_item *tmp = malloc(n * sizeof *tmp);
+    sort_item *tmp = big_alloc(n * sizeof *tmp);
     uint64_t *count = malloc(65536 * sizeof *count);
     if (!tmp || !count) {
-        free(tmp);
+        big_free(tmp, n * sizeof *tmp);
         free(count);
         return LEVER_ENOMEM;
     }
@@ -281,7 +283,7 @@ static int radix_sort(sort_item *items, uint64_t n, int key_bits)
     }
     if (src != items)
         memcpy(items, src, n * sizeof *items);
-    free(tmp);
+    big_free(tmp, n * sizeof *tmp);
     free(count);
     return LEVER_OK;
 }
@@ -305,103 +307,152 @@ static int collect_years(build *b)
         if (seen[t >> 3] & (1u << (t & 7)))
             b->year_values[Y++] = (int32_t)t;
     b->Y = Y;
+    for (uint32_t y = 0; y < Y; y++)
+        b->year_of_t[b->year_values[y]] = (int16_t)y;
     return LEVER_OK;
 }
 
-static int year_index_of(const build *b, uint16_t t)
-{
-    int lo = 0, hi = (int)b->Y;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (b->year_values[mid] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* Sorts the rows by (t, i, j, k), rejects duplicate keys, and fills the flow columns. */
-static int sort_rows(build *b)
+static int duplicate_error(build *b, uint64_t a, uint64_t c)
 {
     lever_import *imp = b->imp;
     const lever_rows *r = &imp->rows;
-    uint64_t R = r->n;
-    int bk = bits_for(b->P), bc = bits_for(b->C), by = bits_for(b->Y);
-    int key_bits = by + 2 * bc + bk;
-    if (key_bits > 64)
-        return import_fail(imp, LEVER_ELIMIT, "too many distinct keys to sort");
-    sort_item *items = malloc((R ? R : 1) * sizeof *items);
-    if (!items)
-        return oom(b);
-    int last_t = -1, last_y = 0;
-    for (uint64_t n = 0; n < R; n++) {
-        if (r->t[n] != last_t) {
-            last_t = r->t[n];
-            last_y = year_index_of(b, r->t[n]);
-        }
-        uint64_t key = (uint64_t)last_y;
-        key = (key << bc) | b->country_of_code[r->i[n]];
-        key = (key << bc) | b->country_of_code[r->j[n]];
-        key = (key << bk) | (uint64_t)b->product_of_hs6[r->k[n]];
-        items[n].key = key;
-        items[n].row = n;
+    if (a > c) {
+        uint64_t t = a;
+        a = c;
+        c = t;
     }
-    if (radix_sort(items, R, key_bits)) {
-        free(items);
-        return oom(b);
-    }
-    for (uint64_t n = 1; n < R; n++) {
-        if (items[n].key == items[n - 1].key) {
-            uint64_t a = items[n - 1].row, c = items[n].row;
-            if (a > c) {
-                uint64_t t = a;
-                a = c;
-                c = t;
-            }
-            char wa[512], wc[512];
-            import_locate_row(imp, a, wa, sizeof wa);
-            import_locate_row(imp, c, wc, sizeof wc);
-            int rc = import_fail(imp, LEVER_EINPUT,
-                                 "%s: duplicate flow (t=%u, i=%u, j=%u, k=%06u), first given at "
-                                 "%s; each (year, exporter, importer, product) must appear once: "
-                                 "remove one, or do not import the same file twice",
-                                 wc, r->t[c], r->i[c], r->j[c], r->k[c], wa);
-            free(items);
-            return rc;
-        }
-    }
-    b->R = R;
-    b->fi = malloc(R * sizeof *b->fi + 1);
-    b->fj = malloc(R * sizeof *b->fj + 1);
-    b->fk = malloc(R * sizeof *b->fk + 1);
-    b->fv = malloc(R * sizeof *b->fv + 1);
-    b->fq = malloc(R * sizeof *b->fq + 1);
-    if (!b->fi || !b->fj || !b->fk || !b->fv || !b->fq) {
-        free(items);
-        return oom(b);
-    }
-    for (uint64_t n = 0; n < R; n++) {
-        uint64_t o = items[n].row;
-        b->fi[n] = b->country_of_code[r->i[o]];
-        b->fj[n] = b->country_of_code[r->j[o]];
-        b->fk[n] = (uint16_t)b->product_of_hs6[r->k[o]];
-        b->fv[n] = r->v[o];
-        b->fq[n] = r->q[o];
-    }
-    /* year ranges */
+    char wa[512], wc[512];
+    import_locate_row(imp, a, wa, sizeof wa);
+    import_locate_row(imp, c, wc, sizeof wc);
+    return import_fail(imp, LEVER_EINPUT,
+                       "%s: duplicate flow (t=%u, i=%u, j=%u, k=%06u), first given at %s; each "
+                       "(year, exporter, importer, product) must appear once: remove one, or do "
+                       "not import the same file twice",
+                       wc, r->t[c], r->i[c], r->j[c], r->k[c], wa);
+}
+
+typedef struct key_shape {
+    int bc, bk;       /* bits of a country index and of a product index */
+    int key_bits;
+} key_shape;
+
+static inline uint64_t row_key(const build *b, const key_shape *ks, const lever_rows *r,
+                               uint64_t n)
+{
+    uint64_t key = (uint64_t)b->year_of_t[r->t[n]];
+    key = (key << ks->bc) | b->country_of_code[r->i[n]];
+    key = (key << ks->bc) | b->country_of_code[r->j[n]];
+    return (key << ks->bk) | (uint64_t)b->product_of_hs6[r->k[n]];
+}
+
+static int alloc_index_columns(build *b)
+{
+    b->fi = big_alloc(b->R * sizeof *b->fi);
+    b->fj = big_alloc(b->R * sizeof *b->fj);
+    b->fk = big_alloc(b->R * sizeof *b->fk);
+    return b->fi && b->fj && b->fk ? LEVER_OK : oom(b);
+}
+
+static void index_row(build *b, uint64_t at, const lever_rows *r, uint64_t n)
+{
+    b->fi[at] = b->country_of_code[r->i[n]];
+    b->fj[at] = b->country_of_code[r->j[n]];
+    b->fk[at] = (uint16_t)b->product_of_hs6[r->k[n]];
+}
+
+/* Year ranges from the sorted key of each row's year. */
+static void year_ranges(build *b, const lever_rows *r, const sort_item *items)
+{
+    for (uint32_t y = 0; y < b->Y; y++)
+        b->years[y].year = b->year_values[y];
     uint64_t start = 0;
     for (uint32_t y = 0; y < b->Y; y++) {
         uint64_t end = start;
-        while (end < R && (items[end].key >> (2 * bc + bk)) == y)
+        while (end < b->R && b->year_of_t[r->t[items ? items[end].row : end]] == (int)y)
             end++;
-        b->years[y].year = b->year_values[y];
         b->years[y].row_start = start;
         b->years[y].row_count = end - start;
         start = end;
     }
-    free(items);
-    return LEVER_OK;
+}
+
+/* BACI files come sorted by (t, i, j, k); so does lever synth. Then the rows are used where
+ * they lie: values and quantities are written straight from the import's arrays and only
+ * the index columns are made. Returns 1 when sorted, 0 when not, or an error. */
+static int take_sorted_rows(build *b, const key_shape *ks)
+{
+    const lever_rows *r = &b->imp->rows;
+    uint64_t prev = 0;
+    for (uint64_t n = 0; n < b->R; n++) {
+        uint64_t key = row_key(b, ks, r, n);
+        if (n > 0 && key <= prev) {
+            if (key == prev)
+                return -duplicate_error(b, n - 1, n);
+            return 0;
+        }
+        prev = key;
+    }
+    if (alloc_index_columns(b))
+        return -LEVER_ENOMEM;
+    for (uint64_t n = 0; n < b->R; n++)
+        index_row(b, n, r, n);
+    b->fv = r->v;
+    b->fq = r->q;
+    b->borrowed_values = true;
+    year_ranges(b, r, NULL);
+    return 1;
+}
+
+/* Any order: radix sort of (key, row) pairs, then the columns gathered in key order. */
+static int sort_and_gather(build *b, const key_shape *ks)
+{
+    lever_import *imp = b->imp;
+    const lever_rows *r = &imp->rows;
+    uint64_t R = b->R;
+    sort_item *items = big_alloc(R * sizeof *items);
+    if (!items)
+        return oom(b);
+    for (uint64_t n = 0; n < R; n++) {
+        items[n].key = row_key(b, ks, r, n);
+        items[n].row = n;
+    }
+    int rc = radix_sort(items, R, ks->key_bits) ? oom(b) : LEVER_OK;
+    for (uint64_t n = 1; n < R && !rc; n++)
+        if (items[n].key == items[n - 1].key)
+            rc = duplicate_error(b, items[n - 1].row, items[n].row);
+    if (!rc)
+        rc = alloc_index_columns(b);
+    if (!rc) {
+        b->fv = big_alloc(R * sizeof *b->fv);
+        b->fq = big_alloc(R * sizeof *b->fq);
+        if (!b->fv || !b->fq)
+            rc = oom(b);
+    }
+    if (!rc) {
+        for (uint64_t n = 0; n < R; n++) {
+            uint64_t o = items[n].row;
+            index_row(b, n, r, o);
+            b->fv[n] = r->v[o];
+            b->fq[n] = r->q[o];
+        }
+        year_ranges(b, r, items);
+    }
+    big_free(items, R * sizeof *items);
+    return rc;
+}
+
+/* Orders the rows by (t, i, j, k), rejects duplicate keys, and fills the flow columns. */
+static int sort_rows(build *b)
+{
+    key_shape ks = {bits_for(b->C), bits_for(b->P), 0};
+    ks.key_bits = bits_for(b->Y) + 2 * ks.bc + ks.bk;
+    if (ks.key_bits > 64)
+        return import_fail(b->imp, LEVER_ELIMIT, "too many distinct keys to sort");
+    b->R = b->imp->rows.n;
+    int sorted = take_sorted_rows(b, &ks);
+    if (sorted < 0)
+        return -sorted;
+    return sorted ? LEVER_OK : sort_and_gather(b, &ks);
 }
 
 /* ---- aggregates ------------------------------------------------------------------- */
@@ -432,17 +483,49 @@ static int grow_xik(build *b)
     return LEVER_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it (quickselect). */
+static void select_kth(double *v, uint64_t n, uint64_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    uint64_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        uint64_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
 }
 
 /* Median of n unit values (the mean of the two middle ones when n is even). */
 static double median_of(double *v, uint64_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    uint64_t k = n / 2;
+    select_kth(v, n, k);
+    if (n % 2)
+        return v[k];
+    double below = v[0];
+    for (uint64_t i = 1; i < k; i++)
+        if (v[i] > below)
+            below = v[i];
+    return (below + v[k]) / 2.0;
 }
 
 /* Importer side of one year: stable counting sort of the year's rows by (j, k) gives the
@@ -586,7 +669,7 @@ static int build_unit_values(build *b, uint32_t y, uint64_t *count, double *valu
 static int build_aggregates(build *b)
 {
     size_t offs = (size_t)b->Y * (b->C + 1);
-    b->by_imp = malloc(b->R * sizeof *b->by_imp + 1);
+    b->by_imp = big_alloc(b->R * sizeof *b->by_imp);
     b->exp_off = calloc(offs, sizeof *b->exp_off);
     b->imp_off = calloc(offs, sizeof *b->imp_off);
     b->mjk_off = calloc(offs, sizeof *b->mjk_off);
@@ -603,7 +686,7 @@ static int build_aggregates(build *b)
     for (uint32_t y = 0; y < b->Y; y++)
         if (b->years[y].row_count > max_rows)
             max_rows = b->years[y].row_count;
-    double *values = malloc((max_rows + 1) * sizeof *values);
+    double *values = big_alloc((max_rows + 1) * sizeof *values);
     uint64_t *pcount = malloc((b->P + 1) * sizeof *pcount);
     int rc = LEVER_OK;
     if (!b->by_imp || !b->exp_off || !b->imp_off || !b->mjk_off || !b->xik_off || !b->m_j ||
@@ -621,7 +704,7 @@ static int build_aggregates(build *b)
     free(acc_x);
     free(acc_max);
     free(acc_n);
-    free(values);
+    big_free(values, (max_rows + 1) * sizeof *values);
     free(pcount);
     return rc;
 }
@@ -805,12 +888,14 @@ static void build_free(build *b)
     free(b->years);
     free(b->year_values);
     free(b->strings);
-    free(b->fi);
-    free(b->fj);
-    free(b->fk);
-    free(b->fv);
-    free(b->fq);
-    free(b->by_imp);
+    big_free(b->fi, b->R * sizeof *b->fi);
+    big_free(b->fj, b->R * sizeof *b->fj);
+    big_free(b->fk, b->R * sizeof *b->fk);
+    if (!b->borrowed_values) {
+        big_free(b->fv, b->R * sizeof *b->fv);
+        big_free(b->fq, b->R * sizeof *b->fq);
+    }
+    big_free(b->by_imp, b->R * sizeof *b->by_imp);
     free(b->exp_off);
     free(b->imp_off);
     free(b->mjk_off);

@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 const char *lever_strerror(int rc)
 {
@@ -107,4 +108,22 @@ void rows_free(lever_rows *r)
     free(r->v);
     free(r->q);
     memset(r, 0, sizeof *r);
+}
+
+void *big_alloc(size_t bytes)
+{
+    if (bytes == 0)
+        bytes = 1;
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    if (bytes >= (2u << 20))
+        madvise(p, bytes, MADV_HUGEPAGE);
+    return p;
+}
+
+void big_free(void *p, size_t bytes)
+{
+    if (p)
+        munmap(p, bytes ? bytes : 1);
 }
