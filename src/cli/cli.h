@@ -153,6 +153,10 @@ bool cli_query_option(cli_query *cq, int opt, const char *arg);
 int cli_query_open(cli_query *cq);
 void cli_query_close(cli_query *cq);
 
+/* Prints a leverage ranking (cmd_leverage.c): partners of A by LEV(A over .), or with
+ * exposure, countries by LEV(. over B). Shared by `lever leverage A` and `lever exposure B`. */
+int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure);
+
 /* Subcommands (one file each: src/cli/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -1,2 +1,420 @@
-/* cmd_leverage.c - stub, being written. */
+/*
+ * cmd_leverage.c - lever leverage A --over B: year by year, how much of B's trade runs
+ * through A and would be hard to replace (LEV = (S + K) / T(B)), the same the other
+ * way, the net and the asymmetry, Hirschman's and Barbieri's measures beside them, and
+ * the products that carry each channel. Without --over: every partner of A ranked by
+ * LEV(A over P). (docs/commands/leverage.md)
+ *
+ * Thin: liblever computes (lever_leverage, lever_leverage_rank); this file names the
+ * columns. The ranking table and the query metadata are shared with cmd_exposure.c,
+ * which prints the mirror image (who holds leverage over B).
+ */
 #include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_TOP_PRODUCTS 5
+#define DEFAULT_TOP_PARTNERS 20
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: lever leverage A --over B [--years Y0-Y1] [options]\n"
+            "       lever leverage A [--year T] [options]\n"
+            "\n"
+            "Leverage of country A over country B (docs/commands/leverage.md): the share of\n"
+            "B's total trade T(B) that flows through A and that B could not easily replace,\n"
+            "counting A as B's supplier (supply channel S: B's imports from A, each product\n"
+            "weighted by d, how little the rest of the world could supply instead) and as\n"
+            "B's customer (market channel K: B's exports to A, weighted by d', how little\n"
+            "other buyers could take instead): LEV(A over B) = (S + K) / T(B), from 0 to 1.\n"
+            "With --over, per year: both directions, net leverage and asymmetry, Hirschman's\n"
+            "dependence D = T(A,B) / T(B) and Barbieri's salience and symmetry, then the\n"
+            "products contributing most to each channel. Without --over: every partner P of\n"
+            "A ranked by LEV(A over P), with LEV(P over A) and the net.\n"
+            "\n"
+            "A, B: ISO3 code, numeric code or name (see 'lever country').\n"
+            "\n"
+            "options:\n"
+            "  --over B               the other country; without it, rank every partner\n"
+            "%s"
+            "                         (default --top: %d products per channel with --over,\n"
+            "                         %d partners without)\n"
+            "  -h, --help             show this help\n"
+            "\n"
+            "examples:\n"
+            "  lever leverage KAZ --over AFG --years 2019-2021\n"
+            "  lever leverage FRA --over DZA --product wheat --top 3\n"
+            "  lever leverage DZA --year 2021 --weights staples=2 --format csv\n",
+            CLI_QUERY_HELP, DEFAULT_TOP_PRODUCTS, DEFAULT_TOP_PARTNERS);
+}
+
+static int usage_error(void)
+{
+    fprintf(stderr, "usage: lever leverage A [--over B] [--years Y0-Y1 | --year T] [options]\n"
+                    "Run 'lever leverage --help' for details.\n");
+    return EXIT_USAGE;
+}
+
+/* How a country is named: "Kazakhstan (KAZ)" in titles, "KAZ" in column headers. */
+typedef struct country_names {
+    char label[256];
+    char code[16];
+} country_names;
+
+static void name_country(const lever_store *s, int c, country_names *n)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    const char *name = k.name[0] ? k.name : "unnamed country";
+    if (k.iso3[0]) {
+        snprintf(n->code, sizeof n->code, "%s", k.iso3);
+        snprintf(n->label, sizeof n->label, "%s (%s)", name, k.iso3);
+    } else {
+        snprintf(n->code, sizeof n->code, "%d", k.code);
+        snprintf(n->label, sizeof n->label, "%s (%d)", name, k.code);
+    }
+}
+
+/* The options that change the figures, so every output says how it was computed. */
+static void add_query_meta(out_doc *d, const cli_query *cq)
+{
+    out_doc_meta(d, "products", "%s", lever_selection_label(cq->q.products));
+    out_doc_meta(d, "alternatives", "%s", cq->alternatives ? cq->alternatives : "world");
+    out_doc_meta(d, "weights", "%s", cq->weights ? cq->weights : "none (every product 1)");
+    out_doc_meta(d, "sigma", "%s", cq->sigma_file ? cq->sigma_file : "none (d from headroom)");
+    if (cq->groups_file)
+        out_doc_meta(d, "groups", "%s", cq->groups_file);
+}
+
+/* ------------------------------------------------------------------ */
+/* A over B                                                            */
+/* ------------------------------------------------------------------ */
+
+static void add_years_table(out_doc *d, const lever_leverage_result *r, const country_names *a,
+                            const country_names *b)
+{
+    char tab[64], ta[32], tb[32], sab[64], kab[64], lab[64], sba[64], kba[64], lba[64];
+    char title[700];
+    snprintf(tab, sizeof tab, "T(%s,%s)", a->code, b->code);
+    snprintf(ta, sizeof ta, "T(%s)", a->code);
+    snprintf(tb, sizeof tb, "T(%s)", b->code);
+    snprintf(sab, sizeof sab, "S(%s over %s)", a->code, b->code);
+    snprintf(kab, sizeof kab, "K(%s over %s)", a->code, b->code);
+    snprintf(lab, sizeof lab, "LEV(%s over %s)", a->code, b->code);
+    snprintf(sba, sizeof sba, "S(%s over %s)", b->code, a->code);
+    snprintf(kba, sizeof kba, "K(%s over %s)", b->code, a->code);
+    snprintf(lba, sizeof lba, "LEV(%s over %s)", b->code, a->code);
+    const out_col cols[] = {
+        {"year", NULL, COL_INT},           {"trade", tab, COL_USD},
+        {"total_b", tb, COL_USD},          {"supply_ab", sab, COL_RATIO},
+        {"market_ab", kab, COL_RATIO},     {"lev_ab", lab, COL_RATIO},
+        {"total_a", ta, COL_USD},          {"supply_ba", sba, COL_RATIO},
+        {"market_ba", kba, COL_RATIO},     {"lev_ba", lba, COL_RATIO},
+        {"net", "net", COL_RATIO},         {"asymmetry", "asymmetry", COL_RATIO},
+    };
+    snprintf(title, sizeof title,
+             "Leverage by year: A = %s, B = %s (S and K in USD weighted by d, d')", a->label,
+             b->label);
+    out_table *t = out_doc_table(d, "years", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_leverage_year *y = &r->years[n];
+        out_int(t, y->year);
+        out_u64(t, y->trade);
+        out_u64(t, y->total_b);
+        out_double(t, y->supply_ab);
+        out_double(t, y->market_ab);
+        out_double(t, y->lev_ab);
+        out_u64(t, y->total_a);
+        out_double(t, y->supply_ba);
+        out_double(t, y->market_ba);
+        out_double(t, y->lev_ba);
+        out_double(t, y->net);
+        out_double(t, y->asymmetry);
+    }
+}
+
+static void add_dependence_table(out_doc *d, const lever_leverage_result *r,
+                                 const country_names *a, const country_names *b)
+{
+    char dba[64], dab[64];
+    snprintf(dba, sizeof dba, "D(%s on %s)", b->code, a->code);
+    snprintf(dab, sizeof dab, "D(%s on %s)", a->code, b->code);
+    const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"d_b_on_a", dba, COL_RATIO},
+        {"d_a_on_b", dab, COL_RATIO},
+        {"salience", "salience", COL_RATIO},
+        {"symmetry", "symmetry", COL_RATIO},
+    };
+    out_table *t = out_doc_table(d, "dependence",
+                                 "Hirschman dependence D(j on i) = T(i,j)/T(j), Barbieri "
+                                 "salience and symmetry",
+                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_leverage_year *y = &r->years[n];
+        out_int(t, y->year);
+        out_double(t, y->d_b_on_a);
+        out_double(t, y->d_a_on_b);
+        out_double(t, y->salience);
+        out_double(t, y->symmetry);
+    }
+}
+
+/* The channel total a contribution belongs to, for its share. */
+static double channel_total(const lever_leverage_result *r, const lever_contribution *c)
+{
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_leverage_year *y = &r->years[n];
+        if (y->year != c->year)
+            continue;
+        bool a_holds = c->holder == r->a;
+        if (c->channel == LEVER_CHANNEL_SUPPLY)
+            return a_holds ? y->supply_ab : y->supply_ba;
+        return a_holds ? y->market_ab : y->market_ba;
+    }
+    return NAN;
+}
+
+static void add_contribution_table(out_doc *d, const lever_store *s,
+                                   const lever_leverage_result *r, const country_names *a,
+                                   const country_names *b, long top)
+{
+    static const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"holder", NULL, COL_STR},
+        {"holder_code", "code", COL_INT},
+        {"channel", NULL, COL_STR},
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"value", "value USD", COL_USD},
+        {"d", "d or d'", COL_RATIO},
+        {"weight", NULL, COL_RATIO},
+        {"term", "value*d*w", COL_RATIO},
+        {"share", "of channel", COL_SHARE},
+        {"description", NULL, COL_STR},
+    };
+    char title[700];
+    snprintf(title, sizeof title,
+             "Top %ld product%s per channel: supply = holder's sales to the other, market = "
+             "holder's purchases from the other (%s, %s)",
+             top, top == 1 ? "" : "s", a->label, b->label);
+    out_table *t = out_doc_table(d, "contributions", title, (int)(sizeof cols / sizeof cols[0]),
+                                 cols);
+    int rank = 0;
+    for (size_t n = 0; n < r->n_contributions; n++) {
+        const lever_contribution *c = &r->contributions[n];
+        const lever_contribution *prev = n ? &r->contributions[n - 1] : NULL;
+        bool same = prev && prev->year == c->year && prev->holder == c->holder &&
+                    prev->channel == c->channel;
+        rank = same ? rank + 1 : 1;
+        lever_product p;
+        lever_product_at(s, c->product, &p);
+        out_int(t, c->year);
+        lever_country holder;
+        lever_country_at(s, c->holder, &holder);
+        out_str(t, c->holder == r->a ? a->code : b->code);
+        out_int(t, holder.code);
+        out_str(t, c->channel == LEVER_CHANNEL_SUPPLY ? "supply" : "market");
+        out_int(t, rank);
+        out_hs6(t, p.hs6);
+        out_u64(t, c->value);
+        out_double(t, c->d);
+        out_double(t, c->weight);
+        out_double(t, c->term);
+        double total = channel_total(r, c);
+        out_double(t, total > 0 ? c->term / total : NAN);
+        out_str(t, p.description);
+    }
+}
+
+static bool never_traded(const lever_leverage_result *r)
+{
+    for (int n = 0; n < r->n_years; n++)
+        if (r->years[n].trade > 0)
+            return false;
+    return true;
+}
+
+static int run_pair(cli_query *cq, int a, int b)
+{
+    lever_store *s = cq->store;
+    lever_leverage_result *r = NULL;
+    if (lever_leverage(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK) {
+        cli_error("%s", lever_errmsg(s));
+        return EXIT_ERROR;
+    }
+    country_names na, nb;
+    name_country(s, a, &na);
+    name_country(s, b, &nb);
+    char title[700];
+    snprintf(title, sizeof title, "Leverage of %s over %s, and back", na.label, nb.label);
+    out_doc *d = out_doc_new(title);
+    out_doc_store(d, s);
+    out_doc_meta(d, "a", "%s", na.label);
+    out_doc_meta(d, "b", "%s", nb.label);
+    if (r->n_years > 1)
+        out_doc_meta(d, "years", "%d-%d", r->years[0].year, r->years[r->n_years - 1].year);
+    else
+        out_doc_meta(d, "years", "%d", r->years[0].year);
+    add_query_meta(d, cq);
+    out_doc_meta(d, "units", "T, S, K in USD; LEV, D, salience, symmetry are ratios");
+    if (never_traded(r))
+        out_doc_meta(d, "note", "%s and %s did not trade%s in these years: leverage is 0",
+                     na.code, nb.code, cq->q.products ? " in these products" : "");
+    add_years_table(d, r, &na, &nb);
+    add_dependence_table(d, r, &na, &nb);
+    if (cq->top > 0)
+        add_contribution_table(d, s, r, &na, &nb, cq->top);
+    lever_leverage_free(r);
+    return out_doc_print(d, cq->fmt);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rankings (also lever exposure)                                      */
+/* ------------------------------------------------------------------ */
+
+int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
+{
+    lever_store *s = cq->store;
+    country_names c;
+    name_country(s, r->country, &c);
+    char title[700], table_title[700], trade[64], lev[64], reverse[64];
+    snprintf(trade, sizeof trade, "T(%s,P)", c.code);
+    if (!exposure) {
+        snprintf(title, sizeof title, "Leverage of %s over each partner P, %d", c.label,
+                 r->year);
+        snprintf(lev, sizeof lev, "LEV(%s over P)", c.code);
+        snprintf(reverse, sizeof reverse, "LEV(P over %s)", c.code);
+    } else {
+        snprintf(title, sizeof title, "Exposure of %s: who could squeeze it, %d", c.label,
+                 r->year);
+        snprintf(lev, sizeof lev, "LEV(P over %s)", c.code);
+        snprintf(reverse, sizeof reverse, "LEV(%s over P)", c.code);
+    }
+    const out_col cols[] = {
+        {"rank", "#", COL_INT},       {"partner", "P", COL_STR},
+        {"partner_code", "code", COL_INT}, {"trade", trade, COL_USD},
+        {"lev", lev, COL_RATIO},      {"reverse", reverse, COL_RATIO},
+        {"net", "net", COL_RATIO},    {"partner_name", "name", COL_STR},
+    };
+    size_t shown = cq->top > 0 && (size_t)cq->top < r->n ? (size_t)cq->top : r->n;
+    out_doc *d = out_doc_new(title);
+    out_doc_store(d, s);
+    out_doc_meta(d, exposure ? "b" : "a", "%s", c.label);
+    out_doc_meta(d, "year", "%d", r->year);
+    add_query_meta(d, cq);
+    out_doc_meta(d, "partners", "%zu with trade, %zu shown", r->n, shown);
+    if (r->n == 0)
+        out_doc_meta(d, "note", "%s has no trade%s in %d", c.code,
+                     cq->q.products ? " in these products" : "", r->year);
+    snprintf(table_title, sizeof table_title, "Partners by %s (largest first)", lev);
+    out_table *t = out_doc_table(d, "partners", table_title, (int)(sizeof cols / sizeof cols[0]),
+                                 cols);
+    for (size_t n = 0; n < shown; n++) {
+        const lever_rank_row *row = &r->rows[n];
+        lever_country k;
+        lever_country_at(s, row->partner, &k);
+        country_names p;
+        name_country(s, row->partner, &p);
+        out_int(t, (int64_t)n + 1);
+        out_str(t, p.code);
+        out_int(t, k.code);
+        out_u64(t, row->trade);
+        out_double(t, row->lev);
+        out_double(t, row->reverse);
+        out_double(t, row->net);
+        out_str(t, k.name[0] ? k.name : "unnamed country");
+    }
+    return out_doc_print(d, cq->fmt);
+}
+
+static int run_ranking(cli_query *cq, int a)
+{
+    lever_ranking *r = NULL;
+    if (lever_leverage_rank(cq->store, a, cq->year_value, &cq->q, &r) != LEVER_OK) {
+        cli_error("%s", lever_errmsg(cq->store));
+        return EXIT_ERROR;
+    }
+    int rc = leverage_print_ranking(cq, r, false);
+    lever_ranking_free(r);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Command line                                                        */
+/* ------------------------------------------------------------------ */
+
+static int run(cli_query *cq, const char *a_query, const char *b_query)
+{
+    int rc = cli_query_open(cq);
+    if (rc != EXIT_OK)
+        return rc;
+    int a, b = -1;
+    if (!cli_country(cq->store, a_query, &a) || (b_query && !cli_country(cq->store, b_query, &b)))
+        return EXIT_ERROR;
+    if (a == b) {
+        cli_error("leverage: A and B are the same country; name two different countries");
+        return EXIT_USAGE;
+    }
+    if (!b_query)
+        return run_ranking(cq, a);
+    if (cq->year) /* --year T with --over: that one year */
+        cq->q.year_from = cq->q.year_to = cq->year_value;
+    return run_pair(cq, a, b);
+}
+
+int cmd_leverage(int argc, char **argv)
+{
+    static const struct option options[] = {CLI_QUERY_LONG_OPTIONS,
+                                            {"over", required_argument, NULL, 'o'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    cli_query cq;
+    memset(&cq, 0, sizeof cq);
+    const char *over = NULL;
+    bool top_given = false;
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': over = optarg; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case ':':
+            cli_error("leverage: option '%s' needs a value", argv[optind - 1]);
+            return usage_error();
+        case '?':
+            cli_error("leverage: unknown option '%s'", argv[optind - 1]);
+            return usage_error();
+        default:
+            top_given |= opt == 'T';
+            if (!cli_query_option(&cq, opt, optarg))
+                return usage_error();
+            if (cq.top < 0)
+                return usage_error();
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error("leverage: expected one country A (and --over B), got %d argument%s",
+                  argc - optind, argc - optind == 1 ? "" : "s");
+        return usage_error();
+    }
+    if (cq.year && cq.years) {
+        cli_error("leverage: give either --year or --years, not both");
+        return usage_error();
+    }
+    if (!over && cq.years) {
+        cli_error("leverage: the ranking of partners is for one year: use --year T "
+                  "(--years goes with --over B)");
+        return usage_error();
+    }
+    if (!top_given)
+        cq.top = over ? DEFAULT_TOP_PRODUCTS : DEFAULT_TOP_PARTNERS;
+    int rc = run(&cq, argv[optind], over);
+    cli_query_close(&cq);
+    return rc;
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# t0405-exposure.sh - lever exposure B: every partner P ranked by LEV(P over B). Each
+# row (trade, LEV(P over B), LEV(B over P), net, rank order) is recomputed from the raw
+# CSV by tests/ref/leverage.py, independently of lever, and compared at 1e-9: on a
+# synthetic world and on the real Algeria files. Then options and edge cases.
+. "$(dirname "$0")/lib.sh"
+
+REF="python3 $ROOT/tests/ref/leverage.py"
+SYN="$TMP/synth.csv"
+ST="$TMP/synth.store"
+
+expect "a synthetic world of 50,000 rows imports" '
+    $LEVER synth --rows 50000 --seed 1 -o "$SYN" &&
+    $LEVER import "$SYN" -o "$ST" 2>/dev/null
+'
+export LEVER_STORE="$ST"
+
+expect "--help gives the usage and real examples" '
+    $LEVER exposure --help >"$TMP/help" &&
+    grep -q "^usage: lever exposure B" "$TMP/help" &&
+    grep -q "lever exposure AFG --year 2021" "$TMP/help"
+'
+
+expect "every partner of China, by LEV(P over CHN), matches the reference" '
+    $LEVER exposure CHN --top 0 --format csv >"$TMP/e.csv" &&
+    grep -q "^# year: 2021" "$TMP/e.csv" &&
+    $REF --data "$SYN" exposure 156 2021 "$TMP/e.csv"
+'
+
+expect "an earlier year, a product filter and current alternatives match the reference" '
+    $LEVER exposure 842 --year 2019 --product 27,84 --alternatives current --top 0 \
+        --format csv >"$TMP/e.csv" &&
+    $REF --product 27,84 --alternatives current --data "$SYN" exposure 842 2019 "$TMP/e.csv"
+'
+
+expect "a list of alternative suppliers matches the reference" '
+    $LEVER exposure 842 --alternatives 156,392 --top 0 --format csv >"$TMP/e.csv" &&
+    $REF --alternatives 156,392 --data "$SYN" exposure 842 2021 "$TMP/e.csv"
+'
+
+expect "--top keeps that many rows (default 20), the meta line says how many there are" '
+    $LEVER exposure CHN --format csv >"$TMP/e.csv" &&
+    test "$(grep -c "^[0-9]*,[A-Z0-9]*,[0-9]*," "$TMP/e.csv")" -eq 20 &&
+    $LEVER exposure CHN --top 3 --format csv >"$TMP/e.csv" &&
+    test "$(grep -c "^[0-9]*,[A-Z0-9]*,[0-9]*," "$TMP/e.csv")" -eq 3 &&
+    grep -q "^# partners: [0-9]* with trade, 3 shown" "$TMP/e.csv"
+'
+
+expect "a table for people names the country and the direction" '
+    $LEVER exposure CHN --top 5 --format table >"$TMP/t" &&
+    grep -q "^Exposure of China (CHN): who could squeeze it, 2021" "$TMP/t" &&
+    grep -q "LEV(P over CHN)" "$TMP/t"
+'
+
+expect "a year not in the store fails with exit 1 and the store's range" '
+    set +e; $LEVER exposure CHN --year 2030 2>"$TMP/err"; rc=$?; set -e
+    test $rc -eq 1 && grep -q "year 2030 is not in the store; it holds 2019-2021" "$TMP/err"
+'
+
+expect "an unknown country fails with exit 1 and suggests candidates" '
+    set +e; $LEVER exposure Chnia 2>"$TMP/err"; rc=$?; set -e
+    test $rc -eq 1 && grep -qi "did you mean.*china" "$TMP/err"
+'
+
+expect "usage errors exit 2: --years, no country, unknown option" '
+    set +e
+    $LEVER exposure CHN --years 2019-2020 2>/dev/null; r1=$?
+    $LEVER exposure 2>/dev/null; r2=$?
+    $LEVER exposure CHN --over 842 2>/dev/null; r3=$?
+    set -e
+    test $r1 -eq 2 && test $r2 -eq 2 && test $r3 -eq 2
+'
+
+# ---- real data: Algeria's imports and exports of 2021 -------------------------------
+# Only Algeria's flows are in these files, so W(k) and the partners' totals T(P) are
+# partial (LEV(DZA over P) is close to 1 for most P); LEV(P over DZA) divides by Algeria's
+# own total, which is complete. The reference computes on the same data.
+if need_shared "real Algeria data: who could squeeze Algeria"; then
+    DZA_IM="$SHARED/baci_hs92_v202301_2021_imports_DZA.csv"
+    DZA_EX="$SHARED/baci_hs92_v202301_2021_exports_DZA.csv"
+    DZA="$TMP/dza.store"
+    expect "real Algeria data: who could squeeze Algeria matches the reference" '
+        $LEVER import "$DZA_IM" "$DZA_EX" "$SHARED/dict/country_codes_V202301.csv" \
+            "$SHARED/dict/product_codes_HS92_V202301.csv" -o "$DZA" 2>/dev/null &&
+        $LEVER exposure Algeria --store "$DZA" --top 0 --format csv >"$TMP/e.csv" &&
+        $REF --data "$DZA_IM" --data "$DZA_EX" exposure 12 2021 "$TMP/e.csv"
+    '
+    expect "real Algeria data: Italy, China and France hold the most leverage over Algeria" '
+        $LEVER exposure DZA --store "$DZA" --top 3 --format csv >"$TMP/e.csv" &&
+        grep "^[123]," "$TMP/e.csv" | cut -d, -f2 | tr "\n" " " >"$TMP/top" &&
+        test "$(cat "$TMP/top")" = "ITA CHN FRA "
+    '
+    expect "real Algeria data: staples only (cereals, oils, sugar) matches the reference" '
+        $LEVER exposure DZA --store "$DZA" --product staples --top 0 --format csv \
+            >"$TMP/e.csv" &&
+        $REF --product 10,1101,1102,1103,1507,1508,1509,1510,1511,1512,1513,1514,1515,1701 \
+            --data "$DZA_IM" --data "$DZA_EX" exposure 12 2021 "$TMP/e.csv"
+    '
+fi
+
+finish
