@@ -95,6 +95,19 @@ uint64_t subst_alt_supply(const lever_store *s, const lever_query *q, int y, int
     return alternative_supply_world(store_w_k(s, y, k), x_ik(s, y, i, k), x_ik(s, y, j, k));
 }
 
+/* First position in [lo, hi) of a sorted column whose value exceeds v. */
+static uint64_t first_row_after(const uint16_t *col, uint64_t lo, uint64_t hi, uint16_t v)
+{
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (col[mid] <= v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 uint64_t subst_alt_demand(const lever_store *s, const lever_query *q, int y, int i, int j, int k)
 {
     lever_alternatives mode = q ? q->alternatives : LEVER_ALT_WORLD;
@@ -108,11 +121,19 @@ uint64_t subst_alt_demand(const lever_store *s, const lever_query *q, int y, int
         return sum;
     }
     if (mode == LEVER_ALT_CURRENT) {
+        /* i's rows are sorted by (buyer, product): per buyer run, a binary search for k */
         uint64_t lo, hi, sum = 0;
         store_exporter_rows(s, y, i, &lo, &hi);
-        for (uint64_t r = lo; r < hi; r++)
-            if (s->fk[r] == k && s->fj[r] != j)
-                sum += m_jk(s, y, s->fj[r], k);
+        while (lo < hi) {
+            uint16_t buyer = s->fj[lo];
+            uint64_t end = first_row_after(s->fj, lo, hi, buyer);
+            uint64_t at = first_row_after(s->fk, lo, end, (uint16_t)(k - 1));
+            if (k == 0)
+                at = lo;
+            if (at < end && s->fk[at] == k && buyer != j)
+                sum += m_jk(s, y, buyer, k);
+            lo = end;
+        }
         return sum;
     }
     return alternative_demand_world(store_w_k(s, y, k), m_jk(s, y, j, k), m_jk(s, y, i, k));
