@@ -8,9 +8,10 @@ mkdir -p build/demo
 run() { echo; echo "\$ lever $*"; "$lever" "$@"; }
 echo "Making a synthetic world (not real trade) and importing it:"
 "$lever" synth --rows 300000 --seed 1 -o build/demo/sample.csv
-"$lever" import build/demo/sample.csv -o build/demo/demo.store --quiet
+"$lever" import build/demo/sample.csv -o build/demo/demo.store
 export LEVER_STORE=build/demo/demo.store
-run info
-run country kazakh
-run dyad KAZ AFG --top 5 --format table
-run dyad KAZ AFG --product 1101 --top 3 --format table
+run info --format table
+run dyad KAZ AFG --top 3 --format table
+run depend AFG --on KAZ --top 5 --format table
+run leverage KAZ --over AFG --top 3 --format table
+run compare AFG --suppliers KAZ,UZB --top 3 --format table
