@@ -178,6 +178,22 @@ expect "an unknown header is refused and the known ones are listed" '
     bad head.csv "year;value\n2021;1\n" \
         "head.csv:1:1: header \"year;value\" is not recognised; lever reads BACI trade files (t,i,j,k,v,q), BACI dictionaries (country_code,country_name,... and code,description) and UN Comtrade legacy CSV (Classification,Year,...,Trade Value (US\$))"
 '
+expect "a duplicate (t,i,j,k) key is refused, naming both lines" '
+    bad dup.csv "t,i,j,k,v,q\n2021,4,24,10190,1,1\n2021,4,398,10190,2,NA\n2021,4,24,10190,3,NA\n" \
+        "dup.csv:4: duplicate flow (t=2021, i=4, j=24, k=010190), first given at dup.csv:2; each (year, exporter, importer, product) must appear once: remove one, or do not import the same file twice"
+'
+expect "a header with no rows is refused" '
+    bad header.csv "t,i,j,k,v,q\n" \
+        "no trade rows: the inputs hold only dictionaries or headers; add a BACI CSV or zip with trade rows (t,i,j,k,v,q)"
+'
+expect "an unknown country code is a warning and is kept by number" '
+    cd "$TMP" && printf "t,i,j,k,v,q\n2021,4,899,10190,1.5,2\n2021,899,4,10190,2.5,NA\n" > unknown.csv
+    "$LEVER" import unknown.csv -o unknown.store 2>"$TMP/err"
+    cat "$TMP/err"
+    grep -F "lever: warning: unknown.csv:2: unknown country code 899 (not in the country dictionary nor in ISO 3166): kept by number" "$TMP/err"
+    "$LEVER" dyad 899 AFG --store unknown.store --format csv > "$TMP/out"
+    grep -x "2021,2500,1500,4000,1000,,," "$TMP/out"
+'
 expect "a missing file is an error with the system's reason" '
     rc=0; "$LEVER" import "$TMP/nothere.csv" -o "$TMP/x.store" 2>"$TMP/err" || rc=$?
     [ $rc = 1 ] && grep -F -x "lever: $TMP/nothere.csv: cannot open: No such file or directory" "$TMP/err"
