@@ -1,9 +1,9 @@
 /*
  * cli.h - what the lever command's files share: the subcommand table entry type,
- * opening the store named by --store / $LEVER_STORE, and the output document that
- * every query command fills and that is rendered as an aligned table (for people),
- * CSV or JSON (for programs). Commands never format numbers themselves, so every
- * command prints the same way.
+ * usage errors, opening the store named by --store / $LEVER_STORE, how countries are
+ * named, and the output document that every query command fills and that is rendered
+ * as an aligned table (for people), CSV or JSON (for programs). Commands never format
+ * numbers or country names themselves, so every command prints the same way.
  */
 #ifndef LEVER_CLI_H
 #define LEVER_CLI_H
@@ -35,14 +35,39 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Opens it; on failure prints the error (with what to do) and returns NULL. */
 lever_store *cli_open_store(const char *explicit_path);
 
+/* Prints the usage line(s) and "Run 'lever COMMAND --help' for details." on stderr;
+ * returns EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *usage_line);
+/* After getopt_long returned ':' (an option lacks its value) or '?' (an unknown option):
+ * "COMMAND: option '--x' needs a value" or "COMMAND: unknown option '--x'", then the
+ * usage; returns EXIT_USAGE. */
+int cli_option_error(const char *command, const char *usage_line, int opt, char **argv);
+/* For a wrong number of arguments: "COMMAND: expected WHAT, got N argument(s)", then the
+ * usage; returns EXIT_USAGE. */
+int cli_arguments_error(const char *command, const char *usage_line, const char *expected,
+                        int got);
+
+/* Prints the message of the store's last failed call (lever_errmsg); returns EXIT_ERROR. */
+int cli_store_error(lever_store *s);
 /* Looks a country up, printing the lookup's error (with candidates) on failure. */
 bool cli_country(lever_store *s, const char *query, int *country);
 /* Parses "2019-2021", "2021" or "2019-" into an inclusive range (0 = open end). */
 bool cli_years(const char *text, int *from, int *to);
-/* Joins the words of a query given without quotes ("united kingdom"); malloc'd. */
+/* Joins the words of a query given without quotes ("united kingdom"); malloc'd. Prints
+ * the error and returns NULL when out of memory. */
 char *cli_join_words(int argc, char **argv);
 /* Parses a positive integer option value; prints an error naming the option on failure. */
 bool cli_int(const char *option, const char *text, long min, long max, long *out);
+
+/* How output names a country: by its code ("KAZ", or the numeric code when it has no
+ * ISO3) in columns and headers, by a label ("Kazakhstan (KAZ)") in titles and metadata. */
+typedef struct cli_country_names {
+    char code[16];
+    char label[300];
+} cli_country_names;
+void cli_name_country(const lever_store *s, int c, cli_country_names *names);
+/* The BACI / ISO 3166 numeric code, for programs (some countries have no ISO3). */
+int cli_country_numeric(const lever_store *s, int c);
 
 /* ------------------------------------------------------------------ */
 /* Output documents                                                    */
@@ -97,6 +122,20 @@ void out_table_record(out_table *t);
 /* Renders to stdout and frees the document. Returns EXIT_OK or EXIT_ERROR on write error. */
 int out_doc_print(out_doc *d, out_format fmt);
 void out_doc_free(out_doc *d);
+/* 31396 -> "31,396": the thousands separators of USD cells, for text outside a document
+ * (lever import's progress and summary lines). Returns buf. */
+const char *out_grouped(uint64_t v, char *buf, size_t len);
+
+/* What the commands build their documents from (common.c). */
+/* A document titled by a printf format, with the store's provenance in its metadata. */
+out_doc *cli_doc_new(const lever_store *s, const char *title_fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The "years" metadata line: "2021", or "2019-2021" for a range. */
+void cli_meta_years(out_doc *d, int first, int last);
+/* Two cells naming country c: its code (cli_country_names) and its numeric code. */
+void cli_out_country(out_table *t, const lever_store *s, int c);
+/* Parses a lookup command's --format; on failure says "COMMAND: unknown format ...". */
+bool cli_format_option(const char *command, const char *text, out_format *fmt);
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the indicator commands (query.c)                  */

@@ -16,7 +16,6 @@
 
 #define DEFAULT_TOP 20
 
-
 static const char usage_line[] =
     "usage: lever change A B [--from T0] [--to T1] [--product P] [--top N]\n"
     "                    [--format table|csv|json] [--store STORE]\n";
@@ -57,20 +56,7 @@ static void usage(FILE *f)
 
 static int usage_error(void)
 {
-    fprintf(stderr, "%sRun 'lever change --help' for details.\n", usage_line);
-    return EXIT_USAGE;
-}
-
-/* "France (FRA)", or the numeric code when the country has no ISO3. */
-static void country_label(const lever_store *s, int c, char *buf, size_t len)
-{
-    lever_country k;
-    lever_country_at(s, c, &k);
-    const char *name = k.name[0] ? k.name : "unnamed country";
-    if (k.iso3[0])
-        snprintf(buf, len, "%s (%s)", name, k.iso3);
-    else
-        snprintf(buf, len, "%s (%d)", name, k.code);
+    return cli_usage_error("change", usage_line);
 }
 
 static void add_summary_table(out_doc *d, const lever_change_result *r)
@@ -187,19 +173,15 @@ static int run_change(cli_query *cq, const change_args *args)
     int year0 = args->from ? (int)args->from : cq->q.year_from;
     int year1 = args->to ? (int)args->to : cq->q.year_to;
     lever_change_result *r = NULL;
-    if (lever_change(s, a, b, year0, year1, &cq->q, &r) != LEVER_OK) {
-        cli_error("%s", lever_errmsg(s));
-        return EXIT_ERROR;
-    }
-    char la[300], lb[300], title[700];
-    country_label(s, a, la, sizeof la);
-    country_label(s, b, lb, sizeof lb);
-    snprintf(title, sizeof title, "Change in exports of %s to %s, %d to %d", la, lb, r->year0,
-             r->year1);
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
-    out_doc_meta(d, "a", "%s", la);
-    out_doc_meta(d, "b", "%s", lb);
+    if (lever_change(s, a, b, year0, year1, &cq->q, &r) != LEVER_OK)
+        return cli_store_error(s);
+    cli_country_names na, nb;
+    cli_name_country(s, a, &na);
+    cli_name_country(s, b, &nb);
+    out_doc *d = cli_doc_new(s, "Change in exports of %s to %s, %d to %d", na.label, nb.label,
+                             r->year0, r->year1);
+    out_doc_meta(d, "a", "%s", na.label);
+    out_doc_meta(d, "b", "%s", nb.label);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
     out_doc_meta(d, "units", "values USD, quantities kg; effects USD");
     out_doc_meta(d, "note", "quantity and price effects only where quantities are known in "
@@ -235,11 +217,7 @@ int cmd_change(int argc, char **argv)
             break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':':
-            cli_error("change: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        case '?':
-            cli_error("change: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        case '?': return cli_option_error("change", usage_line, opt, argv);
         default:
             cli_query_option(&cq, opt, optarg);
             if (cq.top < 0)
@@ -247,11 +225,8 @@ int cmd_change(int argc, char **argv)
             break;
         }
     }
-    if (argc - optind != 2) {
-        cli_error("change: expected two countries A and B, got %d argument%s", argc - optind,
-                  argc - optind == 1 ? "" : "s");
-        return usage_error();
-    }
+    if (argc - optind != 2)
+        return cli_arguments_error("change", usage_line, "two countries A and B", argc - optind);
     args.a = argv[optind];
     args.b = argv[optind + 1];
     int rc = cli_query_open(&cq);

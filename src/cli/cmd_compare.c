@@ -46,37 +46,7 @@ static void usage(FILE *f)
 
 static int usage_error(void)
 {
-    fprintf(stderr, "%sRun 'lever compare --help' for details.\n", usage_line);
-    return EXIT_USAGE;
-}
-
-/* "KAZ", or the numeric code when the country has no ISO3 code. */
-static void country_code(const lever_store *s, int c, char *buf, size_t len)
-{
-    lever_country k;
-    lever_country_at(s, c, &k);
-    if (k.iso3[0])
-        snprintf(buf, len, "%s", k.iso3);
-    else
-        snprintf(buf, len, "%d", k.code);
-}
-
-/* The BACI / ISO 3166 numeric code, for programs (some countries have no ISO3). */
-static int numeric_code(const lever_store *s, int c)
-{
-    lever_country k;
-    lever_country_at(s, c, &k);
-    return k.code;
-}
-
-/* "Kazakhstan (KAZ)", for titles. */
-static void country_label(const lever_store *s, int c, char *buf, size_t len)
-{
-    lever_country k;
-    char code[16];
-    lever_country_at(s, c, &k);
-    country_code(s, c, code, sizeof code);
-    snprintf(buf, len, "%s (%s)", k.name[0] ? k.name : "unnamed country", code);
+    return cli_usage_error("compare", usage_line);
 }
 
 /* Looks up every country of a comma-separated list; *out is malloc'd. */
@@ -125,20 +95,18 @@ static void add_suppliers_table(out_doc *d, const lever_store *s, const lever_co
         {"lev", "LEV(A over B)", COL_RATIO},
         {"name", NULL, COL_STR},
     };
-    char title[512], market[300];
-    country_label(s, r->market, market, sizeof market);
+    char title[512];
+    cli_country_names market;
+    cli_name_country(s, r->market, &market);
     snprintf(title, sizeof title, "Each supplier A's sales to B = %s, its share of B's imports "
-                                  "and its leverage over B", market);
+                                  "and its leverage over B", market.label);
     out_table *t = out_doc_table(d, "suppliers", title, (int)(sizeof cols / sizeof cols[0]), cols);
     for (size_t n = 0; n < r->n_years_rows; n++) {
         const lever_compare_year *row = &r->years[n];
         lever_country c;
-        char code[16];
         lever_country_at(s, row->supplier, &c);
-        country_code(s, row->supplier, code, sizeof code);
         out_int(t, row->year);
-        out_str(t, code);
-        out_int(t, c.code);
+        cli_out_country(t, s, row->supplier);
         out_u64(t, row->value);
         out_double(t, row->share);
         out_double(t, row->lev);
@@ -161,14 +129,14 @@ static void add_similarity_table(out_doc *d, const lever_store *s, const lever_c
                                  (int)(sizeof cols / sizeof cols[0]), cols);
     for (size_t n = 0; n < r->n_similarities; n++) {
         const lever_similarity *row = &r->similarities[n];
-        char a[16], b[16];
-        country_code(s, row->a, a, sizeof a);
-        country_code(s, row->b, b, sizeof b);
+        cli_country_names a, b;
+        cli_name_country(s, row->a, &a);
+        cli_name_country(s, row->b, &b);
         out_int(t, row->year);
-        out_str(t, a);
-        out_str(t, b);
-        out_int(t, numeric_code(s, row->a));
-        out_int(t, numeric_code(s, row->b));
+        out_str(t, a.code);
+        out_str(t, b.code);
+        out_int(t, cli_country_numeric(s, row->a));
+        out_int(t, cli_country_numeric(s, row->b));
         out_double(t, row->esi);
     }
 }
@@ -199,15 +167,12 @@ static void add_headon_table(out_doc *d, const lever_store *s, const lever_compa
         else if (row->product != r->headon[n - 1].product)
             rank++;
         lever_product p;
-        char code[16];
         lever_product_at(s, row->product, &p);
-        country_code(s, row->supplier, code, sizeof code);
         out_int(t, row->year);
         out_int(t, rank);
         out_hs6(t, p.hs6);
         out_u64(t, row->imports);
-        out_str(t, code);
-        out_int(t, numeric_code(s, row->supplier));
+        cli_out_country(t, s, row->supplier);
         out_u64(t, row->value);
         out_double(t, row->share);
         out_double(t, row->overlap);
@@ -232,26 +197,22 @@ static int run_compare(cli_query *cq, const char *market_name, const char *suppl
         free(suppliers);
         return EXIT_ERROR;
     }
-    char title[1024], who[300], list[1024];
+    char list[1024];
     size_t used = 0;
     list[0] = '\0';
     for (int n = 0; n < n_suppliers && used < sizeof list; n++) {
-        char label[300];
-        country_label(s, suppliers[n], label, sizeof label);
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", n ? ", " : "", label);
+        cli_country_names supplier;
+        cli_name_country(s, suppliers[n], &supplier);
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", n ? ", " : "",
+                                 supplier.label);
     }
-    country_label(s, market, who, sizeof who);
-    snprintf(title, sizeof title, "Suppliers competing in %s", who);
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
-    out_doc_meta(d, "market", "%s", who);
+    cli_country_names who;
+    cli_name_country(s, market, &who);
+    out_doc *d = cli_doc_new(s, "Suppliers competing in %s", who.label);
+    out_doc_meta(d, "market", "%s", who.label);
     out_doc_meta(d, "suppliers", "%s", list);
-    int first = r->n_years_rows ? r->years[0].year : 0;
-    int last = r->n_years_rows ? r->years[r->n_years_rows - 1].year : 0;
-    if (first == last)
-        out_doc_meta(d, "years", "%d", first);
-    else
-        out_doc_meta(d, "years", "%d-%d", first, last);
+    cli_meta_years(d, r->n_years_rows ? r->years[0].year : 0,
+                   r->n_years_rows ? r->years[r->n_years_rows - 1].year : 0);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->q.products));
     out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
     add_suppliers_table(d, s, r);
@@ -279,18 +240,11 @@ int cmd_compare(int argc, char **argv)
         switch (opt) {
         case 's': suppliers = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-            cli_error("compare: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        default:
-            cli_error("compare: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        default: return cli_option_error("compare", usage_line, opt, argv);
         }
     }
-    if (argc - optind != 1) {
-        cli_error("compare: expected one market B, got %d arguments", argc - optind);
-        return usage_error();
-    }
+    if (argc - optind != 1)
+        return cli_arguments_error("compare", usage_line, "one market B", argc - optind);
     if (!suppliers) {
         cli_error("compare: name the suppliers to compare, e.g. --suppliers KAZ,UZB");
         return usage_error();

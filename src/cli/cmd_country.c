@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char usage_line[] =
+    "usage: lever country [QUERY...] [--format table|csv|json] [--store STORE]\n";
+
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: lever country [QUERY...] [--format table|csv|json] [--store STORE]\n"
+            "%s"
             "\n"
             "Finds countries by ISO3 code, numeric code (BACI / ISO 3166), ISO2 code or name\n"
             "(whole, beginning or part, any case), best match first. Without a query, lists\n"
@@ -29,16 +32,8 @@ static void usage(FILE *f)
             "  lever country kaz\n"
             "  lever country 251\n"
             "  lever country korea --format csv\n",
-            CLI_DEFAULT_STORE);
+            usage_line, CLI_DEFAULT_STORE);
 }
-
-static int usage_error(void)
-{
-    fprintf(stderr, "usage: lever country [QUERY...] [--format table|csv|json] [--store STORE]\n"
-                    "Run 'lever country --help' for details.\n");
-    return EXIT_USAGE;
-}
-
 
 static void add_country_row(out_table *t, const lever_store *s, int c)
 {
@@ -81,13 +76,8 @@ static int print_matches(lever_store *s, const char *query, out_format fmt)
         {"iso2", "ISO2", COL_STR},        {"name", NULL, COL_STR},
         {"full_name", "full name", COL_STR},
     };
-    char title[512];
-    if (query[0])
-        snprintf(title, sizeof title, "Countries matching \"%s\", best first", query);
-    else
-        snprintf(title, sizeof title, "Countries");
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
+    out_doc *d = query[0] ? cli_doc_new(s, "Countries matching \"%s\", best first", query)
+                          : cli_doc_new(s, "Countries");
     out_table *t = out_doc_table(d, "countries", NULL, (int)(sizeof cols / sizeof cols[0]), cols);
     for (int m = 0; m < n; m++)
         add_country_row(t, s, found[m]);
@@ -110,31 +100,17 @@ int cmd_country(int argc, char **argv)
         switch (opt) {
         case 's': store_path = optarg; break;
         case 'f':
-            if (!out_parse_format(optarg, &fmt)) {
-                cli_error("country: unknown format '%s': use table, csv or json", optarg);
-                return usage_error();
-            }
+            if (!cli_format_option("country", optarg, &fmt))
+                return cli_usage_error("country", usage_line);
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-            cli_error("country: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        default:
-            cli_error("country: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        default: return cli_option_error("country", usage_line, opt, argv);
         }
     }
     char *query = cli_join_words(argc - optind, argv + optind);
-    if (!query) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    lever_store *s = cli_open_store(store_path);
-    int rc = EXIT_ERROR;
-    if (s) {
-        rc = print_matches(s, query, fmt);
-        lever_close(s);
-    }
+    lever_store *s = query ? cli_open_store(store_path) : NULL;
+    int rc = s ? print_matches(s, query, fmt) : EXIT_ERROR;
+    lever_close(s);
     free(query);
     return rc;
 }

@@ -49,37 +49,7 @@ static void usage(FILE *f)
 
 static int usage_error(void)
 {
-    fprintf(stderr, "%sRun 'lever depend --help' for details.\n", usage_line);
-    return EXIT_USAGE;
-}
-
-/* "KAZ", or the numeric code when the country has no ISO3 code. */
-static void country_code(const lever_store *s, int c, char *buf, size_t len)
-{
-    lever_country k;
-    lever_country_at(s, c, &k);
-    if (k.iso3[0])
-        snprintf(buf, len, "%s", k.iso3);
-    else
-        snprintf(buf, len, "%d", k.code);
-}
-
-/* The BACI / ISO 3166 numeric code, for programs (some countries have no ISO3). */
-static int numeric_code(const lever_store *s, int c)
-{
-    lever_country k;
-    lever_country_at(s, c, &k);
-    return k.code;
-}
-
-/* "Kazakhstan (KAZ)", for titles. */
-static void country_label(const lever_store *s, int c, char *buf, size_t len)
-{
-    lever_country k;
-    char code[16];
-    lever_country_at(s, c, &k);
-    country_code(s, c, code, sizeof code);
-    snprintf(buf, len, "%s (%s)", k.name[0] ? k.name : "unnamed country", code);
+    return cli_usage_error("depend", usage_line);
 }
 
 /* How --alternatives counted, for the metadata. */
@@ -95,9 +65,9 @@ static void alternatives_label(const lever_store *s, const lever_query *q, char 
     }
     size_t used = (size_t)snprintf(buf, len, "list:");
     for (int n = 0; n < q->n_alt_countries && used < len; n++) {
-        char code[16];
-        country_code(s, q->alt_countries[n], code, sizeof code);
-        used += (size_t)snprintf(buf + used, len - used, "%s%s", n ? "," : " ", code);
+        cli_country_names alt;
+        cli_name_country(s, q->alt_countries[n], &alt);
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", n ? "," : " ", alt.code);
     }
 }
 
@@ -128,32 +98,30 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_dep
         {"score", NULL, COL_RATIO},
         {"description", NULL, COL_STR},
     };
-    char title[1024], who[300];
-    country_label(s, r->importer, who, sizeof who);
+    char title[1024];
+    cli_country_names who;
+    cli_name_country(s, r->importer, &who);
     if (r->on >= 0) {
-        char on[300];
-        country_label(s, r->on, on, sizeof on);
-        snprintf(title, sizeof title, "Products %s buys from %s in %d, by %s's share", who, on,
-                 r->year, on);
+        cli_country_names on;
+        cli_name_country(s, r->on, &on);
+        snprintf(title, sizeof title, "Products %s buys from %s in %d, by %s's share",
+                 who.label, on.label, r->year, on.label);
     } else {
         snprintf(title, sizeof title, "Products where %s depends on its top supplier in %d",
-                 who, r->year);
+                 who.label, r->year);
     }
     out_table *t = out_doc_table(d, "products", title, (int)(sizeof cols / sizeof cols[0]), cols);
     for (size_t n = 0; n < r->n; n++) {
         const lever_depend_row *row = &r->rows[n];
         lever_product p;
-        char code[16];
         lever_product_at(s, row->product, &p);
-        country_code(s, row->supplier, code, sizeof code);
         out_int(t, (int64_t)n + 1);
         out_hs6(t, p.hs6);
         out_u64(t, row->imports);
         out_double(t, row->import_share);
         out_u64(t, row->exports);
         out_double(t, row->net_import);
-        out_str(t, code);
-        out_int(t, numeric_code(s, row->supplier));
+        cli_out_country(t, s, row->supplier);
         out_u64(t, row->supplier_value);
         out_double(t, row->supplier_share);
         out_double(t, row->hhi);
@@ -195,21 +163,18 @@ static void add_alternatives_table(out_doc *d, const lever_store *s, const lever
     for (size_t n = 0; n < r->n; n++) {
         const lever_depend_row *row = &r->rows[n];
         lever_product p;
-        char supplier[16];
+        cli_country_names supplier;
         lever_product_at(s, row->product, &p);
-        country_code(s, row->supplier, supplier, sizeof supplier);
+        cli_name_country(s, row->supplier, &supplier);
         for (int a = 0; a < row->n_alternatives; a++) {
             const lever_partner_value *alt = &row->alternatives[a];
             lever_country c;
-            char code[16];
             lever_country_at(s, alt->country, &c);
-            country_code(s, alt->country, code, sizeof code);
             out_int(t, (int64_t)n + 1);
             out_hs6(t, p.hs6);
-            out_str(t, supplier);
+            out_str(t, supplier.code);
             out_int(t, a + 1);
-            out_str(t, code);
-            out_int(t, c.code);
+            cli_out_country(t, s, alt->country);
             out_u64(t, alt->value);
             out_double(t, alt->share);
             out_str(t, c.name);
@@ -314,14 +279,11 @@ static int add_suppliers_table(out_doc *d, lever_store *s, const cli_query *cq,
         const lever_product_flow *f = &list[m].flow;
         lever_product p;
         lever_country c;
-        char code[16];
         lever_product_at(s, f->product, &p);
         lever_country_at(s, f->exporter, &c);
-        country_code(s, f->exporter, code, sizeof code);
         out_int(t, list[m].rank);
         out_hs6(t, p.hs6);
-        out_str(t, code);
-        out_int(t, c.code);
+        cli_out_country(t, s, f->exporter);
         out_u64(t, f->value);
         out_double(t, f->supplier_share);
         out_double(t, f->dest_share);
@@ -345,23 +307,19 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
         cli_error("depend: %s", lever_errmsg(s));
         return EXIT_ERROR;
     }
-    char title[1024], who[300], alt[600];
-    country_label(s, importer, who, sizeof who);
+    char alt[600];
+    cli_country_names who, supplier;
+    cli_name_country(s, importer, &who);
+    out_doc *d;
     if (on >= 0) {
-        char supplier[300];
-        country_label(s, on, supplier, sizeof supplier);
-        snprintf(title, sizeof title, "How %s depends on %s, %d", who, supplier, r->year);
+        cli_name_country(s, on, &supplier);
+        d = cli_doc_new(s, "How %s depends on %s, %d", who.label, supplier.label, r->year);
     } else {
-        snprintf(title, sizeof title, "Where %s depends on imports, %d", who, r->year);
+        d = cli_doc_new(s, "Where %s depends on imports, %d", who.label, r->year);
     }
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
-    out_doc_meta(d, "importer", "%s", who);
-    if (on >= 0) {
-        char supplier[300];
-        country_label(s, on, supplier, sizeof supplier);
-        out_doc_meta(d, "supplier", "%s", supplier);
-    }
+    out_doc_meta(d, "importer", "%s", who.label);
+    if (on >= 0)
+        out_doc_meta(d, "supplier", "%s", supplier.label);
     out_doc_meta(d, "year", "%d", r->year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->q.products));
     alternatives_label(s, &cq->q, alt, sizeof alt);
@@ -370,7 +328,7 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
                  on >= 0 ? "s(A->B,k), the supplier's share" : "score = M(B,k)/M(B) x s x d");
     out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
     if (r->n == 0)
-        out_doc_meta(d, "note", "%s imports none of the selected products%s in %d", who,
+        out_doc_meta(d, "note", "%s imports none of the selected products%s in %d", who.label,
                      on >= 0 ? " from this supplier" : "", r->year);
     add_products_table(d, s, r);
     add_alternatives_table(d, s, r);
@@ -400,18 +358,11 @@ int cmd_depend(int argc, char **argv)
         switch (opt) {
         case 'o': on = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-            cli_error("depend: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        default:
-            cli_error("depend: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        default: return cli_option_error("depend", usage_line, opt, argv);
         }
     }
-    if (argc - optind != 1) {
-        cli_error("depend: expected one importer B, got %d arguments", argc - optind);
-        return usage_error();
-    }
+    if (argc - optind != 1)
+        return cli_arguments_error("depend", usage_line, "one importer B", argc - optind);
     if (cq.years) {
         cli_error("depend: looks at one year; use --year T instead of --years");
         return usage_error();

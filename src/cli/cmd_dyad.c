@@ -7,14 +7,18 @@
  */
 #include "cli.h"
 
+#include <string.h>
 
 #define DEFAULT_TOP 10
+
+static const char usage_line[] =
+    "usage: lever dyad A B [--years Y0-Y1] [--product P] [--top N]\n"
+    "                  [--format table|csv|json] [--store STORE]\n";
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: lever dyad A B [--years Y0-Y1] [--product P] [--top N]\n"
-            "                  [--format table|csv|json] [--store STORE]\n"
+            "%s"
             "\n"
             "Trade between countries A and B: per year the value A exported to B, B to A,\n"
             "their total and balance with growth over the previous year, the yearly growth\n"
@@ -42,44 +46,31 @@ static void usage(FILE *f)
             "  lever dyad KAZ AFG --years 2019-2021\n"
             "  lever dyad FRA DZA --product 1001 --top 5\n"
             "  lever dyad france algeria --format json\n",
-            DEFAULT_TOP, CLI_DEFAULT_STORE);
+            usage_line, DEFAULT_TOP, CLI_DEFAULT_STORE);
 }
 
 static int usage_error(void)
 {
-    fprintf(stderr, "usage: lever dyad A B [--years Y0-Y1] [--product P] [--top N]\n"
-                    "                  [--format table|csv|json] [--store STORE]\n"
-                    "Run 'lever dyad --help' for details.\n");
-    return EXIT_USAGE;
+    return cli_usage_error("dyad", usage_line);
 }
 
-/* How a country is named in titles and column headers. */
-typedef struct country_names {
-    char label[256]; /* "Kazakhstan (KAZ)" */
-    char code[16];   /* "KAZ", or the numeric code when there is no ISO3 */
-    char full[300];  /* "Kazakhstan (KAZ, 398)" for the metadata */
-} country_names;
-
-static void name_country(const lever_store *s, int c, country_names *n)
+/* "Kazakhstan (KAZ, 398)" for the metadata: the label with the numeric code put inside
+ * its parentheses, beside the ISO3 (a label without ISO3 already shows the numeric code). */
+static void full_label(const lever_store *s, int c, const cli_country_names *n, char *buf,
+                       size_t len)
 {
     lever_country k;
     lever_country_at(s, c, &k);
-    const char *name = k.name[0] ? k.name : "unnamed country";
-    if (k.iso3[0]) {
-        snprintf(n->code, sizeof n->code, "%s", k.iso3);
-        snprintf(n->label, sizeof n->label, "%s (%s)", name, k.iso3);
-        snprintf(n->full, sizeof n->full, "%s (%s, %d)", name, k.iso3, k.code);
-    } else {
-        snprintf(n->code, sizeof n->code, "%d", k.code);
-        snprintf(n->label, sizeof n->label, "%s (%d)", name, k.code);
-        snprintf(n->full, sizeof n->full, "%s (%d)", name, k.code);
-    }
+    if (k.iso3[0])
+        snprintf(buf, len, "%.*s, %d)", (int)strlen(n->label) - 1, n->label, k.code);
+    else
+        snprintf(buf, len, "%s", n->label);
 }
 
-static void add_year_table(out_doc *d, const lever_dyad_result *r, const country_names *a,
-                           const country_names *b)
+static void add_year_table(out_doc *d, const lever_dyad_result *r, const cli_country_names *a,
+                           const cli_country_names *b)
 {
-    char ab[64], ba[64], gab[80], gba[80], title[700];
+    char ab[64], ba[64], gab[80], gba[80], title[1024];
     snprintf(ab, sizeof ab, "%s->%s", a->code, b->code);
     snprintf(ba, sizeof ba, "%s->%s", b->code, a->code);
     snprintf(gab, sizeof gab, "growth %s", ab);
@@ -123,7 +114,8 @@ static void add_summary_table(out_doc *d, const lever_dyad_result *r)
 }
 
 static void add_product_table(out_doc *d, const lever_store *s, const char *name,
-                              const country_names *from, const country_names *to, int top,
+                              const cli_country_names *from, const cli_country_names *to,
+                              int top,
                               const lever_product_flow *flows, size_t n_flows)
 {
     static const out_col cols[] = {
@@ -140,7 +132,7 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         {"n_suppliers", "N", COL_INT},
         {"description", NULL, COL_STR},
     };
-    char title[700];
+    char title[1024];
     snprintf(title, sizeof title, "Top %d product%s %s -> %s (i = %s, j = %s)", top,
              top == 1 ? "" : "s", from->label, to->label, from->code, to->code);
     out_table *t = out_doc_table(d, name, title, (int)(sizeof cols / sizeof cols[0]), cols);
@@ -174,23 +166,18 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
         return EXIT_ERROR;
     lever_dyad_result *r = NULL;
     if (lever_dyad(s, a, b, cq->q.year_from, cq->q.year_to, cq->selection, (int)cq->top, &r) !=
-        LEVER_OK) {
-        cli_error("%s", lever_errmsg(s));
-        return EXIT_ERROR;
-    }
-    country_names na, nb;
-    name_country(s, a, &na);
-    name_country(s, b, &nb);
-    char title[600];
-    snprintf(title, sizeof title, "Trade between %s and %s", na.label, nb.label);
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
-    out_doc_meta(d, "a", "%s", na.full);
-    out_doc_meta(d, "b", "%s", nb.full);
-    if (r->n_years > 1)
-        out_doc_meta(d, "years", "%d-%d", r->years[0].year, r->years[r->n_years - 1].year);
-    else
-        out_doc_meta(d, "years", "%d", r->years[0].year);
+        LEVER_OK)
+        return cli_store_error(s);
+    cli_country_names na, nb;
+    char full_a[320], full_b[320];
+    cli_name_country(s, a, &na);
+    cli_name_country(s, b, &nb);
+    full_label(s, a, &na, full_a, sizeof full_a);
+    full_label(s, b, &nb, full_b, sizeof full_b);
+    out_doc *d = cli_doc_new(s, "Trade between %s and %s", na.label, nb.label);
+    out_doc_meta(d, "a", "%s", full_a);
+    out_doc_meta(d, "b", "%s", full_b);
+    cli_meta_years(d, r->years[0].year, r->years[r->n_years - 1].year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
     out_doc_meta(d, "units", "values USD, quantities kg, unit values USD/kg");
     add_year_table(d, r, &na, &nb);
@@ -230,12 +217,7 @@ int cmd_dyad(int argc, char **argv)
             continue;
         switch (opt) {
         case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-            cli_error("dyad: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        default:
-            cli_error("dyad: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        default: return cli_option_error("dyad", usage_line, opt, argv);
         }
     }
     const char *bad = inapplicable_option(&cq);
@@ -243,11 +225,8 @@ int cmd_dyad(int argc, char **argv)
         cli_error("dyad: %s does not apply to a dyad", bad);
         return usage_error();
     }
-    if (argc - optind != 2) {
-        cli_error("dyad: expected two countries A and B, got %d argument%s", argc - optind,
-                  argc - optind == 1 ? "" : "s");
-        return usage_error();
-    }
+    if (argc - optind != 2)
+        return cli_arguments_error("dyad", usage_line, "two countries A and B", argc - optind);
     int rc = cli_query_open(&cq);
     if (rc == EXIT_USAGE)
         rc = usage_error();

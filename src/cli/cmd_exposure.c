@@ -13,10 +13,12 @@
 
 #define DEFAULT_TOP 20
 
+static const char usage_line[] = "usage: lever exposure B [--year T] [options]\n";
+
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: lever exposure B [--year T] [options]\n"
+            "%s"
             "\n"
             "Who could squeeze country B (docs/commands/exposure.md): every country P that\n"
             "trades with B, ranked by LEV(P over B) = (S + K) / T(B), the share of B's total\n"
@@ -36,14 +38,12 @@ static void usage(FILE *f)
             "  lever exposure AFG --year 2021\n"
             "  lever exposure DZA --product staples --top 10\n"
             "  lever exposure algeria --alternatives current --format json\n",
-            CLI_QUERY_HELP, DEFAULT_TOP);
+            usage_line, CLI_QUERY_HELP, DEFAULT_TOP);
 }
 
 static int usage_error(void)
 {
-    fprintf(stderr, "usage: lever exposure B [--year T] [options]\n"
-                    "Run 'lever exposure --help' for details.\n");
-    return EXIT_USAGE;
+    return cli_usage_error("exposure", usage_line);
 }
 
 static int run(cli_query *cq, const char *b_query)
@@ -55,10 +55,8 @@ static int run(cli_query *cq, const char *b_query)
     if (!cli_country(cq->store, b_query, &b))
         return EXIT_ERROR;
     lever_ranking *r = NULL;
-    if (lever_exposure(cq->store, b, cq->year_value, &cq->q, &r) != LEVER_OK) {
-        cli_error("%s", lever_errmsg(cq->store));
-        return EXIT_ERROR;
-    }
+    if (lever_exposure(cq->store, b, cq->year_value, &cq->q, &r) != LEVER_OK)
+        return cli_store_error(cq->store);
     rc = leverage_print_ranking(cq, r, true);
     lever_ranking_free(r);
     return rc;
@@ -78,21 +76,14 @@ int cmd_exposure(int argc, char **argv)
         switch (opt) {
         case 'h': usage(stdout); return EXIT_OK;
         case ':':
-            cli_error("exposure: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        case '?':
-            cli_error("exposure: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        case '?': return cli_option_error("exposure", usage_line, opt, argv);
         default:
             if (!cli_query_option(&cq, opt, optarg) || cq.top < 0)
                 return usage_error();
         }
     }
-    if (argc - optind != 1) {
-        cli_error("exposure: expected one country B, got %d argument%s", argc - optind,
-                  argc - optind == 1 ? "" : "s");
-        return usage_error();
-    }
+    if (argc - optind != 1)
+        return cli_arguments_error("exposure", usage_line, "one country B", argc - optind);
     if (cq.years) {
         cli_error("exposure: the ranking is for one year: use --year T, not --years");
         return usage_error();

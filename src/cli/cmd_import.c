@@ -62,21 +62,6 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* 31396 -> "31,396" */
-static const char *grouped(uint64_t v, char *buf, size_t len)
-{
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-    size_t out = 0;
-    for (int d = 0; d < n && out + 2 < len; d++) {
-        if (d > 0 && (n - d) % 3 == 0)
-            buf[out++] = ',';
-        buf[out++] = digits[d];
-    }
-    buf[out] = 0;
-    return buf;
-}
-
 static void clear_bar(progress_bar *bar)
 {
     if (bar->shown) {
@@ -104,7 +89,7 @@ static void on_progress(void *ud, uint64_t done, uint64_t total, uint64_t rows)
     if (fraction > 0.01 && fraction < 1)
         snprintf(eta, sizeof eta, "  ETA %.0f s", elapsed / fraction - elapsed);
     fprintf(stderr, "\r\033[K[%s] %3.0f%%  %s rows  %.0f MB/s%s", bar_text, fraction * 100,
-            grouped(rows, rows_text, sizeof rows_text), mb_per_s, eta);
+            out_grouped(rows, rows_text, sizeof rows_text), mb_per_s, eta);
     fflush(stderr);
     bar->shown = true;
 }
@@ -193,15 +178,15 @@ static void print_summary(const char *store_path, uint64_t rows, double seconds)
         lever_info info;
         lever_get_info(s, &info);
         fprintf(stderr, "imported %s %s (%d %s, %s %s, %s %s) into %s in %.2f s%s\n",
-                grouped(info.rows, r, sizeof r), plural(info.rows, "row", "rows"), info.n_years,
+                out_grouped(info.rows, r, sizeof r), plural(info.rows, "row", "rows"), info.n_years,
                 plural((uint64_t)info.n_years, "year", "years"),
-                grouped((uint64_t)info.n_countries, c, sizeof c),
+                out_grouped((uint64_t)info.n_countries, c, sizeof c),
                 plural((uint64_t)info.n_countries, "country", "countries"),
-                grouped((uint64_t)info.n_products, p, sizeof p),
+                out_grouped((uint64_t)info.n_products, p, sizeof p),
                 plural((uint64_t)info.n_products, "product", "products"), store_path, seconds,
                 info.synthetic ? " (synthetic data, not real trade)" : "");
     } else {
-        fprintf(stderr, "imported %s rows into %s in %.2f s\n", grouped(rows, r, sizeof r),
+        fprintf(stderr, "imported %s rows into %s in %.2f s\n", out_grouped(rows, r, sizeof r),
                 store_path, seconds);
     }
     lever_close(s);

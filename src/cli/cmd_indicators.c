@@ -56,31 +56,11 @@ static void usage(FILE *f)
 
 static int usage_error(void)
 {
-    fprintf(stderr, "%sRun 'lever indicators --help' for details.\n", usage_line);
-    return EXIT_USAGE;
+    return cli_usage_error("indicators", usage_line);
 }
 
-/* How a country is named: "FRA" in headers (the numeric code without ISO3) and
- * "France (FRA)" in titles. */
-typedef struct country_text {
-    char code[16];
-    char label[300];
-} country_text;
-
-static void name_country(const lever_store *s, int c, country_text *t)
-{
-    lever_country k;
-    lever_country_at(s, c, &k);
-    const char *name = k.name[0] ? k.name : "unnamed country";
-    if (k.iso3[0])
-        snprintf(t->code, sizeof t->code, "%s", k.iso3);
-    else
-        snprintf(t->code, sizeof t->code, "%d", k.code);
-    snprintf(t->label, sizeof t->label, "%s (%s)", name, t->code);
-}
-
-static void add_years_table(out_doc *d, const lever_indicators_result *r, const country_text *a,
-                            const country_text *b)
+static void add_years_table(out_doc *d, const lever_indicators_result *r,
+                            const cli_country_names *a, const cli_country_names *b)
 {
     char tii_ab[48], tii_ba[48], tc_ab[48], tc_ba[48], d_ba[48], d_ab[48];
     snprintf(tii_ab, sizeof tii_ab, "TII(%s,%s)", a->code, b->code);
@@ -95,7 +75,7 @@ static void add_years_table(out_doc *d, const lever_indicators_result *r, const 
         {"tc_ba", tc_ba, COL_RATIO},   {"d_b_on_a", d_ba, COL_SHARE},
         {"d_a_on_b", d_ab, COL_SHARE},
     };
-    char title[700];
+    char title[1024];
     snprintf(title, sizeof title, "By year: A = %s, B = %s", a->label, b->label);
     out_table *t = out_doc_table(d, "years", title, (int)(sizeof cols / sizeof cols[0]), cols);
     for (int n = 0; n < r->n_years; n++) {
@@ -112,7 +92,8 @@ static void add_years_table(out_doc *d, const lever_indicators_result *r, const 
 
 /* The RCA rows of one country, ranked within each year. */
 static void add_rca_table(out_doc *d, const lever_store *s, const lever_indicators_result *r,
-                          const char *name, int country, const country_text *c, long top)
+                          const char *name, int country, const cli_country_names *c,
+                          long top)
 {
     static const out_col cols[] = {
         {"year", NULL, COL_INT},         {"country", NULL, COL_STR},
@@ -120,7 +101,7 @@ static void add_rca_table(out_doc *d, const lever_store *s, const lever_indicato
         {"exports", "X(i,k) USD", COL_USD}, {"rca", "RCA", COL_RATIO},
         {"description", NULL, COL_STR},
     };
-    char title[400];
+    char title[512];
     snprintf(title, sizeof title, "Top %ld products of %s by revealed comparative advantage",
              top, c->label);
     out_table *t = out_doc_table(d, name, title, (int)(sizeof cols / sizeof cols[0]), cols);
@@ -153,23 +134,15 @@ static int run_indicators(cli_query *cq, const char *query_a, const char *query_
     if (cq->year && !cq->years)
         cq->q.year_from = cq->q.year_to = cq->year_value;
     lever_indicators_result *r = NULL;
-    if (lever_indicators(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK) {
-        cli_error("%s", lever_errmsg(s));
-        return EXIT_ERROR;
-    }
-    country_text ta, tb;
-    name_country(s, a, &ta);
-    name_country(s, b, &tb);
-    char title[700];
-    snprintf(title, sizeof title, "Bilateral indicators of %s and %s", ta.label, tb.label);
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
+    if (lever_indicators(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK)
+        return cli_store_error(s);
+    cli_country_names ta, tb;
+    cli_name_country(s, a, &ta);
+    cli_name_country(s, b, &tb);
+    out_doc *d = cli_doc_new(s, "Bilateral indicators of %s and %s", ta.label, tb.label);
     out_doc_meta(d, "a", "%s", ta.label);
     out_doc_meta(d, "b", "%s", tb.label);
-    if (r->n_years > 1)
-        out_doc_meta(d, "years", "%d-%d", r->years[0].year, r->years[r->n_years - 1].year);
-    else
-        out_doc_meta(d, "years", "%d", r->years[0].year);
+    cli_meta_years(d, r->years[0].year, r->years[r->n_years - 1].year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
     out_doc_meta(d, "world", "W, W(k), X(i), M(j) are sums over the flows in the store%s",
                  cq->selection ? ", restricted to the selected products" : "");
@@ -198,11 +171,7 @@ int cmd_indicators(int argc, char **argv)
         switch (opt) {
         case 'h': usage(stdout); return EXIT_OK;
         case ':':
-            cli_error("indicators: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        case '?':
-            cli_error("indicators: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        case '?': return cli_option_error("indicators", usage_line, opt, argv);
         default:
             cli_query_option(&cq, opt, optarg);
             if (cq.top < 0)
@@ -210,11 +179,9 @@ int cmd_indicators(int argc, char **argv)
             break;
         }
     }
-    if (argc - optind != 2) {
-        cli_error("indicators: expected two countries A and B, got %d argument%s",
-                  argc - optind, argc - optind == 1 ? "" : "s");
-        return usage_error();
-    }
+    if (argc - optind != 2)
+        return cli_arguments_error("indicators", usage_line, "two countries A and B",
+                                   argc - optind);
     if (cq.years && cq.year) {
         cli_error("indicators: give --years or --year, not both");
         return usage_error();

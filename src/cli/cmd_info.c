@@ -8,11 +8,13 @@
 
 #include <getopt.h>
 
+static const char usage_line[] =
+    "usage: lever info [--check] [--format table|csv|json] [--store STORE]\n";
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: lever info [--check] [--format table|csv|json] [--store STORE]\n"
+            "%s"
             "\n"
             "Describes a store: format version, HS version and release of the data, whether\n"
             "it is synthetic, the imported files, the years with their rows, and the numbers\n"
@@ -28,14 +30,7 @@ static void usage(FILE *f)
             "  lever info --store baci.store\n"
             "  lever info --check\n"
             "  lever info --format json | jq .store\n",
-            CLI_DEFAULT_STORE);
-}
-
-static int usage_error(void)
-{
-    fprintf(stderr, "usage: lever info [--check] [--format table|csv|json] [--store STORE]\n"
-                    "Run 'lever info --help' for details.\n");
-    return EXIT_USAGE;
+            usage_line, CLI_DEFAULT_STORE);
 }
 
 static void add_store_record(out_doc *d, const lever_info *info, bool checked)
@@ -99,23 +94,16 @@ int cmd_info(int argc, char **argv)
         case 'c': check = true; break;
         case 's': store_path = optarg; break;
         case 'f':
-            if (!out_parse_format(optarg, &fmt)) {
-                cli_error("info: unknown format '%s': use table, csv or json", optarg);
-                return usage_error();
-            }
+            if (!cli_format_option("info", optarg, &fmt))
+                return cli_usage_error("info", usage_line);
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-            cli_error("info: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        default:
-            cli_error("info: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        default: return cli_option_error("info", usage_line, opt, argv);
         }
     }
     if (optind < argc) {
         cli_error("info: unexpected argument '%s'", argv[optind]);
-        return usage_error();
+        return cli_usage_error("info", usage_line);
     }
     lever_store *s = cli_open_store(store_path);
     if (!s)
@@ -130,8 +118,7 @@ int cmd_info(int argc, char **argv)
     }
     lever_info info;
     lever_get_info(s, &info);
-    out_doc *d = out_doc_new("lever store");
-    out_doc_store(d, s);
+    out_doc *d = cli_doc_new(s, "lever store");
     add_store_record(d, &info, check);
     add_years(d, s, &info);
     int rc = out_doc_print(d, fmt);

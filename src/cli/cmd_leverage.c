@@ -52,31 +52,12 @@ static void usage(FILE *f)
             CLI_QUERY_HELP, DEFAULT_TOP_PRODUCTS, DEFAULT_TOP_PARTNERS);
 }
 
+static const char usage_line[] =
+    "usage: lever leverage A [--over B] [--years Y0-Y1 | --year T] [options]\n";
+
 static int usage_error(void)
 {
-    fprintf(stderr, "usage: lever leverage A [--over B] [--years Y0-Y1 | --year T] [options]\n"
-                    "Run 'lever leverage --help' for details.\n");
-    return EXIT_USAGE;
-}
-
-/* How a country is named: "Kazakhstan (KAZ)" in titles, "KAZ" in column headers. */
-typedef struct country_names {
-    char label[256];
-    char code[16];
-} country_names;
-
-static void name_country(const lever_store *s, int c, country_names *n)
-{
-    lever_country k;
-    lever_country_at(s, c, &k);
-    const char *name = k.name[0] ? k.name : "unnamed country";
-    if (k.iso3[0]) {
-        snprintf(n->code, sizeof n->code, "%s", k.iso3);
-        snprintf(n->label, sizeof n->label, "%s (%s)", name, k.iso3);
-    } else {
-        snprintf(n->code, sizeof n->code, "%d", k.code);
-        snprintf(n->label, sizeof n->label, "%s (%d)", name, k.code);
-    }
+    return cli_usage_error("leverage", usage_line);
 }
 
 /* The options that change the figures, so every output says how it was computed. */
@@ -94,11 +75,11 @@ static void add_query_meta(out_doc *d, const cli_query *cq)
 /* A over B                                                            */
 /* ------------------------------------------------------------------ */
 
-static void add_years_table(out_doc *d, const lever_leverage_result *r, const country_names *a,
-                            const country_names *b)
+static void add_years_table(out_doc *d, const lever_leverage_result *r,
+                            const cli_country_names *a, const cli_country_names *b)
 {
     char tab[64], ta[32], tb[32], sab[64], kab[64], lab[64], sba[64], kba[64], lba[64];
-    char title[700];
+    char title[1024];
     snprintf(tab, sizeof tab, "T(%s,%s)", a->code, b->code);
     snprintf(ta, sizeof ta, "T(%s)", a->code);
     snprintf(tb, sizeof tb, "T(%s)", b->code);
@@ -138,7 +119,7 @@ static void add_years_table(out_doc *d, const lever_leverage_result *r, const co
 }
 
 static void add_dependence_table(out_doc *d, const lever_leverage_result *r,
-                                 const country_names *a, const country_names *b)
+                                 const cli_country_names *a, const cli_country_names *b)
 {
     char dba[64], dab[64];
     snprintf(dba, sizeof dba, "D(%s on %s)", b->code, a->code);
@@ -180,8 +161,8 @@ static double channel_total(const lever_leverage_result *r, const lever_contribu
 }
 
 static void add_contribution_table(out_doc *d, const lever_store *s,
-                                   const lever_leverage_result *r, const country_names *a,
-                                   const country_names *b, long top)
+                                   const lever_leverage_result *r, const cli_country_names *a,
+                                   const cli_country_names *b, long top)
 {
     static const out_col cols[] = {
         {"year", NULL, COL_INT},
@@ -197,7 +178,7 @@ static void add_contribution_table(out_doc *d, const lever_store *s,
         {"share", "of channel", COL_SHARE},
         {"description", NULL, COL_STR},
     };
-    char title[700];
+    char title[1024];
     snprintf(title, sizeof title,
              "Top %ld product%s per channel: supply = holder's sales to the other, market = "
              "holder's purchases from the other (%s, %s)",
@@ -214,10 +195,7 @@ static void add_contribution_table(out_doc *d, const lever_store *s,
         lever_product p;
         lever_product_at(s, c->product, &p);
         out_int(t, c->year);
-        lever_country holder;
-        lever_country_at(s, c->holder, &holder);
-        out_str(t, c->holder == r->a ? a->code : b->code);
-        out_int(t, holder.code);
+        cli_out_country(t, s, c->holder);
         out_str(t, c->channel == LEVER_CHANNEL_SUPPLY ? "supply" : "market");
         out_int(t, rank);
         out_hs6(t, p.hs6);
@@ -243,23 +221,15 @@ static int run_pair(cli_query *cq, int a, int b)
 {
     lever_store *s = cq->store;
     lever_leverage_result *r = NULL;
-    if (lever_leverage(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK) {
-        cli_error("%s", lever_errmsg(s));
-        return EXIT_ERROR;
-    }
-    country_names na, nb;
-    name_country(s, a, &na);
-    name_country(s, b, &nb);
-    char title[700];
-    snprintf(title, sizeof title, "Leverage of %s over %s, and back", na.label, nb.label);
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
+    if (lever_leverage(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK)
+        return cli_store_error(s);
+    cli_country_names na, nb;
+    cli_name_country(s, a, &na);
+    cli_name_country(s, b, &nb);
+    out_doc *d = cli_doc_new(s, "Leverage of %s over %s, and back", na.label, nb.label);
     out_doc_meta(d, "a", "%s", na.label);
     out_doc_meta(d, "b", "%s", nb.label);
-    if (r->n_years > 1)
-        out_doc_meta(d, "years", "%d-%d", r->years[0].year, r->years[r->n_years - 1].year);
-    else
-        out_doc_meta(d, "years", "%d", r->years[0].year);
+    cli_meta_years(d, r->years[0].year, r->years[r->n_years - 1].year);
     add_query_meta(d, cq);
     out_doc_meta(d, "units", "T, S, K in USD; LEV, D, salience, symmetry are ratios");
     if (never_traded(r))
@@ -280,18 +250,14 @@ static int run_pair(cli_query *cq, int a, int b)
 int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
 {
     lever_store *s = cq->store;
-    country_names c;
-    name_country(s, r->country, &c);
-    char title[700], table_title[700], trade[64], lev[64], reverse[64];
+    cli_country_names c;
+    cli_name_country(s, r->country, &c);
+    char table_title[1024], trade[64], lev[64], reverse[64];
     snprintf(trade, sizeof trade, "T(%s,P)", c.code);
     if (!exposure) {
-        snprintf(title, sizeof title, "Leverage of %s over each partner P, %d", c.label,
-                 r->year);
         snprintf(lev, sizeof lev, "LEV(%s over P)", c.code);
         snprintf(reverse, sizeof reverse, "LEV(P over %s)", c.code);
     } else {
-        snprintf(title, sizeof title, "Exposure of %s: who could squeeze it, %d", c.label,
-                 r->year);
         snprintf(lev, sizeof lev, "LEV(P over %s)", c.code);
         snprintf(reverse, sizeof reverse, "LEV(%s over P)", c.code);
     }
@@ -302,8 +268,9 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
         {"net", "net", COL_RATIO},    {"partner_name", "name", COL_STR},
     };
     size_t shown = cq->top > 0 && (size_t)cq->top < r->n ? (size_t)cq->top : r->n;
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
+    out_doc *d = exposure
+                     ? cli_doc_new(s, "Exposure of %s: who could squeeze it, %d", c.label, r->year)
+                     : cli_doc_new(s, "Leverage of %s over each partner P, %d", c.label, r->year);
     out_doc_meta(d, exposure ? "b" : "a", "%s", c.label);
     out_doc_meta(d, "year", "%d", r->year);
     add_query_meta(d, cq);
@@ -318,11 +285,8 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
         const lever_rank_row *row = &r->rows[n];
         lever_country k;
         lever_country_at(s, row->partner, &k);
-        country_names p;
-        name_country(s, row->partner, &p);
         out_int(t, (int64_t)n + 1);
-        out_str(t, p.code);
-        out_int(t, k.code);
+        cli_out_country(t, s, row->partner);
         out_u64(t, row->trade);
         out_double(t, row->lev);
         out_double(t, row->reverse);
@@ -335,10 +299,8 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
 static int run_ranking(cli_query *cq, int a)
 {
     lever_ranking *r = NULL;
-    if (lever_leverage_rank(cq->store, a, cq->year_value, &cq->q, &r) != LEVER_OK) {
-        cli_error("%s", lever_errmsg(cq->store));
-        return EXIT_ERROR;
-    }
+    if (lever_leverage_rank(cq->store, a, cq->year_value, &cq->q, &r) != LEVER_OK)
+        return cli_store_error(cq->store);
     int rc = leverage_print_ranking(cq, r, false);
     lever_ranking_free(r);
     return rc;
@@ -385,11 +347,7 @@ int cmd_leverage(int argc, char **argv)
         case 'o': over = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':':
-            cli_error("leverage: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        case '?':
-            cli_error("leverage: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        case '?': return cli_option_error("leverage", usage_line, opt, argv);
         default:
             top_given |= opt == 'T';
             if (!cli_query_option(&cq, opt, optarg))
@@ -398,11 +356,9 @@ int cmd_leverage(int argc, char **argv)
                 return usage_error();
         }
     }
-    if (argc - optind != 1) {
-        cli_error("leverage: expected one country A (and --over B), got %d argument%s",
-                  argc - optind, argc - optind == 1 ? "" : "s");
-        return usage_error();
-    }
+    if (argc - optind != 1)
+        return cli_arguments_error("leverage", usage_line, "one country A (and --over B)",
+                                   argc - optind);
     if (cq.year && cq.years) {
         cli_error("leverage: give either --year or --years, not both");
         return usage_error();

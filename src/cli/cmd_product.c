@@ -11,12 +11,13 @@
 
 #define DEFAULT_LIMIT 50
 
+static const char usage_line[] =
+    "usage: lever product [QUERY...] [--limit N] [--format table|csv|json] [--store STORE]\n";
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: lever product [QUERY...] [--limit N] [--format table|csv|json] "
-            "[--store STORE]\n"
+            "%s"
             "\n"
             "Finds products (HS6) by code prefix or description. A query of digits is an HS\n"
             "prefix: 2 digits a chapter, 4 a heading, 6 one product (BACI's dropped leading\n"
@@ -34,15 +35,7 @@ static void usage(FILE *f)
             "  lever product wheat flour\n"
             "  lever product 1001\n"
             "  lever product 27 --limit 0 --format csv\n",
-            DEFAULT_LIMIT, CLI_DEFAULT_STORE);
-}
-
-static int usage_error(void)
-{
-    fprintf(stderr,
-            "usage: lever product [QUERY...] [--limit N] [--format table|csv|json] "
-            "[--store STORE]\nRun 'lever product --help' for details.\n");
-    return EXIT_USAGE;
+            usage_line, DEFAULT_LIMIT, CLI_DEFAULT_STORE);
 }
 
 static int print_matches(lever_store *s, const char *query, long limit, out_format fmt)
@@ -69,13 +62,8 @@ static int print_matches(lever_store *s, const char *query, long limit, out_form
         return EXIT_ERROR;
     }
     int shown = limit > 0 && limit < n ? (int)limit : n;
-    char title[512];
-    if (query[0])
-        snprintf(title, sizeof title, "Products matching \"%s\", best first", query);
-    else
-        snprintf(title, sizeof title, "Products");
-    out_doc *d = out_doc_new(title);
-    out_doc_store(d, s);
+    out_doc *d = query[0] ? cli_doc_new(s, "Products matching \"%s\", best first", query)
+                          : cli_doc_new(s, "Products");
     out_doc_meta(d, "matches", "%d", n);
     if (shown < n) {
         out_doc_meta(d, "shown", "%d", shown);
@@ -110,35 +98,21 @@ int cmd_product(int argc, char **argv)
         switch (opt) {
         case 'l':
             if (!cli_int("--limit", optarg, 0, INT_MAX, &limit))
-                return usage_error();
+                return cli_usage_error("product", usage_line);
             break;
         case 's': store_path = optarg; break;
         case 'f':
-            if (!out_parse_format(optarg, &fmt)) {
-                cli_error("product: unknown format '%s': use table, csv or json", optarg);
-                return usage_error();
-            }
+            if (!cli_format_option("product", optarg, &fmt))
+                return cli_usage_error("product", usage_line);
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-            cli_error("product: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        default:
-            cli_error("product: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
+        default: return cli_option_error("product", usage_line, opt, argv);
         }
     }
     char *query = cli_join_words(argc - optind, argv + optind);
-    if (!query) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    lever_store *s = cli_open_store(store_path);
-    int rc = EXIT_ERROR;
-    if (s) {
-        rc = print_matches(s, query, limit, fmt);
-        lever_close(s);
-    }
+    lever_store *s = query ? cli_open_store(store_path) : NULL;
+    int rc = s ? print_matches(s, query, limit, fmt) : EXIT_ERROR;
+    lever_close(s);
     free(query);
     return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * common.c - what every lever subcommand does the same way: report errors on
- * stderr as "lever: ...", find and open the store, look countries up and parse
- * the option values (years, counts) shared by the query commands. Kept in one
- * place so messages and defaults never drift between commands.
+ * stderr as "lever: ..." (usage errors with the command's usage line), find and
+ * open the store, look countries up and name them in output, parse the option
+ * values (years, counts, formats) shared by the commands, and start a document.
+ * Kept in one place so messages, names and defaults never drift between commands.
  */
 #include "cli.h"
 
@@ -37,6 +38,36 @@ void cli_warning(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_usage_error(const char *command, const char *usage_line)
+{
+    fprintf(stderr, "%sRun 'lever %s --help' for details.\n", usage_line, command);
+    return EXIT_USAGE;
+}
+
+int cli_option_error(const char *command, const char *usage_line, int opt, char **argv)
+{
+    if (opt == ':')
+        cli_error("%s: option '%s' needs a value", command, argv[optind - 1]);
+    else
+        cli_error("%s: unknown option '%s'", command, argv[optind - 1]);
+    return cli_usage_error(command, usage_line);
+}
+
+int cli_arguments_error(const char *command, const char *usage_line, const char *expected,
+                        int got)
+{
+    cli_error("%s: expected %s, got %d argument%s", command, expected, got, got == 1 ? "" : "s");
+    return cli_usage_error(command, usage_line);
+}
+
+bool cli_format_option(const char *command, const char *text, out_format *fmt)
+{
+    if (out_parse_format(text, fmt))
+        return true;
+    cli_error("%s: unknown format '%s': use table, csv or json", command, text);
+    return false;
+}
+
 lever_store *cli_open_store(const char *explicit_path)
 {
     const char *path = explicit_path;
@@ -67,12 +98,17 @@ lever_store *cli_open_store(const char *explicit_path)
     return s;
 }
 
+int cli_store_error(lever_store *s)
+{
+    cli_error("%s", lever_errmsg(s));
+    return EXIT_ERROR;
+}
+
 bool cli_country(lever_store *s, const char *query, int *country)
 {
-    int rc = lever_country_lookup(s, query, country);
-    if (rc == LEVER_OK)
+    if (lever_country_lookup(s, query, country) == LEVER_OK)
         return true;
-    cli_error("%s", lever_errmsg(s));
+    cli_store_error(s);
     return false;
 }
 
@@ -143,17 +179,63 @@ bool cli_int(const char *option, const char *text, long min, long max, long *out
     return true;
 }
 
+void cli_name_country(const lever_store *s, int c, cli_country_names *names)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    if (k.iso3[0])
+        snprintf(names->code, sizeof names->code, "%s", k.iso3);
+    else
+        snprintf(names->code, sizeof names->code, "%d", k.code);
+    snprintf(names->label, sizeof names->label, "%s (%s)",
+             k.name[0] ? k.name : "unnamed country", names->code);
+}
 
-/* The words of a query given as several arguments ("United Kingdom"), joined by spaces;
- * NULL when out of memory. Free the result. */
+int cli_country_numeric(const lever_store *s, int c)
+{
+    lever_country k;
+    lever_country_at(s, c, &k);
+    return k.code;
+}
+
+void cli_out_country(out_table *t, const lever_store *s, int c)
+{
+    cli_country_names names;
+    cli_name_country(s, c, &names);
+    out_str(t, names.code);
+    out_int(t, cli_country_numeric(s, c));
+}
+
+out_doc *cli_doc_new(const lever_store *s, const char *title_fmt, ...)
+{
+    char title[1024];
+    va_list ap;
+    va_start(ap, title_fmt);
+    vsnprintf(title, sizeof title, title_fmt, ap);
+    va_end(ap);
+    out_doc *d = out_doc_new(title);
+    out_doc_store(d, s);
+    return d;
+}
+
+void cli_meta_years(out_doc *d, int first, int last)
+{
+    if (first == last)
+        out_doc_meta(d, "years", "%d", first);
+    else
+        out_doc_meta(d, "years", "%d-%d", first, last);
+}
+
 char *cli_join_words(int argc, char **argv)
 {
     size_t len = 1;
     for (int n = 0; n < argc; n++)
         len += strlen(argv[n]) + 1;
     char *text = malloc(len);
-    if (!text)
+    if (!text) {
+        cli_error("out of memory");
         return NULL;
+    }
     size_t used = 0;
     for (int n = 0; n < argc; n++) {
         if (n)

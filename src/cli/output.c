@@ -318,6 +318,12 @@ static void format_grouped(uint64_t magnitude, bool negative, char *buf, size_t 
     snprintf(buf, len, "%s", out);
 }
 
+const char *out_grouped(uint64_t v, char *buf, size_t len)
+{
+    format_grouped(v, false, buf, len);
+    return buf;
+}
+
 static void format_grouped_i64(int64_t v, char *buf, size_t len)
 {
     uint64_t magnitude = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;

@@ -77,10 +77,8 @@ static int resolve_products(cli_query *cq)
     int g = lever_groups_find(cq->groups, cq->product);
     int rc = g >= 0 ? lever_groups_selection(cq->store, cq->groups, g, &cq->selection)
                     : lever_selection_parse(cq->store, cq->product, &cq->selection);
-    if (rc != LEVER_OK) {
-        cli_error("%s", lever_errmsg(cq->store));
-        return EXIT_ERROR;
-    }
+    if (rc != LEVER_OK)
+        return cli_store_error(cq->store);
     cq->q.products = cq->selection;
     return EXIT_OK;
 }

@@ -23,41 +23,6 @@
 
 __extension__ typedef unsigned __int128 u128;
 
-/* The [first, end) entries of a per-country list (SEC_XIK_OFF / SEC_MJK_OFF layout). */
-static void country_entries(const lever_store *s, const uint64_t *offsets, int y, int c,
-                            uint64_t *first, uint64_t *end)
-{
-    const uint64_t *o = offsets + (size_t)y * (s->n_countries + 1u);
-    *first = o[c];
-    *end = o[c + 1];
-}
-
-/* X(i) over the selected products. */
-static uint64_t selected_exports(const lever_store *s, const lever_query *q, int y, int i)
-{
-    if (!q || !q->products)
-        return store_x_i(s, y, i);
-    uint64_t first, end, sum = 0;
-    country_entries(s, s->xik_off, y, i, &first, &end);
-    for (uint64_t e = first; e < end; e++)
-        if (query_has_product(q, s->xik[e].k))
-            sum += s->xik[e].x;
-    return sum;
-}
-
-/* M(j) over the selected products. */
-static uint64_t selected_imports(const lever_store *s, const lever_query *q, int y, int j)
-{
-    if (!q || !q->products)
-        return store_m_j(s, y, j);
-    uint64_t first, end, sum = 0;
-    country_entries(s, s->mjk_off, y, j, &first, &end);
-    for (uint64_t e = first; e < end; e++)
-        if (query_has_product(q, s->mjk[e].k))
-            sum += s->mjk[e].m;
-    return sum;
-}
-
 /* W over the selected products. */
 static uint64_t selected_world(const lever_store *s, const lever_query *q, int y)
 {
@@ -91,18 +56,19 @@ static double complementarity(const lever_store *s, const lever_query *q, int y,
 {
     if (x_i == 0 || m_j == 0)
         return NAN;
-    uint64_t px, xend, pm, mend;
-    country_entries(s, s->xik_off, y, i, &px, &xend);
-    country_entries(s, s->mjk_off, y, j, &pm, &mend);
+    const store_xik *px, *xend;
+    const store_mjk *pm, *mend;
+    store_exporter_entries(s, y, i, &px, &xend);
+    store_importer_entries(s, y, j, &pm, &mend);
     u128 sum_abs_diff = 0;
     while (px < xend || pm < mend) {
-        int kx = px < xend ? s->xik[px].k : INT32_MAX, km = pm < mend ? s->mjk[pm].k : INT32_MAX;
+        int kx = px < xend ? px->k : INT32_MAX, km = pm < mend ? pm->k : INT32_MAX;
         int k = kx < km ? kx : km;
         uint64_t x_ik = 0, m_jk = 0;
         if (kx == k)
-            x_ik = s->xik[px++].x;
+            x_ik = (px++)->x;
         if (km == k)
-            m_jk = s->mjk[pm++].m;
+            m_jk = (pm++)->m;
         if (!query_has_product(q, k))
             continue;
         u128 m_part = (u128)m_jk * x_i, x_part = (u128)x_ik * m_j;
@@ -124,10 +90,10 @@ static void sum_year(const lever_store *s, const lever_query *q, int y, int a, i
 {
     t->x_ab = selected_dyad(s, q, y, a, b);
     t->x_ba = selected_dyad(s, q, y, b, a);
-    t->x_a = selected_exports(s, q, y, a);
-    t->m_a = selected_imports(s, q, y, a);
-    t->x_b = selected_exports(s, q, y, b);
-    t->m_b = selected_imports(s, q, y, b);
+    t->x_a = query_exports(s, q, y, a);
+    t->m_a = query_imports(s, q, y, a);
+    t->x_b = query_exports(s, q, y, b);
+    t->m_b = query_imports(s, q, y, b);
     t->world = selected_world(s, q, y);
 }
 
@@ -171,12 +137,10 @@ static void add_top_rca(const lever_store *s, const lever_query *q, int y, int c
                         uint64_t x_c, uint64_t world, int top, rca_candidate *scratch,
                         lever_rca_row *out, size_t *n)
 {
-    uint64_t first, end;
-    country_entries(s, s->xik_off, y, c, &first, &end);
+    const store_xik *x, *end;
     size_t count = 0;
     int year = lever_year_at(s, y);
-    for (uint64_t e = first; e < end; e++) {
-        const store_xik *x = &s->xik[e];
+    for (store_exporter_entries(s, y, c, &x, &end); x < end; x++) {
         if (x->x == 0 || !query_has_product(q, x->k))
             continue;
         uint64_t w_k = store_w_k(s, y, x->k);
@@ -196,9 +160,9 @@ static size_t most_export_entries(const lever_store *s, int y0, int y1, int a, i
     for (int y = y0; y <= y1; y++) {
         const int sides[2] = {a, b};
         for (int n = 0; n < 2; n++) {
-            uint64_t first, end;
-            country_entries(s, s->xik_off, y, sides[n], &first, &end);
-            if (end - first > most)
+            const store_xik *first, *end;
+            store_exporter_entries(s, y, sides[n], &first, &end);
+            if ((size_t)(end - first) > most)
                 most = (size_t)(end - first);
         }
     }

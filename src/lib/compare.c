@@ -7,49 +7,21 @@
  *
  * Each supplier's flows to B in a year are one contiguous run of rows sorted by
  * product (store_dyad_rows), so a year costs one pass over n small runs, a merge of
- * every two of them for the similarity, and one sort of their union for the head-on
- * products. Leverage comes from lever_leverage (leverage.c), not recomputed here.
+ * every two of them for the similarity (export_similarity, indicators.c), and one sort of
+ * their union for the head-on products. Leverage comes from lever_leverage (leverage.c),
+ * not recomputed here.
  */
 #include "internal.h"
 
 #include <stdlib.h>
 
-/* One selected flow of a compared supplier to the market in one year. */
+/* One selected flow of a compared supplier to the market in one year, for the head-on
+ * products. */
 typedef struct supplier_flow {
     int product;
     int supplier; /* position in the compared list */
     uint64_t value;
 } supplier_flow;
-
-/* Finger-Kreinin export similarity of two suppliers in one market:
- * ESI(a,b|j) = sum_k min(v(a->j,k)/X(a->j), v(b->j,k)/X(b->j)), from the two lists of
- * flows sorted by product. NaN when either sells nothing there.
- * (A formula: belongs in indicators.c beside trade_complementarity.) */
-static double export_similarity(const supplier_flow *a, size_t na, const supplier_flow *b,
-                                size_t nb)
-{
-    uint64_t xa = 0, xb = 0;
-    for (size_t n = 0; n < na; n++)
-        xa += a[n].value;
-    for (size_t n = 0; n < nb; n++)
-        xb += b[n].value;
-    if (xa == 0 || xb == 0)
-        return NAN;
-    double sum = 0;
-    size_t p = 0, r = 0;
-    while (p < na && r < nb) {
-        if (a[p].product < b[r].product) {
-            p++;
-        } else if (b[r].product < a[p].product) {
-            r++;
-        } else {
-            sum += fmin((double)a[p].value / (double)xa, (double)b[r].value / (double)xb);
-            p++;
-            r++;
-        }
-    }
-    return sum;
-}
 
 /* Everything one lever_compare call shares. */
 typedef struct compare_ctx {
@@ -60,9 +32,9 @@ typedef struct compare_ctx {
     int n_suppliers;
     int top;
     double *lev;            /* [n_suppliers * n_years]: LEV(A over B) */
-    supplier_flow *flows;   /* this year's flows of every supplier, by supplier then product */
+    product_value *flows;   /* this year's flows of every supplier, by supplier then product */
     size_t *first;          /* [n_suppliers + 1]: each supplier's run in flows */
-    supplier_flow *by_product; /* the same flows sorted by product, then value */
+    supplier_flow *by_product; /* the same flows with their supplier, by product then value */
     size_t cap_headon;
 } compare_ctx;
 
@@ -88,23 +60,10 @@ static int gather_flows(compare_ctx *c, int y)
         store_dyad_rows(s, y, c->suppliers[n], c->market, &lo, &hi);
         for (uint64_t r = lo; r < hi; r++)
             if (s->fv[r] > 0 && query_has_product(c->q, s->fk[r]))
-                c->flows[m++] = (supplier_flow){s->fk[r], n, s->fv[r]};
+                c->flows[m++] = (product_value){s->fk[r], s->fv[r]};
     }
     c->first[c->n_suppliers] = m;
     return LEVER_OK;
-}
-
-/* M(B) over the selected products, in year index y. */
-static uint64_t market_imports(const compare_ctx *c, int y)
-{
-    if (!c->q || !c->q->products)
-        return store_m_j(c->s, y, c->market);
-    const uint64_t *o = c->s->mjk_off + (size_t)y * (c->s->n_countries + 1u);
-    uint64_t sum = 0;
-    for (uint64_t e = o[c->market]; e < o[c->market + 1]; e++)
-        if (query_has_product(c->q, c->s->mjk[e].k))
-            sum += c->s->mjk[e].m;
-    return sum;
 }
 
 /* LEV(A over B) of every supplier for every year of the range, from lever_leverage. */
@@ -135,7 +94,7 @@ static int leverage_all(compare_ctx *c, int y0, int n_years)
 static void add_year_rows(const compare_ctx *c, int y, int t, int n_years,
                           lever_compare_result *r)
 {
-    uint64_t m_b = market_imports(c, y);
+    uint64_t m_b = query_imports(c->s, c->q, y, c->market);
     for (int n = 0; n < c->n_suppliers; n++) {
         uint64_t x = 0;
         for (size_t f = c->first[n]; f < c->first[n + 1]; f++)
@@ -194,7 +153,9 @@ static int by_overlap(const void *pa, const void *pb)
 static int find_headon(compare_ctx *c, int y, headon_product **out, size_t *n_out)
 {
     size_t n_flows = c->first[c->n_suppliers];
-    memcpy(c->by_product, c->flows, n_flows * sizeof *c->flows);
+    for (int n = 0; n < c->n_suppliers; n++)
+        for (size_t f = c->first[n]; f < c->first[n + 1]; f++)
+            c->by_product[f] = (supplier_flow){c->flows[f].product, n, c->flows[f].value};
     qsort(c->by_product, n_flows, sizeof *c->by_product, by_product_then_value);
     headon_product *list = malloc((n_flows / 2 + 1) * sizeof *list);
     if (!list)

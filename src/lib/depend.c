@@ -325,42 +325,19 @@ static int by_supplier_share(const void *a, const void *b)
 /* lever_depend                                                        */
 /* ------------------------------------------------------------------ */
 
-/* The run of B's M(j,k) entries in year index y. */
-static void importer_entries(const lever_store *s, int y, int j, const store_mjk **first,
-                             const store_mjk **end)
-{
-    const uint64_t *o = s->mjk_off + (size_t)y * (s->n_countries + 1u);
-    *first = s->mjk + o[j];
-    *end = s->mjk + o[j + 1];
-}
-
-/* M(B) over the selected products. */
-static uint64_t selected_imports(const depend_ctx *c)
-{
-    if (!c->q || !c->q->products)
-        return store_m_j(c->s, c->y, c->importer);
-    const store_mjk *e, *end;
-    uint64_t sum = 0;
-    importer_entries(c->s, c->y, c->importer, &e, &end);
-    for (; e < end; e++)
-        if (query_has_product(c->q, e->k))
-            sum += e->m;
-    return sum;
-}
-
 /* One row per selected product B imports (that A supplies, with --on), unranked. */
 static int collect_rows(const depend_ctx *c, lever_depend_row **rows, size_t *n)
 {
     const lever_store *s = c->s;
     const store_mjk *e, *end;
-    importer_entries(s, c->y, c->importer, &e, &end);
+    store_importer_entries(s, c->y, c->importer, &e, &end);
     *n = 0;
     *rows = malloc((size_t)(end - e + 1) * sizeof **rows);
     if (!*rows)
         return LEVER_ENOMEM;
     /* B's own exports X(B,k): a run sorted by k, walked alongside B's imports */
-    const uint64_t *xo = s->xik_off + (size_t)c->y * (s->n_countries + 1u);
-    const store_xik *x = s->xik + xo[c->importer], *x_end = s->xik + xo[c->importer + 1];
+    const store_xik *x, *x_end;
+    store_exporter_entries(s, c->y, c->importer, &x, &x_end);
     for (; e < end; e++) {
         if (e->m == 0 || !query_has_product(c->q, e->k))
             continue;
@@ -402,7 +379,7 @@ int lever_depend(lever_store *s, int importer, int on, int year, const lever_que
     r->importer = importer;
     r->on = on;
     r->year = lever_year_at(s, c.y);
-    c.m_total = selected_imports(&c);
+    c.m_total = query_imports(s, q, c.y, importer);
     rc = world_supply_all(&c);
     if (rc == LEVER_OK)
         rc = collect_rows(&c, &r->rows, &r->n);

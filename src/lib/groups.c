@@ -5,7 +5,8 @@
  * A group is a name and a list of HS prefixes (2, 4 or 6 digits), each with an
  * optional quantity factor: "wheat = 1001 1101*1.33" counts flour as grain at a 75%
  * extraction rate. Groups come from a small text file or from the built-in set below,
- * which is parsed by the same code so there is one source of truth and one parser.
+ * which is parsed by the same code so there is one source of truth and one parser
+ * (HS prefixes are read as --product reads them: hs_prefix_parse, lookup.c).
  * Every error names file:line:column and says what to do.
  *
  * Sets are small (a few groups of a few prefixes), so lookups are linear scans; the
@@ -37,58 +38,23 @@ static const char builtin_groups[] =
 #define MAX_NAME 64
 #define MAX_LINE 4096
 
-typedef struct hs_prefix {
-    int digits; /* 2, 4 or 6 */
-    int value;  /* the prefix as a number: 1101 */
-    double factor;
-} hs_prefix;
+/* One member of a group: an HS prefix and the quantity factor of its products. */
+typedef struct group_member {
+    hs_prefix prefix;
+    double factor; /* 1 unless written PREFIX*FACTOR */
+} group_member;
 
 typedef struct group_def {
     char *name;
     char *definition; /* "1001 1101*1.33" */
-    hs_prefix *prefixes;
-    int n_prefixes;
+    group_member *members;
+    int n_members;
 } group_def;
 
 struct lever_groups {
     group_def *groups;
     int n, cap;
 };
-
-/* ------------------------------------------------------------------ */
-/* HS prefixes                                                         */
-/* ------------------------------------------------------------------ */
-
-/* Reads an HS prefix of digits [text, text+len): 2, 4 or 6 digits, or 1, 3 or 5 when the
- * leading zero of chapters 01-09 was dropped (as BACI does: "71120" is 071120). */
-static bool parse_hs_prefix(const char *text, size_t len, hs_prefix *out)
-{
-    if (len == 0 || len > 6)
-        return false;
-    int value = 0;
-    for (size_t n = 0; n < len; n++) {
-        if (!isdigit((unsigned char)text[n]))
-            return false;
-        value = value * 10 + (text[n] - '0');
-    }
-    out->digits = (int)(len + (len % 2));
-    out->value = value;
-    out->factor = 1.0;
-    return true;
-}
-
-static int pow10_int(int n)
-{
-    int p = 1;
-    while (n-- > 0)
-        p *= 10;
-    return p;
-}
-
-static bool prefix_matches(const hs_prefix *p, int hs6)
-{
-    return hs6 / pow10_int(6 - p->digits) == p->value;
-}
 
 /* ------------------------------------------------------------------ */
 /* Errors with a location                                              */
@@ -202,7 +168,7 @@ static void group_clear(group_def *g)
 {
     free(g->name);
     free(g->definition);
-    free(g->prefixes);
+    free(g->members);
 }
 
 static bool valid_name_char(char c, bool first)
@@ -213,12 +179,13 @@ static bool valid_name_char(char c, bool first)
 
 /* Parses one "PREFIX[*FACTOR]" token [tok, tok+len) at column col. */
 static int parse_member(const parse_pos *pos, const char *line, const char *tok, size_t len,
-                        hs_prefix *out)
+                        group_member *out)
 {
     size_t col = (size_t)(tok - line);
     const char *star = memchr(tok, '*', len);
     size_t digits = star ? (size_t)(star - tok) : len;
-    if (!parse_hs_prefix(tok, digits, out))
+    out->factor = 1.0;
+    if (!hs_prefix_parse(tok, digits, &out->prefix))
         return parse_error(pos, col,
                            "'%.*s' is not an HS prefix; write 2, 4 or 6 digits (e.g. 1001), "
                            "optionally followed by *FACTOR",
@@ -258,26 +225,27 @@ static int parse_members(const parse_pos *pos, const char *line, const char *res
         while (*p && !isspace((unsigned char)*p))
             p++;
         size_t len = (size_t)(p - tok);
-        hs_prefix m;
+        group_member m;
         int rc = parse_member(pos, line, tok, len, &m);
         if (rc)
             return rc;
-        for (int n = 0; n < g->n_prefixes; n++)
-            if (g->prefixes[n].digits == m.digits && g->prefixes[n].value == m.value)
+        for (int n = 0; n < g->n_members; n++)
+            if (g->members[n].prefix.digits == m.prefix.digits &&
+                g->members[n].prefix.value == m.prefix.value)
                 return parse_error(pos, (size_t)(tok - line),
                                    "HS prefix '%.*s' is listed twice in group '%s'; keep one",
                                    (int)len, tok, g->name);
-        if ((size_t)g->n_prefixes == cap) {
+        if ((size_t)g->n_members == cap) {
             cap = cap ? cap * 2 : 8;
-            hs_prefix *bigger = realloc(g->prefixes, cap * sizeof *bigger);
+            group_member *bigger = realloc(g->members, cap * sizeof *bigger);
             if (!bigger)
                 return parse_error(pos, 0, "out of memory");
-            g->prefixes = bigger;
+            g->members = bigger;
         }
-        g->prefixes[g->n_prefixes++] = m;
+        g->members[g->n_members++] = m;
         def_len += len + 1;
     }
-    if (g->n_prefixes == 0)
+    if (g->n_members == 0)
         return parse_error(pos, (size_t)(rest - line),
                            "group '%s' lists no HS prefix; write e.g. '%s = 1001 1101*1.33'",
                            g->name, g->name);
@@ -460,18 +428,18 @@ double lever_groups_factor(const lever_groups *g, int group, int hs6)
     const group_def *e = group_at(g, group);
     if (!e)
         return 0;
-    const hs_prefix *best = NULL;
-    for (int n = 0; n < e->n_prefixes; n++)
-        if (prefix_matches(&e->prefixes[n], hs6) &&
-            (!best || e->prefixes[n].digits > best->digits))
-            best = &e->prefixes[n];
+    const group_member *best = NULL;
+    for (int n = 0; n < e->n_members; n++)
+        if (hs_prefix_matches(e->members[n].prefix, hs6) &&
+            (!best || e->members[n].prefix.digits > best->prefix.digits))
+            best = &e->members[n];
     return best ? best->factor : 0;
 }
 
 static bool group_has(const group_def *e, int hs6)
 {
-    for (int n = 0; n < e->n_prefixes; n++)
-        if (prefix_matches(&e->prefixes[n], hs6))
+    for (int n = 0; n < e->n_members; n++)
+        if (hs_prefix_matches(e->members[n].prefix, hs6))
             return true;
     return false;
 }
@@ -612,6 +580,7 @@ int lever_weights_parse(lever_store *s, const lever_groups *g, const char *spec,
 
 typedef struct sigma_entry {
     hs_prefix prefix;
+    double sigma;
     int line;
 } sigma_entry;
 
@@ -654,7 +623,7 @@ static int parse_sigma_line(const parse_pos *pos, const char *line, sigma_entry 
     const char *hs = line;
     size_t hs_len = (size_t)(comma - line);
     trim_field(&hs, &hs_len);
-    if (!parse_hs_prefix(hs, hs_len, &e->prefix))
+    if (!hs_prefix_parse(hs, hs_len, &e->prefix))
         return parse_error(pos, (size_t)(hs - line),
                            "'%.*s' is not an HS code or prefix; write 2, 4 or 6 digits",
                            (int)hs_len, hs);
@@ -676,7 +645,7 @@ static int parse_sigma_line(const parse_pos *pos, const char *line, sigma_entry 
     if (errno || *end || !isfinite(sigma) || sigma <= 0)
         return parse_error(pos, (size_t)(num - line),
                            "bad sigma '%s'; write a positive number (e.g. 4.5)", number);
-    e->prefix.factor = sigma;
+    e->sigma = sigma;
     e->line = pos->line;
     return LEVER_OK;
 }
@@ -749,10 +718,9 @@ static int read_sigma_entries(const char *path, char *text, sigma_entry **out, s
     return LEVER_OK;
 }
 
-static const sigma_entry *find_sigma(const sigma_entry *entries, size_t n, int digits,
-                                     int value)
+static const sigma_entry *find_sigma(const sigma_entry *entries, size_t n, hs_prefix prefix)
 {
-    sigma_entry key = {.prefix = {.digits = digits, .value = value}};
+    sigma_entry key = {.prefix = prefix};
     return bsearch(&key, entries, n, sizeof *entries, compare_sigma);
 }
 
@@ -781,8 +749,8 @@ int lever_sigma_load(lever_store *s, const char *path, double **sigma, char *err
         int hs6 = (int)s->products[p].hs6;
         const sigma_entry *e = NULL;
         for (int digits = 6; digits >= 2 && !e; digits -= 2)
-            e = find_sigma(entries, n, digits, hs6 / pow10_int(6 - digits));
-        out[p] = e ? e->prefix.factor : NAN;
+            e = find_sigma(entries, n, hs6_prefix(hs6, digits));
+        out[p] = e ? e->sigma : NAN;
     }
     free(entries);
     *sigma = out;

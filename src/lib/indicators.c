@@ -205,6 +205,36 @@ double trade_complementarity(double sum_abs_diff)
     return 100.0 * (1.0 - sum_abs_diff / 2.0);
 }
 
+static uint64_t total_value(const product_value *list, size_t n)
+{
+    uint64_t sum = 0;
+    for (size_t p = 0; p < n; p++)
+        sum += list[p].value;
+    return sum;
+}
+
+double export_similarity(const product_value *a, size_t na, const product_value *b, size_t nb)
+{
+    uint64_t xa = total_value(a, na), xb = total_value(b, nb);
+    if (xa == 0 || xb == 0)
+        return NAN;
+    /* the products both sell: a merge of the two lists sorted by product */
+    double sum = 0;
+    size_t p = 0, r = 0;
+    while (p < na && r < nb) {
+        if (a[p].product < b[r].product) {
+            p++;
+        } else if (b[r].product < a[p].product) {
+            r++;
+        } else {
+            sum += fmin((double)a[p].value / (double)xa, (double)b[r].value / (double)xb);
+            p++;
+            r++;
+        }
+    }
+    return sum;
+}
+
 /* ---- Section 8: change over time ------------------------------------------------- */
 
 void change_effects(uint64_t v0, int64_t q0, uint64_t v1, int64_t q1, double *quantity_effect,

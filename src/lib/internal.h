@@ -1,7 +1,8 @@
 /*
  * internal.h - what the modules of liblever share and the application never sees:
  * the on-disk layout of the store, the open store handle, the row buffer the
- * importer fills, and small inline accessors.
+ * importer fills, small inline accessors, and the functions several modules use
+ * (formulas, query helpers, HS prefixes), each defined once.
  *
  * Why a columnar, sorted, precomputed layout: every lever question is a sum over
  * flows selected by (year, exporter, importer, product). Rows are sorted by
@@ -167,6 +168,24 @@ static inline void store_exporter_rows(const lever_store *s, int y, int c, uint6
     const uint64_t *o = s->exp_off + (size_t)y * (s->n_countries + 1u);
     *lo = o[c];
     *hi = o[c + 1];
+}
+
+/* The M(j,k) entries of importer j in year index y, sorted by k: [*first, *end). */
+static inline void store_importer_entries(const lever_store *s, int y, int j,
+                                          const store_mjk **first, const store_mjk **end)
+{
+    const uint64_t *o = s->mjk_off + (size_t)y * (s->n_countries + 1u);
+    *first = s->mjk + o[j];
+    *end = s->mjk + o[j + 1];
+}
+
+/* The X(i,k) entries of exporter i in year index y, sorted by k: [*first, *end). */
+static inline void store_exporter_entries(const lever_store *s, int y, int i,
+                                          const store_xik **first, const store_xik **end)
+{
+    const uint64_t *o = s->xik_off + (size_t)y * (s->n_countries + 1u);
+    *first = s->xik + o[i];
+    *end = s->xik + o[i + 1];
 }
 
 /* Row range [*lo, *hi) of the dyad i->j in year index y, sorted by k (binary search on j). */
@@ -342,6 +361,15 @@ double trade_intensity(uint64_t x_ij, uint64_t x_i, uint64_t m_j, uint64_t w);
 double revealed_comparative_advantage(uint64_t x_ik, uint64_t x_i, uint64_t w_k, uint64_t w);
 /* Michaely: 100 (1 - sum |m_k - x_k| / 2); the caller accumulates sum |m_k - x_k|. */
 double trade_complementarity(double sum_abs_diff);
+/* One product's value in a list sorted by product (a supplier's sales to one market). */
+typedef struct product_value {
+    int product;
+    uint64_t value;
+} product_value;
+/* Finger-Kreinin export similarity of suppliers a and b in market j, from their sales to j:
+ * ESI(a,b|j) = sum_k min(v(a->j,k)/X(a->j), v(b->j,k)/X(b->j)); NaN when either sells
+ * nothing there. */
+double export_similarity(const product_value *a, size_t na, const product_value *b, size_t nb);
 
 /* Section 8: value vs volume split of one product's change (sums to v1 - v0). */
 void change_effects(uint64_t v0, int64_t q0, uint64_t v1, int64_t q1, double *quantity_effect,
@@ -375,11 +403,28 @@ static inline double query_weight(const lever_query *q, int k)
 }
 /* Whether product k is selected by the query. */
 bool query_has_product(const lever_query *q, int k);
+/* M(j) and X(i) in year index y over the query's selected products (the precomputed
+ * totals without a selection). */
+uint64_t query_imports(const lever_store *s, const lever_query *q, int y, int j);
+uint64_t query_exports(const lever_store *s, const lever_query *q, int y, int i);
 /* Resolves the query's year range to year indices [*y0, *y1]; LEVER_ENOTFOUND (with the
  * store's range in the message) when a named year is not in the store. */
 int query_years(lever_store *s, const lever_query *q, int *y0, int *y1);
 /* Year index for a single year (0 = last); LEVER_ENOTFOUND with the range when absent. */
 int query_year(lever_store *s, int year, int *y);
+
+/* HS code prefixes (lookup.c), one reading for every parser. */
+typedef struct hs_prefix {
+    int digits; /* 2, 4 or 6 */
+    int value;  /* the prefix as a number: 1101 */
+} hs_prefix;
+/* Reads [text, text+len): 2, 4 or 6 digits, or 1, 3 or 5 when the leading zero of chapters
+ * 01-09 was dropped (as BACI does: "71120" is 071120); false when it is not a prefix. */
+bool hs_prefix_parse(const char *text, size_t len, hs_prefix *out);
+/* The prefix of `digits` (2, 4 or 6) digits of an HS6 code: 100190, 4 -> 1001. */
+hs_prefix hs6_prefix(int hs6, int digits);
+/* Whether an HS6 code lies under the prefix. */
+bool hs_prefix_matches(hs_prefix prefix, int hs6);
 
 /* Selections built by code (lookup.c): an empty selection over the store's products. */
 lever_selection *selection_new(const lever_store *s, const char *label);

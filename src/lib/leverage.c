@@ -76,17 +76,7 @@ static bool valid_country(const lever_store *s, int c)
 /* T(c) = X(c) + M(c) over the selected products of year index y. */
 static uint64_t country_total(const lever_store *s, const lever_query *q, int y, int c)
 {
-    if (!q || !q->products)
-        return store_x_i(s, y, c) + store_m_j(s, y, c);
-    size_t row = (size_t)y * (s->n_countries + 1u) + (size_t)c;
-    uint64_t total = 0;
-    for (uint64_t e = s->xik_off[row]; e < s->xik_off[row + 1]; e++)
-        if (query_has_product(q, s->xik[e].k))
-            total += s->xik[e].x;
-    for (uint64_t e = s->mjk_off[row]; e < s->mjk_off[row + 1]; e++)
-        if (query_has_product(q, s->mjk[e].k))
-            total += s->mjk[e].m;
-    return total;
+    return query_exports(s, q, y, c) + query_imports(s, q, y, c);
 }
 
 /* T(c) for every country c of year index y, selected products only (one pass). */
@@ -133,22 +123,19 @@ static int pass_start(subject_pass *ps, const lever_store *s, const lever_query 
     if (!ps->x_c)
         return LEVER_ENOMEM;
     ps->m_c = ps->x_c + np;
-    size_t row = (size_t)y * (s->n_countries + 1u) + (size_t)c;
-    for (uint64_t e = s->xik_off[row]; e < s->xik_off[row + 1]; e++)
-        ps->x_c[s->xik[e].k] = s->xik[e].x;
-    for (uint64_t e = s->mjk_off[row]; e < s->mjk_off[row + 1]; e++)
-        ps->m_c[s->mjk[e].k] = s->mjk[e].m;
+    const store_xik *x, *x_end;
+    for (store_exporter_entries(s, y, c, &x, &x_end); x < x_end; x++)
+        ps->x_c[x->k] = x->x;
+    const store_mjk *m, *m_end;
+    for (store_importer_entries(s, y, c, &m, &m_end); m < m_end; m++)
+        ps->m_c[m->k] = m->m;
     return LEVER_OK;
 }
 
 static void cursor_start(const subject_pass *ps, int p, partner_cursor *pc)
 {
-    const lever_store *s = ps->s;
-    size_t row = (size_t)ps->y * (s->n_countries + 1u) + (size_t)p;
-    pc->x = s->xik + s->xik_off[row];
-    pc->x_end = s->xik + s->xik_off[row + 1];
-    pc->m = s->mjk + s->mjk_off[row];
-    pc->m_end = s->mjk + s->mjk_off[row + 1];
+    store_exporter_entries(ps->s, ps->y, p, &pc->x, &pc->x_end);
+    store_importer_entries(ps->s, ps->y, p, &pc->m, &pc->m_end);
 }
 
 /* The number of entries before the first one whose product is >= k, among n entries of

@@ -15,7 +15,8 @@
  * linear scan per query is cheaper than any index.
  *
  * Products: an all-digit query is an HS code prefix (2, 4 or 6 digits; an odd
- * count gets back the leading zero BACI drops, so "71120" is 071120); anything
+ * count gets back the leading zero BACI drops, so "71120" is 071120; the group and
+ * sigma files of groups.c read prefixes with the same hs_prefix_parse); anything
  * else is words that must all occur in the description. A selection is a bitmap
  * over product indices with a label for output; it may join several queries
  * with commas ("1001,1101").
@@ -372,28 +373,45 @@ done:
 /* Products                                                            */
 /* ------------------------------------------------------------------ */
 
-/* The digits of an HS prefix query with the leading zero restored ("71120" -> "071120"),
- * written to out[7]; false when the query is not an HS prefix. */
-static bool hs_prefix(const char *query, char out[7])
+bool hs_prefix_parse(const char *text, size_t len, hs_prefix *out)
 {
-    size_t n = strlen(query);
-    if (!all_digits(query) || n > 6)
+    if (len == 0 || len > 6)
         return false;
-    size_t pad = n % 2;
-    memset(out, 0, 7);
-    if (pad)
-        out[0] = '0';
-    memcpy(out + pad, query, n);
+    int value = 0;
+    for (size_t n = 0; n < len; n++) {
+        if (!isdigit((unsigned char)text[n]))
+            return false;
+        value = value * 10 + (text[n] - '0');
+    }
+    out->digits = (int)(len + len % 2);
+    out->value = value;
     return true;
 }
 
-static bool product_has_prefix(const lever_store *s, int p, const char *prefix)
+hs_prefix hs6_prefix(int hs6, int digits)
+{
+    int divisor = 1;
+    for (int d = digits; d < 6; d++)
+        divisor *= 10;
+    return (hs_prefix){digits, hs6 / divisor};
+}
+
+bool hs_prefix_matches(hs_prefix prefix, int hs6)
+{
+    return hs6_prefix(hs6, prefix.digits).value == prefix.value;
+}
+
+/* A whole query that is an HS prefix ("1101", "71120"). */
+static bool query_is_prefix(const char *query, hs_prefix *out)
+{
+    return hs_prefix_parse(query, strlen(query), out);
+}
+
+static bool product_has_prefix(const lever_store *s, int p, hs_prefix prefix)
 {
     lever_product pr;
     lever_product_at(s, p, &pr);
-    char code[16];
-    snprintf(code, sizeof code, "%06d", pr.hs6);
-    return strncmp(code, prefix, strlen(prefix)) == 0;
+    return hs_prefix_matches(prefix, pr.hs6);
 }
 
 /* How well one occurrence of a word (len bytes at p in text) fits: 2 as a whole word,
@@ -442,8 +460,9 @@ static int words_score(const char *description, const char *query)
 /* Match scores of every product for one (trimmed) query: -1 no match, higher is better. */
 static void product_scores(const lever_store *s, const char *query, int *scores)
 {
-    char prefix[7], key[KEY_MAX], description[DESCRIPTION_KEY_MAX];
-    bool is_prefix = hs_prefix(query, prefix);
+    char key[KEY_MAX], description[DESCRIPTION_KEY_MAX];
+    hs_prefix prefix;
+    bool is_prefix = query_is_prefix(query, &prefix);
     fold(query, key, sizeof key);
     for (uint32_t p = 0; p < s->n_products; p++) {
         if (is_prefix) {
@@ -500,8 +519,8 @@ static void append_product(char *buf, size_t len, size_t *used, const lever_stor
 static int select_part(lever_store *s, const char *part, lever_selection *sel, char *label,
                        size_t label_len, size_t *label_used)
 {
-    char prefix[7];
-    if (hs_prefix(part, prefix)) {
+    hs_prefix prefix;
+    if (query_is_prefix(part, &prefix)) {
         int found = 0, last = -1;
         for (uint32_t p = 0; p < s->n_products; p++)
             if (product_has_prefix(s, (int)p, prefix)) {
@@ -513,14 +532,15 @@ static int select_part(lever_store *s, const char *part, lever_selection *sel, c
             lever_info info;
             lever_get_info(s, &info);
             return store_fail(s, LEVER_ENOTFOUND,
-                              "no product under HS %s in this store; check the code (HS "
+                              "no product under HS %0*d in this store; check the code (HS "
                               "version %s) or search the descriptions by words",
-                              prefix, info.hs_version[0] ? info.hs_version : "unknown");
+                              prefix.digits, prefix.value,
+                              info.hs_version[0] ? info.hs_version : "unknown");
         }
-        if (strlen(prefix) == 6)
+        if (prefix.digits == 6)
             append_product(label, label_len, label_used, s, last);
         else
-            append(label, label_len, label_used, "HS %s", prefix);
+            append(label, label_len, label_used, "HS %0*d", prefix.digits, prefix.value);
         return LEVER_OK;
     }
     int *scores = malloc(((size_t)s->n_products + 1) * sizeof *scores);

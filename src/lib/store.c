@@ -377,30 +377,30 @@ void store_dyad_rows(const lever_store *s, int y, int i, int j, uint64_t *lo, ui
 
 const store_mjk *store_find_mjk(const lever_store *s, int y, int j, int k)
 {
-    const uint64_t *o = s->mjk_off + (size_t)y * (s->n_countries + 1u);
-    uint64_t l = o[j], h = o[j + 1];
-    while (l < h) {
-        uint64_t mid = l + (h - l) / 2;
-        if (s->mjk[mid].k < k)
+    const store_mjk *l, *end;
+    store_importer_entries(s, y, j, &l, &end);
+    for (const store_mjk *h = end; l < h;) {
+        const store_mjk *mid = l + (h - l) / 2;
+        if (mid->k < k)
             l = mid + 1;
         else
             h = mid;
     }
-    return l < o[j + 1] && s->mjk[l].k == k ? &s->mjk[l] : NULL;
+    return l < end && l->k == k ? l : NULL;
 }
 
 const store_xik *store_find_xik(const lever_store *s, int y, int i, int k)
 {
-    const uint64_t *o = s->xik_off + (size_t)y * (s->n_countries + 1u);
-    uint64_t l = o[i], h = o[i + 1];
-    while (l < h) {
-        uint64_t mid = l + (h - l) / 2;
-        if (s->xik[mid].k < k)
+    const store_xik *l, *end;
+    store_exporter_entries(s, y, i, &l, &end);
+    for (const store_xik *h = end; l < h;) {
+        const store_xik *mid = l + (h - l) / 2;
+        if (mid->k < k)
             l = mid + 1;
         else
             h = mid;
     }
-    return l < o[i + 1] && s->xik[l].k == k ? &s->xik[l] : NULL;
+    return l < end && l->k == k ? l : NULL;
 }
 
 uint64_t store_world_total(const lever_store *s, int y)

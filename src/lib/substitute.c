@@ -2,7 +2,8 @@
  * substitute.c - how replaceable a partner is (INDICATORS.md section 5), in one place
  * for depend, leverage, exposure and compare: the alternative supply behind headroom
  * H, the alternative demand behind the market-side H', and the resulting d and d'.
- * Also the query helpers every indicator command shares (selected products, years).
+ * Also the query helpers every indicator command shares (selected products, their
+ * totals M(j) and X(i), years).
  *
  * World mode reads three precomputed sums (W(k), X(i,k), X(j,k)); the current and list
  * modes walk the suppliers of (j,k) or the listed countries, so they cost more.
@@ -12,6 +13,30 @@
 bool query_has_product(const lever_query *q, int k)
 {
     return !q || !q->products || lever_selection_has(q->products, k);
+}
+
+uint64_t query_imports(const lever_store *s, const lever_query *q, int y, int j)
+{
+    if (!q || !q->products)
+        return store_m_j(s, y, j);
+    const store_mjk *e, *end;
+    uint64_t sum = 0;
+    for (store_importer_entries(s, y, j, &e, &end); e < end; e++)
+        if (query_has_product(q, e->k))
+            sum += e->m;
+    return sum;
+}
+
+uint64_t query_exports(const lever_store *s, const lever_query *q, int y, int i)
+{
+    if (!q || !q->products)
+        return store_x_i(s, y, i);
+    const store_xik *e, *end;
+    uint64_t sum = 0;
+    for (store_exporter_entries(s, y, i, &e, &end); e < end; e++)
+        if (query_has_product(q, e->k))
+            sum += e->x;
+    return sum;
 }
 
 static int years_error(lever_store *s, int year)
@@ -68,18 +93,25 @@ static uint64_t m_jk(const lever_store *s, int y, int j, int k)
     return e ? e->m : 0;
 }
 
+/* The sum of value(m, k) (x_ik or m_jk) over the query's listed countries m other than
+ * i and j: the list mode of both sides. */
+static uint64_t listed_sum(const lever_store *s, const lever_query *q, int y, int i, int j,
+                           int k, uint64_t (*value)(const lever_store *, int, int, int))
+{
+    uint64_t sum = 0;
+    for (int n = 0; n < q->n_alt_countries; n++) {
+        int m = q->alt_countries[n];
+        if (m != i && m != j)
+            sum += value(s, y, m, k);
+    }
+    return sum;
+}
+
 uint64_t subst_alt_supply(const lever_store *s, const lever_query *q, int y, int i, int j, int k)
 {
     lever_alternatives mode = q ? q->alternatives : LEVER_ALT_WORLD;
-    if (mode == LEVER_ALT_LIST) {
-        uint64_t sum = 0;
-        for (int n = 0; n < q->n_alt_countries; n++) {
-            int m = q->alt_countries[n];
-            if (m != i && m != j)
-                sum += x_ik(s, y, m, k);
-        }
-        return sum;
-    }
+    if (mode == LEVER_ALT_LIST)
+        return listed_sum(s, q, y, i, j, k, x_ik);
     if (mode == LEVER_ALT_CURRENT) {
         const store_mjk *e = store_find_mjk(s, y, j, k);
         if (!e)
@@ -111,15 +143,8 @@ static uint64_t first_row_after(const uint16_t *col, uint64_t lo, uint64_t hi, u
 uint64_t subst_alt_demand(const lever_store *s, const lever_query *q, int y, int i, int j, int k)
 {
     lever_alternatives mode = q ? q->alternatives : LEVER_ALT_WORLD;
-    if (mode == LEVER_ALT_LIST) {
-        uint64_t sum = 0;
-        for (int n = 0; n < q->n_alt_countries; n++) {
-            int m = q->alt_countries[n];
-            if (m != i && m != j)
-                sum += m_jk(s, y, m, k);
-        }
-        return sum;
-    }
+    if (mode == LEVER_ALT_LIST)
+        return listed_sum(s, q, y, i, j, k, m_jk);
     if (mode == LEVER_ALT_CURRENT) {
         /* i's rows are sorted by (buyer, product): per buyer run, a binary search for k */
         uint64_t lo, hi, sum = 0;

@@ -25,42 +25,26 @@ assert d[\"meta\"][\"warning\"].startswith(\"SYNTHETIC DATA\"); assert d[\"store
 '
 
 expect "a missing store says how to make one (exit 1)" '
-    rc=0; $LEVER info --store "$TMP/nope.store" 2>"$TMP/err" || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER info --store "$TMP/nope.store"
     test "$(cat "$TMP/err")" = "lever: no store at '"'"'$TMP/nope.store'"'"': create one with '"'"'lever import FILE -o $TMP/nope.store'"'"' or name one with --store / LEVER_STORE"
 '
 
 expect "a file that is not a store is refused (exit 1)" '
     echo "not a store" >"$TMP/junk.store"
-    rc=0; $LEVER info --store "$TMP/junk.store" 2>"$TMP/err" || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER info --store "$TMP/junk.store"
     grep -q "^lever: .*junk.store" "$TMP/err"
 '
 
 expect "bad options are usage errors (exit 2); --help exits 0" '
-    for args in "--bogus" "extra" "--format xml" "--store"; do
-        rc=0; $LEVER info $args >/dev/null 2>"$TMP/err" || rc=$?
-        test $rc -eq 2 || { echo "exit $rc for: $args"; exit 1; }
-        grep -q "^usage: lever info" "$TMP/err"
-    done
+    usage_errors info "--bogus" "extra" "--format xml" "--store"
     $LEVER info --help | grep -q "^examples:"
 '
 
 if need_shared "lever info on Algeria's 2021 imports"; then
-IMPORTS=$SHARED/baci_hs92_v202301_2021_imports_DZA.csv
-COUNTRIES=$SHARED/dict/country_codes_V202301.csv
-PRODUCTS=$SHARED/dict/product_codes_HS92_V202301.csv
 
 expect "import Algeria's 2021 imports with the BACI dictionaries" '
     $LEVER import "$IMPORTS" "$COUNTRIES" "$PRODUCTS" -o "$TMP/dza.store"
 '
-
-# field NAME < info-csv: one field of the store record.
-field() {
-    awk -F, -v name="$1" '/^# table: store/ { on = 1; next } /^# table:/ { on = 0 }
-        on && !h { for (f = 1; f <= NF; f++) col[$f] = f; h = 1; next }
-        on && h { print $col[name]; exit }'
-}
 
 expect "rows, countries, products, years and size match the files" '
     $LEVER info --store "$TMP/dza.store" --format csv >"$TMP/info.csv"
@@ -70,16 +54,16 @@ expect "rows, countries, products, years and size match the files" '
     products=$( { awk -F, "NR > 1 { print \$4 + 0 }" "$IMPORTS"
                   awk -F, "NR > 1 { gsub(/\"/, \"\", \$1); if (\$1 ~ /^[0-9]+\$/) print \$1 + 0 }" "$PRODUCTS"; } |
                 sort -u | wc -l)
-    test "$(field rows <"$TMP/info.csv")" -eq "$rows"
-    test "$(field countries <"$TMP/info.csv")" -eq "$countries"
-    test "$(field products <"$TMP/info.csv")" -eq "$products"
-    test "$(field years <"$TMP/info.csv")" -eq 1
-    test "$(field year_min <"$TMP/info.csv")" -eq 2021
-    test "$(field year_max <"$TMP/info.csv")" -eq 2021
-    test "$(field hs_version <"$TMP/info.csv")" = HS92
-    test "$(field release <"$TMP/info.csv")" = V202301
-    test "$(field synthetic <"$TMP/info.csv")" -eq 0
-    test "$(field file_bytes <"$TMP/info.csv")" -eq "$(wc -c <"$TMP/dza.store")"
+    test "$(field store rows <"$TMP/info.csv")" -eq "$rows"
+    test "$(field store countries <"$TMP/info.csv")" -eq "$countries"
+    test "$(field store products <"$TMP/info.csv")" -eq "$products"
+    test "$(field store years <"$TMP/info.csv")" -eq 1
+    test "$(field store year_min <"$TMP/info.csv")" -eq 2021
+    test "$(field store year_max <"$TMP/info.csv")" -eq 2021
+    test "$(field store hs_version <"$TMP/info.csv")" = HS92
+    test "$(field store release <"$TMP/info.csv")" = V202301
+    test "$(field store synthetic <"$TMP/info.csv")" -eq 0
+    test "$(field store file_bytes <"$TMP/info.csv")" -eq "$(wc -c <"$TMP/dza.store")"
     grep -q "^# data: BACI HS92 V202301$" "$TMP/info.csv"
     ! grep -q SYNTHETIC "$TMP/info.csv"
     awk "/^# table: years/ { on = 1; next } on" "$TMP/info.csv" >"$TMP/years"
@@ -88,7 +72,7 @@ expect "rows, countries, products, years and size match the files" '
 
 expect "--check verifies a sound store" '
     $LEVER info --store "$TMP/dza.store" --check --format csv >"$TMP/info.csv"
-    test "$(field checksums <"$TMP/info.csv")" = verified
+    test "$(field store checksums <"$TMP/info.csv")" = verified
 '
 
 expect "--check finds a damaged byte (exit 1)" '
@@ -97,8 +81,7 @@ expect "--check finds a damaged byte (exit 1)" '
     printf "\377\377\377\377\377\377\377\377" |
         dd of="$TMP/bad.store" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
     cmp -s "$TMP/dza.store" "$TMP/bad.store" && exit 1
-    rc=0; $LEVER info --store "$TMP/bad.store" --check >/dev/null 2>"$TMP/err" || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER info --store "$TMP/bad.store" --check
     grep -q "^lever: the store failed its check: .*damaged" "$TMP/err"
 '
 

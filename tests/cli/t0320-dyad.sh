@@ -7,26 +7,8 @@
 # year range, growth and CAGR.
 . "$(dirname "$0")/lib.sh"
 
-IMPORTS=$SHARED/baci_hs92_v202301_2021_imports_DZA.csv
-COUNTRIES=$SHARED/dict/country_codes_V202301.csv
-PRODUCTS=$SHARED/dict/product_codes_HS92_V202301.csv
 FRA=251
 DZA=12
-
-# awk function: BACI value (thousands of USD, up to 3 decimals) -> exact integer USD.
-USD='function usd(v,  n, ip, fp) {
-    n = index(v, ".")
-    if (n == 0) return (v "000") + 0
-    ip = substr(v, 1, n - 1)
-    fp = substr(substr(v, n + 1) "000", 1, 3)
-    return (ip fp) + 0
-}'
-
-# table NAME < lever-csv: the rows (no header) of one table of a lever CSV document.
-table() {
-    awk -v name="$1" '/^# table: /{ t = $3; h = 1; next } /^#/ || /^$/ { next }
-                      t == name { if (h) { h = 0; next } print }'
-}
 
 # close_lines A B: files of comma-separated numbers, equal line by line; integers exactly,
 # fractions within a relative error of 1e-9.
@@ -123,15 +105,13 @@ expect "a pair that never traded gives zeros and no error" '
 '
 
 expect "an unknown country fails with exit 1 and suggests the closest" '
-    rc=0; $LEVER dyad Kazakstan DZA 2>"$TMP/err" >/dev/null || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER dyad Kazakstan DZA
     grep "^398,\"Kazakhstan\",.*\"KAZ\"" "$COUNTRIES" >/dev/null
     grep -F "unknown country \"Kazakstan\"; did you mean: KAZ Kazakhstan (398)?" "$TMP/err"
 '
 
 expect "an ambiguous country fails with exit 1 and lists the candidates" '
-    rc=0; $LEVER dyad united DZA 2>"$TMP/err" >/dev/null || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER dyad united DZA
     n=$(awk -F"\",\"" "tolower(\$0) ~ /^[0-9]+,\"united/" "$COUNTRIES" | wc -l)
     test "$n" -ge 2
     grep -F "\"united\" matches $n countries" "$TMP/err"
@@ -139,18 +119,13 @@ expect "an ambiguous country fails with exit 1 and lists the candidates" '
 '
 
 expect "a year not in the store fails with exit 1 naming the years it holds" '
-    rc=0; $LEVER dyad FRA DZA --years 2019 2>"$TMP/err" >/dev/null || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER dyad FRA DZA --years 2019
     grep -F "year 2019 is not in the store; it holds 2021" "$TMP/err"
 '
 
 expect "bad options and arguments are usage errors (exit 2)" '
-    for args in "FRA DZA --bogus" "FRA" "FRA DZA DEU" "FRA DZA --top -1" "FRA DZA --years 2021-2019" \
-                "FRA DZA --years 20x1" "FRA DZA --format xml" "FRA DZA --top"; do
-        rc=0; $LEVER dyad $args >/dev/null 2>"$TMP/err" || rc=$?
-        test $rc -eq 2 || { echo "exit $rc for: $args"; exit 1; }
-        grep -q "^usage: lever dyad" "$TMP/err" || { echo "no usage for: $args"; exit 1; }
-    done
+    usage_errors dyad "FRA DZA --bogus" "FRA" "FRA DZA DEU" "FRA DZA --top -1" \
+        "FRA DZA --years 2021-2019" "FRA DZA --years 20x1" "FRA DZA --format xml" "FRA DZA --top"
 '
 
 expect "--help prints usage and examples on stdout, exit 0" '

@@ -7,9 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 
 if need_shared "output formats on the BACI dictionaries"; then
-IMPORTS=$SHARED/baci_hs92_v202301_2021_imports_DZA.csv
-COUNTRIES=$SHARED/dict/country_codes_V202301.csv
-PRODUCTS=$SHARED/dict/product_codes_HS92_V202301.csv
 export LEVER_STORE="$TMP/dza.store"
 
 expect "import Algeria's 2021 imports with the BACI dictionaries" '

@@ -9,13 +9,9 @@
 
 REF="python3 $ROOT/tests/ref/leverage.py"
 SYN="$TMP/synth.csv"
-ST="$TMP/synth.store"
 
-expect "a synthetic world of 50,000 rows imports" '
-    $LEVER synth --rows 50000 --seed 1 -o "$SYN" &&
-    $LEVER import "$SYN" -o "$ST" 2>/dev/null
-'
-export LEVER_STORE="$ST"
+expect "a synthetic world of 50,000 rows imports" 'synth_store synth 50000 1'
+export LEVER_STORE="$TMP/synth.store"
 
 # CHN (156) and USA as BACI codes it (842) trade in every year of the synthetic world.
 expect "--help gives the usage and real examples" '
@@ -111,48 +107,42 @@ expect "a table for people names both countries in its title" '
 '
 
 expect "a year not in the store fails with exit 1 and the store's range" '
-    set +e; $LEVER leverage 156 --over 842 --years 1990-2020 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 1 && grep -q "year 1990 is not in the store; it holds 2019-2021" "$TMP/err"
+    exits 1 $LEVER leverage 156 --over 842 --years 1990-2020 &&
+    grep -q "year 1990 is not in the store; it holds 2019-2021" "$TMP/err"
 '
 
 expect "an unknown country fails with exit 1 and suggests candidates" '
-    set +e; $LEVER leverage Chnia --over 842 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 1 && grep -qi "china" "$TMP/err"
+    exits 1 $LEVER leverage Chnia --over 842 &&
+    grep -qi "china" "$TMP/err"
 '
 
 expect "usage errors exit 2: A = B, --years without --over, two countries" '
-    set +e
-    $LEVER leverage CHN --over 156 2>/dev/null; r1=$?
-    $LEVER leverage CHN --years 2019-2020 2>/dev/null; r2=$?
-    $LEVER leverage CHN 842 2>/dev/null; r3=$?
-    $LEVER leverage CHN --over 842 --top x 2>/dev/null; r4=$?
-    set -e
-    test $r1 -eq 2 && test $r2 -eq 2 && test $r3 -eq 2 && test $r4 -eq 2
+    exits 2 $LEVER leverage CHN --over 156
+    exits 2 $LEVER leverage CHN --years 2019-2020
+    exits 2 $LEVER leverage CHN 842
+    exits 2 $LEVER leverage CHN --over 842 --top x
 '
 
 # ---- real data: Algeria's imports and exports of 2021 -------------------------------
 # Only Algeria's flows are in these files, so W(k) and other countries' totals T(P) are
 # partial; the formulas are the same on the data given, and so is the reference.
 if need_shared "real Algeria data: leverage of France over Algeria matches the reference"; then
-    DZA_IM="$SHARED/baci_hs92_v202301_2021_imports_DZA.csv"
-    DZA_EX="$SHARED/baci_hs92_v202301_2021_exports_DZA.csv"
     DZA="$TMP/dza.store"
     expect "real Algeria data: leverage of France over Algeria matches the reference" '
-        $LEVER import "$DZA_IM" "$DZA_EX" "$SHARED/dict/country_codes_V202301.csv" \
-            "$SHARED/dict/product_codes_HS92_V202301.csv" -o "$DZA" 2>/dev/null &&
+        algeria_store &&
         $LEVER leverage France --over Algeria --store "$DZA" --top 20 --format csv \
             >"$TMP/p.csv" &&
         grep -q "^2021,DZA,12,supply,1,270900," "$TMP/p.csv" &&
-        $REF --data "$DZA_IM" --data "$DZA_EX" pair 251 12 "$TMP/p.csv"
+        $REF --data "$IMPORTS" --data "$EXPORTS" pair 251 12 "$TMP/p.csv"
     '
     expect "real Algeria data: Algeria's ranking of partners matches the reference" '
         $LEVER leverage DZA --store "$DZA" --top 0 --format csv >"$TMP/r.csv" &&
-        $REF --data "$DZA_IM" --data "$DZA_EX" rank 12 2021 "$TMP/r.csv"
+        $REF --data "$IMPORTS" --data "$EXPORTS" rank 12 2021 "$TMP/r.csv"
     '
     expect "real Algeria data: wheat only (--product 1001) matches the reference" '
         $LEVER leverage FRA --over DZA --store "$DZA" --product 1001 --format csv \
             >"$TMP/p.csv" &&
-        $REF --product 1001 --data "$DZA_IM" --data "$DZA_EX" pair 251 12 "$TMP/p.csv"
+        $REF --product 1001 --data "$IMPORTS" --data "$EXPORTS" pair 251 12 "$TMP/p.csv"
     '
     expect "real Algeria data: a pair that never traded prints LEV 0, no asymmetry, exit 0" '
         $LEVER leverage FRA --over DEU --store "$DZA" --format csv >"$TMP/p.csv" &&

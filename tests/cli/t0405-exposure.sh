@@ -7,13 +7,9 @@
 
 REF="python3 $ROOT/tests/ref/leverage.py"
 SYN="$TMP/synth.csv"
-ST="$TMP/synth.store"
 
-expect "a synthetic world of 50,000 rows imports" '
-    $LEVER synth --rows 50000 --seed 1 -o "$SYN" &&
-    $LEVER import "$SYN" -o "$ST" 2>/dev/null
-'
-export LEVER_STORE="$ST"
+expect "a synthetic world of 50,000 rows imports" 'synth_store synth 50000 1'
+export LEVER_STORE="$TMP/synth.store"
 
 expect "--help gives the usage and real examples" '
     $LEVER exposure --help >"$TMP/help" &&
@@ -53,22 +49,19 @@ expect "a table for people names the country and the direction" '
 '
 
 expect "a year not in the store fails with exit 1 and the store's range" '
-    set +e; $LEVER exposure CHN --year 2030 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 1 && grep -q "year 2030 is not in the store; it holds 2019-2021" "$TMP/err"
+    exits 1 $LEVER exposure CHN --year 2030 &&
+    grep -q "year 2030 is not in the store; it holds 2019-2021" "$TMP/err"
 '
 
 expect "an unknown country fails with exit 1 and suggests candidates" '
-    set +e; $LEVER exposure Chnia 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 1 && grep -qi "did you mean.*china" "$TMP/err"
+    exits 1 $LEVER exposure Chnia &&
+    grep -qi "did you mean.*china" "$TMP/err"
 '
 
 expect "usage errors exit 2: --years, no country, unknown option" '
-    set +e
-    $LEVER exposure CHN --years 2019-2020 2>/dev/null; r1=$?
-    $LEVER exposure 2>/dev/null; r2=$?
-    $LEVER exposure CHN --over 842 2>/dev/null; r3=$?
-    set -e
-    test $r1 -eq 2 && test $r2 -eq 2 && test $r3 -eq 2
+    exits 2 $LEVER exposure CHN --years 2019-2020
+    exits 2 $LEVER exposure
+    exits 2 $LEVER exposure CHN --over 842
 '
 
 # ---- real data: Algeria's imports and exports of 2021 -------------------------------
@@ -76,14 +69,11 @@ expect "usage errors exit 2: --years, no country, unknown option" '
 # partial (LEV(DZA over P) is close to 1 for most P); LEV(P over DZA) divides by Algeria's
 # own total, which is complete. The reference computes on the same data.
 if need_shared "real Algeria data: who could squeeze Algeria"; then
-    DZA_IM="$SHARED/baci_hs92_v202301_2021_imports_DZA.csv"
-    DZA_EX="$SHARED/baci_hs92_v202301_2021_exports_DZA.csv"
     DZA="$TMP/dza.store"
     expect "real Algeria data: who could squeeze Algeria matches the reference" '
-        $LEVER import "$DZA_IM" "$DZA_EX" "$SHARED/dict/country_codes_V202301.csv" \
-            "$SHARED/dict/product_codes_HS92_V202301.csv" -o "$DZA" 2>/dev/null &&
+        algeria_store &&
         $LEVER exposure Algeria --store "$DZA" --top 0 --format csv >"$TMP/e.csv" &&
-        $REF --data "$DZA_IM" --data "$DZA_EX" exposure 12 2021 "$TMP/e.csv"
+        $REF --data "$IMPORTS" --data "$EXPORTS" exposure 12 2021 "$TMP/e.csv"
     '
     expect "real Algeria data: Italy, China and France hold the most leverage over Algeria" '
         $LEVER exposure DZA --store "$DZA" --top 3 --format csv >"$TMP/e.csv" &&
@@ -94,7 +84,7 @@ if need_shared "real Algeria data: who could squeeze Algeria"; then
         $LEVER exposure DZA --store "$DZA" --product staples --top 0 --format csv \
             >"$TMP/e.csv" &&
         $REF --product 10,1101,1102,1103,1507,1508,1509,1510,1511,1512,1513,1514,1515,1701 \
-            --data "$DZA_IM" --data "$DZA_EX" exposure 12 2021 "$TMP/e.csv"
+            --data "$IMPORTS" --data "$EXPORTS" exposure 12 2021 "$TMP/e.csv"
     '
 fi
 

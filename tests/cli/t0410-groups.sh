@@ -7,13 +7,9 @@
 
 REF="python3 $ROOT/tests/ref/leverage.py"
 SYN="$TMP/synth.csv"
-ST="$TMP/synth.store"
 
-expect "a synthetic world of 50,000 rows imports" '
-    $LEVER synth --rows 50000 --seed 1 -o "$SYN" &&
-    $LEVER import "$SYN" -o "$ST" 2>/dev/null
-'
-export LEVER_STORE="$ST"
+expect "a synthetic world of 50,000 rows imports" 'synth_store synth 50000 1'
+export LEVER_STORE="$TMP/synth.store"
 
 expect "a built-in group selects its HS prefixes (fuels = chapter 27)" '
     $LEVER leverage CHN --over 842 --product fuels --format csv >"$TMP/p.csv" &&
@@ -32,8 +28,8 @@ expect "a group file replaces the built-in set" '
         >"$TMP/e.csv" &&
     grep -q "^# groups: $TMP/g.txt" "$TMP/e.csv" &&
     $REF --product 84,85 --data "$SYN" exposure 156 2021 "$TMP/e.csv" &&
-    set +e; $LEVER exposure CHN --groups "$TMP/g.txt" --weights fuels=2 2>"$TMP/err"; rc=$?
-    set -e; test $rc -eq 2 && grep -q "the groups are: machines, cars (" "$TMP/err"
+    exits 2 $LEVER exposure CHN --groups "$TMP/g.txt" --weights fuels=2 &&
+    grep -q "the groups are: machines, cars (" "$TMP/err"
 '
 
 expect "weights multiply each group's terms; the last group listed wins on overlap" '
@@ -53,40 +49,36 @@ expect "sigma per HS prefix, longest prefix wins, replaces d and d'" '
 
 expect "a bad group file stops with file:line:column and what to do" '
     printf "ok = 10\n\nwheat 1001\n" >"$TMP/bad.txt" &&
-    set +e; $LEVER leverage CHN --groups "$TMP/bad.txt" 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 1 && grep -q "$TMP/bad.txt:3:7: expected .=. after the group name" "$TMP/err"
+    exits 1 $LEVER leverage CHN --groups "$TMP/bad.txt" &&
+    grep -q "$TMP/bad.txt:3:7: expected .=. after the group name" "$TMP/err"
 '
 
 expect "a bad HS prefix in a group file names its column" '
     printf "wheat = 1001 11x1*1.33\n" >"$TMP/bad.txt" &&
-    set +e; $LEVER exposure CHN --groups "$TMP/bad.txt" 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 1 && grep -q "$TMP/bad.txt:1:14: .11x1\*1.33. is not an HS prefix" "$TMP/err"
+    exits 1 $LEVER exposure CHN --groups "$TMP/bad.txt" &&
+    grep -q "$TMP/bad.txt:1:14: .11x1\*1.33. is not an HS prefix" "$TMP/err"
 '
 
 expect "an unknown group in --weights lists the groups there are" '
-    set +e; $LEVER leverage CHN --weights stapels=2 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 2 &&
+    exits 2 $LEVER leverage CHN --weights stapels=2 &&
         grep -q "no product group .stapels.; the groups are: cereals, wheat" "$TMP/err"
 '
 
 expect "a bad sigma file stops with file:line:column" '
     printf "hs,sigma\n27,2\n2709;8\n" >"$TMP/bad.csv" &&
-    set +e; $LEVER leverage CHN --sigma "$TMP/bad.csv" 2>"$TMP/err"; rc=$?; set -e
-    test $rc -eq 1 && grep -q "$TMP/bad.csv:3:7: expected two fields" "$TMP/err"
+    exits 1 $LEVER leverage CHN --sigma "$TMP/bad.csv" &&
+    grep -q "$TMP/bad.csv:3:7: expected two fields" "$TMP/err"
 '
 
 if need_shared "real Algeria data: wheat in grain equivalent as a product filter"; then
-    DZA_IM="$SHARED/baci_hs92_v202301_2021_imports_DZA.csv"
-    DZA_EX="$SHARED/baci_hs92_v202301_2021_exports_DZA.csv"
     DZA="$TMP/dza.store"
     expect "real Algeria data: --product wheat selects HS 1001 and 1101" '
-        $LEVER import "$DZA_IM" "$DZA_EX" "$SHARED/dict/country_codes_V202301.csv" \
-            "$SHARED/dict/product_codes_HS92_V202301.csv" -o "$DZA" 2>/dev/null &&
+        algeria_store &&
         $LEVER leverage FRA --over DZA --store "$DZA" --product wheat --top 10 --format csv \
             >"$TMP/p.csv" &&
         grep -q "^# products: group wheat (1001 1101\*1.33)" "$TMP/p.csv" &&
         grep -q ",100190," "$TMP/p.csv" &&
-        $REF --product 1001,1101 --data "$DZA_IM" --data "$DZA_EX" pair 251 12 "$TMP/p.csv"
+        $REF --product 1001,1101 --data "$IMPORTS" --data "$EXPORTS" pair 251 12 "$TMP/p.csv"
     '
     expect "real Algeria data: every built-in group works as a filter" '
         for g in cereals wheat vegetable_oils sugar staples fertilisers fuels medicines arms; do

@@ -11,18 +11,9 @@
 
 REF="$ROOT/tests/ref/change.py"
 
-# table NAME < lever-csv: the rows (no header) of one table of a lever CSV document.
-table() {
-    awk -v name="$1" '/^# table: /{ t = $3; h = 1; next } /^#/ || /^$/ { next }
-                      t == name { if (h) { h = 0; next } print }'
-}
-
 # ---- synthetic world --------------------------------------------------------------
 
-expect "a synthetic world of 3 years imports" '
-    $LEVER synth --rows 50000 --seed 7 --years 2019-2021 -o "$TMP/synth.csv"
-    $LEVER import "$TMP/synth.csv" -o "$TMP/synth.store"
-'
+expect "a synthetic world of 3 years imports" 'synth_store synth 50000 7 2019-2021'
 export LEVER_STORE="$TMP/synth.store"
 
 # The exporter-importer pair with the most products in 2019 and 2021 together.
@@ -52,9 +43,7 @@ expect "the other way round, and from 2020 to 2021, match the reference" '
 
 expect "totals are the exact USD sums of the raw rows (awk)" '
     $LEVER change $A $B --from 2019 --to 2021 --format csv >"$TMP/c.csv"
-    awk -F, -v a=$A -v b=$B "
-        function usd(v,  n) { n = index(v, \".\"); if (n == 0) return v \"000\"
-                              return substr(v, 1, n - 1) substr(substr(v, n + 1) \"000\", 1, 3) }
+    awk -F, -v a=$A -v b=$B "$USD
         !/^#/ && \$2 == a && \$3 == b && \$1 == 2019 { t0 += usd(\$5) }
         !/^#/ && \$2 == a && \$3 == b && \$1 == 2021 { t1 += usd(\$5) }
         END { printf \"2019,2021,%.0f,%.0f,%.0f\n\", t0, t1, t1 - t0 }" "$TMP/synth.csv" >"$TMP/want"
@@ -116,9 +105,6 @@ expect "--format json has the same totals and rows" '
 # ---- real data: two years made from Algeria's 2021 imports ------------------------
 
 if need_shared "lever change on Algeria's real imports"; then
-IMPORTS=$SHARED/baci_hs92_v202301_2021_imports_DZA.csv
-COUNTRIES=$SHARED/dict/country_codes_V202301.csv
-PRODUCTS=$SHARED/dict/product_codes_HS92_V202301.csv
 
 # BACI has one year here: "2020" is every second real row with its value and quantity
 # scaled (a different factor each), so that products appear in one year only, quantities
@@ -187,27 +173,21 @@ expect "a pair that never traded: zero totals and only the other row" '
 '
 
 expect "a year not in the store fails with exit 1 and names the years it holds" '
-    rc=0; $LEVER change 251 12 --from 2020 --to 2021 --store "$TMP/hand.store" \
-        >/dev/null 2>"$TMP/err" || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER change 251 12 --from 2020 --to 2021 --store "$TMP/hand.store"
     grep -q "2020" "$TMP/err"
     grep -q "2019-2021" "$TMP/err"
 '
 
 expect "an unknown country fails with exit 1 and suggests candidates" '
-    rc=0; $LEVER change Frnce DZA --store "$TMP/hand.store" >/dev/null 2>"$TMP/err" || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER change Frnce DZA --store "$TMP/hand.store"
     grep -F "unknown country \"Frnce\"" "$TMP/err"
     grep -q "did you mean" "$TMP/err"
 '
 
 expect "bad options and arguments are usage errors (exit 2)" '
-    for args in "251 12 --bogus" "251" "251 12 276" "251 12 --top -1" "251 12 --from 20x1" \
-                "251 12 --format xml" "251 12 --to" "251 12 --years 2021-2019"; do
-        rc=0; $LEVER change $args --store "$TMP/hand.store" >/dev/null 2>"$TMP/err" || rc=$?
-        test $rc -eq 2 || { echo "exit $rc for: $args"; exit 1; }
-        grep -q "^usage: lever change" "$TMP/err" || { echo "no usage for: $args"; exit 1; }
-    done
+    usage_errors "change --store $TMP/hand.store" "251 12 --bogus" "251" "251 12 276" \
+        "251 12 --top -1" "251 12 --from 20x1" "251 12 --format xml" "251 12 --to" \
+        "251 12 --years 2021-2019"
 '
 
 expect "--help prints usage and examples on stdout, exit 0" '

@@ -10,18 +10,9 @@
 
 REF="$ROOT/tests/ref/bilateral.py"
 
-# table NAME < lever-csv: the rows (no header) of one table of a lever CSV document.
-table() {
-    awk -v name="$1" '/^# table: /{ t = $3; h = 1; next } /^#/ || /^$/ { next }
-                      t == name { if (h) { h = 0; next } print }'
-}
-
 # ---- synthetic world --------------------------------------------------------------
 
-expect "a synthetic world of 3 years imports" '
-    $LEVER synth --rows 50000 --seed 11 --years 2019-2021 -o "$TMP/synth.csv"
-    $LEVER import "$TMP/synth.csv" -o "$TMP/synth.store"
-'
+expect "a synthetic world of 3 years imports" 'synth_store synth 50000 11 2019-2021'
 export LEVER_STORE="$TMP/synth.store"
 
 # The two countries trading the most rows with each other, by numeric code.
@@ -88,10 +79,6 @@ expect "--format json: the same figures as CSV" '
 # ---- real data: Algeria, 2021 --------------------------------------------------------
 
 if need_shared "lever indicators on Algeria's real 2021 trade"; then
-IMPORTS=$SHARED/baci_hs92_v202301_2021_imports_DZA.csv
-EXPORTS=$SHARED/baci_hs92_v202301_2021_exports_DZA.csv
-COUNTRIES=$SHARED/dict/country_codes_V202301.csv
-PRODUCTS=$SHARED/dict/product_codes_HS92_V202301.csv
 
 # These files hold Algeria's imports and exports only, so the store's "world" is the
 # trade of Algeria: X(DZA), M(DZA) and T(DZA) are complete and D(DZA on B) is the true
@@ -99,7 +86,7 @@ PRODUCTS=$SHARED/dict/product_codes_HS92_V202301.csv
 # and D(B on DZA) are only "as in the world of the files": the reference computes them
 # from the same files, which checks the arithmetic, not the economics.
 expect "real trade of Algeria with France, Russia and China matches the reference" '
-    $LEVER import "$IMPORTS" "$EXPORTS" "$COUNTRIES" "$PRODUCTS" -o "$TMP/dza.store"
+    algeria_store
     for b in 251:FRA 643:RUS 156:CHN; do
         code=${b%%:*}; iso=${b##*:}
         $LEVER indicators DZA $iso --top 30 --store "$TMP/dza.store" --format csv >"$TMP/r.csv"
@@ -173,26 +160,20 @@ expect "a pair that never traded: TII and D are 0; a country exporting nothing g
 '
 
 expect "a year not in the store fails with exit 1 and names the years it holds" '
-    rc=0; $LEVER indicators 251 12 --years 2020-2021 --store "$TMP/hand.store" \
-        >/dev/null 2>"$TMP/err" || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER indicators 251 12 --years 2020-2021 --store "$TMP/hand.store"
     grep -q "2020" "$TMP/err"
     grep -q "2019-2021" "$TMP/err"
 '
 
 expect "an unknown country fails with exit 1 and suggests candidates" '
-    rc=0; $LEVER indicators Algerie FRA --store "$TMP/hand.store" >/dev/null 2>"$TMP/err" || rc=$?
-    test $rc -eq 1
+    exits 1 $LEVER indicators Algerie FRA --store "$TMP/hand.store"
     grep -F "unknown country \"Algerie\"" "$TMP/err"
 '
 
 expect "bad options and arguments are usage errors (exit 2)" '
-    for args in "251 12 --bogus" "251" "251 12 276" "251 12 --top -1" "251 12 --years 20x1" \
-                "251 12 --format xml" "251 12 --year" "251 12 --year 2021 --years 2021"; do
-        rc=0; $LEVER indicators $args --store "$TMP/hand.store" >/dev/null 2>"$TMP/err" || rc=$?
-        test $rc -eq 2 || { echo "exit $rc for: $args"; exit 1; }
-        grep -q "^usage: lever indicators" "$TMP/err" || { echo "no usage for: $args"; exit 1; }
-    done
+    usage_errors "indicators --store $TMP/hand.store" "251 12 --bogus" "251" "251 12 276" \
+        "251 12 --top -1" "251 12 --years 20x1" "251 12 --format xml" "251 12 --year" \
+        "251 12 --year 2021 --years 2021"
 '
 
 expect "--help prints usage and examples on stdout, exit 0" '

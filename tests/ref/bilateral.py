@@ -23,11 +23,15 @@ Countries are BACI numeric codes. Without --check, prints the reference as CSV.
 import argparse
 import csv
 import math
+import os
 import sys
 from collections import defaultdict
 from fractions import Fraction
 
-from change import Checker, fraction_or_nan, product_filter, read_flows, read_lever_csv
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import (Checker, fraction_or_nan, product_filter, read_flows,  # noqa: E402
+                    read_lever_csv)
 
 
 class Year:
@@ -133,7 +137,7 @@ def main():
     parser.add_argument("--check", help="lever's --format csv output to check")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
-    flows = read_flows(args.files)
+    flows = read_flows(args.files, quantities=True)
     years = years_in(flows, args.years)
     selected = product_filter(args.product)
     codes = {args.a: args.a_name, args.b: args.b_name}
@@ -150,10 +154,8 @@ def main():
     checker = Checker()
     _, tables = read_lever_csv(args.check)
     check_indicators(checker, tables, flows, years, args.a, args.b, selected, args.top, codes)
-    status = checker.report()
-    if status == 0:
-        print("bilateral.py: %d years and their top-%d RCA products checked" % (len(years), args.top))
-    return status
+    return checker.report("bilateral.py", "%d years and their top-%d RCA products checked"
+                          % (len(years), args.top))
 
 
 if __name__ == "__main__":

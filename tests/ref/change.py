@@ -11,8 +11,8 @@ each other; their tolerance is 1e-9 of the product's largest figure (|change|, |
 effect|, |price effect|), since one of them may be a small difference of large numbers.
 It shares no code with lever on purpose: the two agree only if both follow the formulas.
 
-It also holds the helpers the other reference of this folder (bilateral.py) uses:
-reading BACI files and lever's CSV documents, and comparing cells.
+Reading the files and comparing cells are the helpers of common.py, shared by every
+reference of this folder.
 
 usage: change.py --a CODE --b CODE --from T0 --to T1 [--product PREFIX,...] [--top N]
                  [--check LEVER_CSV] FILE.csv...
@@ -21,123 +21,14 @@ Countries are BACI numeric codes. Without --check, prints the reference as CSV.
 import argparse
 import csv
 import math
+import os
 import sys
-from collections import defaultdict
 from fractions import Fraction
 
-REL_TOL = 1e-9
-QTY_MISSING = None
-
-
-def thousandths(text, what):
-    """'649770.245' (thousands, 3 decimals) -> 649770245, exactly; None when missing."""
-    text = text.strip().strip('"').strip()
-    if text in ("", "NA", "na", "NaN", "nan", "NULL", "null", "N/A"):
-        return None
-    whole, _, frac = text.partition(".")
-    if any(c != "0" for c in frac[3:]):
-        raise ValueError("%s %r has more than 3 decimals" % (what, text))
-    return int(whole or "0") * 1000 + int((frac + "000")[:3])
-
-
-def read_flows(paths):
-    """{year: {(i, j, k): (v USD, q kg or None)}} from BACI-layout CSV files.
-    Lines starting with '#' are comments (lever synth writes one)."""
-    flows = defaultdict(dict)
-    for path in paths:
-        with open(path, newline="") as f:
-            lines = (line for line in f if not line.startswith("#"))
-            for row in csv.DictReader(lines):
-                key = (int(row["i"]), int(row["j"]), int(row["k"]))
-                v = thousandths(row["v"], "value")
-                q = thousandths(row["q"], "quantity")
-                flows[int(row["t"])][key] = (v, q)
-    return flows
-
-
-def product_filter(prefixes):
-    """A predicate on HS6 codes (integers): under one of the comma-separated prefixes."""
-    if not prefixes:
-        return lambda k: True
-    wanted = tuple(p.strip() for p in prefixes.split(","))
-    return lambda k: ("%06d" % k).startswith(wanted)
-
-
-def read_lever_csv(path):
-    """lever's CSV document -> ({meta key: value}, {table name: [row dicts]}).
-    A document with one table names it after nothing: it is returned as ''."""
-    meta, tables = {}, {}
-    name, header = "", None
-    with open(path, newline="") as f:
-        for line in f:
-            if line.startswith("# table: "):
-                name, header = line[len("# table: "):].strip(), None
-                continue
-            if line.startswith("# "):
-                key, _, value = line[2:].partition(": ")
-                meta[key] = value.rstrip("\n")
-                continue
-            if not line.strip():
-                continue
-            fields = next(csv.reader([line]))
-            if header is None:
-                header = fields
-                tables[name] = []
-            else:
-                tables[name].append(dict(zip(header, fields)))
-    return meta, tables
-
-
-class Checker:
-    """Compares lever's cells with the reference and remembers every difference."""
-
-    def __init__(self):
-        self.errors = []
-
-    def fail(self, where, message):
-        self.errors.append("%s: %s" % (where, message))
-
-    def exact(self, where, got, want):
-        """Integers (or None for an empty cell) and strings: equal as text."""
-        want_text = "" if want is None else str(want)
-        if got != want_text:
-            self.fail(where, "lever %r, reference %r" % (got, want_text))
-
-    def ratio(self, where, got, want, scale=None):
-        """A double: NaN is an empty cell, infinity 'inf'; else within REL_TOL of
-        max(|want|, scale) (scale defaults to |want|: a purely relative error)."""
-        if want is None or (isinstance(want, float) and math.isnan(want)):
-            if got != "":
-                self.fail(where, "lever %r, reference NaN (empty)" % got)
-            return
-        if isinstance(want, float) and math.isinf(want):
-            if got != ("inf" if want > 0 else "-inf"):
-                self.fail(where, "lever %r, reference %r" % (got, want))
-            return
-        try:
-            value = float(got)
-        except ValueError:
-            self.fail(where, "lever %r is not a number, reference %r" % (got, float(want)))
-            return
-        bound = REL_TOL * max(abs(float(want)), scale or 0.0)
-        if not abs(value - float(want)) <= bound:
-            self.fail(where, "lever %r, reference %.17g" % (got, float(want)))
-
-    def count(self, where, got_rows, want_rows):
-        if len(got_rows) != len(want_rows):
-            self.fail(where, "lever has %d rows, reference %d" % (len(got_rows), len(want_rows)))
-
-    def report(self):
-        """Prints the differences (at most 40); returns the exit status."""
-        for e in self.errors[:40]:
-            print(e, file=sys.stderr)
-        if len(self.errors) > 40:
-            print("... and %d more differences" % (len(self.errors) - 40), file=sys.stderr)
-        return 1 if self.errors else 0
-
-
-def fraction_or_nan(numerator, denominator):
-    return math.nan if denominator == 0 else Fraction(numerator, denominator)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import (REL_TOL, Checker, fraction_or_nan, product_filter,  # noqa: E402
+                    read_flows, read_lever_csv)
 
 
 # ---- lever change ---------------------------------------------------------------------
@@ -251,7 +142,7 @@ def main():
     parser.add_argument("--check", help="lever's --format csv output to check")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
-    flows = read_flows(args.files)
+    flows = read_flows(args.files, quantities=True)
     summary, rows = compute_change(flows, args.a, args.b, args.year0, args.year1,
                                    product_filter(args.product))
     if not args.check:
@@ -260,11 +151,8 @@ def main():
     checker = Checker()
     _, tables = read_lever_csv(args.check)
     check_change(checker, tables, args.year0, args.year1, summary, rows, args.top)
-    status = checker.report()
-    if status == 0:
-        print("change.py: %d products checked, total change %d USD"
-              % (min(len(rows), args.top) + 1, summary["delta"]))
-    return status
+    return checker.report("change.py", "%d products checked, total change %d USD"
+                          % (min(len(rows), args.top) + 1, summary["delta"]))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 5, 6 and 7).
 
 Reads BACI-layout CSV files (t,i,j,k,v,q; v in thousands of USD with 3 decimals) from
-scratch with the standard library only and computes, for a market B and suppliers
+scratch with the standard library only (the readers and comparers of common.py) and computes, for a market B and suppliers
 A1..An, per year: X(A->B), s(A->B) = X(A->B)/M(B), LEV(A over B) with world alternatives
 and weights 1; the Finger-Kreinin export similarity of every two suppliers; and the
 head-on products (sold to B by two or more of them) ranked by the runner-up's share.
@@ -22,7 +22,7 @@ from collections import defaultdict
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from depend import lever_tables, read_flows, same  # noqa: E402  (CSV reading only)
+from common import Checker, product_filter, read_flows, read_lever_csv  # noqa: E402
 
 
 class Year:
@@ -104,22 +104,15 @@ def reference(flows, market, suppliers, years, selected, top):
 
 
 def check(ref, path):
-    tables = lever_tables(path)
-    errors = []
+    _, tables = read_lever_csv(path)
+    ck = Checker()
     for name, rows in ref.items():
         got = tables.get(name, [])
-        if len(got) != len(rows):
-            errors.append("%s: expected %d rows, lever %d" % (name, len(rows), len(got)))
+        ck.count(name, got, rows)
         for n, (r, g) in enumerate(zip(rows, got)):
             for col, val in r.items():
-                if not same(val, g.get(col, "?")):
-                    errors.append("%s row %d %s: expected %r, lever %r"
-                                  % (name, n + 1, col, val, g.get(col)))
-    for e in errors[:40]:
-        print("compare.py: " + e, file=sys.stderr)
-    print("compare.py: %s compared, %d differences"
-          % (", ".join("%d %s rows" % (len(r), n) for n, r in ref.items()), len(errors)))
-    return 1 if errors else 0
+                ck.value("%s row %d %s" % (name, n + 1, col), g.get(col, "?"), val)
+    return ck.report("compare.py", ", ".join("%d %s rows" % (len(r), n) for n, r in ref.items()))
 
 
 def main():
@@ -132,11 +125,7 @@ def main():
     ap.add_argument("--top", type=int, default=10)
     ap.add_argument("--check", metavar="LEVER_CSV")
     args = ap.parse_args()
-    prefixes = args.product.split(",") if args.product else None
-
-    def selected(k):
-        return prefixes is None or any(("%06d" % k).startswith(p) for p in prefixes)
-
+    selected = product_filter(args.product)
     flows = read_flows(args.files)
     years = sorted(flows)
     if args.years:

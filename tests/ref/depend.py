@@ -2,11 +2,11 @@
 """depend.py - an independent reference for `lever depend` (docs/INDICATORS.md sections 2-5).
 
 Reads BACI-layout CSV files (t,i,j,k,v,q; v in thousands of USD with 3 decimals) from
-scratch with the standard library only, computes every column of `lever depend` for one
-importer and year by the formulas of INDICATORS.md, and either prints them or checks
-lever's `--format csv` output against them (relative error 1e-9, integers exactly,
-rows in the same order). It shares no code with lever on purpose: the two agree only
-if both follow the formulas.
+scratch with the standard library only (the readers and comparers of common.py), computes
+every column of `lever depend` for one importer and year by the formulas of INDICATORS.md,
+and either prints them or checks lever's `--format csv` output against them (relative
+error 1e-9, integers exactly, rows in the same order). It shares no code with lever on
+purpose: the two agree only if both follow the formulas.
 
 usage: depend.py --importer CODE [--on CODE] [--year T] [--product PREFIX,...]
                  [--alternatives world|current|CODE,CODE] [--top N]
@@ -16,33 +16,14 @@ Countries are BACI numeric codes. Without --check, prints the reference as CSV.
 import argparse
 import csv
 import math
+import os
 import sys
 from collections import defaultdict
 from fractions import Fraction
 
-REL_TOL = 1e-9
-
-
-def usd(text):
-    """'649770.245' (thousands of USD) -> 649770245 USD, exactly."""
-    text = text.strip()
-    whole, _, frac = text.partition(".")
-    frac = (frac + "000")[:3]
-    if any(c != "0" for c in text.partition(".")[2][3:]):
-        raise ValueError("more than 3 decimals in %r" % text)
-    return int(whole or "0") * 1000 + int(frac)
-
-
-def read_flows(paths):
-    """{year: {(i, j, k): v}} from BACI-layout CSV files ('#' lines are comments)."""
-    flows = defaultdict(dict)
-    for path in paths:
-        with open(path, newline="") as f:
-            lines = (line for line in f if not line.startswith("#"))
-            for row in csv.DictReader(lines):
-                key = (int(row["i"]), int(row["j"]), int(row["k"]))
-                flows[int(row["t"])][key] = usd(row["v"])
-    return flows
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import Checker, product_filter, read_flows, read_lever_csv  # noqa: E402
 
 
 class Year:
@@ -181,87 +162,41 @@ def reference(flows, importer, on, year_t, selected, mode):
     return rows
 
 
-# ---- reading lever's CSV output ------------------------------------------------------
-
-def lever_tables(path):
-    """{table name: [row dicts]} from lever's CSV (metadata '# ...' lines, blank separators)."""
-    tables, name, lines = {}, "main", []
-
-    def flush():
-        if lines:
-            tables[name] = list(csv.DictReader(lines))
-
-    with open(path, newline="") as f:
-        for line in f:
-            if line.startswith("# table: "):
-                flush()
-                name, lines = line[len("# table: "):].strip(), []
-            elif line.startswith("#") or not line.strip():
-                continue
-            else:
-                lines.append(line)
-    flush()
-    return tables
-
-
-def same(expected, got):
-    """Compares one reference value with lever's text at REL_TOL."""
-    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
-        return got == ""
-    if isinstance(expected, str):
-        return got == expected
-    if isinstance(expected, int):
-        return got == str(expected)
-    if math.isinf(expected):
-        return got == ("inf" if expected > 0 else "-inf")
-    if got in ("", "inf", "-inf"):
-        return False
-    g = float(got)
-    return abs(g - expected) <= REL_TOL * max(abs(g), abs(expected)) or g == expected
-
+# ---- checking lever's CSV output -----------------------------------------------------
 
 def check(rows, path, with_suppliers):
-    tables = lever_tables(path)
+    _, tables = read_lever_csv(path)
     got = tables.get("products", [])
-    errors = []
+    ck = Checker()
     if [r["hs6"] for r in rows] != [g["hs6"] for g in got]:
-        errors.append("products or order differ:\n  expected %s\n  lever    %s"
-                      % ([r["hs6"] for r in rows][:30], [g["hs6"] for g in got][:30]))
+        ck.fail("products", "products or order differ:\n  expected %s\n  lever    %s"
+                % ([r["hs6"] for r in rows][:30], [g["hs6"] for g in got][:30]))
     for r, g in zip(rows, got):
         for col, val in r.items():
             if col in ("alternatives", "suppliers"):
                 continue
             if col not in g:
-                errors.append("lever's output has no column %s" % col)
-            elif not same(val, g[col]):
-                errors.append("%s %s: expected %r, lever %r" % (r["hs6"], col, val, g[col]))
+                ck.fail("products", "lever's output has no column %s" % col)
+            else:
+                ck.value("%s %s" % (r["hs6"], col), g[col], val)
     want_alt = [(r["hs6"], n + 1, m, x, w) for r in rows for n, (m, x, w) in
                 enumerate(r["alternatives"])]
     got_alt = tables.get("alternatives", [])
-    if len(want_alt) != len(got_alt):
-        errors.append("alternatives: expected %d rows, lever %d" % (len(want_alt), len(got_alt)))
+    ck.count("alternatives", got_alt, want_alt)
     for (hs6, n, m, x, w), g in zip(want_alt, got_alt):
         for col, val in (("hs6", hs6), ("alternative", n), ("country_code", m), ("exports", x),
                          ("world_share", w)):
-            if not same(val, g.get(col, "?")):
-                errors.append("alternative %s #%d %s: expected %r, lever %r"
-                              % (hs6, n, col, val, g.get(col)))
+            ck.value("alternative %s #%d %s" % (hs6, n, col), g.get(col, "?"), val)
     want_sup = [(rank, r["hs6"], i, v, s, e) for rank, r in enumerate(rows, 1)
                 for i, v, s, e in r["suppliers"]] if with_suppliers else []
     got_sup = tables.get("suppliers", [])
-    if len(want_sup) != len(got_sup):
-        errors.append("suppliers: expected %d rows, lever %d" % (len(want_sup), len(got_sup)))
+    ck.count("suppliers", got_sup, want_sup)
     for want, g in zip(want_sup, got_sup):
         for col, val in zip(("rank", "hs6", "country_code", "value", "supplier_share",
                              "dest_share"), want):
-            if not same(val, g.get(col, "?")):
-                errors.append("supplier of %s: %s expected %r, lever %r"
-                              % (want[1], col, val, g.get(col)))
-    for e in errors[:40]:
-        print("depend.py: " + e, file=sys.stderr)
-    print("depend.py: %d products, %d alternatives, %d suppliers compared, %d differences"
-          % (len(rows), len(want_alt), len(want_sup), len(errors)))
-    return 1 if errors else 0
+            ck.value("supplier of %s: %s" % (want[1], col), g.get(col, "?"), val)
+    return ck.report("depend.py", "%d products, %d alternatives, %d suppliers"
+                     % (len(rows), len(want_alt), len(want_sup)))
 
 
 def main():
@@ -275,11 +210,7 @@ def main():
     ap.add_argument("--top", type=int, default=0)
     ap.add_argument("--check", metavar="LEVER_CSV")
     args = ap.parse_args()
-    prefixes = args.product.split(",") if args.product else None
-
-    def selected(k):
-        return prefixes is None or any(("%06d" % k).startswith(p) for p in prefixes)
-
+    selected = product_filter(args.product)
     mode = args.alternatives
     if mode not in ("world", "current"):
         mode = [int(c) for c in mode.split(",")]

@@ -6,8 +6,8 @@ an exact integer of USD), recomputes from the raw rows and the formulas of
 docs/INDICATORS.md (sections 2, 5, 6) the supply and market channels S and K, LEV both
 ways, net, asymmetry, Hirschman D, Barbieri salience and symmetry, the contribution of
 every product, and the rankings of partners, then compares them with the CSV lever
-printed (--format csv), at a relative error of 1e-9. Python standard library only;
-nothing here is shared with lever's C code.
+printed (--format csv), at a relative error of 1e-9. Python standard library only (the
+readers and comparers of common.py); nothing here is shared with lever's C code.
 
 usage:
   leverage.py [OPTIONS] --data FILE [--data FILE ...] pair A B LEVER_CSV
@@ -29,47 +29,22 @@ and so is the comparison.
 """
 import csv
 import math
+import os
 import sys
 from collections import defaultdict
 
-REL_TOL = 1e-9
-
-
-def usd(text):
-    """'2085.826' (thousands of USD) -> 2085826 (USD), exactly."""
-    text = text.strip()
-    whole, _, frac = text.partition(".")
-    if len(frac) > 3:
-        raise ValueError("more than 3 decimals in " + text)
-    return int(whole or "0") * 1000 + int((frac + "000")[:3])
-
-
-def hs_digits(code):
-    """HS code as 6 digits: BACI drops the leading zero of chapters 01-09."""
-    return code.strip().zfill(6)
-
-
-def prefix_digits(prefix):
-    """An HS prefix as written (odd lengths lost their leading zero)."""
-    prefix = prefix.strip()
-    return prefix.zfill(len(prefix) + len(prefix) % 2)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import REL_TOL, Checker, prefix_digits, read_flows, read_lever_csv  # noqa: E402
 
 
 class World:
-    """Every flow of the files: v[t][(i, j, k)] and the sums of INDICATORS.md."""
+    """Every flow of the files: v[t][(i, j, k)] (k as 6 digits) and the sums of
+    INDICATORS.md."""
 
     def __init__(self, paths):
-        self.v = defaultdict(dict)
-        for path in paths:
-            with open(path, newline="") as f:
-                lines = (line for line in f if not line.startswith("#"))
-                for row in csv.DictReader(lines):
-                    t = int(row["t"])
-                    key = (int(row["i"]), int(row["j"]), hs_digits(row["k"]))
-                    value = usd(row["v"])
-                    if key in self.v[t]:
-                        raise SystemExit("%s: duplicate flow %s in %d" % (path, key, t))
-                    self.v[t][key] = value
+        self.v = {t: {(i, j, "%06d" % k): value for (i, j, k), value in flows.items()}
+                  for t, flows in read_flows(paths).items()}
         self.m_jk, self.x_ik, self.w_k = {}, {}, {}
         self.exports, self.imports = {}, {}  # t -> i -> [(j, k, v)], t -> j -> [(i, k, v)]
         self.sellers, self.buyers = {}, {}  # t -> (j, k) -> [i], t -> (i, k) -> [j]
@@ -229,62 +204,9 @@ class Reference:
 
 # ---- lever's CSV ----------------------------------------------------------------
 
-def read_lever_csv(path):
-    """{table name: [row dicts]} from lever's CSV (single table: name 'default')."""
-    tables, name, lines = {}, "default", []
-
-    def flush():
-        if lines:
-            tables[name] = list(csv.DictReader(lines))
-
-    with open(path, newline="") as f:
-        for line in f:
-            if line.startswith("# table: "):
-                flush()
-                name, lines = line[len("# table: "):].strip(), []
-            elif line.startswith("#") or not line.strip():
-                continue
-            else:
-                lines.append(line)
-    flush()
-    return tables
-
-
-def as_number(text):
-    if text == "":
-        return math.nan
-    if text in ("inf", "-inf"):
-        return float(text)
-    return float(text)
-
-
-class Checker:
-    def __init__(self):
-        self.errors = []
-        self.checked = 0
-
-    def close(self, what, got_text, want):
-        self.checked += 1
-        got = as_number(got_text)
-        if isinstance(want, int) and not isinstance(want, bool):
-            if got_text != str(want):
-                self.errors.append("%s: lever %s, reference %d" % (what, got_text, want))
-            return
-        if math.isnan(want) or math.isinf(want):
-            if not (got == want or (math.isnan(got) and math.isnan(want))):
-                self.errors.append("%s: lever %s, reference %r" % (what, got_text, want))
-            return
-        if not abs(got - want) <= REL_TOL * max(1.0, abs(want)):
-            self.errors.append("%s: lever %s, reference %.17g" % (what, got_text, want))
-
-    def report(self):
-        for e in self.errors[:40]:
-            print("MISMATCH " + e)
-        if self.errors:
-            print("%d of %d figures differ" % (len(self.errors), self.checked))
-            return 1
-        print("%d figures match at %g" % (self.checked, REL_TOL))
-        return 0
+def close(ck, what, got, want):
+    """One figure: integers exactly, other numbers within REL_TOL of max(1, |want|)."""
+    ck.value(what, got, want, 1.0)
 
 
 def check_pair(ref, a, b, tables, ck):
@@ -297,9 +219,9 @@ def check_pair(ref, a, b, tables, ck):
         want = ref.pair_year(t, a, b)
         for key in ("trade", "total_a", "total_b", "supply_ab", "market_ab", "lev_ab",
                     "supply_ba", "market_ba", "lev_ba", "net", "asymmetry"):
-            ck.close("%d %s" % (t, key), row[key], want[key])
+            close(ck, "%d %s" % (t, key), row[key], want[key])
         for key in ("d_b_on_a", "d_a_on_b", "salience", "symmetry"):
-            ck.close("%d %s" % (t, key), dep[row["year"]][key], want[key])
+            close(ck, "%d %s" % (t, key), dep[row["year"]][key], want[key])
     rows = tables.get("contributions", [])
     groups = defaultdict(list)
     for row in rows:
@@ -318,16 +240,16 @@ def check_pair(ref, a, b, tables, ck):
                 ck.errors.append("%s: product %s is not in the channel" % (what, k))
                 continue
             v, d, w = terms[k]
-            ck.close(what + " value", row["value"], v)
-            ck.close(what + " d", row["d"], d)
-            ck.close(what + " term", row["term"], v * d * w)
-            ck.close(what + " share", row["share"], v * d * w / total)
-            ck.close(what + " rank (term of the n-th largest)", row["term"],
+            close(ck, what + " value", row["value"], v)
+            close(ck, what + " d", row["d"], d)
+            close(ck, what + " term", row["term"], v * d * w)
+            close(ck, what + " share", row["share"], v * d * w / total)
+            close(ck, what + " rank (term of the n-th largest)", row["term"],
                      ranked[n][1][0] * ranked[n][1][1] * ranked[n][1][2])
 
 
 def check_ranking(ref, c, t, tables, exposure, ck):
-    rows = tables["default"] if "default" in tables else tables["partners"]
+    rows = tables[""] if "" in tables else tables["partners"]
     partners = ref.partners(t, c)
     if len(rows) != len(partners):
         ck.errors.append("lever lists %d partners, the reference %d" % (len(rows), len(partners)))
@@ -340,11 +262,11 @@ def check_ranking(ref, c, t, tables, exposure, ck):
             continue
         lev_cp, lev_pc = ref.lev(t, c, p), ref.lev(t, p, c)
         lev, rev = (lev_pc, lev_cp) if exposure else (lev_cp, lev_pc)
-        ck.close(what + " rank", row["rank"], n + 1)
-        ck.close(what + " trade", row["trade"], ref.trade(t, c, p))
-        ck.close(what + " lev", row["lev"], lev)
-        ck.close(what + " reverse", row["reverse"], rev)
-        ck.close(what + " net", row["net"], lev - rev)
+        close(ck, what + " rank", row["rank"], n + 1)
+        close(ck, what + " trade", row["trade"], ref.trade(t, c, p))
+        close(ck, what + " lev", row["lev"], lev)
+        close(ck, what + " reverse", row["reverse"], rev)
+        close(ck, what + " net", row["net"], lev - rev)
         if lev > previous * (1 + REL_TOL):
             ck.errors.append(what + ": not in decreasing order of lev")
         previous = lev
@@ -375,13 +297,13 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     ref = Reference(World(data), opts)
-    tables = read_lever_csv(rest[3])
+    _, tables = read_lever_csv(rest[3])
     ck = Checker()
     if rest[0] == "pair":
         check_pair(ref, int(rest[1]), int(rest[2]), tables, ck)
     else:
         check_ranking(ref, int(rest[1]), int(rest[2]), tables, rest[0] == "exposure", ck)
-    return ck.report()
+    return ck.report("leverage.py", "%s %s" % (rest[0], " ".join(rest[1:3])))
 
 
 if __name__ == "__main__":

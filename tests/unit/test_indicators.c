@@ -294,6 +294,25 @@ static void test_trade_complementarity(void **state)
     assert_nan(trade_complementarity(NAN));
 }
 
+static void test_export_similarity(void **state)
+{
+    (void)state;
+    /* a sells products 1 and 2 (30 + 70 = 100), b sells 2 and 3 (50 + 150 = 200):
+     * only product 2 is common, min(70/100, 50/200) = 0.25 */
+    const product_value a[] = {{1, 30}, {2, 70}};
+    const product_value b[] = {{2, 50}, {3, 150}};
+    assert_close(export_similarity(a, 2, b, 2), 0.25, REL_TOL);
+    assert_close(export_similarity(b, 2, a, 2), 0.25, REL_TOL); /* symmetric */
+    /* the same mix at another scale: 1; no product in common: 0 */
+    const product_value a10[] = {{1, 300}, {2, 700}};
+    assert_close(export_similarity(a, 2, a10, 2), 1.0, REL_TOL);
+    assert_close(export_similarity(a, 1, b + 1, 1), 0.0, REL_TOL);
+    /* a supplier that sells nothing there: NaN */
+    assert_nan(export_similarity(a, 2, b, 0));
+    const product_value zero[] = {{2, 0}};
+    assert_nan(export_similarity(zero, 1, b, 2));
+}
+
 /* ---- section 8: change over time ---------------------------------------------------- */
 
 static void test_change_effects_by_hand(void **state)
@@ -386,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_trade_intensity),
         cmocka_unit_test(test_rca),
         cmocka_unit_test(test_trade_complementarity),
+        cmocka_unit_test(test_export_similarity),
         cmocka_unit_test(test_change_effects_by_hand),
         cmocka_unit_test(test_change_effects_missing),
         cmocka_unit_test(test_change_effects_sum_to_delta),

@@ -3,6 +3,7 @@
  * query (lookup.c, dyad.c) on a tiny store built through the public import API.
  * The store is small enough that every expected figure is worked out by hand in
  * the comments next to the trade rows, independently of the code under test.
+ * Also the reading of HS prefixes that --product, groups and sigma files share.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "lever.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -225,6 +226,39 @@ static void country_search_lists_every_match_best_first(void **state)
 /* ------------------------------------------------------------------ */
 /* Products and selections                                             */
 /* ------------------------------------------------------------------ */
+
+static void hs_prefix_reading(void **state)
+{
+    (void)state;
+    hs_prefix p;
+    assert_true(hs_prefix_parse("1101", 4, &p));
+    assert_int_equal(p.digits, 4);
+    assert_int_equal(p.value, 1101);
+    /* BACI's dropped leading zero is put back: "71120" is 071120, "1" is chapter 01 */
+    assert_true(hs_prefix_parse("71120", 5, &p));
+    assert_int_equal(p.digits, 6);
+    assert_int_equal(p.value, 71120);
+    assert_true(hs_prefix_parse("1", 1, &p));
+    assert_int_equal(p.digits, 2);
+    assert_int_equal(p.value, 1);
+    /* only the first len characters count */
+    assert_true(hs_prefix_parse("1001*1.33", 4, &p));
+    assert_int_equal(p.value, 1001);
+    assert_false(hs_prefix_parse("", 0, &p));
+    assert_false(hs_prefix_parse("1234567", 7, &p));
+    assert_false(hs_prefix_parse("10a1", 4, &p));
+    assert_false(hs_prefix_parse("-101", 4, &p));
+
+    p = hs6_prefix(100190, 4);
+    assert_int_equal(p.digits, 4);
+    assert_int_equal(p.value, 1001);
+    assert_int_equal(hs6_prefix(10111, 2).value, 1);
+    assert_int_equal(hs6_prefix(10111, 6).value, 10111);
+    assert_true(hs_prefix_matches((hs_prefix){2, 1}, 10111));
+    assert_true(hs_prefix_matches((hs_prefix){6, 10111}, 10111));
+    assert_false(hs_prefix_matches((hs_prefix){2, 10}, 10111));
+    assert_false(hs_prefix_matches((hs_prefix){4, 1001}, 110100));
+}
 
 static void product_search_by_hs_prefix(void **state)
 {
@@ -456,6 +490,7 @@ int main(void)
         cmocka_unit_test(ambiguous_country_lists_candidates),
         cmocka_unit_test(unknown_country_suggests_the_closest),
         cmocka_unit_test(country_search_lists_every_match_best_first),
+        cmocka_unit_test(hs_prefix_reading),
         cmocka_unit_test(product_search_by_hs_prefix),
         cmocka_unit_test(product_search_by_words),
         cmocka_unit_test(selection_by_prefix),
