@@ -58,7 +58,7 @@ static int load_text(const char *text, lever_groups **g, char *err, size_t errle
     return lever_groups_load(write_file("g.txt", text), g, err, errlen);
 }
 
-/* Asserts that text fails with a message starting "PATH:line:col: " and holding what. */
+/* Asserts that text fails with a message starting "FILE:line:col: " and holding what. */
 static void expect_error(const char *text, int line, int col, const char *what)
 {
     lever_groups *g = NULL;
