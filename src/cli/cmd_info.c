@@ -9,7 +9,7 @@
 #include <getopt.h>
 
 static const char usage_line[] =
-    "usage: lever info [--check] [--format table|csv|json] [--store STORE]\n";
+    "usage: lever info [STORE] [--check] [--format table|csv|json] [--store STORE]\n";
 
 static void usage(FILE *f)
 {
@@ -27,7 +27,7 @@ static void usage(FILE *f)
             "  -h, --help       show this help\n"
             "\n"
             "examples:\n"
-            "  lever info --store baci.store\n"
+            "  lever info baci.store\n"
             "  lever info --check\n"
             "  lever info --format json | jq .store\n",
             usage_line, CLI_DEFAULT_STORE);
@@ -101,6 +101,8 @@ int cmd_info(int argc, char **argv)
         default: return cli_option_error("info", usage_line, opt, argv);
         }
     }
+    if (optind < argc && !store_path) /* `lever info STORE` names the store directly */
+        store_path = argv[optind++];
     if (optind < argc) {
         cli_error("info: unexpected argument '%s'", argv[optind]);
         return cli_usage_error("info", usage_line);

@@ -36,7 +36,7 @@ expect "a file that is not a store is refused (exit 1)" '
 '
 
 expect "bad options are usage errors (exit 2); --help exits 0" '
-    usage_errors info "--bogus" "extra" "--format xml" "--store"
+    usage_errors info "--bogus" "one.store extra" "--format xml" "--store"
     $LEVER info --help | grep -q "^examples:"
 '
 
@@ -90,6 +90,7 @@ expect "the store is found through LEVER_STORE, then ./lever.store" '
     mkdir "$TMP/here" && cp "$TMP/dza.store" "$TMP/here/lever.store"
     (cd "$TMP/here" && unset LEVER_STORE && $LEVER info --format csv) | grep -q "^# data: BACI"
     LEVER_STORE="$TMP/nope.store" $LEVER info --store "$TMP/dza.store" --format csv >/dev/null
+    LEVER_STORE="$TMP/nope.store" $LEVER info "$TMP/dza.store" --format csv | grep -q "^# data: BACI"
 '
 
 expect "the table for people lists the record one field a line, without colour" '
