@@ -166,9 +166,6 @@ out_table *out_doc_table(out_doc *d, const char *name, const char *title, int nc
     return t;
 }
 
-/* To be declared in cli.h (requested from the lead); declared here until then. */
-void out_table_record(out_table *t);
-
 /* Marks a table of one row as a record: people see one "field: value" line per column. */
 void out_table_record(out_table *t)
 {

@@ -120,19 +120,15 @@ if need_shared "two HS versions in one import are refused"; then
     '
 fi
 
-if "$LEVER" synth --help >/dev/null 2>&1; then
-    expect "lever synth output piped in is marked synthetic" '
-        "$LEVER" synth > "$TMP/synth.csv"
-        head -n 1 "$TMP/synth.csv" | grep "^# lever synth"
-        "$LEVER" import - -o "$TMP/synth.store" < "$TMP/synth.csv" 2>"$TMP/err"
-        cat "$TMP/err"
-        grep "^imported .* (synthetic data, not real trade)$" "$TMP/err"
-        rows=$(grep -v "^#" "$TMP/synth.csv" | awk "NR > 1" | wc -l)
-        [ "$(summary_figures "$TMP/err" | cut -d" " -f1)" = "$rows" ]
-    '
-else
-    skip "lever synth output piped in is marked synthetic" "lever synth is not built yet"
-fi
+expect "lever synth output piped in is marked synthetic" '
+    "$LEVER" synth > "$TMP/synth.csv"
+    head -n 1 "$TMP/synth.csv" | grep "^# lever synth"
+    "$LEVER" import - -o "$TMP/synth.store" < "$TMP/synth.csv" 2>"$TMP/err"
+    cat "$TMP/err"
+    grep "^imported .* (synthetic data, not real trade)$" "$TMP/err"
+    rows=$(grep -v "^#" "$TMP/synth.csv" | awk "NR > 1" | wc -l)
+    [ "$(summary_figures "$TMP/err" | cut -d" " -f1)" = "$rows" ]
+'
 
 # Bad inputs: exit 1, the message names file:line:column.
 bad() { # bad NAME CONTENT EXPECTED-MESSAGE
