@@ -75,6 +75,24 @@ static int by_value_desc(const void *pa, const void *pb)
     return (ra->product > rb->product) - (ra->product < rb->product);
 }
 
+/* Moves the best `keep` of rows[0..n) to rows[0..keep), in order, by insertion: a dyad has
+ * thousands of products and the table shows a few, so this beats sorting them all. */
+static void keep_best(ranked_row *rows, size_t n, size_t keep)
+{
+    size_t kept = 0;
+    for (size_t m = 0; m < n; m++) {
+        ranked_row c = rows[m]; /* read before any write: writes stay below index m + 1 */
+        if (kept == keep && by_value_desc(&c, &rows[kept - 1]) >= 0)
+            continue;
+        size_t at = kept < keep ? kept++ : keep - 1;
+        while (at > 0 && by_value_desc(&c, &rows[at - 1]) < 0) {
+            rows[at] = rows[at - 1];
+            at--;
+        }
+        rows[at] = c;
+    }
+}
+
 /* The flow of row r (exporter i to importer j in year index y) with its indicators. */
 static void fill_flow(const lever_store *s, int y, uint64_t r, lever_product_flow *f)
 {
@@ -111,8 +129,11 @@ static int add_top_products(const lever_store *s, int y, int i, int j, const lev
     for (uint64_t r = lo; r < hi; r++)
         if (s->fv[r] > 0 && lever_selection_has(sel, s->fk[r]))
             rows[n_rows++] = (ranked_row){s->fv[r], r, s->fk[r]};
-    qsort(rows, n_rows, sizeof *rows, by_value_desc);
     size_t keep = n_rows < (size_t)top ? n_rows : (size_t)top;
+    if (keep < n_rows && keep <= 64)
+        keep_best(rows, n_rows, keep);
+    else
+        qsort(rows, n_rows, sizeof *rows, by_value_desc);
     if (*n + keep > *cap) {
         size_t want = *cap ? *cap * 2 : 64;
         while (want < *n + keep)
