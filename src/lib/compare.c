@@ -103,7 +103,7 @@ static void add_year_rows(const compare_ctx *c, int y, int t, int n_years,
         row->year = lever_year_at(c->s, y);
         row->supplier = c->suppliers[n];
         row->value = x;
-        row->share = ratio_u64(x, m_b);
+        row->share = supplier_share(x, m_b); /* aggregate s(A->B) = X(A->B)/M(B) */
         row->lev = c->lev[(size_t)n * (size_t)n_years + (size_t)t];
     }
 }

@@ -32,7 +32,7 @@
 #define STORE_FORMAT_VERSION 1u
 #define STORE_HEADER_BYTES 256u
 #define STORE_ALIGN 4096u
-#define STORE_MAX_COUNTRIES 65535
+#define STORE_MAX_COUNTRIES 65535 /* indices 0..65534; 0xFFFF marks "no index" */
 #define STORE_FLAG_SYNTHETIC 1u
 
 typedef struct store_header {
@@ -233,7 +233,6 @@ void *big_alloc(size_t bytes);
 void big_free(void *p, size_t bytes);
 
 int rows_reserve(lever_rows *r, size_t extra); /* LEVER_OK or LEVER_ENOMEM */
-int rows_append(lever_rows *dst, const lever_rows *src);
 void rows_free(lever_rows *r);
 static inline void rows_push_unchecked(lever_rows *r, uint16_t t, uint16_t i, uint16_t j,
                                        uint32_t k, uint64_t v, int64_t q)

@@ -87,14 +87,13 @@ static uint32_t add_string(build *b, const char *s)
     return off;
 }
 
-static int copy_code(char dst[4], const char *src)
+static void copy_code(char dst[4], const char *src)
 {
     size_t n = strlen(src);
     if (n > 3)
         n = 3;
     memcpy(dst, src, n);
     memset(dst + n, 0, 4 - n);
-    return 0;
 }
 
 /* ---- countries -------------------------------------------------------------------- */
@@ -126,7 +125,7 @@ static int build_countries(build *b)
     for (size_t c = 0; c < 65536; c++)
         if (dict[c] || first_use[c] != UINT64_MAX)
             C++;
-    if (C > STORE_MAX_COUNTRIES) {
+    if (C >= STORE_MAX_COUNTRIES) {
         free(first_use);
         free(dict);
         return import_fail(imp, LEVER_ELIMIT, "too many country codes (%u)", C);

@@ -83,22 +83,6 @@ int rows_reserve(lever_rows *r, size_t extra)
     return LEVER_OK;
 }
 
-int rows_append(lever_rows *dst, const lever_rows *src)
-{
-    int rc = rows_reserve(dst, src->n);
-    if (rc)
-        return rc;
-    size_t n = dst->n;
-    memcpy(dst->t + n, src->t, src->n * sizeof *src->t);
-    memcpy(dst->i + n, src->i, src->n * sizeof *src->i);
-    memcpy(dst->j + n, src->j, src->n * sizeof *src->j);
-    memcpy(dst->k + n, src->k, src->n * sizeof *src->k);
-    memcpy(dst->v + n, src->v, src->n * sizeof *src->v);
-    memcpy(dst->q + n, src->q, src->n * sizeof *src->q);
-    dst->n += src->n;
-    return LEVER_OK;
-}
-
 void rows_free(lever_rows *r)
 {
     free(r->t);
