@@ -198,8 +198,8 @@ static void q1(lever_store *s, const bench_opts *o, checksums *c)
 {
     u128 sum_v = 0, with_q = 0;
     for (uint64_t r = 0; r < s->rows; r++) {
-        sum_v += s->fv[r];
-        with_q += s->fq[r] != LEVER_QTY_MISSING;
+        sum_v += store_v(s, r);
+        with_q += store_q(s, r) != LEVER_QTY_MISSING;
     }
     (void)o;
     sum_int(c, "rows", s->rows);
@@ -283,11 +283,16 @@ static void *q3_top_scan(void *arg)
     const lever_store *s = p->s;
     size_t P = s->n_products;
     memset(p->best_v, 0, (size_t)s->n_countries * P * sizeof *p->best_v);
+    const uint64_t *eo = s->exp_off + (size_t)p->y * (s->n_countries + 1);
+    int i = p->lo < p->hi ? store_row_exporter(s, p->y, p->lo) : 0;
     for (uint64_t r = p->lo; r < p->hi; r++) {
+        while (r >= eo[i + 1])
+            i++;
         size_t cell = (size_t)s->fj[r] * P + s->fk[r];
-        if (s->fv[r] > p->best_v[cell]) {
-            p->best_v[cell] = s->fv[r];
-            p->best_i[cell] = s->fi[r];
+        uint64_t v = store_v(s, r);
+        if (v > p->best_v[cell]) {
+            p->best_v[cell] = v;
+            p->best_i[cell] = (uint16_t)i;
         }
     }
     return NULL;
@@ -306,18 +311,21 @@ static void *q3_rows(void *arg)
         const store_mjk *g = &s->mjk[e];
         if (g->m == 0)
             continue;
-        uint64_t best = 0;
+        uint64_t best = 0, best_row = 0;
         uint16_t top = 0;
         if (q3_uses_byimp) {
             /* suppliers of (t, j, k): by_imp[imp_pos .. next entry's imp_pos), by exporter */
             uint64_t end = e + 1 < n_mjk ? s->mjk[e + 1].imp_pos : s->rows;
             for (uint64_t pos = g->imp_pos; pos < end; pos++) {
                 uint32_t r = s->by_imp[pos];
-                if (s->fv[r] > best) {
-                    best = s->fv[r];
-                    top = s->fi[r];
+                uint64_t v = store_v(s, r);
+                if (v > best) {
+                    best = v;
+                    best_row = r;
                 }
             }
+            if (best > 0)
+                top = (uint16_t)store_row_exporter(s, p->y, best_row);
         } else {
             size_t cell = (size_t)g->j * P + g->k;
             for (int t = 0; t < p->threads; t++)
@@ -480,9 +488,13 @@ static void *q6_scan(void *arg)
     size_t C = s->n_countries;
     memset(p->supply, 0, C * C * sizeof *p->supply);
     memset(p->market, 0, C * C * sizeof *p->market);
+    const uint64_t *eo = s->exp_off + (size_t)p->y * (C + 1);
+    int i = p->lo < p->hi ? store_row_exporter(s, p->y, p->lo) : 0;
     for (uint64_t r = p->lo; r < p->hi; r++) {
-        uint64_t v = s->fv[r];
-        int i = s->fi[r], j = s->fj[r];
+        while (r >= eo[i + 1])
+            i++;
+        uint64_t v = store_v(s, r);
+        int j = s->fj[r];
         if (v == 0 || i == j)
             continue;
         double st, mt;
@@ -593,25 +605,27 @@ static void q5_scan(lever_store *s, int a, q5_sums *q)
         store_exporter_rows(s, y, a, &lo, &hi);
         for (uint64_t r = lo; r < hi; r++) { /* A -> P */
             int p = s->fj[r];
-            if (s->fv[r] == 0 || p == a)
+            uint64_t v = store_v(s, r);
+            if (v == 0 || p == a)
                 continue;
             double st, mt;
-            flow_terms(s, &ys, y, a, p, s->fk[r], s->fv[r], &st, &mt);
+            flow_terms(s, &ys, y, a, p, s->fk[r], v, &st, &mt);
             lev_supply[p] += st; /* S(A over P) */
             rev_market[p] += mt; /* K(P over A) */
-            trade[p] += s->fv[r];
+            trade[p] += v;
         }
         const uint64_t *io = s->imp_off + (size_t)y * (C + 1);
         for (uint64_t pos = io[a]; pos < io[a + 1]; pos++) { /* P -> A */
             uint32_t r = s->by_imp[pos];
-            int p = s->fi[r];
-            if (s->fv[r] == 0 || p == a)
+            int p = store_row_exporter(s, y, r);
+            uint64_t v = store_v(s, r);
+            if (v == 0 || p == a)
                 continue;
             double st, mt;
-            flow_terms(s, &ys, y, p, a, s->fk[r], s->fv[r], &st, &mt);
+            flow_terms(s, &ys, y, p, a, s->fk[r], v, &st, &mt);
             rev_supply[p] += st; /* S(P over A) */
             lev_market[p] += mt; /* K(A over P) */
-            trade[p] += s->fv[r];
+            trade[p] += v;
         }
         uint64_t t_a = store_x_i(s, y, a) + store_m_j(s, y, a);
         for (size_t p = 0; p < C; p++) {
@@ -843,7 +857,7 @@ static int cmd_pick(const char *path)
         uint64_t lo, hi;
         store_exporter_rows(s, (int)y, (int)a, &lo, &hi);
         for (uint64_t r = lo; r < hi; r++)
-            exports[s->fj[r]] += s->fv[r];
+            exports[s->fj[r]] += store_v(s, r);
     }
     size_t b = a == 0 ? 1 : 0;
     for (size_t c = 0; c < C; c++)

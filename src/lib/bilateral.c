@@ -42,7 +42,7 @@ static uint64_t selected_dyad(const lever_store *s, const lever_query *q, int y,
     store_dyad_rows(s, y, i, j, &lo, &hi);
     for (uint64_t r = lo; r < hi; r++)
         if (query_has_product(q, s->fk[r]))
-            sum += s->fv[r];
+            sum += store_v(s, r);
     return sum;
 }
 

@@ -77,11 +77,11 @@ static void merge_years(const lever_store *s, const lever_query *q, uint64_t lo0
         int k = k0 < k1 ? k0 : k1;
         year_flow f0 = none, f1 = none;
         if (k0 == k) {
-            f0 = (year_flow){s->fv[p0], s->fq[p0]};
+            f0 = (year_flow){store_v(s, p0), store_q(s, p0)};
             p0++;
         }
         if (k1 == k) {
-            f1 = (year_flow){s->fv[p1], s->fq[p1]};
+            f1 = (year_flow){store_v(s, p1), store_q(s, p1)};
             p1++;
         }
         if (!query_has_product(q, k))

@@ -58,9 +58,11 @@ static int gather_flows(compare_ctx *c, int y)
     for (int n = 0; n < c->n_suppliers; n++) {
         c->first[n] = m;
         store_dyad_rows(s, y, c->suppliers[n], c->market, &lo, &hi);
-        for (uint64_t r = lo; r < hi; r++)
-            if (s->fv[r] > 0 && query_has_product(c->q, s->fk[r]))
-                c->flows[m++] = (product_value){s->fk[r], s->fv[r]};
+        for (uint64_t r = lo; r < hi; r++) {
+            uint64_t v = store_v(s, r);
+            if (v > 0 && query_has_product(c->q, s->fk[r]))
+                c->flows[m++] = (product_value){s->fk[r], v};
+        }
     }
     c->first[c->n_suppliers] = m;
     return LEVER_OK;

@@ -148,31 +148,37 @@ static bool top_supplier(const lever_store *s, int y, const store_mjk *e, int *c
     uint64_t lo, hi;
     supplier_run(s, y, e, &lo, &hi);
     *value = 0;
+    uint32_t best = 0;
     for (uint64_t p = lo; p < hi; p++) {
         uint32_t r = s->by_imp[p];
-        if (s->fv[r] > *value) {
-            *value = s->fv[r];
-            *country = s->fi[r];
+        uint64_t v = store_v(s, r);
+        if (v > *value) {
+            *value = v;
+            best = r;
         }
     }
+    if (*value > 0)
+        *country = store_row_exporter(s, y, best);
     return *value > 0;
 }
 
-/* v(a->B,k) from the suppliers run of entry e (binary search: the run is sorted by
- * exporter); 0 when a does not sell k to B. */
+/* v(a->B,k) from the suppliers run of entry e; 0 when a does not sell k to B. The run
+ * is sorted by exporter, and so by row, so a's row is the first at or after a's first
+ * row, if it lies before a's last. */
 static uint64_t supplier_value(const lever_store *s, int y, const store_mjk *e, int a)
 {
-    uint64_t lo, hi, end;
+    uint64_t lo, hi, end, first, last;
     supplier_run(s, y, e, &lo, &end);
+    store_exporter_rows(s, y, a, &first, &last);
     hi = end;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (s->fi[s->by_imp[mid]] < a)
+        if (s->by_imp[mid] < first)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < end && s->fi[s->by_imp[lo]] == a ? s->fv[s->by_imp[lo]] : 0;
+    return lo < end && s->by_imp[lo] < last ? store_v(s, s->by_imp[lo]) : 0;
 }
 
 /* X(i,k) in year index y, 0 when i exports none. */
@@ -269,8 +275,9 @@ static void fill_alternatives(const depend_ctx *c, lever_depend_row *row)
         supplier_run(s, c->y, e, &lo, &hi);
         for (uint64_t p = lo; p < hi; p++) {
             uint32_t r = s->by_imp[p];
-            if (s->fi[r] != i && s->fv[r] > 0)
-                offer_alternative(row, s->fi[r], exports_of(s, c->y, s->fi[r], k));
+            int m = store_row_exporter(s, c->y, r);
+            if (m != i && store_v(s, r) > 0)
+                offer_alternative(row, m, exports_of(s, c->y, m, k));
         }
     } else if (mode == LEVER_ALT_LIST) {
         for (int n = 0; n < c->q->n_alt_countries; n++) {

@@ -24,7 +24,7 @@ static uint64_t dyad_total(const lever_store *s, int y, int i, int j,
     store_dyad_rows(s, y, i, j, &lo, &hi);
     for (uint64_t r = lo; r < hi; r++)
         if (lever_selection_has(sel, s->fk[r]))
-            sum += s->fv[r];
+            sum += store_v(s, r);
     return sum;
 }
 
@@ -99,10 +99,10 @@ static void fill_flow(const lever_store *s, int y, uint64_t r, lever_product_flo
     int k = s->fk[r];
     f->year = lever_year_at(s, y);
     f->product = k;
-    f->exporter = s->fi[r];
+    f->exporter = store_row_exporter(s, y, r);
     f->importer = s->fj[r];
-    f->value = s->fv[r];
-    f->qty_kg = s->fq[r];
+    f->value = store_v(s, r);
+    f->qty_kg = store_q(s, r);
     f->unit_value = unit_value(f->value, f->qty_kg);
     f->unit_value_flag =
         unit_value_flag(f->unit_value, s->uv_median[(size_t)y * s->n_products + (size_t)k]);
@@ -127,8 +127,11 @@ static int add_top_products(const lever_store *s, int y, int i, int j, const lev
         return LEVER_ENOMEM;
     size_t n_rows = 0;
     for (uint64_t r = lo; r < hi; r++)
-        if (s->fv[r] > 0 && lever_selection_has(sel, s->fk[r]))
-            rows[n_rows++] = (ranked_row){s->fv[r], r, s->fk[r]};
+        if (lever_selection_has(sel, s->fk[r])) {
+            uint64_t v = store_v(s, r);
+            if (v > 0)
+                rows[n_rows++] = (ranked_row){v, r, s->fk[r]};
+        }
     size_t keep = n_rows < (size_t)top ? n_rows : (size_t)top;
     if (keep < n_rows && keep <= 64)
         keep_best(rows, n_rows, keep);

@@ -29,7 +29,7 @@
 /* ------------------------------------------------------------------ */
 
 #define STORE_MAGIC "LEVERSTO"
-#define STORE_FORMAT_VERSION 1u
+#define STORE_FORMAT_VERSION 2u
 #define STORE_HEADER_BYTES 256u
 #define STORE_ALIGN 4096u
 #define STORE_MAX_COUNTRIES 65535 /* indices 0..65534; 0xFFFF marks "no index" */
@@ -64,11 +64,14 @@ enum {
     SEC_COUNTRIES,     /* store_country[n_countries], by code */
     SEC_PRODUCTS,      /* store_product[n_products], by hs6 */
     SEC_YEARS,         /* store_year[n_years], by year */
-    SEC_FLOW_I,        /* uint16_t[rows]: exporter index; rows sorted by (t, i, j, k) */
-    SEC_FLOW_J,        /* uint16_t[rows]: importer index */
+    SEC_FLOW_J,        /* uint16_t[rows]: importer index; rows sorted by (t, i, j, k), the
+                          exporter is given by SEC_EXP_OFF */
     SEC_FLOW_K,        /* uint16_t[rows]: product index */
-    SEC_FLOW_V,        /* uint64_t[rows]: value, USD */
-    SEC_FLOW_Q,        /* int64_t[rows]: quantity, kg, LEVER_QTY_MISSING when unknown */
+    SEC_FLOW_V,        /* uint32_t[rows]: value, USD; STORE_V_BIG: see SEC_BIG_V */
+    SEC_FLOW_Q,        /* uint32_t[rows]: quantity, kg; STORE_Q_MISSING, or STORE_Q_BIG: see
+                          SEC_BIG_Q */
+    SEC_BIG_V,         /* store_big[]: values of 2^32 - 1 USD and more, by row */
+    SEC_BIG_Q,         /* store_big[]: quantities of 2^32 - 2 kg and more, by row */
     SEC_EXP_OFF,       /* uint64_t[n_years * (C+1)]: first row of exporter c in year y */
     SEC_BY_IMP,        /* uint32_t[rows]: row ids sorted by (t, j, k, i) */
     SEC_IMP_OFF,       /* uint64_t[n_years * (C+1)]: first SEC_BY_IMP position of importer c */
@@ -107,13 +110,28 @@ typedef struct store_year {
     uint64_t xik_start, xik_count;   /* entries of SEC_XIK */
 } store_year;
 
+/* Values and quantities take 4 bytes a row; the few that do not fit (flows of $4.3bn
+ * or 4.3 Mt and more) are marked and kept whole in a table sorted by row. */
+#define STORE_V_BIG UINT32_MAX
+#define STORE_Q_MISSING UINT32_MAX
+#define STORE_Q_BIG (UINT32_MAX - 1u)
+
+typedef struct store_big {
+    uint64_t row;
+    uint64_t value; /* USD or kg */
+} store_big;
+
+/* M(j,k) is below 2^48 USD (the import checks it), so the sum of squares, at most
+ * M(j,k)^2, fits in 96 bits. */
+#define STORE_MJK_LIMIT ((uint64_t)1 << 48)
+
 typedef struct store_mjk {
     uint16_t j, k;        /* importer and product index */
     uint32_t n_suppliers; /* N: exporters with a flow; their rows are imp_pos.. */
+    uint32_t imp_pos;     /* first SEC_BY_IMP position of this (t, j, k); N entries follow */
+    uint32_t sumsq_hi;    /* sum over i of v(i->j,k)^2, a 96-bit integer: high 32 bits */
+    uint64_t sumsq_lo;    /* and low 64 bits */
     uint64_t m;           /* M(j,k), USD */
-    uint64_t sumsq_lo;    /* sum over i of v(i->j,k)^2, a 128-bit integer */
-    uint64_t sumsq_hi;
-    uint64_t imp_pos;     /* first SEC_BY_IMP position of this (t, j, k); N entries follow */
 } store_mjk;
 
 typedef struct store_xik {
@@ -140,9 +158,10 @@ struct lever_store {
     const store_country *countries;
     const store_product *products;
     const store_year *years;
-    const uint16_t *fi, *fj, *fk;
-    const uint64_t *fv;
-    const int64_t *fq;
+    const uint16_t *fj, *fk;
+    const uint32_t *v32, *q32; /* read through store_v and store_q */
+    const store_big *big_v, *big_q;
+    uint64_t n_big_v, n_big_q;
     const uint64_t *exp_off, *imp_off, *mjk_off, *xik_off;
     const uint32_t *by_imp;
     const store_mjk *mjk;
@@ -187,6 +206,37 @@ static inline void store_exporter_entries(const lever_store *s, int y, int i,
     *first = s->xik + o[i];
     *end = s->xik + o[i + 1];
 }
+
+/* The whole value of a marked row, from a table sorted by row (0 if absent: a damaged store). */
+uint64_t store_big_lookup(const store_big *t, uint64_t n, uint64_t row);
+
+/* Value (USD) and quantity (kg, or LEVER_QTY_MISSING) of row r of 4-byte columns. */
+static inline uint64_t column_v(const uint32_t *v32, const store_big *big, uint64_t n_big,
+                                uint64_t r)
+{
+    uint32_t x = v32[r];
+    return x != STORE_V_BIG ? x : store_big_lookup(big, n_big, r);
+}
+static inline int64_t column_q(const uint32_t *q32, const store_big *big, uint64_t n_big,
+                               uint64_t r)
+{
+    uint32_t x = q32[r];
+    if (x < STORE_Q_BIG)
+        return x;
+    return x == STORE_Q_MISSING ? LEVER_QTY_MISSING : (int64_t)store_big_lookup(big, n_big, r);
+}
+static inline uint64_t store_v(const lever_store *s, uint64_t r)
+{
+    return column_v(s->v32, s->big_v, s->n_big_v, r);
+}
+static inline int64_t store_q(const lever_store *s, uint64_t r)
+{
+    return column_q(s->q32, s->big_q, s->n_big_q, r);
+}
+
+/* Exporter index of row r of year index y (rows carry no exporter column: the exporter
+ * offsets give it, by binary search over the year's C + 1 offsets). */
+int store_row_exporter(const lever_store *s, int y, uint64_t r);
 
 /* Row range [*lo, *hi) of the dyad i->j in year index y, sorted by k (binary search on j). */
 void store_dyad_rows(const lever_store *s, int y, int i, int j, uint64_t *lo, uint64_t *hi);

@@ -232,7 +232,7 @@ static void pass_dyad(subject_pass *ps, int from, int to, uint64_t lo, uint64_t 
     cursor_start(ps, from == ps->c ? to : from, &pc);
     for (uint64_t r = lo; r < hi; r++) {
         int k = s->fk[r];
-        uint64_t v = s->fv[r];
+        uint64_t v = store_v(s, r);
         if (v == 0 || !query_has_product(ps->q, k))
             continue; /* a zero value moves no trade and its d is undefined */
         double d, d_market, w = query_weight(ps->q, k);

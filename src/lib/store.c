@@ -22,14 +22,15 @@
 static const char *section_name(uint32_t id)
 {
     static const char *names[] = {
-        "", "strings", "countries", "products", "years", "flow exporters", "flow importers",
-        "flow products", "flow values", "flow quantities", "exporter offsets",
+        "", "strings", "countries", "products", "years", "flow importers", "flow products",
+        "flow values", "flow quantities", "large values", "large quantities", "exporter offsets",
         "importer permutation", "importer offsets", "M(j,k)", "M(j,k) offsets", "X(i,k)",
         "X(i,k) offsets", "M(j)", "X(i)", "W(k)", "unit value medians"};
     return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
 }
 
-/* Bytes a section must have, given the header's counts; 0 when it depends on data. */
+/* Bytes a section must have, given the header's counts and the entries of the sections
+ * whose length depends on the data. */
 static uint64_t expected_length(const lever_store *s, uint32_t id, uint64_t n_mjk, uint64_t n_xik)
 {
     uint64_t C = s->n_countries, P = s->n_products, Y = s->n_years, R = s->rows;
@@ -37,17 +38,18 @@ static uint64_t expected_length(const lever_store *s, uint32_t id, uint64_t n_mj
     case SEC_COUNTRIES: return C * sizeof(store_country);
     case SEC_PRODUCTS: return P * sizeof(store_product);
     case SEC_YEARS: return Y * sizeof(store_year);
-    case SEC_FLOW_I:
     case SEC_FLOW_J:
     case SEC_FLOW_K: return R * sizeof(uint16_t);
     case SEC_FLOW_V:
-    case SEC_FLOW_Q: return R * sizeof(uint64_t);
+    case SEC_FLOW_Q: return R * sizeof(uint32_t);
     case SEC_BY_IMP: return R * sizeof(uint32_t);
     case SEC_EXP_OFF:
     case SEC_IMP_OFF:
     case SEC_MJK_OFF:
     case SEC_XIK_OFF: return Y * (C + 1) * sizeof(uint64_t);
     case SEC_MJK: return n_mjk * sizeof(store_mjk);
+    case SEC_BIG_V:
+    case SEC_BIG_Q: return s->sections[id]->length / sizeof(store_big) * sizeof(store_big);
     case SEC_XIK: return n_xik * sizeof(store_xik);
     case SEC_M_J:
     case SEC_X_I: return Y * C * sizeof(uint64_t);
@@ -161,11 +163,14 @@ static void point_arrays(lever_store *s)
     s->countries = SEC_PTR(s, SEC_COUNTRIES);
     s->products = SEC_PTR(s, SEC_PRODUCTS);
     s->years = SEC_PTR(s, SEC_YEARS);
-    s->fi = SEC_PTR(s, SEC_FLOW_I);
     s->fj = SEC_PTR(s, SEC_FLOW_J);
     s->fk = SEC_PTR(s, SEC_FLOW_K);
-    s->fv = SEC_PTR(s, SEC_FLOW_V);
-    s->fq = SEC_PTR(s, SEC_FLOW_Q);
+    s->v32 = SEC_PTR(s, SEC_FLOW_V);
+    s->q32 = SEC_PTR(s, SEC_FLOW_Q);
+    s->big_v = SEC_PTR(s, SEC_BIG_V);
+    s->n_big_v = s->sections[SEC_BIG_V]->length / sizeof(store_big);
+    s->big_q = SEC_PTR(s, SEC_BIG_Q);
+    s->n_big_q = s->sections[SEC_BIG_Q]->length / sizeof(store_big);
     s->exp_off = SEC_PTR(s, SEC_EXP_OFF);
     s->by_imp = SEC_PTR(s, SEC_BY_IMP);
     s->imp_off = SEC_PTR(s, SEC_IMP_OFF);
@@ -262,16 +267,30 @@ int lever_check(lever_store *s)
                               "section '%s' fails its checksum: the store is damaged; re-import it",
                               section_name(id));
     }
-    /* Row-level indices must stay in range for queries to be safe on a damaged file. */
-    for (uint64_t r = 0; r < s->rows; r++)
-        if (s->fi[r] >= s->n_countries || s->fj[r] >= s->n_countries ||
-            s->fk[r] >= s->n_products || s->by_imp[r] >= s->rows)
+    /* Row-level indices must stay in range for queries to be safe on a damaged file, and
+     * every marked value or quantity must have its entry in the tables of large ones. */
+    uint64_t marked_v = 0, marked_q = 0;
+    for (uint64_t r = 0; r < s->rows; r++) {
+        if (s->fj[r] >= s->n_countries || s->fk[r] >= s->n_products || s->by_imp[r] >= s->rows)
             return store_fail(s, LEVER_ECORRUPT, "row %llu holds an index out of range; re-import",
                               (unsigned long long)r);
+        if (s->v32[r] == STORE_V_BIG &&
+            (marked_v >= s->n_big_v || s->big_v[marked_v++].row != r))
+            return store_fail(s, LEVER_ECORRUPT, "row %llu: large value not found; re-import",
+                              (unsigned long long)r);
+        if (s->q32[r] == STORE_Q_BIG &&
+            (marked_q >= s->n_big_q || s->big_q[marked_q++].row != r))
+            return store_fail(s, LEVER_ECORRUPT, "row %llu: large quantity not found; re-import",
+                              (unsigned long long)r);
+    }
+    if (marked_v != s->n_big_v || marked_q != s->n_big_q)
+        return store_fail(s, LEVER_ECORRUPT, "the tables of large values do not match the rows; "
+                                             "re-import");
     uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
     for (uint64_t e = 0; e < n_mjk; e++)
         if (s->mjk[e].j >= s->n_countries || s->mjk[e].k >= s->n_products ||
-            s->mjk[e].imp_pos > s->rows || s->mjk[e].n_suppliers > s->rows - s->mjk[e].imp_pos)
+            s->mjk[e].imp_pos > s->rows || s->mjk[e].n_suppliers > s->rows - s->mjk[e].imp_pos ||
+            s->mjk[e].m >= STORE_MJK_LIMIT)
             return store_fail(s, LEVER_ECORRUPT, "M(j,k) entry %llu is out of range; re-import",
                               (unsigned long long)e);
     uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
@@ -401,6 +420,34 @@ const store_xik *store_find_xik(const lever_store *s, int y, int i, int k)
             h = mid;
     }
     return l < end && l->k == k ? l : NULL;
+}
+
+uint64_t store_big_lookup(const store_big *t, uint64_t n, uint64_t row)
+{
+    uint64_t l = 0, h = n;
+    while (l < h) {
+        uint64_t mid = l + (h - l) / 2;
+        if (t[mid].row < row)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    return l < n && t[l].row == row ? t[l].value : 0;
+}
+
+int store_row_exporter(const lever_store *s, int y, uint64_t r)
+{
+    const uint64_t *o = s->exp_off + (size_t)y * (s->n_countries + 1u);
+    /* the last c with o[c] <= r */
+    uint32_t l = 0, h = s->n_countries;
+    while (h - l > 1) {
+        uint32_t mid = l + (h - l) / 2;
+        if (o[mid] <= r)
+            l = mid;
+        else
+            h = mid;
+    }
+    return (int)l;
 }
 
 uint64_t store_world_total(const lever_store *s, int y)

@@ -3,23 +3,29 @@
  *
  * Steps: index countries and products (dictionary first, then codes seen in the
  * rows, names from iso-codes when the dictionary lacks them), radix-sort the rows
- * by (t, i, j, k) and reject duplicate keys, build the permutation by (t, j, k, i)
- * with a stable counting sort per year (the M(j,k) groups fall out of it), sum the
- * aggregates exactly (128-bit sums of squares), and write every section.
+ * by (t, i, j, k) and reject duplicate keys (input already in that order, as BACI's
+ * is, is used where it lies), narrow values and quantities to 4 bytes a row (the few
+ * larger ones go to side tables), then hand the flow columns to the writer and, while
+ * the disk takes them, build the aggregates on two threads: the importer side (the
+ * permutation by (t, j, k, i) from a stable counting sort per year, the M(j,k) groups
+ * with exact sums of squares) on one, the exporter side (X(i,k), W(k), X(i)) and the
+ * median unit values on the other. They write disjoint arrays.
  *
- * All or nothing: the file is written to "<path>.tmp.XXXXXX" in the same folder,
- * fsynced, renamed over <path>, and the folder fsynced; any error unlinks the
- * temporary file, so an existing store is never touched by a failed import.
+ * Memory is what an import costs most on a virtual machine, so the importer's arrays
+ * are reused: values and quantities are narrowed in place and the freed halves given
+ * back, and the raw year, exporter, importer and product columns are freed as soon as
+ * the index columns are made (the import's rows are consumed by the commit).
+ *
+ * All or nothing: store_out.c writes "<path>.tmp.XXXXXX" and renames it over <path>
+ * only when complete and fsynced; any error removes it, so an existing store is never
+ * touched by a failed import.
  */
 #include "internal.h"
+#include "store_out.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <xxhash.h>
+#include <sys/mman.h>
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -43,14 +49,15 @@ typedef struct build {
     store_year *years;
     int32_t *year_values;
     int16_t year_of_t[65536]; /* year -> year index */
-    bool borrowed_values;     /* fv, fq are the import's own arrays */
+    bool borrowed_values;     /* v32, q32 lie in the import's own arrays */
     char *strings;
     size_t strings_len, strings_cap;
     uint32_t sources_str;
-    /* sorted columns */
+    /* sorted columns; fi is for building only (the store gives exporters by offsets) */
     uint16_t *fi, *fj, *fk;
-    uint64_t *fv;
-    int64_t *fq;
+    uint32_t *v32, *q32;
+    store_big *big_v, *big_q;
+    uint64_t n_big_v, cap_big_v, n_big_q, cap_big_q;
     uint32_t *by_imp;
     uint64_t *exp_off, *imp_off, *mjk_off, *xik_off;
     store_mjk *mjk;
@@ -375,12 +382,87 @@ static void year_ranges(build *b, const lever_rows *r, const sort_item *items)
     }
 }
 
+/* Appends (row, value) to a table of large values; rows come in increasing order. */
+static int push_big(store_big **t, uint64_t *n, uint64_t *cap, uint64_t row, uint64_t value)
+{
+    if (*n == *cap) {
+        uint64_t c = *cap ? *cap * 2 : 1024;
+        store_big *p = realloc(*t, c * sizeof *p);
+        if (!p)
+            return LEVER_ENOMEM;
+        *t = p;
+        *cap = c;
+    }
+    (*t)[(*n)++] = (store_big){row, value};
+    return LEVER_OK;
+}
+
+/* The 4-byte forms of row n's value and quantity (large ones go to the side tables). */
+static int narrow(build *b, uint64_t n, uint64_t v, int64_t q, uint32_t *v32, uint32_t *q32)
+{
+    *v32 = v < STORE_V_BIG ? (uint32_t)v : STORE_V_BIG;
+    if (q == LEVER_QTY_MISSING)
+        *q32 = STORE_Q_MISSING;
+    else
+        *q32 = (uint64_t)q < STORE_Q_BIG ? (uint32_t)q : STORE_Q_BIG;
+    if (*v32 == STORE_V_BIG && push_big(&b->big_v, &b->n_big_v, &b->cap_big_v, n, v))
+        return LEVER_ENOMEM;
+    if (*q32 == STORE_Q_BIG && push_big(&b->big_q, &b->n_big_q, &b->cap_big_q, n, (uint64_t)q))
+        return LEVER_ENOMEM;
+    return LEVER_OK;
+}
+
+/* Gives back to the system the whole pages of [p + keep, p + bytes). */
+static void release_tail(void *p, size_t keep, size_t bytes)
+{
+    uintptr_t from = ((uintptr_t)p + keep + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+    uintptr_t to = ((uintptr_t)p + bytes) / STORE_ALIGN * STORE_ALIGN;
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
+/* Narrows the import's 8-byte values and quantities to 4 bytes in place: row n's 4 bytes
+ * go where bytes 4n.. of its array were, which row n / 2 already read (memcpy keeps the
+ * compiler from assuming the two views never overlap). */
+static int narrow_in_place(build *b, lever_rows *r)
+{
+    unsigned char *vb = (unsigned char *)r->v, *qb = (unsigned char *)r->q;
+    for (uint64_t n = 0; n < b->R; n++) {
+        uint64_t v;
+        int64_t q;
+        uint32_t v32, q32;
+        memcpy(&v, vb + 8 * n, 8);
+        memcpy(&q, qb + 8 * n, 8);
+        if (narrow(b, n, v, q, &v32, &q32))
+            return oom(b);
+        memcpy(vb + 4 * n, &v32, 4);
+        memcpy(qb + 4 * n, &q32, 4);
+    }
+    b->v32 = (uint32_t *)(void *)vb;
+    b->q32 = (uint32_t *)(void *)qb;
+    b->borrowed_values = true;
+    release_tail(vb, b->R * 4, r->cap * 8);
+    release_tail(qb, b->R * 4, r->cap * 8);
+    return LEVER_OK;
+}
+
+/* The raw year, exporter, importer and product columns, once the index columns hold them. */
+static void free_raw_keys(lever_rows *r)
+{
+    free(r->t);
+    free(r->i);
+    free(r->j);
+    free(r->k);
+    r->t = r->i = r->j = NULL;
+    r->k = NULL;
+}
+
 /* BACI files come sorted by (t, i, j, k); so does lever synth. Then the rows are used where
- * they lie: values and quantities are written straight from the import's arrays and only
- * the index columns are made. Returns 1 when sorted, 0 when not, or an error. */
+ * they lie: values and quantities are narrowed in the import's own arrays and only the
+ * index columns are made. Returns 1 when sorted, 0 when not, or minus an error. */
 static int take_sorted_rows(build *b, const key_shape *ks)
 {
-    const lever_rows *r = &b->imp->rows;
+    lever_rows *r = &b->imp->rows;
     uint64_t prev = 0;
     for (uint64_t n = 0; n < b->R; n++) {
         uint64_t key = row_key(b, ks, r, n);
@@ -391,14 +473,12 @@ static int take_sorted_rows(build *b, const key_shape *ks)
         }
         prev = key;
     }
-    if (alloc_index_columns(b))
+    if (narrow_in_place(b, r) || alloc_index_columns(b))
         return -LEVER_ENOMEM;
     for (uint64_t n = 0; n < b->R; n++)
         index_row(b, n, r, n);
-    b->fv = r->v;
-    b->fq = r->q;
-    b->borrowed_values = true;
     year_ranges(b, r, NULL);
+    free_raw_keys(r);
     return 1;
 }
 
@@ -406,7 +486,7 @@ static int take_sorted_rows(build *b, const key_shape *ks)
 static int sort_and_gather(build *b, const key_shape *ks)
 {
     lever_import *imp = b->imp;
-    const lever_rows *r = &imp->rows;
+    lever_rows *r = &imp->rows;
     uint64_t R = b->R;
     sort_item *items = big_alloc(R * sizeof *items);
     if (!items)
@@ -422,19 +502,20 @@ static int sort_and_gather(build *b, const key_shape *ks)
     if (!rc)
         rc = alloc_index_columns(b);
     if (!rc) {
-        b->fv = big_alloc(R * sizeof *b->fv);
-        b->fq = big_alloc(R * sizeof *b->fq);
-        if (!b->fv || !b->fq)
+        b->v32 = big_alloc(R * sizeof *b->v32);
+        b->q32 = big_alloc(R * sizeof *b->q32);
+        if (!b->v32 || !b->q32)
+            rc = oom(b);
+    }
+    for (uint64_t n = 0; n < R && !rc; n++) {
+        uint64_t o = items[n].row;
+        index_row(b, n, r, o);
+        if (narrow(b, n, r->v[o], r->q[o], &b->v32[n], &b->q32[n]))
             rc = oom(b);
     }
     if (!rc) {
-        for (uint64_t n = 0; n < R; n++) {
-            uint64_t o = items[n].row;
-            index_row(b, n, r, o);
-            b->fv[n] = r->v[o];
-            b->fq[n] = r->q[o];
-        }
         year_ranges(b, r, items);
+        free_raw_keys(r);
     }
     big_free(items, R * sizeof *items);
     return rc;
@@ -554,12 +635,12 @@ static int build_importer_side(build *b, uint32_t y, uint32_t *count)
         if (count[d + 1] == count[d])
             continue;
         if (grow_mjk(b))
-            return oom(b);
+            return LEVER_ENOMEM;
         store_mjk *e = &b->mjk[b->n_mjk++];
         memset(e, 0, sizeof *e);
         e->j = (uint16_t)j;
         e->k = (uint16_t)(d % b->P);
-        e->imp_pos = lo + count[d];
+        e->imp_pos = (uint32_t)(lo + count[d]);
     }
     while (jcur <= b->C)
         mjk_off[jcur++] = b->n_mjk;
@@ -576,15 +657,17 @@ static int build_importer_side(build *b, uint32_t y, uint32_t *count)
         uint64_t m = 0;
         uint32_t ns = 0;
         for (uint64_t p = g->imp_pos; p < end; p++) {
-            uint64_t v = b->fv[b->by_imp[p]];
+            uint64_t v = column_v(b->v32, b->big_v, b->n_big_v, b->by_imp[p]);
             m += v;
             sq += (u128)v * v;
             ns++;
         }
+        if (m >= STORE_MJK_LIMIT) /* also catches a sum that wrapped: v < 2^64 each */
+            return LEVER_ELIMIT;
         g->m = m;
         g->n_suppliers = ns;
         g->sumsq_lo = (uint64_t)sq;
-        g->sumsq_hi = (uint64_t)(sq >> 64);
+        g->sumsq_hi = (uint32_t)(sq >> 64);
         b->m_j[(size_t)y * b->C + g->j] += m;
     }
     return LEVER_OK;
@@ -606,7 +689,7 @@ static int build_exporter_side(build *b, uint32_t y, uint64_t *acc_x, uint64_t *
         uint64_t start = r;
         while (r < hi && b->fi[r] == i) {
             uint16_t k = b->fk[r];
-            uint64_t v = b->fv[r];
+            uint64_t v = column_v(b->v32, b->big_v, b->n_big_v, r);
             acc_x[k] += v;
             acc_n[k]++;
             if (v > acc_max[k])
@@ -620,7 +703,7 @@ static int build_exporter_side(build *b, uint32_t y, uint64_t *acc_x, uint64_t *
             if (!acc_n[k])
                 continue;
             if (grow_xik(b))
-                return oom(b);
+                return LEVER_ENOMEM;
             store_xik *e = &b->xik[b->n_xik++];
             e->i = (uint16_t)i;
             e->k = (uint16_t)k;
@@ -647,13 +730,15 @@ static int build_unit_values(build *b, uint32_t y, uint64_t *count, double *valu
     uint64_t lo = yr->row_start, hi = lo + yr->row_count;
     memset(count, 0, (b->P + 1) * sizeof *count);
     for (uint64_t r = lo; r < hi; r++)
-        if (b->fq[r] > 0)
+        if (b->q32[r] != 0 && b->q32[r] != STORE_Q_MISSING)
             count[b->fk[r] + 1]++;
     for (uint32_t k = 0; k < b->P; k++)
         count[k + 1] += count[k];
     for (uint64_t r = lo; r < hi; r++)
-        if (b->fq[r] > 0)
-            values[count[b->fk[r]]++] = unit_value(b->fv[r], b->fq[r]);
+        if (b->q32[r] != 0 && b->q32[r] != STORE_Q_MISSING)
+            values[count[b->fk[r]]++] =
+                unit_value(column_v(b->v32, b->big_v, b->n_big_v, r),
+                           column_q(b->q32, b->big_q, b->n_big_q, r));
     /* count[k] is now the end of product k's values */
     uint64_t start = 0;
     for (uint32_t k = 0; k < b->P; k++) {
@@ -663,6 +748,45 @@ static int build_unit_values(build *b, uint32_t y, uint64_t *count, double *valu
         start = end;
     }
     return LEVER_OK;
+}
+
+/* The importer side of every year (one thread). */
+static void *importer_side(void *arg)
+{
+    build *b = arg;
+    uint32_t *count = malloc(((uint64_t)b->C * b->P + 1) * sizeof *count);
+    intptr_t rc = count ? LEVER_OK : LEVER_ENOMEM;
+    for (uint32_t y = 0; y < b->Y && rc == LEVER_OK; y++)
+        rc = build_importer_side(b, y, count);
+    free(count);
+    return (void *)rc;
+}
+
+/* The exporter side and the unit-value medians of every year (the other thread). */
+static void *exporter_side(void *arg)
+{
+    build *b = arg;
+    uint64_t *acc_x = calloc(b->P, sizeof *acc_x);
+    uint64_t *acc_max = calloc(b->P, sizeof *acc_max);
+    uint32_t *acc_n = calloc(b->P, sizeof *acc_n);
+    uint64_t max_rows = 0;
+    for (uint32_t y = 0; y < b->Y; y++)
+        if (b->years[y].row_count > max_rows)
+            max_rows = b->years[y].row_count;
+    double *values = big_alloc((max_rows + 1) * sizeof *values);
+    uint64_t *pcount = malloc((b->P + 1) * sizeof *pcount);
+    intptr_t rc = acc_x && acc_max && acc_n && values && pcount ? LEVER_OK : LEVER_ENOMEM;
+    for (uint32_t y = 0; y < b->Y && rc == LEVER_OK; y++) {
+        rc = build_exporter_side(b, y, acc_x, acc_max, acc_n);
+        if (!rc)
+            rc = build_unit_values(b, y, pcount, values);
+    }
+    free(acc_x);
+    free(acc_max);
+    free(acc_n);
+    big_free(values, (max_rows + 1) * sizeof *values);
+    free(pcount);
+    return (void *)rc;
 }
 
 static int build_aggregates(build *b)
@@ -677,113 +801,61 @@ static int build_aggregates(build *b)
     b->x_i = calloc((size_t)b->Y * b->C, sizeof *b->x_i);
     b->w_k = calloc((size_t)b->Y * b->P, sizeof *b->w_k);
     b->uv_median = calloc((size_t)b->Y * b->P, sizeof *b->uv_median);
-    uint32_t *count = malloc(((uint64_t)b->C * b->P + 1) * sizeof *count);
-    uint64_t *acc_x = calloc(b->P, sizeof *acc_x);
-    uint64_t *acc_max = calloc(b->P, sizeof *acc_max);
-    uint32_t *acc_n = calloc(b->P, sizeof *acc_n);
-    uint64_t max_rows = 0;
-    for (uint32_t y = 0; y < b->Y; y++)
-        if (b->years[y].row_count > max_rows)
-            max_rows = b->years[y].row_count;
-    double *values = big_alloc((max_rows + 1) * sizeof *values);
-    uint64_t *pcount = malloc((b->P + 1) * sizeof *pcount);
-    int rc = LEVER_OK;
     if (!b->by_imp || !b->exp_off || !b->imp_off || !b->mjk_off || !b->xik_off || !b->m_j ||
-        !b->x_i || !b->w_k || !b->uv_median || !count || !acc_x || !acc_max || !acc_n ||
-        !values || !pcount)
-        rc = oom(b);
-    for (uint32_t y = 0; y < b->Y && rc == LEVER_OK; y++) {
-        rc = build_importer_side(b, y, count);
-        if (!rc)
-            rc = build_exporter_side(b, y, acc_x, acc_max, acc_n);
-        if (!rc)
-            rc = build_unit_values(b, y, pcount, values);
+        !b->x_i || !b->w_k || !b->uv_median)
+        return oom(b);
+    /* the two sides share only read-only columns; each writes its own arrays */
+    pthread_t other;
+    bool threaded = b->imp->threads != 1 && pthread_create(&other, NULL, exporter_side, b) == 0;
+    intptr_t rc_imp = (intptr_t)importer_side(b), rc_exp;
+    if (threaded) {
+        void *ret;
+        pthread_join(other, &ret);
+        rc_exp = (intptr_t)ret;
+    } else {
+        rc_exp = (intptr_t)exporter_side(b);
     }
-    free(count);
-    free(acc_x);
-    free(acc_max);
-    free(acc_n);
-    big_free(values, (max_rows + 1) * sizeof *values);
-    free(pcount);
-    return rc;
+    if (rc_imp == LEVER_ELIMIT)
+        return import_fail(b->imp, LEVER_ELIMIT,
+                           "the imports of one product into one country add up to 2^48 USD "
+                           "(281 trillion) or more; lever cannot store such values");
+    return rc_imp || rc_exp ? oom(b) : LEVER_OK;
 }
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-typedef struct out_file {
-    int fd;
-    uint64_t pos;
-    const char *tmp;
-} out_file;
-
-static int write_all(lever_import *imp, out_file *f, const void *data, uint64_t len)
+/* The sections that are final once the rows are sorted: strings, dictionaries, flows. */
+static void hand_over_rows(build *b, store_out *o)
 {
-    const char *p = data;
-    while (len > 0) {
-        size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
-        ssize_t w = pwrite(f->fd, p, chunk, (off_t)f->pos);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return import_fail(imp, LEVER_EIO, "cannot write '%s': %s", f->tmp, strerror(errno));
-        }
-        p += w;
-        len -= (uint64_t)w;
-        f->pos += (uint64_t)w;
-    }
-    return LEVER_OK;
+    store_out_section(o, SEC_STRINGS, 1, b->strings, b->strings_len);
+    store_out_section(o, SEC_COUNTRIES, sizeof(store_country), b->countries,
+                      b->C * sizeof(store_country));
+    store_out_section(o, SEC_PRODUCTS, sizeof(store_product), b->products,
+                      b->P * sizeof(store_product));
+    store_out_section(o, SEC_FLOW_J, 2, b->fj, b->R * 2);
+    store_out_section(o, SEC_FLOW_K, 2, b->fk, b->R * 2);
+    store_out_section(o, SEC_FLOW_V, 4, b->v32, b->R * 4);
+    store_out_section(o, SEC_FLOW_Q, 4, b->q32, b->R * 4);
+    store_out_section(o, SEC_BIG_V, sizeof(store_big), b->big_v, b->n_big_v * sizeof(store_big));
+    store_out_section(o, SEC_BIG_Q, sizeof(store_big), b->big_q, b->n_big_q * sizeof(store_big));
 }
 
-static int write_sections(build *b, out_file *f)
+/* The rest, once the aggregates are built; then the header. */
+static int hand_over_aggregates(build *b, store_out *o)
 {
-    struct {
-        uint32_t id, elem;
-        const void *data;
-        uint64_t len;
-    } secs[STORE_N_SECTIONS] = {
-        {SEC_STRINGS, 1, b->strings, b->strings_len},
-        {SEC_COUNTRIES, sizeof(store_country), b->countries, b->C * sizeof(store_country)},
-        {SEC_PRODUCTS, sizeof(store_product), b->products, b->P * sizeof(store_product)},
-        {SEC_YEARS, sizeof(store_year), b->years, b->Y * sizeof(store_year)},
-        {SEC_FLOW_I, 2, b->fi, b->R * 2},
-        {SEC_FLOW_J, 2, b->fj, b->R * 2},
-        {SEC_FLOW_K, 2, b->fk, b->R * 2},
-        {SEC_FLOW_V, 8, b->fv, b->R * 8},
-        {SEC_FLOW_Q, 8, b->fq, b->R * 8},
-        {SEC_EXP_OFF, 8, b->exp_off, (uint64_t)b->Y * (b->C + 1) * 8},
-        {SEC_BY_IMP, 4, b->by_imp, b->R * 4},
-        {SEC_IMP_OFF, 8, b->imp_off, (uint64_t)b->Y * (b->C + 1) * 8},
-        {SEC_MJK, sizeof(store_mjk), b->mjk, b->n_mjk * sizeof(store_mjk)},
-        {SEC_MJK_OFF, 8, b->mjk_off, (uint64_t)b->Y * (b->C + 1) * 8},
-        {SEC_XIK, sizeof(store_xik), b->xik, b->n_xik * sizeof(store_xik)},
-        {SEC_XIK_OFF, 8, b->xik_off, (uint64_t)b->Y * (b->C + 1) * 8},
-        {SEC_M_J, 8, b->m_j, (uint64_t)b->Y * b->C * 8},
-        {SEC_X_I, 8, b->x_i, (uint64_t)b->Y * b->C * 8},
-        {SEC_W_K, 8, b->w_k, (uint64_t)b->Y * b->P * 8},
-        {SEC_UV_MEDIAN, 8, b->uv_median, (uint64_t)b->Y * b->P * 8},
-    };
-    store_section table[STORE_N_SECTIONS];
-    uint64_t pos = STORE_HEADER_BYTES + sizeof table;
-    static const char zeros[STORE_ALIGN];
-    for (int n = 0; n < STORE_N_SECTIONS; n++) {
-        pos = (pos + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
-        table[n].id = secs[n].id;
-        table[n].elem_size = secs[n].elem;
-        table[n].offset = pos;
-        table[n].length = secs[n].len;
-        table[n].checksum = XXH64(secs[n].len ? secs[n].data : zeros, secs[n].len, 0);
-        f->pos = pos;
-        int rc = write_all(b->imp, f, secs[n].data, secs[n].len);
-        if (rc)
-            return rc;
-        pos += secs[n].len;
-    }
-    /* pad the end so the last section is followed by zeros up to an aligned size */
-    uint64_t end = (pos + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
-    f->pos = pos;
-    int rc = write_all(b->imp, f, zeros, end - pos);
-    if (rc)
-        return rc;
+    uint64_t offs = (uint64_t)b->Y * (b->C + 1) * 8;
+    store_out_section(o, SEC_BY_IMP, 4, b->by_imp, b->R * 4);
+    store_out_section(o, SEC_EXP_OFF, 8, b->exp_off, offs);
+    store_out_section(o, SEC_IMP_OFF, 8, b->imp_off, offs);
+    store_out_section(o, SEC_MJK, sizeof(store_mjk), b->mjk, b->n_mjk * sizeof(store_mjk));
+    store_out_section(o, SEC_MJK_OFF, 8, b->mjk_off, offs);
+    store_out_section(o, SEC_XIK, sizeof(store_xik), b->xik, b->n_xik * sizeof(store_xik));
+    store_out_section(o, SEC_XIK_OFF, 8, b->xik_off, offs);
+    store_out_section(o, SEC_M_J, 8, b->m_j, (uint64_t)b->Y * b->C * 8);
+    store_out_section(o, SEC_X_I, 8, b->x_i, (uint64_t)b->Y * b->C * 8);
+    store_out_section(o, SEC_W_K, 8, b->w_k, (uint64_t)b->Y * b->P * 8);
+    store_out_section(o, SEC_UV_MEDIAN, 8, b->uv_median, (uint64_t)b->Y * b->P * 8);
+    store_out_section(o, SEC_YEARS, sizeof(store_year), b->years, b->Y * sizeof(store_year));
 
     store_header h;
     memset(&h, 0, sizeof h);
@@ -791,8 +863,6 @@ static int write_sections(build *b, out_file *f)
     h.format_version = STORE_FORMAT_VERSION;
     h.header_bytes = STORE_HEADER_BYTES;
     h.flags = b->imp->synthetic ? STORE_FLAG_SYNTHETIC : 0;
-    h.n_sections = STORE_N_SECTIONS;
-    h.file_bytes = end;
     h.rows = b->R;
     h.n_years = b->Y;
     h.n_countries = b->C;
@@ -800,14 +870,7 @@ static int write_sections(build *b, out_file *f)
     snprintf(h.hs_version, sizeof h.hs_version, "%s", b->imp->hs_version);
     snprintf(h.release, sizeof h.release, "%s", b->imp->release);
     h.sources = b->sources_str;
-    /* the header checksum covers the header (checksum field 0) and the section table */
-    uint8_t head[STORE_HEADER_BYTES + sizeof table];
-    memcpy(head, &h, sizeof h);
-    memcpy(head + STORE_HEADER_BYTES, table, sizeof table);
-    h.checksum = XXH64(head, sizeof head, 0);
-    memcpy(head, &h, sizeof h);
-    f->pos = 0;
-    return write_all(b->imp, f, head, sizeof head);
+    return store_out_finish(o, &h);
 }
 
 /* The last component of a path: stores record where data came from, not where it sat. */
@@ -835,49 +898,6 @@ static int sources_string(build *b)
     return b->sources_str == UINT32_MAX ? oom(b) : LEVER_OK;
 }
 
-static int write_file(build *b, const char *path)
-{
-    lever_import *imp = b->imp;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return oom(b);
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = import_fail(imp, LEVER_EIO, "cannot create '%s': %s; check the folder exists "
-                                             "and is writable", tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    fchmod(fd, 0644);
-    out_file f = {fd, 0, tmp};
-    int rc = write_sections(b, &f);
-    if (!rc && fsync(fd) != 0)
-        rc = import_fail(imp, LEVER_EIO, "cannot fsync '%s': %s", tmp, strerror(errno));
-    if (close(fd) != 0 && !rc)
-        rc = import_fail(imp, LEVER_EIO, "cannot close '%s': %s", tmp, strerror(errno));
-    if (!rc && rename(tmp, path) != 0)
-        rc = import_fail(imp, LEVER_EIO, "cannot rename '%s' to '%s': %s", tmp, path,
-                         strerror(errno));
-    if (rc) {
-        unlink(tmp);
-    } else {
-        /* make the rename durable */
-        char *dir = strdup(path);
-        if (dir) {
-            int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
-            if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-            }
-            free(dir);
-        }
-    }
-    free(tmp);
-    return rc;
-}
-
 static void build_free(build *b)
 {
     free(b->country_of_code);
@@ -891,9 +911,11 @@ static void build_free(build *b)
     big_free(b->fj, b->R * sizeof *b->fj);
     big_free(b->fk, b->R * sizeof *b->fk);
     if (!b->borrowed_values) {
-        big_free(b->fv, b->R * sizeof *b->fv);
-        big_free(b->fq, b->R * sizeof *b->fq);
+        big_free(b->v32, b->R * sizeof *b->v32);
+        big_free(b->q32, b->R * sizeof *b->q32);
     }
+    free(b->big_v);
+    free(b->big_q);
     big_free(b->by_imp, b->R * sizeof *b->by_imp);
     free(b->exp_off);
     free(b->imp_off);
@@ -932,10 +954,17 @@ int store_write(lever_import *imp, const char *path)
         rc = collect_years(&b);
     if (!rc)
         rc = sort_rows(&b);
+    store_out *o = NULL;
     if (!rc)
+        rc = store_out_open(imp, path, &o);
+    if (!rc) {
+        hand_over_rows(&b, o);
         rc = build_aggregates(&b);
-    if (!rc)
-        rc = write_file(&b, path);
+        if (rc)
+            store_out_abort(o);
+        else
+            rc = hand_over_aggregates(&b, o); /* frees o */
+    }
     build_free(&b);
     return rc;
 }

@@ -118,7 +118,7 @@ uint64_t subst_alt_supply(const lever_store *s, const lever_query *q, int y, int
             return 0;
         uint64_t sum = 0;
         for (uint64_t p = e->imp_pos; p < e->imp_pos + e->n_suppliers; p++) {
-            int m = s->fi[s->by_imp[p]];
+            int m = store_row_exporter(s, y, s->by_imp[p]);
             if (m != i)
                 sum += x_ik(s, y, m, k);
         }

@@ -377,7 +377,7 @@ static void supplier_shares_sum_to_one(void **state)
                                                                  : yr->row_start + yr->row_count;
             double sum = 0;
             for (uint64_t p = g->imp_pos; p < end; p++)
-                sum += supplier_share(s->fv[s->by_imp[p]], g->m);
+                sum += supplier_share(store_v(s, s->by_imp[p]), g->m);
             assert_true(fabs(sum - 1.0) < 1e-12);
         }
     }

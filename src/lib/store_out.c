@@ -1,0 +1,285 @@
+/*
+ * store_out.c - writes a store file: sections handed over one by one are checksummed
+ * and written by a thread of their own, straight to the disk, while the importer goes on
+ * computing the next ones; the header goes last, then fsync and an atomic rename.
+ *
+ * Why this way: a store is hundreds of MB. Written through the page cache, every byte is
+ * first copied into freshly allocated cache pages (on a virtual machine, new memory is
+ * the slowest thing there is) and then flushed; written with O_DIRECT from the importer's
+ * own page-aligned arrays, the disk reads them where they lie. Sections are placed in the
+ * file in the order they are handed over, each at a 4096-aligned offset and padded with
+ * zeros to the next one, which is what O_DIRECT needs; the few bytes that do not fill an
+ * aligned block, and arrays that are not page-aligned, go through one aligned bounce
+ * buffer. A file system that refuses O_DIRECT gets ordinary writes, same bytes.
+ *
+ * All or nothing: the file is "<path>.tmp.XXXXXX" in the same folder until it is
+ * complete and fsynced; it is then renamed over <path> and the folder fsynced. On any
+ * error, or store_out_abort, the temporary file is removed and <path> is untouched.
+ */
+#include "internal.h"
+#include "store_out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define BOUNCE_BYTES ((size_t)8 << 20)
+#define DIRECT_CHUNK ((size_t)32 << 20)
+
+typedef struct out_job {
+    uint32_t id, elem;
+    const void *data;
+    uint64_t len, offset;
+} out_job;
+
+struct store_out {
+    lever_import *imp;
+    char *path, *tmp;
+    int fd;        /* buffered descriptor of the temporary file */
+    int direct_fd; /* the same file opened with O_DIRECT, or -1 */
+    uint8_t *bounce;
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    out_job jobs[STORE_N_SECTIONS];
+    int n_jobs, next_job;
+    bool closing;
+    uint64_t end; /* aligned offset after the last section handed over */
+    store_section table[STORE_N_SECTIONS];
+    int err;           /* errno of the first failed write, 0 if none */
+    const char *failed; /* what failed */
+};
+
+static uint64_t align_up(uint64_t n)
+{
+    return (n + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+}
+
+/* One aligned write at an aligned offset; falls back to the buffered descriptor when the
+ * file system refuses direct I/O. */
+static int write_at(store_out *o, const uint8_t *p, size_t len, uint64_t offset)
+{
+    while (len > 0) {
+        int fd = o->direct_fd >= 0 ? o->direct_fd : o->fd;
+        ssize_t w = pwrite(fd, p, len, (off_t)offset);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EINVAL && o->direct_fd >= 0) {
+                close(o->direct_fd);
+                o->direct_fd = -1;
+                continue;
+            }
+            return errno;
+        }
+        p += w;
+        len -= (size_t)w;
+        offset += (uint64_t)w;
+    }
+    return 0;
+}
+
+/* Writes [data, data + len) at offset (aligned), padded with zeros to an aligned end. */
+static int write_section(store_out *o, const uint8_t *data, uint64_t len, uint64_t offset)
+{
+    uint64_t done = 0;
+    if (((uintptr_t)data % STORE_ALIGN) == 0) {
+        uint64_t whole = len / STORE_ALIGN * STORE_ALIGN;
+        while (done < whole) {
+            size_t n = whole - done < DIRECT_CHUNK ? (size_t)(whole - done) : DIRECT_CHUNK;
+            int e = write_at(o, data + done, n, offset + done);
+            if (e)
+                return e;
+            done += n;
+        }
+    }
+    while (done < len) {
+        size_t n = len - done < BOUNCE_BYTES ? (size_t)(len - done) : BOUNCE_BYTES;
+        memcpy(o->bounce, data + done, n);
+        size_t padded = (size_t)align_up(n);
+        memset(o->bounce + n, 0, padded - n);
+        int e = write_at(o, o->bounce, padded, offset + done);
+        if (e)
+            return e;
+        done += n;
+    }
+    return 0;
+}
+
+static void *writer(void *arg)
+{
+    store_out *o = arg;
+    static const char zeros[1];
+    pthread_mutex_lock(&o->lock);
+    for (;;) {
+        while (o->next_job == o->n_jobs && !o->closing)
+            pthread_cond_wait(&o->cond, &o->lock);
+        if (o->next_job == o->n_jobs)
+            break;
+        out_job job = o->jobs[o->next_job];
+        pthread_mutex_unlock(&o->lock);
+        uint64_t sum = XXH64(job.len ? job.data : zeros, job.len, 0);
+        int e = o->err ? 0 : write_section(o, job.data, job.len, job.offset);
+        pthread_mutex_lock(&o->lock);
+        store_section *t = &o->table[job.id - 1];
+        t->id = job.id;
+        t->elem_size = job.elem;
+        t->offset = job.offset;
+        t->length = job.len;
+        t->checksum = sum;
+        if (e && !o->err) {
+            o->err = e;
+            o->failed = "write";
+        }
+        o->next_job++;
+        pthread_cond_broadcast(&o->cond);
+    }
+    pthread_mutex_unlock(&o->lock);
+    return NULL;
+}
+
+int store_out_open(lever_import *imp, const char *path, store_out **out)
+{
+    *out = NULL;
+    store_out *o = calloc(1, sizeof *o);
+    size_t plen = strlen(path);
+    if (!o || !(o->path = strdup(path)) || !(o->tmp = malloc(plen + 16)) ||
+        posix_memalign((void **)&o->bounce, STORE_ALIGN, BOUNCE_BYTES) != 0) {
+        if (o) {
+            free(o->path);
+            free(o->tmp);
+            free(o);
+        }
+        return import_fail(imp, LEVER_ENOMEM, "out of memory while writing the store");
+    }
+    o->imp = imp;
+    o->direct_fd = -1;
+    snprintf(o->tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    o->fd = mkstemp(o->tmp);
+    if (o->fd < 0) {
+        int rc = import_fail(imp, LEVER_EIO, "cannot create '%s': %s; check the folder exists "
+                                             "and is writable", o->tmp, strerror(errno));
+        free(o->bounce);
+        free(o->path);
+        free(o->tmp);
+        free(o);
+        return rc;
+    }
+    fchmod(o->fd, 0644);
+    o->direct_fd = open(o->tmp, O_WRONLY | O_DIRECT | O_CLOEXEC);
+    o->end = align_up(STORE_HEADER_BYTES + sizeof o->table);
+    pthread_mutex_init(&o->lock, NULL);
+    pthread_cond_init(&o->cond, NULL);
+    *out = o;
+    if (pthread_create(&o->thread, NULL, writer, o) == 0)
+        o->thread_started = true;
+    return LEVER_OK;
+}
+
+void store_out_section(store_out *o, uint32_t id, uint32_t elem, const void *data, uint64_t len)
+{
+    pthread_mutex_lock(&o->lock);
+    o->jobs[o->n_jobs++] = (out_job){id, elem, data, len, o->end};
+    o->end = align_up(o->end + len);
+    pthread_cond_broadcast(&o->cond);
+    pthread_mutex_unlock(&o->lock);
+    if (!o->thread_started) { /* no thread could be made: write here and now */
+        o->closing = true;
+        writer(o);
+        o->closing = false;
+    }
+}
+
+/* Waits for the writer and closes the descriptors; keeps o itself. */
+static void stop(store_out *o)
+{
+    pthread_mutex_lock(&o->lock);
+    o->closing = true;
+    pthread_cond_broadcast(&o->cond);
+    pthread_mutex_unlock(&o->lock);
+    if (o->thread_started)
+        pthread_join(o->thread, NULL);
+    o->thread_started = false;
+    if (o->direct_fd >= 0)
+        close(o->direct_fd);
+    o->direct_fd = -1;
+}
+
+static void destroy(store_out *o)
+{
+    pthread_mutex_destroy(&o->lock);
+    pthread_cond_destroy(&o->cond);
+    free(o->bounce);
+    free(o->path);
+    free(o->tmp);
+    free(o);
+}
+
+void store_out_abort(store_out *o)
+{
+    if (!o)
+        return;
+    stop(o);
+    close(o->fd);
+    unlink(o->tmp);
+    destroy(o);
+}
+
+int store_out_finish(store_out *o, store_header *h)
+{
+    lever_import *imp = o->imp;
+    stop(o);
+    int rc = LEVER_OK;
+    if (o->n_jobs != STORE_N_SECTIONS)
+        rc = import_fail(imp, LEVER_EIO, "internal error: %d of %d store sections written",
+                         o->n_jobs, STORE_N_SECTIONS);
+    else if (o->err)
+        rc = import_fail(imp, LEVER_EIO, "cannot %s '%s': %s", o->failed, o->tmp,
+                         strerror(o->err));
+    if (!rc) {
+        /* the header checksum covers the header (checksum field 0) and the section table */
+        h->n_sections = STORE_N_SECTIONS;
+        h->file_bytes = o->end;
+        h->checksum = 0;
+        uint8_t *head = o->bounce;
+        memset(head, 0, STORE_ALIGN);
+        memcpy(head, h, sizeof *h);
+        memcpy(head + STORE_HEADER_BYTES, o->table, sizeof o->table);
+        h->checksum = XXH64(head, STORE_HEADER_BYTES + sizeof o->table, 0);
+        memcpy(head, h, sizeof *h);
+        int e = write_at(o, head, STORE_ALIGN, 0);
+        if (!e && ftruncate(o->fd, (off_t)o->end) != 0)
+            e = errno;
+        if (e)
+            rc = import_fail(imp, LEVER_EIO, "cannot write '%s': %s", o->tmp, strerror(e));
+    }
+    if (!rc && fsync(o->fd) != 0)
+        rc = import_fail(imp, LEVER_EIO, "cannot fsync '%s': %s", o->tmp, strerror(errno));
+    if (close(o->fd) != 0 && !rc)
+        rc = import_fail(imp, LEVER_EIO, "cannot close '%s': %s", o->tmp, strerror(errno));
+    if (!rc && rename(o->tmp, o->path) != 0)
+        rc = import_fail(imp, LEVER_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
+                         strerror(errno));
+    if (rc) {
+        unlink(o->tmp);
+    } else {
+        /* make the rename durable */
+        char *dir = strdup(o->path);
+        if (dir) {
+            int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+            free(dir);
+        }
+    }
+    destroy(o);
+    return rc;
+}
