@@ -82,7 +82,9 @@ int lever_import_add_buffer(lever_import *imp, const char *name, const char *dat
 
 /* Validates everything added (duplicate keys, unknown codes), computes the aggregates and
  * writes the store: to a temporary file beside path, fsynced, then renamed over path.
- * On any error path is left untouched and no temporary file remains. */
+ * On any error path is left untouched and no temporary file remains. The rows are turned
+ * into the store's columns in place, so an import is committed once: afterwards only
+ * lever_import_rows, lever_import_errmsg and lever_import_free may be called. */
 int lever_import_commit(lever_import *imp, const char *path);
 
 /* Counts after commit (or after add for rows). */

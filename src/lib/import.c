@@ -484,6 +484,8 @@ static int add_buffer(lever_import *imp, const char *name, const char *data, siz
 int lever_import_add_buffer(lever_import *imp, const char *name, const char *data, size_t len)
 {
     imp->errmsg[0] = 0;
+    if (imp->consumed)
+        return import_fail(imp, LEVER_EUSAGE, "this import was committed already; start a new one");
     size_t rows_before = imp->rows.n, sources_before = imp->n_sources;
     return rollback_on_error(imp, add_buffer(imp, name, data, len), rows_before,
                              sources_before);
@@ -543,12 +545,12 @@ static int add_mapped(lever_import *imp, int fd, const char *path, size_t len)
     ssize_t got = pread(fd, magic, sizeof magic, 0);
     if (got == (ssize_t)sizeof magic && is_zip(magic, sizeof magic))
         return zipsrc_add(imp, path, path);
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED)
         return import_fail(imp, LEVER_EIO, "%s: cannot map the file: %s", path,
                            strerror(errno));
     madvise(map, len, MADV_SEQUENTIAL);
-    import_input in = {.name = path, .path = path, .data = map, .len = len};
+    import_input in = {.name = path, .path = path, .data = map, .len = len, .mapped = true};
     int rc = import_parse_input(imp, &in);
     munmap(map, len);
     return rc;
@@ -585,6 +587,8 @@ static int add_file(lever_import *imp, const char *path)
 int lever_import_add_file(lever_import *imp, const char *path)
 {
     imp->errmsg[0] = 0;
+    if (imp->consumed)
+        return import_fail(imp, LEVER_EUSAGE, "this import was committed already; start a new one");
     size_t rows_before = imp->rows.n, sources_before = imp->n_sources;
     return rollback_on_error(imp, add_file(imp, path), rows_before, sources_before);
 }
@@ -593,6 +597,8 @@ int lever_import_commit(lever_import *imp, const char *path)
 {
     import_state *st = import_state_of(imp);
     imp->errmsg[0] = 0;
+    if (imp->consumed)
+        return import_fail(imp, LEVER_EUSAGE, "this import was committed already; start a new one");
     if (imp->n_sources == 0 && imp->n_countries == 0 && imp->n_products == 0)
         return import_fail(imp, LEVER_EUSAGE,
                            "nothing to import: add a BACI zip or CSV (t,i,j,k,v,q) first");

@@ -50,6 +50,8 @@ typedef struct import_input {
     const char *path; /* file to re-read, or NULL */
     const char *data;
     size_t len;
+    bool mapped; /* data is a read-only mapping of the file: the parser maps in and drops
+                    the pages of each chunk itself, so memory holds a few chunks at a time */
 } import_input;
 
 /* import.c */

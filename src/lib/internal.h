@@ -329,6 +329,7 @@ struct lever_import {
     char release[32];
     bool meta_forced; /* set by lever_import_set_meta */
     bool synthetic;   /* a '# ... lever synth' comment was seen */
+    bool consumed;    /* the commit has turned the rows into store columns */
     int threads;
     lever_progress_fn progress;
     void *progress_ud;

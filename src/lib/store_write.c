@@ -11,10 +11,11 @@
  * with exact sums of squares) on one, the exporter side (X(i,k), W(k), X(i)) and the
  * median unit values on the other. They write disjoint arrays.
  *
- * Memory is what an import costs most on a virtual machine, so the importer's arrays
- * are reused: values and quantities are narrowed in place and the freed halves given
- * back, and the raw year, exporter, importer and product columns are freed as soon as
- * the index columns are made (the import's rows are consumed by the commit).
+ * Fresh memory is what an import costs most on a virtual machine, so with sorted input
+ * the importer's arrays are reused in place (the import's rows are consumed by the
+ * commit): exporter and importer codes become indices where they lie, product codes
+ * narrow from 4 to 2 bytes, values and quantities from 8 to 4, and the halves this frees
+ * hold the permutation and the scratch of the unit-value medians.
  *
  * All or nothing: store_out.c writes "<path>.tmp.XXXXXX" and renames it over <path>
  * only when complete and fsynced; any error removes it, so an existing store is never
@@ -50,6 +51,10 @@ typedef struct build {
     int32_t *year_values;
     int16_t year_of_t[65536]; /* year -> year index */
     bool borrowed_values;     /* v32, q32 lie in the import's own arrays */
+    bool borrowed_keys;       /* so do fi, fj, fk */
+    bool borrowed_by_imp;     /* by_imp lies in the free half of the values' array */
+    double *scratch;          /* the free half of the quantities' array, or NULL */
+    size_t scratch_len;       /* its bytes */
     char *strings;
     size_t strings_len, strings_cap;
     uint32_t sources_str;
@@ -441,18 +446,48 @@ static int narrow_in_place(build *b, lever_rows *r)
     b->v32 = (uint32_t *)(void *)vb;
     b->q32 = (uint32_t *)(void *)qb;
     b->borrowed_values = true;
-    release_tail(vb, b->R * 4, r->cap * 8);
-    release_tail(qb, b->R * 4, r->cap * 8);
+    /* the halves now free: the permutation (4 bytes a row) and the unit-value scratch */
+    uintptr_t half_v = ((uintptr_t)vb + b->R * 4 + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+    if (half_v + b->R * 4 <= (uintptr_t)vb + r->cap * 8) {
+        b->by_imp = (uint32_t *)half_v;
+        b->borrowed_by_imp = true;
+    }
+    uintptr_t half_q = ((uintptr_t)qb + b->R * 4 + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+    if (half_q < (uintptr_t)qb + r->cap * 8) {
+        b->scratch = (double *)half_q;
+        b->scratch_len = (size_t)((uintptr_t)qb + r->cap * 8 - half_q);
+    }
     return LEVER_OK;
+}
+
+/* Turns the import's codes into indices where they lie: exporters and importers keep
+ * their 2 bytes, products narrow from 4 bytes to 2 (row n's 2 bytes go where row n / 2's
+ * 4 began, already read); the freed half of the products' array is given back. */
+static void index_in_place(build *b, lever_rows *r)
+{
+    unsigned char *kb = (unsigned char *)r->k;
+    for (uint64_t n = 0; n < b->R; n++) {
+        r->i[n] = b->country_of_code[r->i[n]];
+        r->j[n] = b->country_of_code[r->j[n]];
+        uint32_t hs6;
+        memcpy(&hs6, kb + 4 * n, 4);
+        uint16_t k = (uint16_t)b->product_of_hs6[hs6];
+        memcpy(kb + 2 * n, &k, 2);
+    }
+    b->fi = r->i;
+    b->fj = r->j;
+    b->fk = (uint16_t *)(void *)kb;
+    b->borrowed_keys = true;
+    release_tail(kb, b->R * 2, r->cap * 4);
 }
 
 /* The raw year, exporter, importer and product columns, once the index columns hold them. */
 static void free_raw_keys(lever_rows *r)
 {
-    free(r->t);
-    free(r->i);
-    free(r->j);
-    free(r->k);
+    big_free(r->t, r->cap * sizeof *r->t);
+    big_free(r->i, r->cap * sizeof *r->i);
+    big_free(r->j, r->cap * sizeof *r->j);
+    big_free(r->k, r->cap * sizeof *r->k);
     r->t = r->i = r->j = NULL;
     r->k = NULL;
 }
@@ -473,12 +508,13 @@ static int take_sorted_rows(build *b, const key_shape *ks)
         }
         prev = key;
     }
-    if (narrow_in_place(b, r) || alloc_index_columns(b))
+    b->imp->consumed = true;
+    if (narrow_in_place(b, r))
         return -LEVER_ENOMEM;
-    for (uint64_t n = 0; n < b->R; n++)
-        index_row(b, n, r, n);
     year_ranges(b, r, NULL);
-    free_raw_keys(r);
+    big_free(r->t, r->cap * sizeof *r->t);
+    r->t = NULL;
+    index_in_place(b, r);
     return 1;
 }
 
@@ -515,6 +551,7 @@ static int sort_and_gather(build *b, const key_shape *ks)
     }
     if (!rc) {
         year_ranges(b, r, items);
+        b->imp->consumed = true;
         free_raw_keys(r);
     }
     big_free(items, R * sizeof *items);
@@ -773,7 +810,9 @@ static void *exporter_side(void *arg)
     for (uint32_t y = 0; y < b->Y; y++)
         if (b->years[y].row_count > max_rows)
             max_rows = b->years[y].row_count;
-    double *values = big_alloc((max_rows + 1) * sizeof *values);
+    size_t values_len = (max_rows + 1) * sizeof(double);
+    bool own_values = values_len > b->scratch_len;
+    double *values = own_values ? big_alloc(values_len) : b->scratch;
     uint64_t *pcount = malloc((b->P + 1) * sizeof *pcount);
     intptr_t rc = acc_x && acc_max && acc_n && values && pcount ? LEVER_OK : LEVER_ENOMEM;
     for (uint32_t y = 0; y < b->Y && rc == LEVER_OK; y++) {
@@ -784,7 +823,8 @@ static void *exporter_side(void *arg)
     free(acc_x);
     free(acc_max);
     free(acc_n);
-    big_free(values, (max_rows + 1) * sizeof *values);
+    if (own_values)
+        big_free(values, values_len);
     free(pcount);
     return (void *)rc;
 }
@@ -792,7 +832,8 @@ static void *exporter_side(void *arg)
 static int build_aggregates(build *b)
 {
     size_t offs = (size_t)b->Y * (b->C + 1);
-    b->by_imp = big_alloc(b->R * sizeof *b->by_imp);
+    if (!b->by_imp)
+        b->by_imp = big_alloc(b->R * sizeof *b->by_imp);
     b->exp_off = calloc(offs, sizeof *b->exp_off);
     b->imp_off = calloc(offs, sizeof *b->imp_off);
     b->mjk_off = calloc(offs, sizeof *b->mjk_off);
@@ -907,16 +948,19 @@ static void build_free(build *b)
     free(b->years);
     free(b->year_values);
     free(b->strings);
-    big_free(b->fi, b->R * sizeof *b->fi);
-    big_free(b->fj, b->R * sizeof *b->fj);
-    big_free(b->fk, b->R * sizeof *b->fk);
+    if (!b->borrowed_keys) {
+        big_free(b->fi, b->R * sizeof *b->fi);
+        big_free(b->fj, b->R * sizeof *b->fj);
+        big_free(b->fk, b->R * sizeof *b->fk);
+    }
+    if (!b->borrowed_by_imp)
+        big_free(b->by_imp, b->R * sizeof *b->by_imp);
     if (!b->borrowed_values) {
         big_free(b->v32, b->R * sizeof *b->v32);
         big_free(b->q32, b->R * sizeof *b->q32);
     }
     free(b->big_v);
     free(b->big_q);
-    big_free(b->by_imp, b->R * sizeof *b->by_imp);
     free(b->exp_off);
     free(b->imp_off);
     free(b->mjk_off);

@@ -58,6 +58,23 @@ void import_warn(lever_import *imp, const char *fmt, ...)
     imp->warning(imp->warning_ud, buf);
 }
 
+/* Grows an array of big_alloc memory in place or by moving its pages (mremap), never by
+ * copying; NULL on failure, the old array then unchanged. */
+static void *big_grow(void *p, size_t old_bytes, size_t new_bytes)
+{
+    if (!p)
+        return big_alloc(new_bytes);
+    void *q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED)
+        return NULL;
+    if (new_bytes >= (2u << 20))
+        madvise(q, new_bytes, MADV_HUGEPAGE);
+    return q;
+}
+
+/* The row columns live in their own page-aligned mappings: they grow without copies,
+ * the store writer can hand them to the disk as they are (O_DIRECT needs page-aligned
+ * buffers), and store_write can give back the parts it no longer needs. */
 int rows_reserve(lever_rows *r, size_t extra)
 {
     if (r->n + extra <= r->cap)
@@ -67,7 +84,7 @@ int rows_reserve(lever_rows *r, size_t extra)
         cap *= 2;
 #define GROW(field)                                                                      \
     do {                                                                                 \
-        void *p = realloc(r->field, cap * sizeof *r->field);                             \
+        void *p = big_grow(r->field, r->cap * sizeof *r->field, cap * sizeof *r->field); \
         if (!p)                                                                          \
             return LEVER_ENOMEM;                                                         \
         r->field = p;                                                                    \
@@ -85,12 +102,12 @@ int rows_reserve(lever_rows *r, size_t extra)
 
 void rows_free(lever_rows *r)
 {
-    free(r->t);
-    free(r->i);
-    free(r->j);
-    free(r->k);
-    free(r->v);
-    free(r->q);
+    big_free(r->t, r->cap * sizeof *r->t);
+    big_free(r->i, r->cap * sizeof *r->i);
+    big_free(r->j, r->cap * sizeof *r->j);
+    big_free(r->k, r->cap * sizeof *r->k);
+    big_free(r->v, r->cap * sizeof *r->v);
+    big_free(r->q, r->cap * sizeof *r->q);
     memset(r, 0, sizeof *r);
 }
 

@@ -131,14 +131,9 @@ static char *path_in_tmp(const char *name)
 /* A copy of the import's rows: committing consumes them. */
 static lever_rows copy_rows(const lever_rows *r)
 {
-    lever_rows c = {.n = r->n, .cap = r->n};
-    c.t = malloc(r->n * sizeof *c.t);
-    c.i = malloc(r->n * sizeof *c.i);
-    c.j = malloc(r->n * sizeof *c.j);
-    c.k = malloc(r->n * sizeof *c.k);
-    c.v = malloc(r->n * sizeof *c.v);
-    c.q = malloc(r->n * sizeof *c.q);
-    assert_true(c.t && c.i && c.j && c.k && c.v && c.q);
+    lever_rows c = {0};
+    assert_int_equal(rows_reserve(&c, r->n), LEVER_OK);
+    c.n = r->n;
     memcpy(c.t, r->t, r->n * sizeof *c.t);
     memcpy(c.i, r->i, r->n * sizeof *c.i);
     memcpy(c.j, r->j, r->n * sizeof *c.j);
