@@ -54,6 +54,8 @@ typedef struct build {
     bool borrowed_keys;       /* so do fi, fj, fk */
     bool borrowed_by_imp;     /* by_imp lies in the free half of the values' array */
     double *scratch;          /* the free half of the quantities' array, or NULL */
+    store_mjk over_limit;     /* an M(j,k) too large to store, and its year index */
+    uint32_t over_limit_year;
     size_t scratch_len;       /* its bytes */
     char *strings;
     size_t strings_len, strings_cap;
@@ -690,17 +692,20 @@ static int build_importer_side(build *b, uint32_t y, uint32_t *count)
     for (uint64_t e = b->years[y].mjk_start; e < b->n_mjk; e++) {
         store_mjk *g = &b->mjk[e];
         uint64_t end = e + 1 < b->n_mjk ? b->mjk[e + 1].imp_pos : hi;
-        u128 sq = 0;
-        uint64_t m = 0;
+        u128 sq = 0, wide_m = 0; /* wide_m: a sum of absurd values cannot wrap unseen */
         uint32_t ns = 0;
         for (uint64_t p = g->imp_pos; p < end; p++) {
             uint64_t v = column_v(b->v32, b->big_v, b->n_big_v, b->by_imp[p]);
-            m += v;
+            wide_m += v;
             sq += (u128)v * v;
             ns++;
         }
-        if (m >= STORE_MJK_LIMIT) /* also catches a sum that wrapped: v < 2^64 each */
+        if (wide_m >= STORE_MJK_LIMIT) {
+            b->over_limit = *g;
+            b->over_limit_year = y;
             return LEVER_ELIMIT;
+        }
+        uint64_t m = (uint64_t)wide_m;
         g->m = m;
         g->n_suppliers = ns;
         g->sumsq_lo = (uint64_t)sq;
@@ -858,8 +863,12 @@ static int build_aggregates(build *b)
     }
     if (rc_imp == LEVER_ELIMIT)
         return import_fail(b->imp, LEVER_ELIMIT,
-                           "the imports of one product into one country add up to 2^48 USD "
-                           "(281 trillion) or more; lever cannot store such values");
+                           "imports of product %06u into country %u in %d add up to 2^48 USD "
+                           "(281 trillion) or more, beyond any real trade; check that the "
+                           "values are thousands of USD, as in BACI",
+                           b->products[b->over_limit.k].hs6,
+                           b->countries[b->over_limit.j].code,
+                           b->years[b->over_limit_year].year);
     return rc_imp || rc_exp ? oom(b) : LEVER_OK;
 }
 

@@ -178,6 +178,22 @@ expect "a duplicate (t,i,j,k) key is refused, naming both lines" '
     bad dup.csv "t,i,j,k,v,q\n2021,4,24,10190,1,1\n2021,4,398,10190,2,NA\n2021,4,24,10190,3,NA\n" \
         "dup.csv:4: duplicate flow (t=2021, i=4, j=24, k=010190), first given at dup.csv:2; each (year, exporter, importer, product) must appear once: remove one, or do not import the same file twice"
 '
+expect "values and quantities of 4-byte size and beyond are stored exactly (side tables)" '
+    cd "$TMP" && printf "t,i,j,k,v,q\n2021,4,24,10190,4294967.295,4294967.294\n2021,4,24,10200,4294967.294,4294967.293\n2021,4,24,10300,281474976710.655,NA\n2021,8,24,10190,0.001,4294967.295\n2021,8,24,10300,0,0\n" > big.csv
+    "$LEVER" import big.csv -o big.store
+    "$LEVER" info --check big.store | grep -F ",verified,"
+    "$LEVER" dyad AFG AGO --top 5 --format csv --store big.store > "$TMP/out"
+    grep -x "2021,281483566645244,0,281483566645244,281483566645244,,," "$TMP/out"
+    grep "^2021,1,010300,281474976710655,,," "$TMP/out"
+    grep "^2021,2,010190,4294967295,4294967294," "$TMP/out"
+    grep "^2021,3,010200,4294967294,4294967293," "$TMP/out"
+    "$LEVER" dyad 8 AGO --top 5 --format csv --store big.store > "$TMP/out"
+    grep "^2021,1,010190,1,4294967295," "$TMP/out"
+'
+expect "imports of one product into one country of 2^48 USD or more are refused" '
+    bad lim.csv "t,i,j,k,v,q\n2021,4,24,10190,140737488355.328,1\n2021,8,24,10190,140737488355.328,1\n" \
+        "imports of product 010190 into country 24 in 2021 add up to 2^48 USD (281 trillion) or more, beyond any real trade; check that the values are thousands of USD, as in BACI"
+'
 expect "a header with no rows is refused" '
     bad header.csv "t,i,j,k,v,q\n" \
         "no trade rows: the inputs hold only dictionaries or headers; add a BACI CSV or zip with trade rows (t,i,j,k,v,q)"
