@@ -15,13 +15,25 @@
  *   v*d'(c,p,k); a row p->c feeds S(p over c) with v*d(p,c,k) and K(c over p) with
  *   v*d'(p,c,k).
  * A pass over c visits, partner by partner, the dyad rows c->p and p->c (each one
- * contiguous range sorted by product), so rankings cost O(rows of c + countries), never
- * one query per partner. In the default world mode (no sigma), d and d' need W(k),
- * X(c,k), M(c,k), X(p,k) and M(p,k): the pass keeps c's sums in two dense arrays and
- * walks p's sums with forward-only cursors (products come in increasing order), so no
- * flow costs a binary search; it then applies the same formula functions
- * substitute.c applies (alternative_*_world and non_substitutability), and the tests
- * check the two agree. The other modes call subst_d_supply / subst_d_market per flow.
+ * contiguous range sorted by product), so a ranking reads the rows of c once and the X
+ * and M entries of each partner once, never one query per partner. Each of the four sums
+ * is fed by one dyad, in row order, into a local accumulator, so its bits do not depend
+ * on how the partners are scheduled.
+ *
+ * In the default world mode (no sigma), d and d' need W(k), X(c,k), M(c,k), X(p,k) and
+ * M(p,k). The pass copies c's X and M into a dense array indexed by product, and for
+ * each partner p's into a second one (a sequential read of p's entries, then one indexed
+ * load per flow: no search, no data-dependent branch), zeroed again after the partner;
+ * it then applies the same formula functions substitute.c applies
+ * (alternative_*_world and non_substitutability), and the tests check the two agree.
+ * The other modes call subst_d_supply / subst_d_market per flow.
+ *
+ * A ranking of a big country runs its partners on a few threads (one per CPU, at most
+ * RANK_MAX_THREADS, and only with enough rows to pay for them): they take partners one
+ * at a time from an atomic counter, each with its own scratch array, and write only
+ * their partners' entries, so the result is the same bits on any number of threads.
+ * The scratch arrays are below glibc's mmap threshold, so repeated calls reuse heap
+ * pages instead of faulting in fresh ones.
  *
  * Product filters restrict every sum to the selected products, T(c) included, so LEV is
  * a share of the country's trade in those products. Weights multiply the S and K terms
@@ -29,7 +41,10 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* The four channels between a subject country c and one partner p, plus their trade. */
 typedef struct pair_channels {
@@ -46,23 +61,22 @@ typedef struct contrib_list {
     size_t n, cap;
 } contrib_list;
 
-/* One pass over the flows of a subject country c in year index y. */
+/* X(i,k) and M(i,k) of one country i, one entry per product k (world mode only). */
+typedef struct product_sums {
+    uint64_t x, m;
+} product_sums;
+
+/* One pass over the flows of a subject country c in year index y. Read-only once set up,
+ * so the ranking threads share it. */
 typedef struct subject_pass {
     const lever_store *s;
     const lever_query *q;
     int y, year, c;
-    bool world;          /* world alternatives and no sigma: the cursor path */
-    const uint64_t *w_k; /* W(k) of year y */
-    uint64_t *x_c, *m_c; /* X(c,k), M(c,k) per product (world only) */
-    contrib_list *candidates; /* every term, when contributions are wanted; else NULL */
-    int rc;              /* LEVER_ENOMEM once a push failed */
+    bool world;               /* world alternatives and no sigma: the dense-array path */
+    bool filtered;            /* the query selects products */
+    const uint64_t *w_k;      /* W(k) of year y */
+    product_sums *c_sums;     /* X(c,k), M(c,k) (world only) */
 } subject_pass;
-
-/* Forward-only positions in p's X(p,k) and M(p,k) entries (sorted by k). */
-typedef struct partner_cursor {
-    const store_xik *x, *x_end;
-    const store_mjk *m, *m_end;
-} partner_cursor;
 
 static bool valid_country(const lever_store *s, int c)
 {
@@ -103,9 +117,36 @@ static bool pass_is_world(const lever_query *q)
     return !q || (q->alternatives == LEVER_ALT_WORLD && !q->sigma);
 }
 
-/* Sets up a pass over c in year index y; the caller frees x_c (one block with m_c). */
-static int pass_start(subject_pass *ps, const lever_store *s, const lever_query *q, int y,
-                      int c, contrib_list *candidates)
+/* A zeroed array of product_sums, one per product. Kept below glibc's mmap threshold for
+ * every real classification (HS has about 5,400 products: 86 KB), so it comes from the
+ * heap and a repeated call reuses pages already faulted in. */
+static product_sums *sums_new(const lever_store *s)
+{
+    return calloc((size_t)s->n_products + 1, sizeof(product_sums));
+}
+
+/* Copies country i's X(i,k) and M(i,k) of year index y into a zeroed array. */
+static void sums_load(const lever_store *s, int y, int i, product_sums *sums)
+{
+    const store_xik *x, *x_end;
+    for (store_exporter_entries(s, y, i, &x, &x_end); x < x_end; x++)
+        sums[x->k].x = x->x;
+    const store_mjk *m, *m_end;
+    for (store_importer_entries(s, y, i, &m, &m_end); m < m_end; m++)
+        sums[m->k].m = m->m;
+}
+
+/* Zeroes the array again for the next country. A memset of the whole array, which sits in
+ * the cache, costs less than walking the country's entries again. */
+static void sums_reset(const lever_store *s, product_sums *sums)
+{
+    memset(sums, 0, s->n_products * sizeof *sums);
+}
+
+/* Sets up a pass over c in year index y. In world mode c_sums is a zeroed array from
+ * sums_new, which holds c's sums until pass_end. */
+static void pass_start(subject_pass *ps, const lever_store *s, const lever_query *q, int y,
+                       int c, product_sums *c_sums)
 {
     memset(ps, 0, sizeof *ps);
     ps->s = s;
@@ -114,73 +155,19 @@ static int pass_start(subject_pass *ps, const lever_store *s, const lever_query 
     ps->year = s->years[y].year;
     ps->c = c;
     ps->world = pass_is_world(q);
-    ps->candidates = candidates;
+    ps->filtered = q && q->products;
     if (!ps->world)
-        return LEVER_OK;
-    size_t np = s->n_products;
-    ps->w_k = s->w_k + (size_t)y * np;
-    ps->x_c = calloc(2 * np + 1, sizeof *ps->x_c);
-    if (!ps->x_c)
-        return LEVER_ENOMEM;
-    ps->m_c = ps->x_c + np;
-    const store_xik *x, *x_end;
-    for (store_exporter_entries(s, y, c, &x, &x_end); x < x_end; x++)
-        ps->x_c[x->k] = x->x;
-    const store_mjk *m, *m_end;
-    for (store_importer_entries(s, y, c, &m, &m_end); m < m_end; m++)
-        ps->m_c[m->k] = m->m;
-    return LEVER_OK;
+        return;
+    ps->w_k = s->w_k + (size_t)y * s->n_products;
+    ps->c_sums = c_sums;
+    sums_load(s, y, c, c_sums);
 }
 
-static void cursor_start(const subject_pass *ps, int p, partner_cursor *pc)
+/* Leaves c_sums zeroed again. */
+static void pass_end(subject_pass *ps)
 {
-    store_exporter_entries(ps->s, ps->y, p, &pc->x, &pc->x_end);
-    store_importer_entries(ps->s, ps->y, p, &pc->m, &pc->m_end);
-}
-
-/* The number of entries before the first one whose product is >= k, among n entries of
- * `stride` bytes whose uint16_t product sits at `offset`: a short linear scan (the next
- * entries share cache lines and the prefetcher follows), then a galloping search, so a
- * walk through increasing k costs O(log distance) per step, about a merge. */
-static size_t gallop(const void *base, size_t n, size_t stride, size_t offset, int k)
-{
-#define PRODUCT_AT(i) (*(const uint16_t *)((const char *)base + (i) * stride + offset))
-    enum { LINEAR = 16 };
-    size_t lo = 0, step = 1;
-    while (lo < n && lo < LINEAR && PRODUCT_AT(lo) < k)
-        lo++;
-    if (lo < LINEAR)
-        return lo;
-    while (lo + step <= n && PRODUCT_AT(lo + step - 1) < k) {
-        lo += step;
-        step *= 2;
-    }
-    size_t hi = lo + step <= n ? lo + step : n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (PRODUCT_AT(mid) < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-#undef PRODUCT_AT
-}
-
-/* X(p,k), advancing the cursor; k must not decrease between calls. */
-static uint64_t cursor_x(partner_cursor *pc, int k)
-{
-    pc->x += gallop(pc->x, (size_t)(pc->x_end - pc->x), sizeof *pc->x,
-                    offsetof(store_xik, k), k);
-    return pc->x < pc->x_end && pc->x->k == k ? pc->x->x : 0;
-}
-
-/* M(p,k), advancing the cursor; k must not decrease between calls. */
-static uint64_t cursor_m(partner_cursor *pc, int k)
-{
-    pc->m += gallop(pc->m, (size_t)(pc->m_end - pc->m), sizeof *pc->m,
-                    offsetof(store_mjk, k), k);
-    return pc->m < pc->m_end && pc->m->k == k ? pc->m->m : 0;
+    if (ps->world)
+        sums_reset(ps->s, ps->c_sums);
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,62 +188,79 @@ static int contrib_push(contrib_list *l, const lever_contribution *c)
     return LEVER_OK;
 }
 
-/* d(from,to,k) and d'(from,to,k) of one flow between c and p. In world mode from the
- * sums at hand (W(k) - X(from,k) - X(to,k), W(k) - M(to,k) - M(from,k)); otherwise by
- * substitute.c, which knows the other modes and sigma. */
-static void flow_d(const subject_pass *ps, partner_cursor *pc, int from, int to, int k,
-                   uint64_t v, double *d, double *d_market)
-{
-    if (!ps->world) {
-        *d = subst_d_supply(ps->s, ps->q, ps->y, from, to, k, v);
-        *d_market = subst_d_market(ps->s, ps->q, ps->y, from, to, k, v);
-        return;
-    }
-    uint64_t x_p = cursor_x(pc, k), m_p = cursor_m(pc, k);
-    bool c_sells = from == ps->c;
-    uint64_t x_from = c_sells ? ps->x_c[k] : x_p, x_to = c_sells ? x_p : ps->x_c[k];
-    uint64_t m_from = c_sells ? ps->m_c[k] : m_p, m_to = c_sells ? m_p : ps->m_c[k];
-    *d = non_substitutability(alternative_supply_world(ps->w_k[k], x_from, x_to), v);
-    *d_market = non_substitutability(alternative_demand_world(ps->w_k[k], m_to, m_from), v);
-}
-
-/* The flows from -> to, rows [lo, hi) (one dyad, sorted by product): the exporter's
- * supply terms into *supply_from, the importer's market terms into *market_to. */
-static void pass_dyad(subject_pass *ps, int from, int to, uint64_t lo, uint64_t hi,
-                      double *supply_from, double *market_to, uint64_t *trade)
+/* The flows from -> to, rows [lo, hi) (one dyad, sorted by product): sets *supply_from to
+ * the exporter's supply terms and *market_to to the importer's market terms (each sum is
+ * fed by this dyad alone), adds the value to *trade, and, with candidates, appends every
+ * term to them. d and d' come in world mode from the sums at hand, from_sums and to_sums
+ * (W(k) - X(from,k) - X(to,k), W(k) - M(to,k) - M(from,k)); otherwise from substitute.c,
+ * which knows the other modes and sigma. */
+static int pass_dyad(const subject_pass *ps, const product_sums *from_sums,
+                     const product_sums *to_sums, int from, int to, uint64_t lo, uint64_t hi,
+                     double *supply_from, double *market_to, uint64_t *trade,
+                     contrib_list *candidates)
 {
     const lever_store *s = ps->s;
-    if (lo == hi)
-        return;
-    partner_cursor pc;
-    cursor_start(ps, from == ps->c ? to : from, &pc);
+    const lever_query *q = ps->q;
+    const uint16_t *fk = s->fk; /* in locals: the calls below could otherwise change them */
+    const uint32_t *v32 = s->v32;
+    const store_big *big_v = s->big_v;
+    const uint64_t n_big_v = s->n_big_v, *w_k = ps->w_k;
+    const bool world = ps->world, filtered = ps->filtered;
+    double supply_sum = 0, market_sum = 0;
+    uint64_t traded = 0;
+    int rc = LEVER_OK;
     for (uint64_t r = lo; r < hi; r++) {
-        int k = s->fk[r];
-        uint64_t v = store_v(s, r);
-        if (v == 0 || !query_has_product(ps->q, k))
+        int k = fk[r];
+        uint64_t v = column_v(v32, big_v, n_big_v, r);
+        if (v == 0 || (filtered && !query_has_product(q, k)))
             continue; /* a zero value moves no trade and its d is undefined */
-        double d, d_market, w = query_weight(ps->q, k);
-        flow_d(ps, &pc, from, to, k, v, &d, &d_market);
+        double d, d_market, w = query_weight(q, k);
+        if (world) {
+            d = non_substitutability(
+                alternative_supply_world(w_k[k], from_sums[k].x, to_sums[k].x), v);
+            d_market = non_substitutability(
+                alternative_demand_world(w_k[k], to_sums[k].m, from_sums[k].m), v);
+        } else {
+            d = subst_d_supply(s, q, ps->y, from, to, k, v);
+            d_market = subst_d_market(s, q, ps->y, from, to, k, v);
+        }
         double supply = (double)v * d * w, market = (double)v * d_market * w;
-        *supply_from += supply;
-        *market_to += market;
-        *trade += v;
-        if (!ps->candidates || ps->rc)
+        supply_sum += supply;
+        market_sum += market;
+        traded += v;
+        if (!candidates || rc)
             continue;
         lever_contribution sc = {ps->year, from, LEVER_CHANNEL_SUPPLY, k, v, d, w, supply};
         lever_contribution mc = {ps->year, to, LEVER_CHANNEL_MARKET, k, v, d_market, w, market};
-        ps->rc = contrib_push(ps->candidates, &sc);
-        if (!ps->rc)
-            ps->rc = contrib_push(ps->candidates, &mc);
+        rc = contrib_push(candidates, &sc);
+        if (!rc)
+            rc = contrib_push(candidates, &mc);
     }
+    *supply_from = supply_sum;
+    *market_to = market_sum;
+    *trade += traded;
+    return rc;
 }
 
-/* The four channels between c and p; [lo, hi) are the rows c -> p. */
-static void pass_partner(subject_pass *ps, int p, uint64_t lo, uint64_t hi, pair_channels *ch)
+/* The four channels between c and p into *ch; p_sums is a zeroed array from sums_new in
+ * world mode, and is zeroed again on return. */
+static int pass_partner(const subject_pass *ps, product_sums *p_sums, int p, pair_channels *ch,
+                        contrib_list *candidates)
 {
-    pass_dyad(ps, ps->c, p, lo, hi, &ch->supply_cp, &ch->market_pc, &ch->trade);
-    store_dyad_rows(ps->s, ps->y, p, ps->c, &lo, &hi);
-    pass_dyad(ps, p, ps->c, lo, hi, &ch->supply_pc, &ch->market_cp, &ch->trade);
+    uint64_t lo_cp, hi_cp, lo_pc, hi_pc;
+    store_dyad_rows(ps->s, ps->y, ps->c, p, &lo_cp, &hi_cp);
+    store_dyad_rows(ps->s, ps->y, p, ps->c, &lo_pc, &hi_pc);
+    if (lo_cp == hi_cp && lo_pc == hi_pc)
+        return LEVER_OK; /* they did not trade: the channels stay 0 */
+    if (ps->world)
+        sums_load(ps->s, ps->y, p, p_sums);
+    int rc = pass_dyad(ps, ps->c_sums, p_sums, ps->c, p, lo_cp, hi_cp, &ch->supply_cp,
+                       &ch->market_pc, &ch->trade, candidates);
+    int rc2 = pass_dyad(ps, p_sums, ps->c_sums, p, ps->c, lo_pc, hi_pc, &ch->supply_pc,
+                        &ch->market_cp, &ch->trade, candidates);
+    if (ps->world)
+        sums_reset(ps->s, p_sums);
+    return rc ? rc : rc2;
 }
 
 /* ------------------------------------------------------------------ */
@@ -324,21 +328,19 @@ static void fill_year(lever_leverage_year *out, int year, const pair_channels *c
     out->symmetry = barbieri_symmetry(out->d_a_on_b, out->d_b_on_a);
 }
 
-/* One year of the pair: its figures and, when top > 0, its top contributions. */
+/* One year of the pair: its figures and, when top > 0, its top contributions. a_sums and
+ * b_sums are zeroed arrays from sums_new (world mode), zeroed again on return. */
 static int pair_year(const lever_store *s, const lever_query *q, int y, int a, int b, int top,
-                     contrib_list *candidates, contrib_list *kept, lever_leverage_year *out)
+                     product_sums *a_sums, product_sums *b_sums, contrib_list *candidates,
+                     contrib_list *kept, lever_leverage_year *out)
 {
     subject_pass ps;
-    int rc = pass_start(&ps, s, q, y, a, top > 0 ? candidates : NULL);
+    pass_start(&ps, s, q, y, a, a_sums);
+    pair_channels ch = {0};
+    int rc = pass_partner(&ps, b_sums, b, &ch, top > 0 ? candidates : NULL);
+    pass_end(&ps);
     if (rc)
         return rc;
-    pair_channels ch = {0};
-    uint64_t lo, hi;
-    store_dyad_rows(s, y, a, b, &lo, &hi);
-    pass_partner(&ps, b, lo, hi, &ch);
-    free(ps.x_c);
-    if (ps.rc)
-        return ps.rc;
     fill_year(out, ps.year, &ch, country_total(s, q, y, a), country_total(s, q, y, b));
     return top > 0 ? keep_top(candidates, top, a, b, kept) : LEVER_OK;
 }
@@ -367,16 +369,27 @@ int lever_leverage(lever_store *s, int a, int b, const lever_query *q, int top,
     if (rc)
         return rc;
     lever_leverage_result *r = calloc(1, sizeof *r);
-    if (!r || !(r->years = calloc((size_t)(y1 - y0 + 1), sizeof *r->years))) {
-        free(r);
+    product_sums *a_sums = NULL, *b_sums = NULL;
+    if (pass_is_world(q)) {
+        a_sums = sums_new(s);
+        b_sums = sums_new(s);
+    }
+    if (!r || !(r->years = calloc((size_t)(y1 - y0 + 1), sizeof *r->years)) ||
+        (pass_is_world(q) && (!a_sums || !b_sums))) {
+        free(a_sums);
+        free(b_sums);
+        lever_leverage_free(r);
         return store_fail(s, LEVER_ENOMEM, "out of memory computing leverage");
     }
     r->a = a;
     r->b = b;
     contrib_list candidates = {0}, kept = {0};
     for (int y = y0; y <= y1 && rc == LEVER_OK; y++)
-        rc = pair_year(s, q, y, a, b, top, &candidates, &kept, &r->years[r->n_years++]);
+        rc = pair_year(s, q, y, a, b, top, a_sums, b_sums, &candidates, &kept,
+                       &r->years[r->n_years++]);
     free(candidates.items);
+    free(a_sums);
+    free(b_sums);
     if (rc) {
         free(kept.items);
         lever_leverage_free(r);
@@ -391,6 +404,95 @@ int lever_leverage(lever_store *s, int a, int b, const lever_query *q, int top,
 /* ------------------------------------------------------------------ */
 /* Every partner of one country: lever leverage A, lever exposure B    */
 /* ------------------------------------------------------------------ */
+
+enum {
+    RANK_MAX_THREADS = 8,
+    /* rows of the subject (exports plus imports) that pay for one more thread: a thread
+     * costs tens of microseconds to start, a row some nanoseconds in world mode and
+     * microseconds in the other modes */
+    RANK_ROWS_PER_THREAD_WORLD = 16384,
+    RANK_ROWS_PER_THREAD_OTHER = 256,
+};
+
+/* The partners of one ranking, shared by its threads. */
+typedef struct rank_job {
+    const subject_pass *ps;
+    pair_channels *acc;  /* per partner; each written by the thread that took it */
+    atomic_uint next;    /* the next partner to take */
+} rank_job;
+
+typedef struct rank_worker {
+    rank_job *job;
+    product_sums *p_sums; /* this thread's scratch (world mode) */
+    pthread_t thread;
+    bool started;
+} rank_worker;
+
+/* Takes partners until none is left. */
+static void rank_take(rank_job *job, product_sums *p_sums)
+{
+    const subject_pass *ps = job->ps;
+    for (;;) {
+        unsigned p = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
+        if (p >= ps->s->n_countries)
+            return;
+        if ((int)p != ps->c)
+            pass_partner(ps, p_sums, (int)p, &job->acc[p], NULL);
+    }
+}
+
+static void *rank_thread(void *arg)
+{
+    rank_worker *w = arg;
+    rank_take(w->job, w->p_sums);
+    return NULL;
+}
+
+/* How many threads the ranking of ps is worth: one per CPU, at most one per
+ * RANK_ROWS_PER_THREAD_* rows of the subject, at most RANK_MAX_THREADS. */
+static int rank_thread_count(const subject_pass *ps)
+{
+    const lever_store *s = ps->s;
+    uint64_t lo, hi;
+    store_exporter_rows(s, ps->y, ps->c, &lo, &hi);
+    const uint64_t *imp = s->imp_off + (size_t)ps->y * (s->n_countries + 1u);
+    uint64_t rows = (hi - lo) + (imp[ps->c + 1] - imp[ps->c]);
+    uint64_t per = ps->world ? RANK_ROWS_PER_THREAD_WORLD : RANK_ROWS_PER_THREAD_OTHER;
+    uint64_t n = rows / per;
+    if (n < 2)
+        return 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 1)
+        cpus = 1;
+    if (n > (uint64_t)cpus)
+        n = (uint64_t)cpus;
+    return n > RANK_MAX_THREADS ? RANK_MAX_THREADS : (int)n;
+}
+
+/* The channels between c and every partner into acc, on up to rank_thread_count threads.
+ * main_sums is the calling thread's scratch (world mode); the others get their own, and
+ * a thread that cannot be had (memory, pthread_create) leaves its partners to the rest.
+ */
+static void rank_all_partners(const subject_pass *ps, product_sums *main_sums, pair_channels *acc)
+{
+    rank_job job = {.ps = ps, .acc = acc};
+    atomic_init(&job.next, 0);
+    rank_worker workers[RANK_MAX_THREADS - 1];
+    int n_workers = rank_thread_count(ps) - 1;
+    for (int n = 0; n < n_workers; n++) {
+        rank_worker *w = &workers[n];
+        w->job = &job;
+        w->p_sums = ps->world ? sums_new(ps->s) : NULL;
+        w->started = (!ps->world || w->p_sums) &&
+                     pthread_create(&w->thread, NULL, rank_thread, w) == 0;
+    }
+    rank_take(&job, main_sums);
+    for (int n = 0; n < n_workers; n++) {
+        if (workers[n].started)
+            pthread_join(workers[n].thread, NULL);
+        free(workers[n].p_sums);
+    }
+}
 
 /* Largest lev first; then the larger trade, then the country index, so output is stable. */
 static int compare_rank_rows(const void *pa, const void *pb)
@@ -437,28 +539,26 @@ static int rank_partners(lever_store *s, int c, int year, const lever_query *q, 
     if (rc)
         return rc;
     size_t nc = s->n_countries;
+    bool world = pass_is_world(q);
     pair_channels *acc = calloc(nc, sizeof *acc);
     uint64_t *totals = malloc(nc * sizeof *totals + 1);
+    product_sums *c_sums = world ? sums_new(s) : NULL, *p_sums = world ? sums_new(s) : NULL;
     lever_ranking *r = calloc(1, sizeof *r);
-    subject_pass ps = {0};
     if (!acc || !totals || !r || !(r->rows = malloc(nc * sizeof *r->rows + 1)) ||
-        pass_start(&ps, s, q, y, c, NULL) != LEVER_OK) {
+        (world && (!c_sums || !p_sums))) {
         free(acc);
         free(totals);
+        free(c_sums);
+        free(p_sums);
         lever_ranking_free(r);
         return store_fail(s, LEVER_ENOMEM, "out of memory ranking partners");
     }
-    /* c's export rows are sorted by partner: each dyad c -> p is the next run */
-    uint64_t next, end;
-    store_exporter_rows(s, y, c, &next, &end);
-    for (uint32_t p = 0; p < nc; p++) {
-        uint64_t lo = next;
-        while (next < end && s->fj[next] == p)
-            next++;
-        if ((int)p != c)
-            pass_partner(&ps, (int)p, lo, next, &acc[p]);
-    }
-    free(ps.x_c);
+    subject_pass ps;
+    pass_start(&ps, s, q, y, c, c_sums);
+    rank_all_partners(&ps, p_sums, acc);
+    pass_end(&ps);
+    free(c_sums);
+    free(p_sums);
     all_country_totals(s, q, y, totals);
     r->country = c;
     r->year = ps.year;

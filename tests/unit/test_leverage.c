@@ -9,8 +9,10 @@
  * alternatives; leverage.c's own walk of the world-mode sums gives the same bits as
  * substitute.c. Then the properties: with sigma = 1 everywhere (d = d' = 1) LEV equals
  * Hirschman's D(B on A); 0 <= LEV <= 1 without weights; the contributions of each
- * holder and channel sum to S and K; the rankings agree with the pair figures. And
- * the edge cases: a pair that never traded, a year not in the store, A = B.
+ * holder and channel sum to S and K; the rankings agree with the pair figures. A
+ * second, bigger world gives one country enough rows to be ranked on several threads:
+ * the ranking must give the same bits as each pair alone. And the edge cases: a pair
+ * that never traded, a year not in the store, A = B.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -577,6 +579,113 @@ static void rankings_match_pairs(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* A big subject: rankings on several threads                          */
+/* ------------------------------------------------------------------ */
+
+#define BIG_NC 60
+#define BIG_NP 400
+
+/* A second world where country 0 trades most products with every other country, in both
+ * directions (about 40,000 rows in the year: enough for leverage.c to rank its partners
+ * on several threads when the machine has several CPUs), the others a little among
+ * themselves. Products are HS 1001xx to 1004xx. */
+static lever_store *open_big_world(const char *path)
+{
+    size_t cap = 8u << 20, used = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    used += (size_t)snprintf(text, cap, "t,i,j,k,v,q\n");
+    for (int i = 0; i < BIG_NC; i++)
+        for (int j = 0; j < BIG_NC; j++)
+            for (int k = 0; k < BIG_NP; k++) {
+                if (i == j || rnd() % 100 >= (i == 0 || j == 0 ? 85 : 5))
+                    continue;
+                uint64_t v = 1 + rnd() % (rnd() % 4 == 0 ? 5000000000ull : 900000ull);
+                used += (size_t)snprintf(text + used, cap - used,
+                                         "2021,%d,%d,%d,%llu.%03llu,1.000\n", 100 + i, 100 + j,
+                                         100100 + k, (unsigned long long)(v / 1000),
+                                         (unsigned long long)(v % 1000));
+                assert_true(used < cap - 200);
+            }
+    lever_import *imp = NULL;
+    lever_store *big = NULL;
+    assert_int_equal(lever_import_new(&imp), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(imp, "big.csv", text, used), LEVER_OK);
+    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    lever_import_free(imp);
+    free(text);
+    assert_int_equal(lever_open(path, &big), LEVER_OK);
+    assert_int_equal(big->n_countries, BIG_NC);
+    assert_int_equal(big->n_products, BIG_NP);
+    return big;
+}
+
+/* The ranking of country 0 (and its exposure), computed on threads, gives for every
+ * partner the same bits as the pair computed alone, and the world path the same bits as
+ * substitute.c; with and without a product filter and weights. */
+static void big_ranking_matches_pairs(void **state)
+{
+    (void)state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/big.store", tmpdir);
+    lever_store *big = open_big_world(path);
+    int c = -1;
+    for (uint32_t n = 0; n < big->n_countries; n++)
+        if (big->countries[n].code == 100)
+            c = (int)n;
+    assert_true(c >= 0);
+    static double weights[BIG_NP], no_sigma[BIG_NP];
+    for (int k = 0; k < BIG_NP; k++) {
+        weights[k] = 0.5 + (double)(k % 7);
+        no_sigma[k] = NAN;
+    }
+    lever_selection *sel = NULL;
+    assert_int_equal(lever_selection_parse(big, "1001,1003", &sel), LEVER_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        lever_query fast = {0};
+        if (pass) {
+            fast.products = sel;
+            fast.weights = weights;
+        }
+        lever_query slow = fast;
+        slow.sigma = no_sigma;
+        for (int exposure = 0; exposure < 2; exposure++) {
+            lever_ranking *r1 = NULL, *r2 = NULL;
+            int rc1 = exposure ? lever_exposure(big, c, 0, &fast, &r1)
+                               : lever_leverage_rank(big, c, 0, &fast, &r1);
+            int rc2 = exposure ? lever_exposure(big, c, 0, &slow, &r2)
+                               : lever_leverage_rank(big, c, 0, &slow, &r2);
+            assert_int_equal(rc1, LEVER_OK);
+            assert_int_equal(rc2, LEVER_OK);
+            assert_int_equal(r1->n, BIG_NC - 1);
+            assert_int_equal(r2->n, BIG_NC - 1);
+            for (size_t n = 0; n < r1->n; n++) {
+                const lever_rank_row *x = &r1->rows[n], *y = &r2->rows[n];
+                assert_int_equal(x->partner, y->partner);
+                assert_int_equal(x->trade, y->trade);
+                assert_memory_equal(&x->lev, &y->lev, sizeof x->lev);
+                assert_memory_equal(&x->reverse, &y->reverse, sizeof x->reverse);
+                lever_leverage_result *pair = NULL;
+                assert_int_equal(lever_leverage(big, c, x->partner, &fast, 0, &pair), LEVER_OK);
+                assert_int_equal(pair->n_years, 1);
+                const lever_leverage_year *py = &pair->years[0];
+                assert_int_equal(x->trade, py->trade);
+                assert_memory_equal(&x->lev, exposure ? &py->lev_ba : &py->lev_ab,
+                                    sizeof x->lev);
+                assert_memory_equal(&x->reverse, exposure ? &py->lev_ab : &py->lev_ba,
+                                    sizeof x->reverse);
+                lever_leverage_free(pair);
+            }
+            lever_ranking_free(r1);
+            lever_ranking_free(r2);
+        }
+    }
+    lever_selection_free(sel);
+    lever_close(big);
+    unlink(path);
+}
+
+/* ------------------------------------------------------------------ */
 /* Edge cases                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -636,6 +745,7 @@ int main(void)
         cmocka_unit_test(lev_between_zero_and_one),
         cmocka_unit_test(contributions_sum_to_channels),
         cmocka_unit_test(rankings_match_pairs),
+        cmocka_unit_test(big_ranking_matches_pairs),
         cmocka_unit_test(pair_that_never_traded),
         cmocka_unit_test(missing_year_and_bad_countries),
     };
