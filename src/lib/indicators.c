@@ -2,7 +2,8 @@
  * indicators.c - every formula of docs/INDICATORS.md, one function each, so the
  * CLI, the server and the tests all compute a figure the same way. Inputs are
  * exact integer sums (USD, kg) taken from the store; only the final ratios are
- * floating point.
+ * floating point. Three of them (d and the world alternatives of section 5) are
+ * inline in internal.h instead, as every flow of a leverage pass needs them.
  */
 #include "internal.h"
 
@@ -143,25 +144,8 @@ double headroom(uint64_t alt, uint64_t v)
     return (double)alt / (double)v;
 }
 
-double non_substitutability(uint64_t alt, uint64_t v)
-{
-    /* 1 / (1 + alt/v) written as v / (v + alt): exact inputs, one rounding */
-    if (v == 0 && alt == 0)
-        return NAN;
-    return (double)v / ((double)v + (double)alt);
-}
-
-uint64_t alternative_supply_world(uint64_t w_k, uint64_t x_ik, uint64_t x_jk)
-{
-    uint64_t used = x_ik + x_jk;
-    return w_k > used ? w_k - used : 0;
-}
-
-uint64_t alternative_demand_world(uint64_t w_k, uint64_t m_jk, uint64_t m_ik)
-{
-    uint64_t used = m_jk + m_ik;
-    return w_k > used ? w_k - used : 0;
-}
+/* non_substitutability and the world alternatives are inline in internal.h: the
+ * leverage passes call them for every flow. */
 
 /* ---- Section 6: leverage --------------------------------------------------------- */
 

@@ -397,11 +397,26 @@ bool critical_dependence(double s, double hhi_m, double net_import);
 
 /* Section 5: substitutability. alt is the supply (or demand) the alternatives already have. */
 double headroom(uint64_t alt, uint64_t v);        /* H = alt / v; +inf when v == 0 < alt */
-double non_substitutability(uint64_t alt, uint64_t v); /* d = 1 / (1 + H) = v / (v + alt) */
+/* These three are defined here, inline, because every flow of a leverage pass calls them. */
+/* d = 1 / (1 + H) = v / (v + alt): exact inputs, one rounding; NaN when both are 0. */
+static inline double non_substitutability(uint64_t alt, uint64_t v)
+{
+    if (v == 0 && alt == 0)
+        return NAN;
+    return (double)v / ((double)v + (double)alt);
+}
 /* Default (world) alternatives: W(k) - X(i,k) - X(j,k), clamped at 0. */
-uint64_t alternative_supply_world(uint64_t w_k, uint64_t x_ik, uint64_t x_jk);
+static inline uint64_t alternative_supply_world(uint64_t w_k, uint64_t x_ik, uint64_t x_jk)
+{
+    uint64_t used = x_ik + x_jk;
+    return w_k > used ? w_k - used : 0;
+}
 /* Market side: W(k) - M(j,k) - M(i,k), clamped at 0. */
-uint64_t alternative_demand_world(uint64_t w_k, uint64_t m_jk, uint64_t m_ik);
+static inline uint64_t alternative_demand_world(uint64_t w_k, uint64_t m_jk, uint64_t m_ik)
+{
+    uint64_t used = m_jk + m_ik;
+    return w_k > used ? w_k - used : 0;
+}
 
 /* Section 6: leverage. */
 double leverage_ratio(double supply_channel, double market_channel, uint64_t t_b); /* (S+K)/T(B) */
