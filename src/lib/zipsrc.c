@@ -3,31 +3,94 @@
  * (BACI_HSxx_Yyyyy_Vzzzzzz.csv) and its dictionaries (country_codes_*.csv,
  * product_codes_*.csv) are read straight from the archive, never extracted.
  *
- * Why this way: a release is several GB uncompressed. libzip lists the members
- * and hands over each member's raw deflate bytes (ZIP_FL_COMPRESSED); libdeflate
- * inflates them in one call into a buffer of the known uncompressed size, which
- * is several times faster than a streaming inflater, and the CRC-32 is checked so
- * a damaged archive is never imported. Stored members are read as they are; any
- * other compression method falls back to libzip's own reader. Each member is
- * parsed by csv.c as "zipname:member" from one buffer reused for every member, so
- * memory holds one member at a time and fresh pages are paid for once. Dictionaries
- * are read before the trade files, and trade files in name order, so the rows do
- * not depend on the order inside the archive.
+ * Why this way: a release is several GB uncompressed, and reading it must cost
+ * little more than reading the same CSV files.
+ *  - The archive is mapped read-only and its central directory is read here. The
+ *    part of the zip format lever needs is small (the end record and its zip64
+ *    form; per member its name, method, flags, sizes, CRC-32 and local header), so
+ *    no zip library is linked: every lever command, most of which never see a zip,
+ *    would otherwise load one and what it depends on (a crypto library among them)
+ *    at each start.
+ *  - A deflated member is inflated by libdeflate in one call, straight from the
+ *    mapped archive into a buffer of the known uncompressed size (several times
+ *    faster than a streaming inflater); a stored member is parsed in place. The
+ *    CRC-32 of every member is checked, so a damaged archive is never imported.
+ *    Only stored and deflated members are read: that is what BACI releases and the
+ *    usual zip tools write; any other method gets a clear error.
+ *  - Fresh memory costs a page fault per page, so the buffers are sized once for
+ *    the largest member and reused, and the rows of all the trade files are
+ *    reserved before the first one is parsed (csv.c would otherwise grow the row
+ *    arrays member by member, copying the rows parsed so far into fresh memory).
+ *  - While member n is parsed (csv.c, on several threads), member n+1 is inflated
+ *    by another thread into the other of two buffers, so inflating overlaps
+ *    parsing; with one thread asked for, members are read one after the other.
+ * Each member is parsed by csv.c as "zipname:member". Dictionaries are read before
+ * the trade files, and trade files in name order, so the rows do not depend on the
+ * order inside the archive.
  */
 #include "importer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdlib.h>
-#include <zip.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Zip format (PKWARE APPNOTE): record signatures and fixed sizes. */
+#define SIG_LOCAL 0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_END 0x06054b50u
+#define SIG_END64 0x06064b50u
+#define SIG_END64_LOCATOR 0x07064b50u
+#define LOCAL_BYTES 30
+#define CENTRAL_BYTES 46
+#define END_BYTES 22
+#define END64_BYTES 56
+#define LOCATOR_BYTES 20
+#define MAX_COMMENT 0xFFFF
+#define EXTRA_ZIP64 0x0001
+#define FLAG_ENCRYPTED 0x0001
+#define FLAG_STRONG_ENCRYPTION 0x0040
+#define METHOD_STORE 0
+#define METHOD_DEFLATE 8
+#define METHOD_AES 99
+#define DAMAGED "the archive may be truncated or damaged: download it again"
 
 typedef enum { MEMBER_DICTIONARY, MEMBER_TRADE, MEMBER_OTHER } member_kind;
 
 typedef struct member {
-    zip_uint64_t index;
-    const char *name; /* owned by the archive */
+    char *name; /* NUL-terminated copy of the entry's name */
     member_kind kind;
+    uint16_t flags, method;
+    uint32_t crc;
+    uint64_t comp_size, size, header_offset;
 } member;
+
+typedef struct archive {
+    const unsigned char *map;
+    size_t size;
+    uint64_t dir_offset, dir_bytes, entries;
+    bool split; /* an end record of a multi-part archive was met */
+} archive;
+
+static uint16_t le16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+    return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
 
 static bool starts_with(const char *s, const char *prefix)
 {
@@ -61,119 +124,133 @@ static int member_order(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-static int zip_fail(lever_import *imp, const char *name, zip_error_t *error, const char *what)
-{
-    int rc = import_fail(imp, LEVER_EIO,
-                         "%s: %s: %s; the archive may be truncated or damaged: download it "
-                         "again",
-                         name, what, zip_error_strerror(error));
-    zip_error_fini(error);
-    return rc;
-}
+/* ------------------------------------------------------------------ */
+/* Central directory                                                   */
+/* ------------------------------------------------------------------ */
 
-/* Reads exactly len bytes of an open member. */
-static bool read_member_bytes(zip_file_t *f, char *buf, zip_uint64_t len)
+/* Finds the end of central directory record (and its zip64 form, for archives or
+ * directories beyond 4 GB or 65535 entries) and takes from it where the directory
+ * is, its size and its number of entries. Records nearest the end of the file are
+ * tried first; one counts only if the directory it describes lies before it and
+ * starts with an entry, so bytes that merely look like a record are passed over. */
+static bool find_directory(archive *a)
 {
-    zip_uint64_t got = 0;
-    while (got < len) {
-        zip_int64_t n = zip_fread(f, buf + got, len - got);
-        if (n <= 0)
-            return false;
-        got += (zip_uint64_t)n;
-    }
-    return true;
-}
-
-/* Buffers reused from member to member: fresh memory costs a page fault per page, so a
- * release of thirty yearly files pays for the largest member once, not thirty times. */
-typedef struct member_buffers {
-    char *data, *packed;
-    size_t data_cap, packed_cap;
-} member_buffers;
-
-static bool ensure_capacity(char **buf, size_t *cap, size_t need)
-{
-    if (need <= *cap)
+    if (a->size < END_BYTES)
+        return false;
+    size_t last = a->size - END_BYTES;
+    size_t lowest = last > MAX_COMMENT ? last - MAX_COMMENT : 0;
+    for (size_t pos = last + 1; pos-- > lowest;) {
+        const unsigned char *e = a->map + pos;
+        if (le32(e) != SIG_END || le16(e + 20) > a->size - pos - END_BYTES)
+            continue;
+        if (le16(e + 4) != 0 || le16(e + 6) != 0) {
+            a->split = true;
+            continue;
+        }
+        uint64_t entries = le16(e + 10), bytes = le32(e + 12), offset = le32(e + 16);
+        uint64_t limit = pos; /* the directory ends before this */
+        if (pos >= LOCATOR_BYTES && le32(e - LOCATOR_BYTES) == SIG_END64_LOCATOR) {
+            uint64_t at = le64(e - LOCATOR_BYTES + 8);
+            if (at > pos - LOCATOR_BYTES || pos - LOCATOR_BYTES - at < END64_BYTES ||
+                le32(a->map + at) != SIG_END64)
+                continue;
+            entries = le64(a->map + at + 32);
+            bytes = le64(a->map + at + 40);
+            offset = le64(a->map + at + 48);
+            limit = at;
+        }
+        if (offset > limit || bytes > limit - offset || entries > bytes / CENTRAL_BYTES)
+            continue;
+        if (entries > 0 && le32(a->map + offset) != SIG_CENTRAL)
+            continue;
+        a->dir_offset = offset;
+        a->dir_bytes = bytes;
+        a->entries = entries;
         return true;
-    free(*buf);
-    *buf = malloc(need);
-    *cap = *buf ? need : 0;
-    if (*buf)
-        import_prefer_huge_pages(*buf, need);
-    return *buf != NULL;
+    }
+    return false;
 }
 
-/* Inflates (or copies) one member into bufs->data; its size goes to *len. */
-static int read_member(lever_import *imp, zip_t *z, const member *m, const char *source_name,
-                       struct libdeflate_decompressor *inflater, member_buffers *bufs,
-                       size_t *len)
+/* Sizes and offset of 0xFFFFFFFF are in the zip64 extra field, in this order. */
+static bool apply_zip64_extra(member *m, const unsigned char *x, size_t len)
 {
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(z, m->index, 0, &st) != 0)
-        return import_fail(imp, LEVER_EIO, "%s: cannot read the member's entry: %s",
-                           source_name, zip_strerror(z));
-    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-        return import_fail(imp, LEVER_EINPUT,
-                           "%s: the member is encrypted; give lever an unencrypted BACI zip",
-                           source_name);
-    if (st.size > SIZE_MAX - 1 || st.comp_size > SIZE_MAX - 1)
-        return import_fail(imp, LEVER_ELIMIT, "%s: the member is too large", source_name);
-    bool raw = st.comp_method == ZIP_CM_DEFLATE;
-    if (!ensure_capacity(&bufs->data, &bufs->data_cap, st.size + 1) ||
-        (raw && !ensure_capacity(&bufs->packed, &bufs->packed_cap, st.comp_size + 1)))
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory for %llu bytes", source_name,
-                           (unsigned long long)st.size);
-    zip_file_t *f = zip_fopen_index(z, m->index, raw ? ZIP_FL_COMPRESSED : 0);
-    bool ok = f && read_member_bytes(f, raw ? bufs->packed : bufs->data,
-                                     raw ? st.comp_size : st.size);
-    const char *why = f ? zip_file_strerror(f) : zip_strerror(z);
-    int rc = LEVER_OK;
-    if (!ok) {
-        rc = import_fail(imp, LEVER_EIO,
-                         "%s: cannot read the member: %s; the archive may be truncated or "
-                         "damaged: download it again",
-                         source_name, why);
-    } else if (raw) {
-        size_t actual = 0;
-        enum libdeflate_result r = libdeflate_deflate_decompress(
-            inflater, bufs->packed, st.comp_size, bufs->data, st.size, &actual);
-        if (r != LIBDEFLATE_SUCCESS || actual != st.size)
-            rc = import_fail(imp, LEVER_EIO,
-                             "%s: the compressed data is damaged; download the archive again",
-                             source_name);
-        else if ((st.valid & ZIP_STAT_CRC) && libdeflate_crc32(0, bufs->data, st.size) != st.crc)
-            rc = import_fail(imp, LEVER_EIO,
-                             "%s: checksum mismatch (CRC-32); the archive is damaged: download "
-                             "it again",
-                             source_name);
+    bool need_size = m->size == UINT32_MAX, need_comp = m->comp_size == UINT32_MAX,
+         need_offset = m->header_offset == UINT32_MAX;
+    while (len >= 4) {
+        size_t id = le16(x), n = le16(x + 2);
+        if (n > len - 4)
+            break;
+        if (id == EXTRA_ZIP64) {
+            const unsigned char *f = x + 4;
+            size_t left = n;
+            uint64_t *fields[3] = {need_size ? &m->size : NULL, need_comp ? &m->comp_size : NULL,
+                                   need_offset ? &m->header_offset : NULL};
+            for (int k = 0; k < 3; k++) {
+                if (!fields[k])
+                    continue;
+                if (left < 8)
+                    return false;
+                *fields[k] = le64(f);
+                f += 8;
+                left -= 8;
+            }
+            return true;
+        }
+        x += 4 + n;
+        len -= 4 + n;
     }
-    if (f)
-        zip_fclose(f);
-    *len = st.size;
-    return rc;
+    return !need_size && !need_comp && !need_offset;
+}
+
+static void free_members(member *list, size_t count)
+{
+    for (size_t n = 0; n < count; n++)
+        free(list[n].name);
+    free(list);
 }
 
 /* Lists the BACI members in reading order; *n_out is 0 when there is none. */
-static int list_members(lever_import *imp, zip_t *z, const char *name, member **out,
+static int list_members(lever_import *imp, const archive *a, const char *name, member **out,
                         size_t *n_out, uint64_t *bytes)
 {
-    zip_int64_t n = zip_get_num_entries(z, 0);
-    member *list = calloc(n > 0 ? (size_t)n : 1, sizeof *list);
+    member *list = calloc(a->entries ? a->entries : 1, sizeof *list);
     if (!list)
         return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+    const unsigned char *p = a->map + a->dir_offset, *end = p + a->dir_bytes;
     size_t count = 0;
     *bytes = 0;
-    for (zip_int64_t e = 0; e < n; e++) {
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(z, (zip_uint64_t)e, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME))
+    for (uint64_t e = 0; e < a->entries; e++) {
+        if ((size_t)(end - p) < CENTRAL_BYTES || le32(p) != SIG_CENTRAL) {
+            free_members(list, count);
+            return import_fail(imp, LEVER_EIO, "%s: the zip's central directory is damaged; "
+                               DAMAGED, name);
+        }
+        size_t name_len = le16(p + 28), extra_len = le16(p + 30), comment_len = le16(p + 32);
+        const unsigned char *text = p + CENTRAL_BYTES;
+        member m = {.flags = le16(p + 8), .method = le16(p + 10), .crc = le32(p + 16),
+                    .comp_size = le32(p + 20), .size = le32(p + 24),
+                    .header_offset = le32(p + 42)};
+        if ((size_t)(end - text) < name_len + extra_len + comment_len ||
+            !apply_zip64_extra(&m, text + name_len, extra_len)) {
+            free_members(list, count);
+            return import_fail(imp, LEVER_EIO, "%s: the zip's central directory is damaged; "
+                               DAMAGED, name);
+        }
+        p = text + name_len + extra_len + comment_len;
+        m.name = malloc(name_len + 1);
+        if (!m.name) {
+            free_members(list, count);
+            return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+        }
+        memcpy(m.name, text, name_len);
+        m.name[name_len] = 0;
+        m.kind = kind_of_member(m.name);
+        if (m.kind == MEMBER_OTHER) {
+            free(m.name);
             continue;
-        member_kind kind = kind_of_member(st.name);
-        if (kind == MEMBER_OTHER)
-            continue;
-        list[count++] = (member){(zip_uint64_t)e, st.name, kind};
-        *bytes += st.size;
+        }
+        list[count++] = m;
+        *bytes += m.size;
     }
     qsort(list, count, sizeof *list, member_order);
     *out = list;
@@ -181,33 +258,246 @@ static int list_members(lever_import *imp, zip_t *z, const char *name, member **
     return LEVER_OK;
 }
 
-static int read_members(lever_import *imp, zip_t *z, const char *name, const member *list,
-                        size_t count)
+/* ------------------------------------------------------------------ */
+/* Members                                                             */
+/* ------------------------------------------------------------------ */
+
+/* One member made ready for the parser, possibly on another thread: so it never
+ * touches the import, and its failure is a code and a message for the caller. */
+typedef struct member_job {
+    const archive *a;
+    const member *m;
+    char *source_name; /* "zipname:member", owned */
+    struct libdeflate_decompressor *inflater;
+    char *buffer;      /* for a deflated member: at least m->size bytes */
+    const char *data;  /* the member's bytes: in buffer, or in the mapped archive */
+    int rc;
+    char message[1024];
+} member_job;
+
+#define JOB_FAIL(job, code, ...)                                                                \
+    do {                                                                                       \
+        (job)->rc = (code);                                                                    \
+        snprintf((job)->message, sizeof (job)->message, __VA_ARGS__);                           \
+    } while (0)
+
+/* Where the member's bytes start: after its local header, which repeats the name and
+ * has its own extra field. They must end before the central directory. */
+static const unsigned char *member_bytes(const archive *a, const member *m)
 {
+    uint64_t at = m->header_offset, limit = a->dir_offset;
+    if (at > limit || limit - at < LOCAL_BYTES || le32(a->map + at) != SIG_LOCAL)
+        return NULL;
+    uint64_t start = at + LOCAL_BYTES + le16(a->map + at + 26) + le16(a->map + at + 28);
+    if (start > limit || limit - start < m->comp_size)
+        return NULL;
+    return a->map + start;
+}
+
+/* Asks the kernel to map the archive's pages of this range at once rather than one
+ * fault at a time (ignored where the kernel cannot). */
+static void populate(const void *p, size_t len)
+{
+#ifdef MADV_POPULATE_READ
+    const uintptr_t page = 4096;
+    uintptr_t from = (uintptr_t)p & ~(page - 1), to = (uintptr_t)p + len;
+    if (len)
+        madvise((void *)from, to - from, MADV_POPULATE_READ);
+#else
+    (void)p;
+    (void)len;
+#endif
+}
+
+static void prepare_member(member_job *job)
+{
+    const member *m = job->m;
+    const char *source_name = job->source_name;
+    job->rc = LEVER_OK;
+    job->data = NULL;
+    if ((m->flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) || m->method == METHOD_AES) {
+        JOB_FAIL(job, LEVER_EINPUT,
+                 "%s: the member is encrypted; give lever an unencrypted BACI zip", source_name);
+        return;
+    }
+    if (m->method != METHOD_STORE && m->method != METHOD_DEFLATE) {
+        JOB_FAIL(job, LEVER_EINPUT,
+                 "%s: the member is compressed with method %u, which lever does not read "
+                 "(only stored or deflated members); unpack the archive and import its CSV "
+                 "files",
+                 source_name, (unsigned)m->method);
+        return;
+    }
+    if (m->size > SIZE_MAX - 1 || m->comp_size > SIZE_MAX - 1) {
+        JOB_FAIL(job, LEVER_ELIMIT, "%s: the member is too large", source_name);
+        return;
+    }
+    const unsigned char *packed = member_bytes(job->a, m);
+    if (!packed || (m->method == METHOD_STORE && m->comp_size != m->size)) {
+        JOB_FAIL(job, LEVER_EIO, "%s: cannot read the member: its header is damaged; " DAMAGED,
+                 source_name);
+        return;
+    }
+    populate(packed, m->comp_size);
+    if (m->method == METHOD_STORE) {
+        job->data = (const char *)packed;
+    } else {
+        size_t actual = 0;
+        enum libdeflate_result r = libdeflate_deflate_decompress(
+            job->inflater, packed, m->comp_size, job->buffer, m->size, &actual);
+        if (r != LIBDEFLATE_SUCCESS || actual != m->size) {
+            JOB_FAIL(job, LEVER_EIO,
+                     "%s: the compressed data is damaged; download the archive again",
+                     source_name);
+            return;
+        }
+        job->data = job->buffer;
+    }
+    if (libdeflate_crc32(0, job->data, m->size) != m->crc)
+        JOB_FAIL(job, LEVER_EIO,
+                 "%s: checksum mismatch (CRC-32); the archive is damaged: download it again",
+                 source_name);
+}
+
+static void *prepare_member_thread(void *arg)
+{
+    prepare_member(arg);
+    return NULL;
+}
+
+/* Before the first trade file is parsed: reserves rows for all of them, estimated from
+ * the line length at its start like csv.c does for one file. Failing here is not an
+ * error: csv.c then grows the rows as it goes. */
+static void reserve_trade_rows(lever_import *imp, const char *data, size_t len,
+                               uint64_t trade_bytes)
+{
+    size_t sample = len < ((size_t)1 << 16) ? len : ((size_t)1 << 16);
+    size_t lines = 0;
+    for (const char *p = data, *e = data + sample; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        lines++;
+    if (lines < 2)
+        return;
+    double per_line = (double)sample / (double)lines;
+    lever_rows *r = &imp->rows;
+    if (rows_reserve(r, (size_t)((double)trade_bytes / per_line * 1.02) + 16))
+        return;
+    import_prefer_huge_pages(r->t, r->cap * sizeof *r->t);
+    import_prefer_huge_pages(r->i, r->cap * sizeof *r->i);
+    import_prefer_huge_pages(r->j, r->cap * sizeof *r->j);
+    import_prefer_huge_pages(r->k, r->cap * sizeof *r->k);
+    import_prefer_huge_pages(r->v, r->cap * sizeof *r->v);
+    import_prefer_huge_pages(r->q, r->cap * sizeof *r->q);
+}
+
+/* Two buffers, each sized for the largest deflated member, allocated when first used. */
+typedef struct member_buffers {
+    char *data[2];
+    size_t bytes;
+} member_buffers;
+
+/* Sets up job for list[n]: its name and, when deflated, buffer n % 2. */
+static int setup_job(lever_import *imp, const char *name, const archive *a, const member *list,
+                     size_t n, struct libdeflate_decompressor *inflater, member_buffers *bufs,
+                     member_job *job)
+{
+    size_t name_len = strlen(name) + strlen(list[n].name) + 2;
+    *job = (member_job){.a = a, .m = &list[n], .inflater = inflater};
+    job->source_name = malloc(name_len);
+    if (!job->source_name)
+        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+    snprintf(job->source_name, name_len, "%s:%s", name, list[n].name);
+    if (list[n].method != METHOD_DEFLATE)
+        return LEVER_OK;
+    char **buf = &bufs->data[n % 2];
+    if (!*buf && !(*buf = big_alloc(bufs->bytes)))
+        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory for %llu bytes",
+                           job->source_name, (unsigned long long)bufs->bytes);
+    job->buffer = *buf;
+    return LEVER_OK;
+}
+
+static int read_members(lever_import *imp, const archive *a, const char *name,
+                        const member *list, size_t count)
+{
+    member_buffers bufs = {{NULL, NULL}, 1};
+    uint64_t trade_bytes = 0;
+    for (size_t n = 0; n < count; n++) {
+        if (list[n].method == METHOD_DEFLATE && list[n].size < SIZE_MAX &&
+            list[n].size >= bufs.bytes)
+            bufs.bytes = (size_t)list[n].size + 1;
+        if (list[n].kind == MEMBER_TRADE)
+            trade_bytes += list[n].size;
+    }
     struct libdeflate_decompressor *inflater = libdeflate_alloc_decompressor();
     if (!inflater)
         return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
-    int rc = LEVER_OK;
-    member_buffers bufs = {0};
+    bool overlap = import_thread_count(imp) > 1;
+    bool reserved = false;
+    member_job jobs[2] = {{0}, {0}};
+    int rc = setup_job(imp, name, a, list, 0, inflater, &bufs, &jobs[0]);
+    if (!rc)
+        prepare_member(&jobs[0]);
     for (size_t n = 0; n < count && !rc; n++) {
-        size_t name_len = strlen(name) + strlen(list[n].name) + 2;
-        char *source_name = malloc(name_len);
-        if (!source_name) {
-            rc = import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+        member_job *job = &jobs[n % 2], *next = &jobs[(n + 1) % 2];
+        if (job->rc) {
+            rc = import_fail(imp, job->rc, "%s", job->message);
             break;
         }
-        snprintf(source_name, name_len, "%s:%s", name, list[n].name);
-        size_t len = 0;
-        rc = read_member(imp, z, &list[n], source_name, inflater, &bufs, &len);
-        if (!rc) {
-            import_input in = {.name = source_name, .path = NULL, .data = bufs.data, .len = len};
-            rc = import_parse_input(imp, &in);
+        bool has_next = n + 1 < count, started = false;
+        pthread_t tid;
+        if (has_next) {
+            rc = setup_job(imp, name, a, list, n + 1, inflater, &bufs, next);
+            if (rc)
+                break;
+            started = overlap && pthread_create(&tid, NULL, prepare_member_thread, next) == 0;
         }
-        free(source_name);
+        if (list[n].kind == MEMBER_TRADE && !reserved) {
+            reserve_trade_rows(imp, job->data, list[n].size, trade_bytes);
+            reserved = true;
+        }
+        import_input in = {.name = job->source_name, .path = NULL, .data = job->data,
+                           .len = list[n].size};
+        rc = import_parse_input(imp, &in);
+        if (started)
+            pthread_join(tid, NULL);
+        else if (has_next && !rc)
+            prepare_member(next);
+        free(job->source_name);
+        job->source_name = NULL;
     }
-    free(bufs.data);
-    free(bufs.packed);
+    free(jobs[0].source_name);
+    free(jobs[1].source_name);
+    big_free(bufs.data[0], bufs.bytes);
+    big_free(bufs.data[1], bufs.bytes);
     libdeflate_free_decompressor(inflater);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The archive                                                         */
+/* ------------------------------------------------------------------ */
+
+static int read_archive(lever_import *imp, const archive *a, const char *name)
+{
+    member *list = NULL;
+    size_t count = 0;
+    uint64_t bytes = 0;
+    int rc = list_members(imp, a, name, &list, &count, &bytes);
+    if (rc)
+        return rc;
+    if (count == 0)
+        rc = import_fail(imp, LEVER_EINPUT,
+                         "%s: no BACI file inside (BACI_HSxx_Yyyyy_Vzzzzzz.csv, "
+                         "country_codes_*.csv, product_codes_*.csv); give a BACI release zip "
+                         "or the CSV files themselves",
+                         name);
+    if (!rc) {
+        import_state *st = import_state_of(imp);
+        st->bytes_planned = st->bytes_before + bytes;
+        rc = read_members(imp, a, name, list, count);
+        st->bytes_planned = 0;
+    }
+    free_members(list, count);
     return rc;
 }
 
@@ -218,33 +508,38 @@ int zipsrc_add(lever_import *imp, const char *path, const char *name)
     int rc = import_note_meta(imp, name, hs, release);
     if (rc)
         return rc;
-    int code = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &code);
-    if (!z) {
-        zip_error_t error;
-        zip_error_init_with_code(&error, code);
-        if (code == ZIP_ER_OPEN || code == ZIP_ER_READ)
-            return import_fail(imp, LEVER_EIO, "%s: cannot read: %s", name,
-                               zip_error_strerror(&error));
-        return zip_fail(imp, name, &error, "not a readable zip archive");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return import_fail(imp, LEVER_EIO, "%s: cannot read: %s", name, strerror(e));
     }
-    member *list = NULL;
-    size_t count = 0;
-    uint64_t bytes = 0;
-    rc = list_members(imp, z, name, &list, &count, &bytes);
-    if (!rc && count == 0)
-        rc = import_fail(imp, LEVER_EINPUT,
-                         "%s: no BACI file inside (BACI_HSxx_Yyyyy_Vzzzzzz.csv, "
-                         "country_codes_*.csv, product_codes_*.csv); give a BACI release zip "
-                         "or the CSV files themselves",
-                         name);
-    if (!rc) {
-        import_state *st = import_state_of(imp);
-        st->bytes_planned = st->bytes_before + bytes;
-        rc = read_members(imp, z, name, list, count);
-        st->bytes_planned = 0;
+    if (sb.st_size < END_BYTES || (uint64_t)sb.st_size > SIZE_MAX) {
+        close(fd);
+        return import_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
+                           "directory); " DAMAGED, name);
     }
-    free(list);
-    zip_discard(z);
+    archive a = {.size = (size_t)sb.st_size};
+    void *map = mmap(NULL, a.size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (map == MAP_FAILED)
+        return import_fail(imp, LEVER_EIO, "%s: cannot map the file: %s", name, strerror(e));
+    a.map = map;
+    if (!find_directory(&a)) {
+        if (a.split)
+            rc = import_fail(imp, LEVER_EINPUT,
+                             "%s: the archive is split into several files; join them into "
+                             "one zip (zip -s 0 %s --out whole.zip) and import that",
+                             name, name);
+        else
+            rc = import_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
+                             "directory); " DAMAGED, name);
+    } else {
+        rc = read_archive(imp, &a, name);
+    }
+    munmap(map, a.size);
     return rc;
 }
