@@ -54,9 +54,11 @@ typedef struct build {
     bool borrowed_keys;       /* so do fi, fj, fk */
     bool borrowed_by_imp;     /* by_imp lies in the free half of the values' array */
     double *scratch;          /* the free half of the quantities' array, or NULL */
+    size_t scratch_len;       /* its bytes */
+    uint32_t *scratch_imp;    /* the free half of the products' array, or NULL */
+    size_t scratch_imp_len;   /* its bytes */
     store_mjk over_limit;     /* an M(j,k) too large to store, and its year index */
     uint32_t over_limit_year;
-    size_t scratch_len;       /* its bytes */
     char *strings;
     size_t strings_len, strings_cap;
     uint32_t sources_str;
@@ -419,15 +421,6 @@ static int narrow(build *b, uint64_t n, uint64_t v, int64_t q, uint32_t *v32, ui
     return LEVER_OK;
 }
 
-/* Gives back to the system the whole pages of [p + keep, p + bytes). */
-static void release_tail(void *p, size_t keep, size_t bytes)
-{
-    uintptr_t from = ((uintptr_t)p + keep + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
-    uintptr_t to = ((uintptr_t)p + bytes) / STORE_ALIGN * STORE_ALIGN;
-    if (to > from)
-        madvise((void *)from, to - from, MADV_DONTNEED);
-}
-
 /* Narrows the import's 8-byte values and quantities to 4 bytes in place: row n's 4 bytes
  * go where bytes 4n.. of its array were, which row n / 2 already read (memcpy keeps the
  * compiler from assuming the two views never overlap). */
@@ -464,7 +457,7 @@ static int narrow_in_place(build *b, lever_rows *r)
 
 /* Turns the import's codes into indices where they lie: exporters and importers keep
  * their 2 bytes, products narrow from 4 bytes to 2 (row n's 2 bytes go where row n / 2's
- * 4 began, already read); the freed half of the products' array is given back. */
+ * 4 began, already read); the freed half of the products' array becomes scratch. */
 static void index_in_place(build *b, lever_rows *r)
 {
     unsigned char *kb = (unsigned char *)r->k;
@@ -480,7 +473,12 @@ static void index_in_place(build *b, lever_rows *r)
     b->fj = r->j;
     b->fk = (uint16_t *)(void *)kb;
     b->borrowed_keys = true;
-    release_tail(kb, b->R * 2, r->cap * 4);
+    /* the freed half: scratch of the importer side */
+    uintptr_t half = ((uintptr_t)kb + b->R * 2 + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+    if (half < (uintptr_t)kb + r->cap * 4) {
+        b->scratch_imp = (uint32_t *)half;
+        b->scratch_imp_len = (size_t)((uintptr_t)kb + r->cap * 4 - half);
+    }
 }
 
 /* The raw year, exporter, importer and product columns, once the index columns hold them. */
@@ -649,7 +647,7 @@ static double median_of(double *v, uint64_t n)
 
 /* Importer side of one year: stable counting sort of the year's rows by (j, k) gives the
  * permutation by (j, k, i) (rows are already by i inside), and the M(j,k) groups. */
-static int build_importer_side(build *b, uint32_t y, uint32_t *count)
+static int build_importer_side(build *b, uint32_t y, uint32_t *count, uint32_t *vs)
 {
     const store_year *yr = &b->years[y];
     uint64_t lo = yr->row_start, hi = lo + yr->row_count;
@@ -684,9 +682,13 @@ static int build_importer_side(build *b, uint32_t y, uint32_t *count)
     while (jcur <= b->C)
         mjk_off[jcur++] = b->n_mjk;
     b->years[y].mjk_count = b->n_mjk - b->years[y].mjk_start;
+    /* the permutation, and each row's 4-byte value beside it (vs, by position in the
+     * year): the sums below then read the values in order instead of at random */
     for (uint64_t r = lo; r < hi; r++) {
         uint64_t d = (uint64_t)b->fj[r] * b->P + b->fk[r];
-        b->by_imp[lo + count[d]++] = (uint32_t)r;
+        uint64_t at = count[d]++;
+        b->by_imp[lo + at] = (uint32_t)r;
+        vs[at] = b->v32[r];
     }
     /* sums per (j, k) group */
     for (uint64_t e = b->years[y].mjk_start; e < b->n_mjk; e++) {
@@ -695,7 +697,9 @@ static int build_importer_side(build *b, uint32_t y, uint32_t *count)
         u128 sq = 0, wide_m = 0; /* wide_m: a sum of absurd values cannot wrap unseen */
         uint32_t ns = 0;
         for (uint64_t p = g->imp_pos; p < end; p++) {
-            uint64_t v = column_v(b->v32, b->big_v, b->n_big_v, b->by_imp[p]);
+            uint32_t x = vs[p - lo];
+            uint64_t v = x != STORE_V_BIG ? x : store_big_lookup(b->big_v, b->n_big_v,
+                                                                   b->by_imp[p]);
             wide_m += v;
             sq += (u128)v * v;
             ns++;
@@ -797,10 +801,19 @@ static void *importer_side(void *arg)
 {
     build *b = arg;
     uint32_t *count = malloc(((uint64_t)b->C * b->P + 1) * sizeof *count);
-    intptr_t rc = count ? LEVER_OK : LEVER_ENOMEM;
+    uint64_t max_rows = 0;
+    for (uint32_t y = 0; y < b->Y; y++)
+        if (b->years[y].row_count > max_rows)
+            max_rows = b->years[y].row_count;
+    size_t vs_len = (max_rows + 1) * sizeof(uint32_t);
+    bool own_vs = vs_len > b->scratch_imp_len;
+    uint32_t *vs = own_vs ? big_alloc(vs_len) : b->scratch_imp;
+    intptr_t rc = count && vs ? LEVER_OK : LEVER_ENOMEM;
     for (uint32_t y = 0; y < b->Y && rc == LEVER_OK; y++)
-        rc = build_importer_side(b, y, count);
+        rc = build_importer_side(b, y, count, vs);
     free(count);
+    if (own_vs)
+        big_free(vs, vs_len);
     return (void *)rc;
 }
 
