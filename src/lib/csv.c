@@ -775,16 +775,6 @@ static size_t cut_chunks(const char *data, size_t body, size_t len, size_t *boun
     return n;
 }
 
-static void rows_prefer_huge_pages(lever_rows *r)
-{
-    import_prefer_huge_pages(r->t, r->cap * sizeof *r->t);
-    import_prefer_huge_pages(r->i, r->cap * sizeof *r->i);
-    import_prefer_huge_pages(r->j, r->cap * sizeof *r->j);
-    import_prefer_huge_pages(r->k, r->cap * sizeof *r->k);
-    import_prefer_huge_pages(r->v, r->cap * sizeof *r->v);
-    import_prefer_huge_pages(r->q, r->cap * sizeof *r->q);
-}
-
 /* Reserves the rows the body will need, estimated from the line length of its start. */
 static int reserve_for_body(lever_import *imp, const char *data, size_t body, size_t len)
 {
@@ -796,10 +786,7 @@ static int reserve_for_body(lever_import *imp, const char *data, size_t body, si
     if (lines == 0)
         return LEVER_OK;
     double per_line = (double)sample / (double)lines;
-    int rc = rows_reserve(&imp->rows, (size_t)((double)(len - body) / per_line * 1.02) + 16);
-    if (!rc)
-        rows_prefer_huge_pages(&imp->rows);
-    return rc;
+    return rows_reserve(&imp->rows, (size_t)((double)(len - body) / per_line * 1.02) + 16);
 }
 
 /* The first error in input order fails the input; else values rounded beyond 3 decimals

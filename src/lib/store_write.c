@@ -797,14 +797,21 @@ static int build_unit_values(build *b, uint32_t y, uint64_t *count, double *valu
 }
 
 /* The importer side of every year (one thread). */
-static void *importer_side(void *arg)
+/* The rows of the largest year. */
+static uint64_t max_year_rows(const build *b)
 {
-    build *b = arg;
-    uint32_t *count = malloc(((uint64_t)b->C * b->P + 1) * sizeof *count);
     uint64_t max_rows = 0;
     for (uint32_t y = 0; y < b->Y; y++)
         if (b->years[y].row_count > max_rows)
             max_rows = b->years[y].row_count;
+    return max_rows;
+}
+
+static void *importer_side(void *arg)
+{
+    build *b = arg;
+    uint32_t *count = malloc(((uint64_t)b->C * b->P + 1) * sizeof *count);
+    uint64_t max_rows = max_year_rows(b);
     size_t vs_len = (max_rows + 1) * sizeof(uint32_t);
     bool own_vs = vs_len > b->scratch_imp_len;
     uint32_t *vs = own_vs ? big_alloc(vs_len) : b->scratch_imp;
@@ -824,10 +831,7 @@ static void *exporter_side(void *arg)
     uint64_t *acc_x = calloc(b->P, sizeof *acc_x);
     uint64_t *acc_max = calloc(b->P, sizeof *acc_max);
     uint32_t *acc_n = calloc(b->P, sizeof *acc_n);
-    uint64_t max_rows = 0;
-    for (uint32_t y = 0; y < b->Y; y++)
-        if (b->years[y].row_count > max_rows)
-            max_rows = b->years[y].row_count;
+    uint64_t max_rows = max_year_rows(b);
     size_t values_len = (max_rows + 1) * sizeof(double);
     bool own_values = values_len > b->scratch_len;
     double *values = own_values ? big_alloc(values_len) : b->scratch;

@@ -379,14 +379,7 @@ static void reserve_trade_rows(lever_import *imp, const char *data, size_t len,
         return;
     double per_line = (double)sample / (double)lines;
     lever_rows *r = &imp->rows;
-    if (rows_reserve(r, (size_t)((double)trade_bytes / per_line * 1.02) + 16))
-        return;
-    import_prefer_huge_pages(r->t, r->cap * sizeof *r->t);
-    import_prefer_huge_pages(r->i, r->cap * sizeof *r->i);
-    import_prefer_huge_pages(r->j, r->cap * sizeof *r->j);
-    import_prefer_huge_pages(r->k, r->cap * sizeof *r->k);
-    import_prefer_huge_pages(r->v, r->cap * sizeof *r->v);
-    import_prefer_huge_pages(r->q, r->cap * sizeof *r->q);
+    rows_reserve(r, (size_t)((double)trade_bytes / per_line * 1.02) + 16);
 }
 
 /* Two buffers, each sized for the largest deflated member, allocated when first used. */

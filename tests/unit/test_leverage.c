@@ -297,6 +297,15 @@ static lever_query make_query(const ref_options *o, lever_selection **sel)
     return q;
 }
 
+/* Two rankings' rows agree to the bit. */
+static void assert_same_rank_row(const lever_rank_row *x, const lever_rank_row *y)
+{
+    assert_int_equal(x->partner, y->partner);
+    assert_int_equal(x->trade, y->trade);
+    assert_memory_equal(&x->lev, &y->lev, sizeof x->lev);
+    assert_memory_equal(&x->reverse, &y->reverse, sizeof x->reverse);
+}
+
 static void check_pairs(const ref_options *o)
 {
     lever_selection *sel;
@@ -453,13 +462,8 @@ static void world_path_equals_substitute(void **state)
         assert_int_equal(lever_exposure(store, a, 0, &fast, &r1), LEVER_OK);
         assert_int_equal(lever_exposure(store, a, 0, &slow, &r2), LEVER_OK);
         assert_int_equal(r1->n, r2->n);
-        for (size_t n = 0; n < r1->n; n++) {
-            const lever_rank_row *x = &r1->rows[n], *y = &r2->rows[n];
-            assert_int_equal(x->partner, y->partner);
-            assert_int_equal(x->trade, y->trade);
-            assert_memory_equal(&x->lev, &y->lev, sizeof x->lev);
-            assert_memory_equal(&x->reverse, &y->reverse, sizeof x->reverse);
-        }
+        for (size_t n = 0; n < r1->n; n++)
+            assert_same_rank_row(&r1->rows[n], &r2->rows[n]);
         lever_ranking_free(r1);
         lever_ranking_free(r2);
     }
@@ -660,11 +664,8 @@ static void big_ranking_matches_pairs(void **state)
             assert_int_equal(r1->n, BIG_NC - 1);
             assert_int_equal(r2->n, BIG_NC - 1);
             for (size_t n = 0; n < r1->n; n++) {
-                const lever_rank_row *x = &r1->rows[n], *y = &r2->rows[n];
-                assert_int_equal(x->partner, y->partner);
-                assert_int_equal(x->trade, y->trade);
-                assert_memory_equal(&x->lev, &y->lev, sizeof x->lev);
-                assert_memory_equal(&x->reverse, &y->reverse, sizeof x->reverse);
+                const lever_rank_row *x = &r1->rows[n];
+                assert_same_rank_row(x, &r2->rows[n]);
                 lever_leverage_result *pair = NULL;
                 assert_int_equal(lever_leverage(big, c, x->partner, &fast, 0, &pair), LEVER_OK);
                 assert_int_equal(pair->n_years, 1);
