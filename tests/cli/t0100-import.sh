@@ -90,7 +90,37 @@ if need_shared "a BACI release zip built from the shared files imports like its 
 fi
 
 if need_shared "standard input is read with -"; then
-    expect "standard input is read with -" '
+    expect "zip64 members, data descriptors and a method lever does not read (python3 zipfile)" '
+    mkdir -p "$TMP/zips" && cd "$TMP/zips"
+    printf "t,i,j,k,v,q\n2021,4,24,10190,1.5,2\n2021,4,24,10200,2.25,NA\n2021,8,24,10190,3,1\n" > BACI_HS92_Y2021_V202301.csv
+    python3 - <<PY
+import io, zipfile
+name = "BACI_HS92_Y2021_V202301.csv"
+data = open(name, "rb").read()
+with zipfile.ZipFile("z64.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    with z.open(name, "w", force_zip64=True) as f:
+        f.write(data)
+class Unseekable(io.RawIOBase):  # a stream: sizes come after the data (data descriptor)
+    def __init__(self, f): self.f = f
+    def write(self, b): return self.f.write(b)
+    def writable(self): return True
+    def seekable(self): return False
+with open("dd.zip", "wb") as raw:
+    with zipfile.ZipFile(Unseekable(raw), "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open(name, "w") as f:
+            f.write(data)
+with zipfile.ZipFile("bz.zip", "w", zipfile.ZIP_BZIP2) as z:
+    z.writestr(name, data)
+PY
+    for z in z64 dd; do
+        "$LEVER" import $z.zip -o $z.store
+        "$LEVER" dyad AFG AGO --format csv --store $z.store | grep -x "2021,3750,0,3750,3750,,,"
+    done
+    rc=0; "$LEVER" import bz.zip -o bz.store 2>err || rc=$?
+    cat err; [ $rc = 1 ] && [ ! -e bz.store ]
+    grep -x "lever: bz.zip:BACI_HS92_Y2021_V202301.csv: the member is compressed with method 12, which lever does not read (only stored or deflated members); unpack the archive and import its CSV files" err
+'
+expect "standard input is read with -" '
         "$LEVER" import - -o "$TMP/stdin.store" < "$DZA" 2>"$TMP/err"
         [ "$(summary_figures "$TMP/err")" = "$(baci_figures "$DZA")" ]
     '
