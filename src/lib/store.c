@@ -5,8 +5,9 @@
  * header (magic, version, its own checksum) and that every section lies inside
  * the file with the size its counts imply, then points typed arrays into the map.
  * It reads nothing else, so opening costs microseconds whatever the store's size
- * and a query touches only the pages it needs. Section checksums are verified on
- * demand by lever_check (`lever info --check`), which reads the whole file.
+ * and a query touches only the pages it needs (mapped in large folios). Section
+ * checksums are verified on demand by lever_check (`lever info --check`), which
+ * reads the whole file.
  */
 #include "internal.h"
 
@@ -81,6 +82,10 @@ static int map_store(lever_store *s, const char *path)
         return store_fail(s, LEVER_EIO, "cannot map store '%s': %s", path, strerror(errno));
     }
     s->map = m;
+    /* Large page-cache folios: a page fault then maps up to 2 MB of the store instead of
+     * 4 KB. On a virtual machine, where a fault costs tens of microseconds, this divides
+     * the first-query time of a fresh process by 2 to 5 (measured in bench/RESULTS.md). */
+    madvise(m, s->map_len, MADV_HUGEPAGE);
     return LEVER_OK;
 }
 
