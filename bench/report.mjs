@@ -179,9 +179,14 @@ function targets(S) {
   if (S.q1zip)
     add('Q1 import of the zip vs the plain CSV', '<= 2x', `${(S.q1zip.wall_s / q1.wall_s).toFixed(2)}x (${secs(S.q1zip.wall_s)})`,
       S.q1zip.wall_s <= 2 * q1.wall_s);
-  add('Q2 from a fresh process (`lever dyad`, store in page cache)', '<= 5 ms', `${secs(q2cli)} (cold store: ${secs(bestWall(S.q2cli, 'cold'))}; library call in a fresh process: ${secs(st.q2.lever.cold)} cold)`, q2cli <= 0.005);
+  add('Q2 from a fresh process: open the store, answer (library)', '<= 5 ms', `${secs(st.q2.lever.fresh)} (cold store: ${secs(st.q2.lever.cold)})`, st.q2.lever.fresh <= 0.005);
+  const mpath = `${workDir}/machine.json`;
+  const trueWall = existsSync(mpath) ? JSON.parse(readFileSync(mpath, 'utf8')).true_s : NaN;
+  add('Q2 as a whole command: exec, open, answer, exit (`lever dyad`)', '<= 5 ms', `${secs(q2cli)} (cold store: ${secs(bestWall(S.q2cli, 'cold'))}; \`/bin/true\` alone: ${secs(trueWall)})`, q2cli <= 0.005);
   const q5fresh = st.q5.lever.fresh;
-  add('Q5 from a fresh process (every year, library)', '<= 50 ms', `${secs(q5fresh)} (cold store: ${secs(st.q5.lever.cold)}; \`lever leverage\` one year: ${secs(bestWall(S.q5cli, 'warm'))})`, q5fresh <= 0.05);
+  add('Q5 from a fresh process: open the store, answer (library, every year)', '<= 50 ms', `${secs(q5fresh)} (cold store: ${secs(st.q5.lever.cold)})`, q5fresh <= 0.05);
+  const q5cli = bestWall(S.q5cli, 'warm');
+  add('Q5 as a whole command (`lever leverage`, one year)', '<= 50 ms', `${secs(q5cli)} (cold store: ${secs(bestWall(S.q5cli, 'cold'))})`, q5cli <= 0.05);
   add('Q3 dependence table (warm)', '<= 0.3 s', `${secs(st.q3.lever.warm)} (cold ${secs(st.q3.lever.cold)})`, st.q3.lever.warm <= 0.3);
   add('Q4 market table (warm)', '<= 0.2 s', `${secs(st.q4.lever.warm)} (cold ${secs(st.q4.lever.cold)})`, st.q4.lever.warm <= 0.2);
   add('Q6 full LEV matrix (warm)', '<= 2 s', `${secs(st.q6.lever.warm)} (cold ${secs(st.q6.lever.cold)})`, st.q6.lever.warm <= 2);
