@@ -59,7 +59,9 @@ void import_warn(lever_import *imp, const char *fmt, ...)
 }
 
 /* Grows an array of big_alloc memory in place or by moving its pages (mremap), never by
- * copying; NULL on failure, the old array then unchanged. */
+ * copying; NULL on failure, the old array then unchanged. (ThreadSanitizer does not follow
+ * mremap: memory moved this way can show as false races between the parse threads under
+ * TSan; with a copying grow instead, an import under TSan reports none.) */
 static void *big_grow(void *p, size_t old_bytes, size_t new_bytes)
 {
     if (!p)
