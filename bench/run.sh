@@ -80,7 +80,7 @@ fi
 bench=$root/$build/lever_bench
 lib=$build/liblever.a
 cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
-    -Wmissing-prototypes -Iinclude -Isrc/lib bench/lever_bench.c -o "$bench" "$lib" \
+    -Wmissing-prototypes -Iinclude -Isrc/lib/base -Isrc/lib/ingest -Isrc/lib/store -Isrc/lib/measures bench/lever_bench.c -o "$bench" "$lib" \
     $(pkg-config --libs libdeflate libxxhash jansson) -lm -pthread
 
 if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then

@@ -1,6 +1,6 @@
 /*
  * test_change.c - the two queries of lever change and lever indicators
- * (lever_change in change.c, lever_indicators in bilateral.c) on small hand-made
+ * (lever_change in change.c, lever_indicators in wits.c) on small hand-made
  * worlds whose every figure was worked out on paper from INDICATORS.md.
  *
  * Each world is a BACI CSV written below (values in thousands of USD, quantities

@@ -1,5 +1,5 @@
 /*
- * test_indicators.c - every formula of src/lib/indicators.c against values computed
+ * test_indicators.c - every formula of src/lib/measures/formulas.c against values computed
  * by hand from INDICATORS.md, and against its rules for the edge cases: which
  * inputs give NaN or infinity, HHI* with one supplier, the bounds of the HHI
  * levels and of the GeoDep and critical-dependence screens, the clamps of the

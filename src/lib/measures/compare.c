@@ -7,7 +7,7 @@
  *
  * Each supplier's flows to B in a year are one contiguous run of rows sorted by
  * product (store_dyad_rows), so a year costs one pass over n small runs, a merge of
- * every two of them for the similarity (export_similarity, indicators.c), and one sort of
+ * every two of them for the similarity (export_similarity, formulas.c), and one sort of
  * their union for the head-on products. Leverage comes from lever_leverage (leverage.c),
  * not recomputed here.
  */

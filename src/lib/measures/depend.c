@@ -13,7 +13,7 @@
  * HHI_W(k) = sum_i X(i,k)^2 / W(k)^2: one pass over the year's X(i,k) entries
  * (exact 128-bit sums of squares, and the five largest exporters of each product
  * for the world-mode alternatives), repeated for the two previous years that the
- * persistence screen needs. Every formula is a call into indicators.c or
+ * persistence screen needs. Every formula is a call into formulas.c or
  * substitute.c; this file only selects, sums and ranks.
  */
 #include "internal.h"

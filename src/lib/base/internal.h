@@ -360,7 +360,7 @@ int store_write(lever_import *imp, const char *path);
 const char *hs_chapter_name(int chapter);
 
 /* ------------------------------------------------------------------ */
-/* Formulas: one place each (indicators.c). See docs/INDICATORS.md.    */
+/* Formulas: one place each (formulas.c). See docs/INDICATORS.md.    */
 /* ------------------------------------------------------------------ */
 
 /* a / b as a double; NaN when b == 0. */

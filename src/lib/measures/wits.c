@@ -1,5 +1,5 @@
 /*
- * bilateral.c - the standard bilateral indicators of two countries A and B
+ * wits.c - the standard bilateral indicators of two countries A and B
  * (lever indicators, INDICATORS.md sections 2 and 7), per year: trade intensity
  * both ways, Michaely's trade complementarity both ways, Hirschman's dependence
  * both ways, and each side's products of highest revealed comparative advantage.
@@ -12,7 +12,7 @@
  * products (INDICATORS.md, Notation), which turns the precomputed totals into
  * walks over the per-country lists (and W into a walk over the products).
  *
- * Every formula is a call into indicators.c; this file selects and sums, exactly:
+ * Every formula is a call into formulas.c; this file selects and sums, exactly:
  * the sum of |m(j,k) - x(i,k)| behind TC is kept in 128-bit integers, and RCAs are
  * ranked by cross-multiplying integers, so that equal RCAs tie instead of being
  * ordered by rounding noise (they are common when a store holds part of the world).

@@ -6,8 +6,8 @@
  * the leverage it holds (lever leverage A) or is exposed to (lever exposure B).
  *
  * The formulas live elsewhere, once: d and d' in substitute.c (which reads the
- * --alternatives mode and the --sigma elasticities) and in indicators.c, weights and the
- * product filter in the query, ratios in indicators.c. This file decides which flows
+ * --alternatives mode and the --sigma elasticities) and in formulas.c, weights and the
+ * product filter in the query, ratios in formulas.c. This file decides which flows
  * feed which sum, and walks the store so that it touches each flow once.
  *
  * Every flow between a subject country c and a partner p feeds two of four sums:

@@ -10,7 +10,7 @@
  * X(i,k) and the world median unit values were computed at import. A query
  * therefore reads two small row ranges per year plus one lookup per listed
  * product, whatever the size of the store. Every formula is a call into
- * indicators.c; this file only selects and sums.
+ * formulas.c; this file only selects and sums.
  */
 #include "internal.h"
 

@@ -1,5 +1,5 @@
 /*
- * indicators.c - every formula of docs/INDICATORS.md, one function each, so the
+ * formulas.c - every formula of docs/INDICATORS.md, one function each, so the
  * CLI, the server and the tests all compute a figure the same way. Inputs are
  * exact integer sums (USD, kg) taken from the store; only the final ratios are
  * floating point. Three of them (d and the world alternatives of section 5) are

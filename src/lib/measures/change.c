@@ -11,7 +11,7 @@
  *
  * Values stay exact integers of USD: deltas are int64 and they add up to the
  * total change exactly. Only the effects and the shares are doubles, and the two
- * effects come from change_effects() (indicators.c), which makes them sum to the
+ * effects come from change_effects() (formulas.c), which makes them sum to the
  * product's delta. A product without a quantity in either year (or absent in one
  * of them) keeps its delta but gets no split (NaN effects).
  */
