@@ -8,7 +8,7 @@
  * Q2 and Q5 go through the public API (lever_dyad, lever_leverage_rank), as an
  * application would. Q3, Q4 and Q6 are bulk scans over every (t, j, k), (t, i, k) or
  * row, which the public API does not offer, so they read the store's sections through
- * src/lib/base/internal.h and call the library's formulas (hhi_from_sumsq, supplier_share,
+ * src/lib/measures/query.h and call the library's formulas (hhi_from_sumsq, supplier_share,
  * non_substitutability, ...): one place per formula. Each materialises its full result
  * in memory, then reduces it to checksums, so that speed never comes from computing less.
  * The bulk scans use 2 threads by default, like DuckDB in this benchmark.
@@ -31,7 +31,7 @@
  * from the store's sections here instead of lever_leverage_rank: an independent check of
  * the library's ranking, reported as such.
  */
-#include "internal.h"
+#include "query.h"
 
 #include <errno.h>
 #include <fcntl.h>

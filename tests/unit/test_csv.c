@@ -3,7 +3,7 @@
  * the real files in ../shared/data: exact fixed-point values, every layout quirk real
  * files have (CRLF, quotes, padding, NA, index column, comments), every kind of bad input
  * with its exact file:line:column, chunked parsing on several threads, zips, Comtrade.
- * Rows are read back from the import's internal row buffer (internal.h).
+ * Rows are read back from the import's internal row buffer (importer.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "importer.h"
+#include "store_internal.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "store_internal.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "formulas.h"
 
 #define REL_TOL 1e-12
 

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "query.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "store_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -14,7 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "importer.h"
+#include "store_internal.h"
 
 #include <dirent.h>
 #include <stdlib.h>

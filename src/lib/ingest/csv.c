@@ -15,7 +15,7 @@
  * Dictionaries and Comtrade files are small, so they use a general RFC 4180
  * record reader (quoted commas, "" escapes) instead.
  */
-#include "importer.h"
+#include "parser.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -532,7 +532,7 @@ static void trade_chunk(const char *data, size_t begin, size_t end, bool index_c
 /* ------------------------------------------------------------------ */
 
 typedef struct trade_job {
-    lever_import *imp;
+    import_sink *imp;
     const import_input *in;
     size_t source;
     bool index_column;
@@ -557,7 +557,7 @@ typedef struct trade_job {
 static int merge_gaps(trade_job *job, const chunk_out *out, uint64_t first)
 {
     for (size_t g = 0; g < out->n_gaps; g++)
-        if (import_add_gap(job->imp, job->source, first + out->gaps[g]))
+        if (sink_add_gap(job->imp, job->source, first + out->gaps[g]))
             return LEVER_ENOMEM;
     return LEVER_OK;
 }
@@ -570,27 +570,27 @@ static int merge_gaps(trade_job *job, const chunk_out *out, uint64_t first)
  * claims the rest. */
 static size_t claim_ready_chunks(trade_job *job, size_t *first)
 {
-    lever_import *imp = job->imp;
-    uint64_t source_first = imp->sources[job->source].first_row;
+    import_sink *imp = job->imp;
+    uint64_t source_first = sink_source_first_row(imp, job->source);
     size_t claimed = 0;
     *first = job->next_claim;
     while (job->next_claim < job->n_chunks && job->next_claim < job->failed_chunk &&
            job->done[job->next_claim]) {
         size_t c = job->next_claim;
         chunk_out *out = &job->outs[c];
-        bool in_place = out->rows == &imp->rows;
+        bool in_place = out->rows == sink_rows(imp);
         if (!in_place) {
-            if (imp->rows.n + out->rows->n > imp->rows.cap) {
+            if (sink_rows(imp)->n + out->rows->n > sink_rows(imp)->cap) {
             if (job->copies_in_flight > 0 || claimed > 0)
                     break;
-                if (rows_reserve(&imp->rows, out->rows->n)) {
+                if (rows_reserve(sink_rows(imp), out->rows->n)) {
                     out->rc = LEVER_ENOMEM;
                     job->failed_chunk = c;
                     break;
                 }
             }
-            job->dest[c] = imp->rows.n;
-            imp->rows.n += out->rows->n;
+            job->dest[c] = sink_rows(imp)->n;
+            sink_rows(imp)->n += out->rows->n;
         }
         uint64_t first_in_source = (in_place ? out->rows_at_start : job->dest[c]) - source_first;
         if (merge_gaps(job, out, first_in_source)) {
@@ -604,7 +604,7 @@ static size_t claim_ready_chunks(trade_job *job, size_t *first)
         job->next_claim++;
         claimed++;
     }
-    if (claimed && job->outs[*first].rows != &imp->rows)
+    if (claimed && job->outs[*first].rows != sink_rows(imp))
         job->copies_in_flight += claimed;
     return claimed;
 }
@@ -624,14 +624,14 @@ static void place_ready_chunks(trade_job *job)
 {
     size_t first, n;
     while ((n = claim_ready_chunks(job, &first)) > 0) {
-        if (job->outs[first].rows == &job->imp->rows) {
+        if (job->outs[first].rows == sink_rows(job->imp)) {
             for (size_t c = first; c < first + n; c++)
                 job->outs[c].rows = NULL;
             continue;
         }
         pthread_mutex_unlock(&job->lock);
         for (size_t c = first; c < first + n; c++)
-            rows_copy_at(&job->imp->rows, job->dest[c], job->outs[c].rows);
+            rows_copy_at(sink_rows(job->imp), job->dest[c], job->outs[c].rows);
         pthread_mutex_lock(&job->lock);
         for (size_t c = first; c < first + n; c++) {
             chunk_out *out = &job->outs[c];
@@ -707,7 +707,7 @@ static void work_on_chunks(trade_job *job, bool reports_progress)
         if (reports_progress) {
             uint64_t done = job->bytes_done;
             pthread_mutex_unlock(&job->lock);
-            import_progress(job->imp, done, job->in->len, false);
+            sink_progress(job->imp, done, job->in->len, false);
             pthread_mutex_lock(&job->lock);
         }
     }
@@ -741,7 +741,7 @@ static void run_chunks_inline(trade_job *job)
 {
     for (size_t c = 0; c < job->n_chunks; c++) {
         chunk_out *out = &job->outs[c];
-        out->rows = &job->imp->rows;
+        out->rows = sink_rows(job->imp);
         parse_chunk(job, c, out);
         job->done[c] = true;
         job->bytes_done += job->bounds[c + 1] - job->bounds[c];
@@ -752,7 +752,7 @@ static void run_chunks_inline(trade_job *job)
         place_ready_chunks(job);
         if (job->failed_chunk < job->n_chunks)
             return;
-        import_progress(job->imp, job->bytes_done, job->in->len, false);
+        sink_progress(job->imp, job->bytes_done, job->in->len, false);
     }
 }
 
@@ -776,7 +776,7 @@ static size_t cut_chunks(const char *data, size_t body, size_t len, size_t *boun
 }
 
 /* Reserves the rows the body will need, estimated from the line length of its start. */
-static int reserve_for_body(lever_import *imp, const char *data, size_t body, size_t len)
+static int reserve_for_body(import_sink *imp, const char *data, size_t body, size_t len)
 {
     size_t sample = len - body < (1u << 16) ? len - body : (1u << 16);
     size_t lines = 0;
@@ -786,27 +786,27 @@ static int reserve_for_body(lever_import *imp, const char *data, size_t body, si
     if (lines == 0)
         return LEVER_OK;
     double per_line = (double)sample / (double)lines;
-    return rows_reserve(&imp->rows, (size_t)((double)(len - body) / per_line * 1.02) + 16);
+    return rows_reserve(sink_rows(imp), (size_t)((double)(len - body) / per_line * 1.02) + 16);
 }
 
 /* The first error in input order fails the input; else values rounded beyond 3 decimals
  * give one warning for the whole file. */
-static int trade_outcome(lever_import *imp, const import_input *in, const trade_job *job)
+static int trade_outcome(import_sink *imp, const import_input *in, const trade_job *job)
 {
     uint64_t line, col;
     if (job->failed_chunk < job->n_chunks) {
         const chunk_out *out = &job->outs[job->failed_chunk];
         import_line_col(in->data, out->error_offset, &line, &col);
         if (out->rc == LEVER_EINPUT)
-            return import_fail(imp, LEVER_EINPUT, "%s:%llu:%llu: %s", in->name,
+            return sink_fail(imp, LEVER_EINPUT, "%s:%llu:%llu: %s", in->name,
                                (unsigned long long)line, (unsigned long long)col, out->error);
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory for the rows (at line %llu)",
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory for the rows (at line %llu)",
                            in->name, (unsigned long long)line);
     }
     if (job->n_rounded) {
         const chunk_out *out = &job->outs[job->rounded_chunk];
         import_line_col(in->data, out->rounded_offset, &line, &col);
-        import_warn(imp,
+        sink_warn(imp,
                     "%s:%llu:%llu: %s \"%s\" has more than 3 decimals; rounded to the nearest "
                     "unit (%llu such numbers in this file)",
                     in->name, (unsigned long long)line, (unsigned long long)col,
@@ -818,7 +818,7 @@ static int trade_outcome(lever_import *imp, const import_input *in, const trade_
 static void trade_job_free(trade_job *job, size_t max_chunks)
 {
     for (size_t c = 0; job->outs && c < max_chunks; c++) {
-        if (job->outs[c].rows && job->outs[c].rows != &job->imp->rows) {
+        if (job->outs[c].rows && job->outs[c].rows != sink_rows(job->imp)) {
             rows_free(job->outs[c].rows);
             free(job->outs[c].rows);
         }
@@ -833,14 +833,14 @@ static void trade_job_free(trade_job *job, size_t max_chunks)
     free(job->dest);
 }
 
-static int parse_trade(lever_import *imp, const import_input *in, size_t body, bool index_column,
+static int parse_trade(import_sink *imp, const import_input *in, size_t body, bool index_column,
                        uint64_t first_line)
 {
-    long source = import_add_source(imp, in->name, in->path, first_line);
+    long source = sink_add_source(imp, in->name, in->path, first_line);
     if (source < 0)
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
     size_t max_chunks = (in->len - body) / CHUNK_BYTES + 2;
-    int threads = import_thread_count(imp);
+    int threads = sink_threads(imp);
     trade_job job = {.imp = imp, .in = in, .source = (size_t)source,
                      .index_column = index_column};
     job.bounds = malloc((max_chunks + 1) * sizeof *job.bounds);
@@ -851,7 +851,7 @@ static int parse_trade(lever_import *imp, const import_input *in, size_t body, b
     int rc;
     if (!job.bounds || !job.outs || !job.done || !job.dest || !job.pool ||
         reserve_for_body(imp, in->data, body, in->len)) {
-        rc = import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+        rc = sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
     } else {
         job.n_chunks = cut_chunks(in->data, body, in->len, job.bounds);
         job.failed_chunk = job.n_chunks;
@@ -863,7 +863,7 @@ static int parse_trade(lever_import *imp, const import_input *in, size_t body, b
         pthread_mutex_destroy(&job.lock);
         rc = trade_outcome(imp, in, &job);
     }
-    import_end_source(imp, (size_t)source);
+    sink_end_source(imp, (size_t)source);
     trade_job_free(&job, max_chunks);
     return rc;
 }
@@ -1006,9 +1006,9 @@ static bool csv_blank_record(const csv_record *r)
 /* Errors with file:line:column                                        */
 /* ------------------------------------------------------------------ */
 
-static int input_error(lever_import *imp, const import_input *in, size_t offset, const char *fmt,
+static int input_error(import_sink *imp, const import_input *in, size_t offset, const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));
-static int input_error(lever_import *imp, const import_input *in, size_t offset, const char *fmt,
+static int input_error(import_sink *imp, const import_input *in, size_t offset, const char *fmt,
                        ...)
 {
     char msg[1536];
@@ -1018,21 +1018,21 @@ static int input_error(lever_import *imp, const import_input *in, size_t offset,
     va_end(ap);
     uint64_t line, col;
     import_line_col(in->data, offset, &line, &col);
-    return import_fail(imp, LEVER_EINPUT, "%s:%llu:%llu: %s", in->name, (unsigned long long)line,
+    return sink_fail(imp, LEVER_EINPUT, "%s:%llu:%llu: %s", in->name, (unsigned long long)line,
                        (unsigned long long)col, msg);
 }
 
-static int record_error(lever_import *imp, const import_input *in, int status, size_t pos)
+static int record_error(import_sink *imp, const import_input *in, int status, size_t pos)
 {
     if (status == CSV_NOMEM)
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
     return input_error(imp, in, pos,
                        "a quoted field is not closed before the end of the file; check the "
                        "quotes of this field");
 }
 
 /* Checks field n of a record; reports file:line:column on failure. */
-static int record_value(lever_import *imp, const import_input *in, const csv_record *r,
+static int record_value(import_sink *imp, const import_input *in, const csv_record *r,
                         size_t n, const field_spec *spec, uint64_t *value, bool *missing,
                         bool *rounded)
 {
@@ -1043,7 +1043,7 @@ static int record_value(lever_import *imp, const import_input *in, const csv_rec
     return input_error(imp, in, r->start[n], "%s", msg);
 }
 
-static int field_count_error(lever_import *imp, const import_input *in, const csv_record *r,
+static int field_count_error(import_sink *imp, const import_input *in, const csv_record *r,
                              size_t expected, const char *header_names)
 {
     return input_error(imp, in, r->start[0],
@@ -1145,7 +1145,7 @@ static bool trade_header(const csv_record *h, bool *index_column)
 
 /* Lines before the header: '#' comments (a "# lever synth" one marks synthetic data) and
  * blank lines. Returns the offset of the header line and counts the lines before it. */
-static int skip_preamble(lever_import *imp, const import_input *in, size_t *pos,
+static int skip_preamble(import_sink *imp, const import_input *in, size_t *pos,
                          uint64_t *lines_before)
 {
     size_t p = *pos;
@@ -1162,15 +1162,15 @@ static int skip_preamble(lever_import *imp, const import_input *in, size_t *pos,
                 if (memcmp(in->data + c, "hs=", 3) == 0) {
                     char cand[16] = "", ignored[32];
                     memcpy(cand, in->data + c + 3, 4);
-                    import_meta_from_name(cand, hs, ignored);
+                    sink_meta_from_name(cand, hs, ignored);
                     break;
                 }
             }
-            imp->synthetic = true;
+            sink_mark_synthetic(imp);
             char origin[512];
             snprintf(origin, sizeof origin, "%s:%llu", in->name,
                      (unsigned long long)*lines_before + 1);
-            int rc = import_note_meta(imp, origin, hs, "synthetic");
+            int rc = sink_note_meta(imp, origin, hs, "synthetic");
             if (rc)
                 return rc;
         }
@@ -1181,7 +1181,7 @@ static int skip_preamble(lever_import *imp, const import_input *in, size_t *pos,
     return LEVER_OK;
 }
 
-static int unknown_header(lever_import *imp, const import_input *in, size_t at,
+static int unknown_header(import_sink *imp, const import_input *in, size_t at,
                           const csv_record *h)
 {
     char shown[200];
@@ -1231,7 +1231,7 @@ static void copy_iso_code(char out[4], const char *text, size_t n)
 static const field_spec dict_country_code = {"country code", 0, true, false, 0, MAX_COUNTRY,
                                              "country_code must be a numeric code (0..999)"};
 
-static int parse_countries(lever_import *imp, const import_input *in, size_t pos,
+static int parse_countries(import_sink *imp, const import_input *in, size_t pos,
                            const csv_record *header)
 {
     int cols[N_COUNTRY_COLS];
@@ -1260,10 +1260,10 @@ static int parse_countries(lever_import *imp, const import_input *in, size_t pos
         c.name = copy_text(csv_field(&r, (size_t)cols[CC_NAME]));
         const char *full = cols[CC_FULL] >= 0 ? csv_field(&r, (size_t)cols[CC_FULL]) : "";
         c.full_name = full[0] ? copy_text(full) : NULL;
-        if (!c.name || (full[0] && !c.full_name) || import_put_country(imp, &c)) {
+        if (!c.name || (full[0] && !c.full_name) || sink_put_country(imp, &c)) {
             free(c.name);
             free(c.full_name);
-            rc = import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+            rc = sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
             break;
         }
     }
@@ -1291,7 +1291,7 @@ static bool hs6_from_text(const char *s, uint32_t *hs6)
     return true;
 }
 
-static int parse_products(lever_import *imp, const import_input *in, size_t pos,
+static int parse_products(import_sink *imp, const import_input *in, size_t pos,
                           const csv_record *header)
 {
     int cols[N_PRODUCT_COLS];
@@ -1319,9 +1319,9 @@ static int parse_products(lever_import *imp, const import_input *in, size_t pos,
             continue;
         }
         char *description = copy_text(csv_field(&r, (size_t)cols[PC_DESCRIPTION]));
-        if (!description || import_put_product(imp, hs6, description)) {
+        if (!description || sink_put_product(imp, hs6, description)) {
             free(description);
-            rc = import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+            rc = sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
             break;
         }
     }
@@ -1330,7 +1330,7 @@ static int parse_products(lever_import *imp, const import_input *in, size_t pos,
     if (!rc && skipped) {
         uint64_t line, col;
         import_line_col(in->data, first_skipped, &line, &col);
-        import_warn(imp,
+        sink_warn(imp,
                     "%s:%llu:%llu: skipped %llu product codes that are not HS6 codes (5 or 6 "
                     "digits); lever keeps products at the 6-digit level",
                     in->name, (unsigned long long)line, (unsigned long long)col,
@@ -1341,13 +1341,13 @@ static int parse_products(lever_import *imp, const import_input *in, size_t pos,
 }
 
 /* A dictionary is a source without rows, so that the store lists it among its inputs. */
-static int parse_dictionary(lever_import *imp, const import_input *in, size_t pos,
+static int parse_dictionary(import_sink *imp, const import_input *in, size_t pos,
                             const csv_record *header, input_kind kind, uint64_t first_line)
 {
-    long source = import_add_source(imp, in->name, in->path, first_line);
+    long source = sink_add_source(imp, in->name, in->path, first_line);
     if (source < 0)
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
-    import_end_source(imp, (size_t)source);
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+    sink_end_source(imp, (size_t)source);
     return kind == KIND_COUNTRIES ? parse_countries(imp, in, pos, header)
                                   : parse_products(imp, in, pos, header);
 }
@@ -1388,7 +1388,7 @@ typedef struct comtrade_counts {
 /* One Comtrade record: pushes a row, or returns a positive "skipped" marker. */
 enum { CT_ROW, CT_SKIP };
 
-static int comtrade_record(lever_import *imp, const import_input *in, const csv_record *r,
+static int comtrade_record(import_sink *imp, const import_input *in, const csv_record *r,
                            const int *cols, comtrade_counts *counts, int *verdict)
 {
     uint64_t year, flow, reporter, partner, value, weight;
@@ -1402,12 +1402,12 @@ static int comtrade_record(lever_import *imp, const import_input *in, const csv_
                            "classification \"%.20s\" is not HS (H0..H6); download the data in "
                            "an HS classification",
                            classification);
-    if (!imp->hs_version[0] || strcmp(hs, imp->hs_version) != 0) {
+    if (!sink_hs_version(imp)[0] || strcmp(hs, sink_hs_version(imp)) != 0) {
         char origin[512];
         uint64_t line, col;
         import_line_col(in->data, r->start[0], &line, &col);
         snprintf(origin, sizeof origin, "%s:%llu", in->name, (unsigned long long)line);
-        if ((rc = import_note_meta(imp, origin, hs, NULL)))
+        if ((rc = sink_note_meta(imp, origin, hs, NULL)))
             return rc;
     }
     if ((rc = record_value(imp, in, r, (size_t)cols[CT_YEAR], &ct_year, &year, &missing,
@@ -1465,36 +1465,36 @@ static int comtrade_record(lever_import *imp, const import_input *in, const csv_
     }
     uint16_t exporter = (uint16_t)(flow == 2 ? reporter : partner);
     uint16_t importer = (uint16_t)(flow == 2 ? partner : reporter);
-    if (rows_reserve(&imp->rows, 1))
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
-    rows_push_unchecked(&imp->rows, (uint16_t)year, exporter, importer, hs6, value,
+    if (rows_reserve(sink_rows(imp), 1))
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+    rows_push_unchecked(sink_rows(imp), (uint16_t)year, exporter, importer, hs6, value,
                         weight_missing ? LEVER_QTY_MISSING : (int64_t)weight);
     *verdict = CT_ROW;
     return LEVER_OK;
 }
 
-static void comtrade_warnings(lever_import *imp, const import_input *in,
+static void comtrade_warnings(import_sink *imp, const import_input *in,
                               const comtrade_counts *counts)
 {
     if (counts->aggregate_partner)
-        import_warn(imp,
+        sink_warn(imp,
                     "%s: skipped %llu rows whose partner is World (0): partner World (0) is an "
                     "aggregate, not a bilateral flow: download partner 'all' from Comtrade",
                     in->name, (unsigned long long)counts->aggregate_partner);
     if (counts->re_flows)
-        import_warn(imp,
+        sink_warn(imp,
                     "%s: skipped %llu re-export and re-import rows (trade flow codes 3 and 4); "
                     "lever keeps exports and imports",
                     in->name, (unsigned long long)counts->re_flows);
     if (counts->not_hs6)
-        import_warn(imp,
+        sink_warn(imp,
                     "%s: skipped %llu rows whose commodity code is not a 6-digit HS code "
                     "(totals, chapters, headings)",
                     in->name, (unsigned long long)counts->not_hs6);
     if (counts->rounded) {
         uint64_t line, col;
         import_line_col(in->data, counts->rounded_at, &line, &col);
-        import_warn(imp,
+        sink_warn(imp,
                     "%s:%llu:%llu: a number has decimals; rounded to the nearest unit (%llu "
                     "such numbers in this file)",
                     in->name, (unsigned long long)line, (unsigned long long)col,
@@ -1502,20 +1502,20 @@ static void comtrade_warnings(lever_import *imp, const import_input *in,
     }
 }
 
-static int parse_comtrade(lever_import *imp, const import_input *in, size_t pos,
+static int parse_comtrade(import_sink *imp, const import_input *in, size_t pos,
                           const csv_record *header, uint64_t first_line)
 {
     int cols[N_COMTRADE_COLS];
     map_columns(header, 0, comtrade_names, sizeof comtrade_names / sizeof comtrade_names[0], cols,
                 N_COMTRADE_COLS);
-    long source = import_add_source(imp, in->name, in->path, first_line);
+    long source = sink_add_source(imp, in->name, in->path, first_line);
     if (source < 0)
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
     size_t n_fields = header->n;
     csv_record r = {0};
     comtrade_counts counts = {0};
     int rc = LEVER_OK, st;
-    uint64_t first_row = imp->rows.n;
+    uint64_t first_row = sink_rows(imp)->n;
     while ((st = csv_read_record(&r, in->data, in->len, &pos)) == CSV_RECORD) {
         int verdict = CT_SKIP;
         if (csv_blank_record(&r))
@@ -1525,16 +1525,16 @@ static int parse_comtrade(lever_import *imp, const import_input *in, size_t pos,
         else
             rc = comtrade_record(imp, in, &r, cols, &counts, &verdict);
         if (!rc && verdict == CT_SKIP &&
-            import_add_gap(imp, (size_t)source, imp->rows.n - first_row))
-            rc = import_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+            sink_add_gap(imp, (size_t)source, sink_rows(imp)->n - first_row))
+            rc = sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
         if (rc)
             break;
-        import_progress(imp, pos, in->len, false);
+        sink_progress(imp, pos, in->len, false);
     }
     if (!rc && st != CSV_END)
         rc = record_error(imp, in, st, pos);
-    import_end_source(imp, (size_t)source);
-    import_state_of(imp)->aggregate_rows += counts.aggregate_partner;
+    sink_end_source(imp, (size_t)source);
+    sink_count_aggregate_rows(imp, counts.aggregate_partner);
     if (!rc)
         comtrade_warnings(imp, in, &counts);
     csv_record_free(&r);
@@ -1544,6 +1544,14 @@ static int parse_comtrade(lever_import *imp, const import_input *in, size_t pos,
 /* ------------------------------------------------------------------ */
 /* Recognising the kind of an input                                    */
 /* ------------------------------------------------------------------ */
+
+/* The CSV reader is the table's last entry: it takes any input the other parsers did not
+ * recognise, and says which header it does not know. */
+static bool csv_sniff(const import_input *in)
+{
+    (void)in;
+    return true;
+}
 
 static bool recognise(const csv_record *h, input_kind *kind, bool *index_column)
 {
@@ -1575,7 +1583,7 @@ static bool recognise(const csv_record *h, input_kind *kind, bool *index_column)
     return false;
 }
 
-int csv_parse_input(lever_import *imp, const import_input *in)
+static int csv_parse(import_sink *imp, const import_input *in)
 {
     size_t pos = 0;
     uint64_t lines_before;
@@ -1583,7 +1591,7 @@ int csv_parse_input(lever_import *imp, const import_input *in)
     if (rc)
         return rc;
     if (pos >= in->len)
-        return import_fail(imp, LEVER_EINPUT,
+        return sink_fail(imp, LEVER_EINPUT,
                            "%s: the file is %s; expected a BACI CSV with the header t,i,j,k,v,q "
                            "(or a BACI dictionary, or a Comtrade CSV)",
                            in->name, in->len ? "only comments, no header" : "empty");
@@ -1609,3 +1617,5 @@ int csv_parse_input(lever_import *imp, const import_input *in)
     csv_record_free(&header);
     return rc;
 }
+
+const import_parser import_parser_csv = {"csv", csv_sniff, csv_parse, false};

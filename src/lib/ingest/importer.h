@@ -1,94 +1,72 @@
 /*
- * importer.h - what the importer's own files (import.c, csv.c, zipsrc.c) share and
- * nobody else needs: the private state that extends struct lever_import, and the
- * entry points between "where bytes come from" (a mapped file, a zip member, a
- * caller's buffer) and "what the bytes mean" (csv.c).
+ * importer.h - the import handle (struct lever_import, defined here only) and what
+ * the importer's own files share: import.c (the public calls, where bytes come
+ * from, the hand-over to the store writer) and sink.c (what parsers may do to an
+ * import, declared in parser.h). Parsers do not include this header.
  *
- * Why a private extension instead of more fields in internal.h: the store writer
- * only needs the rows, dictionaries and sources; line maps, index tables and
- * warning counters are the importer's business. lever_import_new() allocates an
- * import_state whose first member is the public struct, so a lever_import pointer
- * converts to its import_state and back.
+ * Why rows are not tagged with line numbers: that would cost 8 bytes a row at 30
+ * million rows. Each source instead keeps the few lines that gave no row, which is
+ * enough to recompute any row's line (import_locate_row) when an error needs it.
  */
 #ifndef LEVER_IMPORTER_H
 #define LEVER_IMPORTER_H
 
-#include "internal.h"
+#include "parser.h"
 
-/* Where each row of a source came from: row r (0-based within the source) is on line
- * first_line + r + (number of gaps <= r). A gap is a line after the header that gave
- * no row (blank, skipped aggregate, ...); gaps[] holds, for each such line, how many
- * rows of the source came before it, in increasing order. */
-typedef struct source_lines {
+/* Where rows came from, to turn a row ordinal back into file:line on error. Row r
+ * (0-based within the source) is on line first_line + r + (number of gaps <= r). A gap
+ * is a line after the header that gave no row (blank, skipped aggregate, ...); gaps[]
+ * holds, for each such line, how many rows of the source came before it, in order. */
+typedef struct import_source {
+    char *name;           /* "BACI_HS92_V202301.zip:BACI_HS92_Y2021_V202301.csv" */
+    char *path;           /* file on disk, or NULL */
+    uint64_t first_row;   /* ordinal of its first row in lever_import.rows */
+    uint64_t n_rows;
     uint64_t first_line;
     uint64_t *gaps;
     size_t n_gaps, cap_gaps;
-} source_lines;
+} import_source;
 
-typedef struct import_state {
-    struct lever_import pub;   /* must stay first */
-    source_lines *lines;       /* parallel to pub.sources, cap_sources entries */
-    bool hs_forced, release_forced;
+struct lever_import {
+    lever_rows rows;
+    dict_country *countries;
+    size_t n_countries, cap_countries;
+    dict_product *products;
+    size_t n_products, cap_products;
+    int32_t *country_index;    /* [1000]: code -> index in countries, or -1 */
+    int32_t *product_index;    /* [1000000]: hs6 -> index in products, or -1 */
+    import_source *sources;
+    size_t n_sources, cap_sources;
+    char hs_version[16];
+    char release[32];
+    bool hs_forced, release_forced; /* set by lever_import_set_meta */
     char hs_origin[256];       /* input that set hs_version, for conflict messages */
     char release_origin[256];
-    int32_t *country_index;    /* [1000]: code -> index in pub.countries, or -1 */
-    int32_t *product_index;    /* [1000000]: hs6 -> index in pub.products, or -1 */
+    bool synthetic;            /* a '# ... lever synth' comment was seen */
+    bool consumed;             /* the commit has turned the rows into store columns */
+    int threads;
+    lever_progress_fn progress;
+    void *progress_ud;
+    lever_warning_fn warning;
+    void *warning_ud;
+    uint64_t warnings;
     uint64_t bytes_before;     /* input bytes of the inputs already parsed */
-    uint64_t bytes_planned;    /* while reading a zip: bytes of all its members, else 0 */
+    uint64_t bytes_planned;    /* while reading a container: bytes of all its members, else 0 */
     uint64_t aggregate_rows;   /* Comtrade rows skipped because the partner is an aggregate */
     double last_progress;      /* monotonic seconds of the last progress report */
-} import_state;
+    /* Sniffs and parses one input (import.c): how a container's members come back. */
+    int (*dispatch)(struct lever_import *imp, const import_input *in);
+    char errmsg[2048];
+};
 
-static inline import_state *import_state_of(lever_import *imp)
-{
-    return (import_state *)imp;
-}
-
-/* One input's bytes: a whole file, a zip member or a caller's buffer. */
-typedef struct import_input {
-    const char *name; /* used in messages: "f.csv", "x.zip:member.csv", "-" */
-    const char *path; /* file to re-read, or NULL */
-    const char *data;
-    size_t len;
-    bool mapped; /* data is a read-only mapping of the file: the parser maps in and drops
-                    the pages of each chunk itself, so memory holds a few chunks at a time */
-} import_input;
-
-/* import.c */
-/* Recognises the input's kind from its bytes (zip magic is handled by the caller)
- * and parses it with csv.c. */
-int import_parse_input(lever_import *imp, const import_input *in);
-/* HS version and release met in a file name, a synth marker or a Comtrade row; hs and
- * release may be NULL. Fails when the HS version conflicts with an earlier input. */
-int import_note_meta(lever_import *imp, const char *origin, const char *hs, const char *release);
-/* Reads "HS92"/"V202301" tokens from a file name (case-insensitive), "" when absent. */
-void import_meta_from_name(const char *name, char hs[16], char release[32]);
-/* Registers a source of trade rows starting now; returns its index or -1 (no memory). */
-long import_add_source(lever_import *imp, const char *name, const char *path,
-                       uint64_t first_line);
-/* Records a line without a row at the current end of the source's rows. */
-int import_add_gap(lever_import *imp, size_t source, uint64_t rows_before);
-/* Closes the source: its row count is what was appended since it was registered. */
-void import_end_source(lever_import *imp, size_t source);
-/* Reports progress (bytes of the current input) at most ~10 times a second. */
-void import_progress(lever_import *imp, uint64_t done, uint64_t total, bool force);
-/* Counts lines up to offset: fills 1-based line and column of data[offset]. */
-void import_line_col(const char *data, size_t offset, uint64_t *line, uint64_t *col);
-/* Number of worker threads to use (imp->threads, 0 = online CPUs). */
-int import_thread_count(const lever_import *imp);
-/* Asks for transparent huge pages under a big buffer about to be filled: first touching
- * hundreds of MB otherwise costs a page fault per 4 KB, as much time as the parsing. */
-void import_prefer_huge_pages(void *buf, size_t bytes);
-/* Adds or replaces a dictionary entry (the strings are taken over). */
-int import_put_country(lever_import *imp, const dict_country *c);
-int import_put_product(lever_import *imp, uint32_t hs6, char *description);
-
-/* csv.c */
-/* Parses one input whose kind is recognised from its header. */
-int csv_parse_input(lever_import *imp, const import_input *in);
-
-/* zipsrc.c */
-/* Reads every BACI member of a release zip (trade files, dictionaries) without extracting. */
-int zipsrc_add(lever_import *imp, const char *path, const char *name);
+/* sink.c */
+/* Whether hs is one of HS92, HS96, ..., HS22. */
+bool import_hs_version_known(const char *hs);
+/* Writes "name:line" of row ordinal `row` into buf (store_input.locate_row). */
+void import_locate_row(void *imp, uint64_t row, char *buf, size_t len);
+/* Frees the sources from index `from` on. */
+void import_drop_sources(lever_import *imp, size_t from);
+/* Frees the dictionaries and their indexes. */
+void import_free_dictionaries(lever_import *imp);
 
 #endif /* LEVER_IMPORTER_H */

@@ -28,7 +28,7 @@
  *  - Fast and small: rows are formatted by hand into a 1 MB buffer handed to the write
  *    callback; memory is O(countries^2 + products), a few hundred KB, never O(rows).
  */
-#include "internal.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <strings.h>

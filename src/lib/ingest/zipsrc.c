@@ -5,9 +5,9 @@
  *
  * Why this way: a release is several GB uncompressed, and reading it must cost
  * little more than reading the same CSV files.
- *  - The archive is mapped read-only and its central directory is read here. The
- *    part of the zip format lever needs is small (the end record and its zip64
- *    form; per member its name, method, flags, sizes, CRC-32 and local header), so
+ *  - The archive is mapped read-only (by the importer) and its central directory is
+ *    read here. The part of the zip format lever needs is small (the end record and
+ *    its zip64 form; per member its name, method, flags, sizes, CRC-32 and local header), so
  *    no zip library is linked: every lever command, most of which never see a zip,
  *    would otherwise load one and what it depends on (a crypto library among them)
  *    at each start.
@@ -24,11 +24,11 @@
  *  - While member n is parsed (csv.c, on several threads), member n+1 is inflated
  *    by another thread into the other of two buffers, so inflating overlaps
  *    parsing; with one thread asked for, members are read one after the other.
- * Each member is parsed by csv.c as "zipname:member". Dictionaries are read before
+ * Each member goes back to the importer (sink_parse_member) as "zipname:member". Dictionaries are read before
  * the trade files, and trade files in name order, so the rows do not depend on the
  * order inside the archive.
  */
-#include "importer.h"
+#include "parser.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -210,19 +210,19 @@ static void free_members(member *list, size_t count)
 }
 
 /* Lists the BACI members in reading order; *n_out is 0 when there is none. */
-static int list_members(lever_import *imp, const archive *a, const char *name, member **out,
+static int list_members(import_sink *imp, const archive *a, const char *name, member **out,
                         size_t *n_out, uint64_t *bytes)
 {
     member *list = calloc(a->entries ? a->entries : 1, sizeof *list);
     if (!list)
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
     const unsigned char *p = a->map + a->dir_offset, *end = p + a->dir_bytes;
     size_t count = 0;
     *bytes = 0;
     for (uint64_t e = 0; e < a->entries; e++) {
         if ((size_t)(end - p) < CENTRAL_BYTES || le32(p) != SIG_CENTRAL) {
             free_members(list, count);
-            return import_fail(imp, LEVER_EIO, "%s: the zip's central directory is damaged; "
+            return sink_fail(imp, LEVER_EIO, "%s: the zip's central directory is damaged; "
                                DAMAGED, name);
         }
         size_t name_len = le16(p + 28), extra_len = le16(p + 30), comment_len = le16(p + 32);
@@ -233,14 +233,14 @@ static int list_members(lever_import *imp, const archive *a, const char *name, m
         if ((size_t)(end - text) < name_len + extra_len + comment_len ||
             !apply_zip64_extra(&m, text + name_len, extra_len)) {
             free_members(list, count);
-            return import_fail(imp, LEVER_EIO, "%s: the zip's central directory is damaged; "
+            return sink_fail(imp, LEVER_EIO, "%s: the zip's central directory is damaged; "
                                DAMAGED, name);
         }
         p = text + name_len + extra_len + comment_len;
         m.name = malloc(name_len + 1);
         if (!m.name) {
             free_members(list, count);
-            return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+            return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
         }
         memcpy(m.name, text, name_len);
         m.name[name_len] = 0;
@@ -368,7 +368,7 @@ static void *prepare_member_thread(void *arg)
 /* Before the first trade file is parsed: reserves rows for all of them, estimated from
  * the line length at its start like csv.c does for one file. Failing here is not an
  * error: csv.c then grows the rows as it goes. */
-static void reserve_trade_rows(lever_import *imp, const char *data, size_t len,
+static void reserve_trade_rows(import_sink *imp, const char *data, size_t len,
                                uint64_t trade_bytes)
 {
     size_t sample = len < ((size_t)1 << 16) ? len : ((size_t)1 << 16);
@@ -378,7 +378,7 @@ static void reserve_trade_rows(lever_import *imp, const char *data, size_t len,
     if (lines < 2)
         return;
     double per_line = (double)sample / (double)lines;
-    lever_rows *r = &imp->rows;
+    lever_rows *r = sink_rows(imp);
     rows_reserve(r, (size_t)((double)trade_bytes / per_line * 1.02) + 16);
 }
 
@@ -389,7 +389,7 @@ typedef struct member_buffers {
 } member_buffers;
 
 /* Sets up job for list[n]: its name and, when deflated, buffer n % 2. */
-static int setup_job(lever_import *imp, const char *name, const archive *a, const member *list,
+static int setup_job(import_sink *imp, const char *name, const archive *a, const member *list,
                      size_t n, struct libdeflate_decompressor *inflater, member_buffers *bufs,
                      member_job *job)
 {
@@ -397,19 +397,19 @@ static int setup_job(lever_import *imp, const char *name, const archive *a, cons
     *job = (member_job){.a = a, .m = &list[n], .inflater = inflater};
     job->source_name = malloc(name_len);
     if (!job->source_name)
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
     snprintf(job->source_name, name_len, "%s:%s", name, list[n].name);
     if (list[n].method != METHOD_DEFLATE)
         return LEVER_OK;
     char **buf = &bufs->data[n % 2];
     if (!*buf && !(*buf = big_alloc(bufs->bytes)))
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory for %llu bytes",
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory for %llu bytes",
                            job->source_name, (unsigned long long)bufs->bytes);
     job->buffer = *buf;
     return LEVER_OK;
 }
 
-static int read_members(lever_import *imp, const archive *a, const char *name,
+static int read_members(import_sink *imp, const archive *a, const char *name,
                         const member *list, size_t count)
 {
     member_buffers bufs = {{NULL, NULL}, 1};
@@ -423,8 +423,8 @@ static int read_members(lever_import *imp, const archive *a, const char *name,
     }
     struct libdeflate_decompressor *inflater = libdeflate_alloc_decompressor();
     if (!inflater)
-        return import_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
-    bool overlap = import_thread_count(imp) > 1;
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+    bool overlap = sink_threads(imp) > 1;
     bool reserved = false;
     member_job jobs[2] = {{0}, {0}};
     int rc = setup_job(imp, name, a, list, 0, inflater, &bufs, &jobs[0]);
@@ -433,7 +433,7 @@ static int read_members(lever_import *imp, const archive *a, const char *name,
     for (size_t n = 0; n < count && !rc; n++) {
         member_job *job = &jobs[n % 2], *next = &jobs[(n + 1) % 2];
         if (job->rc) {
-            rc = import_fail(imp, job->rc, "%s", job->message);
+            rc = sink_fail(imp, job->rc, "%s", job->message);
             break;
         }
         bool has_next = n + 1 < count, started = false;
@@ -450,7 +450,7 @@ static int read_members(lever_import *imp, const archive *a, const char *name,
         }
         import_input in = {.name = job->source_name, .path = NULL, .data = job->data,
                            .len = list[n].size};
-        rc = import_parse_input(imp, &in);
+        rc = sink_parse_member(imp, &in);
         if (started)
             pthread_join(tid, NULL);
         else if (has_next && !rc)
@@ -470,7 +470,7 @@ static int read_members(lever_import *imp, const archive *a, const char *name,
 /* The archive                                                         */
 /* ------------------------------------------------------------------ */
 
-static int read_archive(lever_import *imp, const archive *a, const char *name)
+static int read_archive(import_sink *imp, const archive *a, const char *name)
 {
     member *list = NULL;
     size_t count = 0;
@@ -479,60 +479,48 @@ static int read_archive(lever_import *imp, const archive *a, const char *name)
     if (rc)
         return rc;
     if (count == 0)
-        rc = import_fail(imp, LEVER_EINPUT,
+        rc = sink_fail(imp, LEVER_EINPUT,
                          "%s: no BACI file inside (BACI_HSxx_Yyyyy_Vzzzzzz.csv, "
                          "country_codes_*.csv, product_codes_*.csv); give a BACI release zip "
                          "or the CSV files themselves",
                          name);
     if (!rc) {
-        import_state *st = import_state_of(imp);
-        st->bytes_planned = st->bytes_before + bytes;
+        sink_plan_bytes(imp, bytes);
         rc = read_members(imp, a, name, list, count);
-        st->bytes_planned = 0;
+        sink_plan_bytes(imp, 0);
     }
     free_members(list, count);
     return rc;
 }
 
-int zipsrc_add(lever_import *imp, const char *path, const char *name)
+static bool zip_sniff(const import_input *in)
 {
-    char hs[16], release[32];
-    import_meta_from_name(name, hs, release);
-    int rc = import_note_meta(imp, name, hs, release);
-    if (rc)
-        return rc;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        return import_fail(imp, LEVER_EIO, "%s: cannot read: %s", name, strerror(e));
-    }
-    if (sb.st_size < END_BYTES || (uint64_t)sb.st_size > SIZE_MAX) {
-        close(fd);
-        return import_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
-                           "directory); " DAMAGED, name);
-    }
-    archive a = {.size = (size_t)sb.st_size};
-    void *map = mmap(NULL, a.size, PROT_READ, MAP_PRIVATE, fd, 0);
-    int e = errno;
-    close(fd);
-    if (map == MAP_FAILED)
-        return import_fail(imp, LEVER_EIO, "%s: cannot map the file: %s", name, strerror(e));
-    a.map = map;
+    return in->len >= 4 && memcmp(in->data, "PK\3\4", 4) == 0;
+}
+
+/* The archive as mapped by the importer; its name's HS version and release are noted. */
+static int zip_parse(import_sink *imp, const import_input *in)
+{
+    const char *name = in->name;
+    if (!in->path)
+        return sink_fail(imp, LEVER_EUSAGE,
+                         "%s: a zip can only be imported from a file; save it and give its "
+                         "path",
+                         name);
+    if (in->len < END_BYTES)
+        return sink_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
+                         "directory); " DAMAGED, name);
+    archive a = {.map = (const unsigned char *)in->data, .size = in->len};
     if (!find_directory(&a)) {
         if (a.split)
-            rc = import_fail(imp, LEVER_EINPUT,
+            return sink_fail(imp, LEVER_EINPUT,
                              "%s: the archive is split into several files; join them into "
                              "one zip (zip -s 0 %s --out whole.zip) and import that",
                              name, name);
-        else
-            rc = import_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
-                             "directory); " DAMAGED, name);
-    } else {
-        rc = read_archive(imp, &a, name);
+        return sink_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
+                         "directory); " DAMAGED, name);
     }
-    munmap(map, a.size);
-    return rc;
+    return read_archive(imp, &a, name);
 }
+
+const import_parser import_parser_zip = {"zip", zip_sniff, zip_parse, true};

@@ -15,7 +15,7 @@
  * product's delta. A product without a quantity in either year (or absent in one
  * of them) keeps its delta but gets no split (NaN effects).
  */
-#include "internal.h"
+#include "query.h"
 
 #include <stdlib.h>
 

@@ -11,7 +11,7 @@
  * their union for the head-on products. Leverage comes from lever_leverage (leverage.c),
  * not recomputed here.
  */
-#include "internal.h"
+#include "query.h"
 
 #include <stdlib.h>
 

@@ -16,7 +16,7 @@
  * persistence screen needs. Every formula is a call into formulas.c or
  * substitute.c; this file only selects, sums and ranks.
  */
-#include "internal.h"
+#include "query.h"
 
 #include <stdlib.h>
 

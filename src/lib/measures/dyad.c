@@ -12,7 +12,7 @@
  * product, whatever the size of the store. Every formula is a call into
  * formulas.c; this file only selects and sums.
  */
-#include "internal.h"
+#include "query.h"
 
 #include <stdlib.h>
 

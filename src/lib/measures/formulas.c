@@ -3,9 +3,9 @@
  * CLI, the server and the tests all compute a figure the same way. Inputs are
  * exact integer sums (USD, kg) taken from the store; only the final ratios are
  * floating point. Three of them (d and the world alternatives of section 5) are
- * inline in internal.h instead, as every flow of a leverage pass needs them.
+ * inline in formulas.h instead, as every flow of a leverage pass needs them.
  */
-#include "internal.h"
+#include "formulas.h"
 
 double ratio_u64(uint64_t a, uint64_t b)
 {
@@ -34,13 +34,6 @@ double cagr(uint64_t v0, uint64_t v1, int years)
     if (v0 == 0 || years <= 0)
         return NAN;
     return pow((double)v1 / (double)v0, 1.0 / years) - 1.0;
-}
-
-double unit_value(uint64_t v, int64_t q_kg)
-{
-    if (q_kg == LEVER_QTY_MISSING || q_kg <= 0)
-        return NAN;
-    return (double)v / (double)q_kg;
 }
 
 int unit_value_flag(double uv, double median)
@@ -144,7 +137,7 @@ double headroom(uint64_t alt, uint64_t v)
     return (double)alt / (double)v;
 }
 
-/* non_substitutability and the world alternatives are inline in internal.h: the
+/* non_substitutability and the world alternatives are inline in formulas.h: the
  * leverage passes call them for every flow. */
 
 /* ---- Section 6: leverage --------------------------------------------------------- */

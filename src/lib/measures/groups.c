@@ -13,7 +13,7 @@
  * sigma file may hold thousands of HS6 codes, so it is sorted once and each of the
  * store's products looks up its 6-, 4- and 2-digit prefixes by binary search.
  */
-#include "internal.h"
+#include "query.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -39,7 +39,7 @@
  * a share of the country's trade in those products. Weights multiply the S and K terms
  * only, never T, so with weights LEV may exceed 1.
  */
-#include "internal.h"
+#include "query.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

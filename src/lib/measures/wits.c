@@ -17,7 +17,7 @@
  * ranked by cross-multiplying integers, so that equal RCAs tie instead of being
  * ordered by rounding noise (they are common when a store holds part of the world).
  */
-#include "internal.h"
+#include "query.h"
 
 #include <stdlib.h>
 

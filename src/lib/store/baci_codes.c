@@ -7,7 +7,7 @@
  * country dictionary, these facts (from CEPII's country_codes files) name them; every
  * other code is looked up in Debian's iso-codes.
  */
-#include "internal.h"
+#include "store_internal.h"
 
 #include <stdlib.h>
 

@@ -5,7 +5,7 @@
  * official title runs to a paragraph. A plain table indexed by chapter: nothing to
  * compute, nothing to allocate.
  */
-#include "internal.h"
+#include "store_internal.h"
 
 static const char *const chapter_titles[98] = {
     [1] = "Live animals",

@@ -9,7 +9,7 @@
  * importer calls it from one thread). A missing or unreadable file only means no
  * names: it is not an error, as iso-codes is an optional package.
  */
-#include "internal.h"
+#include "store_internal.h"
 
 #include <jansson.h>
 #include <stdlib.h>

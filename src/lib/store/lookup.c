@@ -21,7 +21,7 @@
  * over product indices with a label for output; it may join several queries
  * with commas ("1001,1101").
  */
-#include "internal.h"
+#include "store_internal.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * checksums are verified on demand by lever_check (`lever info --check`), which
  * reads the whole file.
  */
-#include "internal.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -222,6 +222,17 @@ static int check_indexes(lever_store *s, const char *path)
     return LEVER_OK;
 }
 
+int store_fail(lever_store *s, int rc, const char *fmt, ...)
+{
+    if (s) {
+        va_list ap;
+        va_start(ap, fmt);
+        msg_vfail(s->errmsg, sizeof s->errmsg, rc, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
 int lever_open(const char *path, lever_store **out)
 {
     lever_store *s = calloc(1, sizeof *s);
@@ -229,6 +240,11 @@ int lever_open(const char *path, lever_store **out)
     if (!s)
         return LEVER_ENOMEM;
     s->fd = -1;
+    if (!store_host_little_endian())
+        return store_fail(s, LEVER_EVERSION,
+                          "%s: the store format is little-endian and this host big-endian: "
+                          "lever cannot read stores here",
+                          path);
     int rc = map_store(s, path);
     if (!rc)
         rc = check_header(s, path);

@@ -16,7 +16,7 @@
  * complete and fsynced; it is then renamed over <path> and the folder fsynced. On any
  * error, or store_out_abort, the temporary file is removed and <path> is untouched.
  */
-#include "internal.h"
+#include "format.h"
 #include "store_out.h"
 
 #include <errno.h>
@@ -38,7 +38,8 @@ typedef struct out_job {
 } out_job;
 
 struct store_out {
-    lever_import *imp;
+    char *errmsg; /* where a failure is described */
+    size_t errlen;
     char *path, *tmp;
     int fd;        /* buffered descriptor of the temporary file */
     int direct_fd; /* the same file opened with O_DIRECT, or -1 */
@@ -144,7 +145,7 @@ static void *writer(void *arg)
     return NULL;
 }
 
-int store_out_open(lever_import *imp, const char *path, store_out **out)
+int store_out_open(char *errmsg, size_t errlen, const char *path, store_out **out)
 {
     *out = NULL;
     store_out *o = calloc(1, sizeof *o);
@@ -156,14 +157,15 @@ int store_out_open(lever_import *imp, const char *path, store_out **out)
             free(o->tmp);
             free(o);
         }
-        return import_fail(imp, LEVER_ENOMEM, "out of memory while writing the store");
+        return msg_fail(errmsg, errlen, LEVER_ENOMEM, "out of memory while writing the store");
     }
-    o->imp = imp;
+    o->errmsg = errmsg;
+    o->errlen = errlen;
     o->direct_fd = -1;
     snprintf(o->tmp, plen + 16, "%s.tmp.XXXXXX", path);
     o->fd = mkstemp(o->tmp);
     if (o->fd < 0) {
-        int rc = import_fail(imp, LEVER_EIO, "cannot create '%s': %s; check the folder exists "
+        int rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot create '%s': %s; check the folder exists "
                                              "and is writable", o->tmp, strerror(errno));
         free(o->bounce);
         free(o->path);
@@ -233,14 +235,15 @@ void store_out_abort(store_out *o)
 
 int store_out_finish(store_out *o, store_header *h)
 {
-    lever_import *imp = o->imp;
+    char *errmsg = o->errmsg;
+    size_t errlen = o->errlen;
     stop(o);
     int rc = LEVER_OK;
     if (o->n_jobs != STORE_N_SECTIONS)
-        rc = import_fail(imp, LEVER_EIO, "internal error: %d of %d store sections written",
+        rc = msg_fail(errmsg, errlen, LEVER_EIO, "internal error: %d of %d store sections written",
                          o->n_jobs, STORE_N_SECTIONS);
     else if (o->err)
-        rc = import_fail(imp, LEVER_EIO, "cannot %s '%s': %s", o->failed, o->tmp,
+        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot %s '%s': %s", o->failed, o->tmp,
                          strerror(o->err));
     if (!rc) {
         /* the header checksum covers the header (checksum field 0) and the section table */
@@ -257,14 +260,14 @@ int store_out_finish(store_out *o, store_header *h)
         if (!e && ftruncate(o->fd, (off_t)o->end) != 0)
             e = errno;
         if (e)
-            rc = import_fail(imp, LEVER_EIO, "cannot write '%s': %s", o->tmp, strerror(e));
+            rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot write '%s': %s", o->tmp, strerror(e));
     }
     if (!rc && fsync(o->fd) != 0)
-        rc = import_fail(imp, LEVER_EIO, "cannot fsync '%s': %s", o->tmp, strerror(errno));
+        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot fsync '%s': %s", o->tmp, strerror(errno));
     if (close(o->fd) != 0 && !rc)
-        rc = import_fail(imp, LEVER_EIO, "cannot close '%s': %s", o->tmp, strerror(errno));
+        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot close '%s': %s", o->tmp, strerror(errno));
     if (!rc && rename(o->tmp, o->path) != 0)
-        rc = import_fail(imp, LEVER_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
+        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
                          strerror(errno));
     if (rc) {
         unlink(o->tmp);

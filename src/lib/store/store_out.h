@@ -5,12 +5,14 @@
 #ifndef LEVER_STORE_OUT_H
 #define LEVER_STORE_OUT_H
 
-#include "internal.h"
+#include "base.h"
+#include "format.h"
 
 typedef struct store_out store_out;
 
-/* Creates "<path>.tmp.XXXXXX" and starts the writer thread. */
-int store_out_open(lever_import *imp, const char *path, store_out **out);
+/* Creates "<path>.tmp.XXXXXX" and starts the writer thread; a failure is described in errmsg
+ * (here or in store_out_finish). */
+int store_out_open(char *errmsg, size_t errlen, const char *path, store_out **out);
 /* Hands over one section (id SEC_*): it is placed after the previous one and written in the
  * background; data must stay unchanged until store_out_finish or store_out_abort. Every
  * section is handed over exactly once. */

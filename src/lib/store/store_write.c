@@ -21,7 +21,8 @@
  * only when complete and fsynced; any error removes it, so an existing store is never
  * touched by a failed import.
  */
-#include "internal.h"
+#include "store_internal.h"
+#include "store_writer.h"
 #include "store_out.h"
 
 #include <pthread.h>
@@ -35,12 +36,12 @@ __extension__ typedef unsigned __int128 u128;
 
 typedef struct sort_item {
     uint64_t key;
-    uint64_t row; /* ordinal in imp->rows */
+    uint64_t row; /* ordinal in the input rows */
 } sort_item;
 
 /* Everything computed before writing; arrays are malloc'd. */
 typedef struct build {
-    lever_import *imp;
+    store_input *in;
     uint32_t C, P, Y;
     uint64_t R;
     uint16_t *country_of_code; /* [65536] code -> index or NO_INDEX */
@@ -77,9 +78,34 @@ typedef struct build {
     double *uv_median;
 } build;
 
+static int writer_fail(store_input *in, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int writer_fail(store_input *in, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    msg_vfail(in->errmsg, in->errlen, rc, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static void writer_warn(store_input *in, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void writer_warn(store_input *in, const char *fmt, ...)
+{
+    if (!in->warn)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    in->warn(in->ud, buf);
+}
+
 static int oom(build *b)
 {
-    return import_fail(b->imp, LEVER_ENOMEM, "out of memory while building the store");
+    return writer_fail(b->in, LEVER_ENOMEM, "out of memory while building the store");
 }
 
 static uint32_t add_string(build *b, const char *s)
@@ -116,8 +142,8 @@ static void copy_code(char dst[4], const char *src)
 
 static int build_countries(build *b)
 {
-    lever_import *imp = b->imp;
-    const lever_rows *r = &imp->rows;
+    store_input *in = b->in;
+    const lever_rows *r = in->rows;
     b->country_of_code = malloc(65536 * sizeof *b->country_of_code);
     if (!b->country_of_code)
         return oom(b);
@@ -131,8 +157,8 @@ static int build_countries(build *b)
     }
     for (size_t c = 0; c < 65536; c++)
         first_use[c] = UINT64_MAX;
-    for (size_t n = 0; n < imp->n_countries; n++)
-        dict[imp->countries[n].code] = &imp->countries[n];
+    for (size_t n = 0; n < in->n_countries; n++)
+        dict[in->countries[n].code] = &in->countries[n];
     for (uint64_t n = r->n; n-- > 0;) {
         first_use[r->i[n]] = n;
         first_use[r->j[n]] = n;
@@ -144,7 +170,7 @@ static int build_countries(build *b)
     if (C >= STORE_MAX_COUNTRIES) {
         free(first_use);
         free(dict);
-        return import_fail(imp, LEVER_ELIMIT, "too many country codes (%u)", C);
+        return writer_fail(in, LEVER_ELIMIT, "too many country codes (%u)", C);
     }
     b->countries = calloc(C ? C : 1, sizeof *b->countries);
     if (!b->countries) {
@@ -180,8 +206,8 @@ static int build_countries(build *b)
                 full = add_string(b, fn ? fn : nm);
             } else {
                 char where[512];
-                import_locate_row(imp, first_use[c], where, sizeof where);
-                import_warn(imp,
+                in->locate_row(in->ud, first_use[c], where, sizeof where);
+                writer_warn(in,
                             "%s: unknown country code %zu (not in the country dictionary nor "
                             "in ISO 3166): kept by number; import a BACI country_codes file to "
                             "name it",
@@ -205,8 +231,8 @@ static int build_countries(build *b)
 
 static int build_products(build *b)
 {
-    lever_import *imp = b->imp;
-    const lever_rows *r = &imp->rows;
+    store_input *in = b->in;
+    const lever_rows *r = in->rows;
     b->product_of_hs6 = malloc(HS6_LIMIT * sizeof *b->product_of_hs6);
     const dict_product **dict = calloc(HS6_LIMIT, sizeof *dict);
     if (!b->product_of_hs6 || !dict) {
@@ -215,10 +241,10 @@ static int build_products(build *b)
     }
     for (size_t k = 0; k < HS6_LIMIT; k++)
         b->product_of_hs6[k] = -1;
-    for (size_t n = 0; n < imp->n_products; n++)
-        if (imp->products[n].hs6 < HS6_LIMIT) {
-            dict[imp->products[n].hs6] = &imp->products[n];
-            b->product_of_hs6[imp->products[n].hs6] = 0;
+    for (size_t n = 0; n < in->n_products; n++)
+        if (in->products[n].hs6 < HS6_LIMIT) {
+            dict[in->products[n].hs6] = &in->products[n];
+            b->product_of_hs6[in->products[n].hs6] = 0;
         }
     for (uint64_t n = 0; n < r->n; n++)
         b->product_of_hs6[r->k[n]] = 0;
@@ -228,7 +254,7 @@ static int build_products(build *b)
             P++;
     if (P > 65535) {
         free(dict);
-        return import_fail(imp, LEVER_ELIMIT, "too many product codes (%u, at most 65535)", P);
+        return writer_fail(in, LEVER_ELIMIT, "too many product codes (%u, at most 65535)", P);
     }
     b->products = calloc(P ? P : 1, sizeof *b->products);
     if (!b->products) {
@@ -305,7 +331,7 @@ static int radix_sort(sort_item *items, uint64_t n, int key_bits)
 
 static int collect_years(build *b)
 {
-    const lever_rows *r = &b->imp->rows;
+    const lever_rows *r = b->in->rows;
     uint8_t seen[65536 / 8] = {0};
     for (uint64_t n = 0; n < r->n; n++)
         seen[r->t[n] >> 3] |= (uint8_t)(1u << (r->t[n] & 7));
@@ -329,17 +355,17 @@ static int collect_years(build *b)
 
 static int duplicate_error(build *b, uint64_t a, uint64_t c)
 {
-    lever_import *imp = b->imp;
-    const lever_rows *r = &imp->rows;
+    store_input *in = b->in;
+    const lever_rows *r = in->rows;
     if (a > c) {
         uint64_t t = a;
         a = c;
         c = t;
     }
     char wa[512], wc[512];
-    import_locate_row(imp, a, wa, sizeof wa);
-    import_locate_row(imp, c, wc, sizeof wc);
-    return import_fail(imp, LEVER_EINPUT,
+    in->locate_row(in->ud, a, wa, sizeof wa);
+    in->locate_row(in->ud, c, wc, sizeof wc);
+    return writer_fail(in, LEVER_EINPUT,
                        "%s: duplicate flow (t=%u, i=%u, j=%u, k=%06u), first given at %s; each "
                        "(year, exporter, importer, product) must appear once: remove one, or do "
                        "not import the same file twice",
@@ -497,7 +523,7 @@ static void free_raw_keys(lever_rows *r)
  * index columns are made. Returns 1 when sorted, 0 when not, or minus an error. */
 static int take_sorted_rows(build *b, const key_shape *ks)
 {
-    lever_rows *r = &b->imp->rows;
+    lever_rows *r = b->in->rows;
     uint64_t prev = 0;
     for (uint64_t n = 0; n < b->R; n++) {
         uint64_t key = row_key(b, ks, r, n);
@@ -508,7 +534,7 @@ static int take_sorted_rows(build *b, const key_shape *ks)
         }
         prev = key;
     }
-    b->imp->consumed = true;
+    b->in->consumed = true;
     if (narrow_in_place(b, r))
         return -LEVER_ENOMEM;
     year_ranges(b, r, NULL);
@@ -521,8 +547,8 @@ static int take_sorted_rows(build *b, const key_shape *ks)
 /* Any order: radix sort of (key, row) pairs, then the columns gathered in key order. */
 static int sort_and_gather(build *b, const key_shape *ks)
 {
-    lever_import *imp = b->imp;
-    lever_rows *r = &imp->rows;
+    store_input *in = b->in;
+    lever_rows *r = in->rows;
     uint64_t R = b->R;
     sort_item *items = big_alloc(R * sizeof *items);
     if (!items)
@@ -551,7 +577,7 @@ static int sort_and_gather(build *b, const key_shape *ks)
     }
     if (!rc) {
         year_ranges(b, r, items);
-        b->imp->consumed = true;
+        b->in->consumed = true;
         free_raw_keys(r);
     }
     big_free(items, R * sizeof *items);
@@ -564,8 +590,8 @@ static int sort_rows(build *b)
     key_shape ks = {bits_for(b->C), bits_for(b->P), 0};
     ks.key_bits = bits_for(b->Y) + 2 * ks.bc + ks.bk;
     if (ks.key_bits > 64)
-        return import_fail(b->imp, LEVER_ELIMIT, "too many distinct keys to sort");
-    b->R = b->imp->rows.n;
+        return writer_fail(b->in, LEVER_ELIMIT, "too many distinct keys to sort");
+    b->R = b->in->rows->n;
     int sorted = take_sorted_rows(b, &ks);
     if (sorted < 0)
         return -sorted;
@@ -869,7 +895,7 @@ static int build_aggregates(build *b)
         return oom(b);
     /* the two sides share only read-only columns; each writes its own arrays */
     pthread_t other;
-    bool threaded = b->imp->threads != 1 && pthread_create(&other, NULL, exporter_side, b) == 0;
+    bool threaded = b->in->threads != 1 && pthread_create(&other, NULL, exporter_side, b) == 0;
     intptr_t rc_imp = (intptr_t)importer_side(b), rc_exp;
     if (threaded) {
         void *ret;
@@ -879,7 +905,7 @@ static int build_aggregates(build *b)
         rc_exp = (intptr_t)exporter_side(b);
     }
     if (rc_imp == LEVER_ELIMIT)
-        return import_fail(b->imp, LEVER_ELIMIT,
+        return writer_fail(b->in, LEVER_ELIMIT,
                            "imports of product %06u into country %u in %d add up to 2^48 USD "
                            "(281 trillion) or more, beyond any real trade; check that the "
                            "values are thousands of USD, as in BACI",
@@ -929,13 +955,13 @@ static int hand_over_aggregates(build *b, store_out *o)
     memcpy(h.magic, STORE_MAGIC, 8);
     h.format_version = STORE_FORMAT_VERSION;
     h.header_bytes = STORE_HEADER_BYTES;
-    h.flags = b->imp->synthetic ? STORE_FLAG_SYNTHETIC : 0;
+    h.flags = b->in->synthetic ? STORE_FLAG_SYNTHETIC : 0;
     h.rows = b->R;
     h.n_years = b->Y;
     h.n_countries = b->C;
     h.n_products = b->P;
-    snprintf(h.hs_version, sizeof h.hs_version, "%s", b->imp->hs_version);
-    snprintf(h.release, sizeof h.release, "%s", b->imp->release);
+    snprintf(h.hs_version, sizeof h.hs_version, "%s", b->in->hs_version);
+    snprintf(h.release, sizeof h.release, "%s", b->in->release);
     h.sources = b->sources_str;
     return store_out_finish(o, &h);
 }
@@ -950,16 +976,16 @@ static const char *file_name(const char *path)
 static int sources_string(build *b)
 {
     size_t len = 1;
-    for (size_t n = 0; n < b->imp->n_sources; n++)
-        len += strlen(b->imp->sources[n].name) + 2;
+    for (size_t n = 0; n < b->in->n_sources; n++)
+        len += strlen(b->in->sources[n]) + 2;
     char *s = malloc(len);
     if (!s)
         return oom(b);
     s[0] = '\0';
     size_t at = 0;
-    for (size_t n = 0; n < b->imp->n_sources; n++)
+    for (size_t n = 0; n < b->in->n_sources; n++)
         at += (size_t)snprintf(s + at, len - at, "%s%s", n ? "; " : "",
-                               file_name(b->imp->sources[n].name));
+                               file_name(b->in->sources[n]));
     b->sources_str = add_string(b, s);
     free(s);
     return b->sources_str == UINT32_MAX ? oom(b) : LEVER_OK;
@@ -999,17 +1025,21 @@ static void build_free(build *b)
     free(b->uv_median);
 }
 
-int store_write(lever_import *imp, const char *path)
+int store_write(store_input *in, const char *path)
 {
-    if (imp->rows.n == 0)
-        return import_fail(imp, LEVER_EINPUT,
+    if (!store_host_little_endian())
+        return writer_fail(in, LEVER_EVERSION,
+                           "this host is big-endian and the store format little-endian: lever "
+                           "cannot write stores here; import on a little-endian machine");
+    if (in->rows->n == 0)
+        return writer_fail(in, LEVER_EINPUT,
                            "no trade rows to import: the inputs hold no flows (only dictionaries, "
                            "a header, or aggregate partners); give a BACI or Comtrade flow file");
-    if (imp->rows.n > UINT32_MAX)
-        return import_fail(imp, LEVER_ELIMIT, "more than %u rows in one store", UINT32_MAX);
+    if (in->rows->n > UINT32_MAX)
+        return writer_fail(in, LEVER_ELIMIT, "more than %u rows in one store", UINT32_MAX);
     build b;
     memset(&b, 0, sizeof b);
-    b.imp = imp;
+    b.in = in;
     int rc = add_string(&b, "x") == UINT32_MAX ? oom(&b) : LEVER_OK; /* reserve offset 0 = "" */
     if (!rc) {
         b.strings[0] = '\0';
@@ -1026,7 +1056,7 @@ int store_write(lever_import *imp, const char *path)
         rc = sort_rows(&b);
     store_out *o = NULL;
     if (!rc)
-        rc = store_out_open(imp, path, &o);
+        rc = store_out_open(in->errmsg, in->errlen, path, &o);
     if (!rc) {
         hand_over_rows(&b, o);
         rc = build_aggregates(&b);

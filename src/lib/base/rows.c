@@ -1,62 +1,12 @@
 /*
- * util.c - small shared pieces of liblever: result-code names, error messages on
- * handles, and the growable column buffer the importer fills. Kept apart so that
- * every module reports errors the same way.
+ * rows.c - large page-aligned memory (anonymous mappings advised to use transparent
+ * huge pages) and the growable column buffer of raw rows an import fills and the store
+ * writer consumes.
  */
-#include "internal.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <sys/mman.h>
-
-const char *lever_strerror(int rc)
-{
-    switch (rc) {
-    case LEVER_OK: return "ok";
-    case LEVER_ENOMEM: return "out of memory";
-    case LEVER_EIO: return "input/output error";
-    case LEVER_EINPUT: return "bad input data";
-    case LEVER_ECORRUPT: return "damaged or not a lever store";
-    case LEVER_EVERSION: return "store format version not supported";
-    case LEVER_ENOTFOUND: return "not found";
-    case LEVER_EAMBIGUOUS: return "ambiguous";
-    case LEVER_EUSAGE: return "invalid argument";
-    case LEVER_ELIMIT: return "beyond a limit of the store format";
-    default: return "unknown error";
-    }
-}
-
-int store_fail(lever_store *s, int rc, const char *fmt, ...)
-{
-    if (s) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-int import_fail(lever_import *imp, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(imp->errmsg, sizeof imp->errmsg, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-void import_warn(lever_import *imp, const char *fmt, ...)
-{
-    imp->warnings++;
-    if (!imp->warning)
-        return;
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    imp->warning(imp->warning_ud, buf);
-}
 
 /* Grows an array of big_alloc memory in place or by moving its pages (mremap), never by
  * copying; NULL on failure, the old array then unchanged. (ThreadSanitizer does not follow

@@ -1,0 +1,83 @@
+/*
+ * base.h - what every stage of liblever shares and the application never sees:
+ * the public header, error messages into a caller's buffer, large page-aligned
+ * memory, and the two things an import hands to the store writer (the column
+ * buffer of raw rows and the dictionary entries). Base calls nothing else in the
+ * library.
+ */
+#ifndef LEVER_BASE_H
+#define LEVER_BASE_H
+
+#include "lever.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Formats a message into buf (printf-style) and returns rc: the one way every module
+ * fills an error message. */
+int msg_fail(char *buf, size_t len, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int msg_vfail(char *buf, size_t len, int rc, const char *fmt, va_list ap);
+
+/* Unit value in USD per kg, NaN when q is missing or 0 (INDICATORS.md section 1): here,
+ * not in formulas.h, because the store writer precomputes the world medians of it. */
+static inline double unit_value(uint64_t v, int64_t q_kg)
+{
+    if (q_kg == LEVER_QTY_MISSING || q_kg <= 0)
+        return NAN;
+    return (double)v / (double)q_kg;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows and dictionary entries: what an import gathers for the writer  */
+/* ------------------------------------------------------------------ */
+
+/* One column-oriented buffer of raw rows, codes as read (not yet indexed). */
+typedef struct lever_rows {
+    size_t n, cap;
+    uint16_t *t;  /* year */
+    uint16_t *i;  /* exporter numeric code 0..999 */
+    uint16_t *j;  /* importer numeric code */
+    uint32_t *k;  /* HS6 code as an integer: 10190 is "010190" */
+    uint64_t *v;  /* USD */
+    int64_t *q;   /* kg or LEVER_QTY_MISSING */
+} lever_rows;
+
+/* Large arrays (store building): anonymous memory advised to use transparent huge pages,
+ * because first touching memory page by page dominates import time on virtual machines.
+ * big_alloc returns NULL on failure; big_free takes the size given to big_alloc. */
+void *big_alloc(size_t bytes);
+void big_free(void *p, size_t bytes);
+
+int rows_reserve(lever_rows *r, size_t extra); /* LEVER_OK or LEVER_ENOMEM */
+void rows_free(lever_rows *r);
+static inline void rows_push_unchecked(lever_rows *r, uint16_t t, uint16_t i, uint16_t j,
+                                       uint32_t k, uint64_t v, int64_t q)
+{
+    size_t n = r->n++;
+    r->t[n] = t;
+    r->i[n] = i;
+    r->j[n] = j;
+    r->k[n] = k;
+    r->v[n] = v;
+    r->q[n] = q;
+}
+
+typedef struct dict_country {
+    uint16_t code;
+    char iso3[4];
+    char iso2[4];
+    char *name;      /* malloc'd */
+    char *full_name; /* malloc'd, may be NULL */
+} dict_country;
+
+typedef struct dict_product {
+    uint32_t hs6;
+    char *description; /* malloc'd */
+} dict_product;
+
+#endif /* LEVER_BASE_H */

@@ -1,0 +1,38 @@
+/*
+ * errors.c - result codes and messages: the English name of each code, and the one
+ * function every module uses to describe a failure in a caller's buffer.
+ */
+#include "base.h"
+
+const char *lever_strerror(int rc)
+{
+    switch (rc) {
+    case LEVER_OK: return "ok";
+    case LEVER_ENOMEM: return "out of memory";
+    case LEVER_EIO: return "input/output error";
+    case LEVER_EINPUT: return "bad input data";
+    case LEVER_ECORRUPT: return "damaged or not a lever store";
+    case LEVER_EVERSION: return "store format version not supported";
+    case LEVER_ENOTFOUND: return "not found";
+    case LEVER_EAMBIGUOUS: return "ambiguous";
+    case LEVER_EUSAGE: return "invalid argument";
+    case LEVER_ELIMIT: return "beyond a limit of the store format";
+    default: return "unknown error";
+    }
+}
+
+int msg_vfail(char *buf, size_t len, int rc, const char *fmt, va_list ap)
+{
+    if (buf && len)
+        vsnprintf(buf, len, fmt, ap);
+    return rc;
+}
+
+int msg_fail(char *buf, size_t len, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    msg_vfail(buf, len, rc, fmt, ap);
+    va_end(ap);
+    return rc;
+}

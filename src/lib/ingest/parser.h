@@ -1,0 +1,106 @@
+/*
+ * parser.h - the one interface between an input format and the importer.
+ *
+ * A parser is a row of the table in parsers.c: a name, a sniff function that
+ * recognises the format from the input's bytes, and a parse function that turns the
+ * input into trade rows and dictionary entries written into a sink. The importer
+ * (import.c) finds where the bytes come from (a mapped file, standard input, a
+ * caller's buffer), asks each parser in table order whether it reads them, and hands
+ * them to the first that does. A parser includes only this header: it never sees the
+ * import handle, and nothing in the importer knows a format by name. A new input
+ * format is one new file (its sniff and parse functions) plus one line in parsers.c.
+ *
+ * The sink is the import being filled. Rows go straight into its column buffer
+ * (sink_rows: reserve, then rows_push_unchecked, or fill a buffer of your own and copy
+ * it in), so the hot loop makes no call per row. Every row belongs to a source
+ * (sink_add_source ... sink_end_source), which is how an error found later (a
+ * duplicate flow, an unknown code) is reported as file:line: a source records its
+ * first data line and each later line that gave no row (sink_add_gap).
+ * Errors: sink_fail sets the import's message and returns the code to pass up
+ * ("file:line:column: what was wrong; what to do"). A container (a zip) hands each
+ * member back with sink_parse_member, which sniffs and parses it like a file.
+ */
+#ifndef LEVER_PARSER_H
+#define LEVER_PARSER_H
+
+#include "base.h"
+
+typedef struct lever_import import_sink; /* opaque to parsers */
+
+/* One input's bytes: a whole file, a zip member or a caller's buffer. */
+typedef struct import_input {
+    const char *name; /* used in messages: "f.csv", "x.zip:member.csv", "-" */
+    const char *path; /* file on disk, or NULL (a buffer, standard input, a zip member) */
+    const char *data;
+    size_t len;
+    bool mapped; /* data is a read-only mapping of the file: the parser may drop the pages
+                    of what it has read (madvise), so memory holds a few chunks at a time */
+} import_input;
+
+typedef struct import_parser {
+    const char *name; /* "zip", "csv" */
+    /* Whether this parser reads the input; looks at its first bytes only. */
+    bool (*sniff)(const import_input *in);
+    /* Reads the whole input into the sink; LEVER_OK, or a code with sink_fail's message.
+     * On failure the importer drops the rows and sources this input added. */
+    int (*parse)(import_sink *sink, const import_input *in);
+    /* A container: its bytes are not counted in progress, its members are. */
+    bool container;
+} import_parser;
+
+/* The table (parsers.c), tried in order; the last entry takes any input left. Each format
+ * defines its entry in its own file: const import_parser import_parser_NAME = {...}. */
+extern const import_parser *const import_parsers[];
+extern const size_t import_n_parsers;
+
+/* ---- the sink: what a parser may do to the import (sink.c) ---- */
+
+/* Sets the import's message (printf-style) and returns rc. */
+int sink_fail(import_sink *sink, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sends a warning to the application's callback, if any. */
+void sink_warn(import_sink *sink, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The rows gathered so far; append with rows_reserve + rows_push_unchecked. */
+lever_rows *sink_rows(import_sink *sink);
+/* Registers a source of rows starting at the current end of the rows, whose first row is
+ * on line first_line; returns its index, or -1 when out of memory. */
+long sink_add_source(import_sink *sink, const char *name, const char *path, uint64_t first_line);
+/* Ordinal of the source's first row. */
+uint64_t sink_source_first_row(const import_sink *sink, size_t source);
+/* Records a line without a row after rows_before rows of the source. */
+int sink_add_gap(import_sink *sink, size_t source, uint64_t rows_before);
+/* Closes the source: its rows are those appended since it was registered. */
+void sink_end_source(import_sink *sink, size_t source);
+
+/* Adds or replaces a dictionary entry (the strings are taken over, also on failure). */
+int sink_put_country(import_sink *sink, const dict_country *c);
+int sink_put_product(import_sink *sink, uint32_t hs6, char *description);
+
+/* HS version and release met in a name, a comment or a row ("" or NULL: none); fails when
+ * the HS version conflicts with an earlier input's. */
+int sink_note_meta(import_sink *sink, const char *origin, const char *hs, const char *release);
+/* Reads "HS92"/"V202301" tokens from a file name (case-insensitive), "" when absent. */
+void sink_meta_from_name(const char *name, char hs[16], char release[32]);
+/* The HS version known so far, "" when none. */
+const char *sink_hs_version(const import_sink *sink);
+/* The input says it is synthetic data (made by lever synth). */
+void sink_mark_synthetic(import_sink *sink);
+/* Rows skipped because their partner is an aggregate (World): said when no row remains. */
+void sink_count_aggregate_rows(import_sink *sink, uint64_t n);
+
+/* Worker threads to use (the application's choice, or the online CPUs). */
+int sink_threads(const import_sink *sink);
+/* Reports progress (bytes of the current input) at most ~10 times a second. */
+void sink_progress(import_sink *sink, uint64_t done, uint64_t total, bool force);
+/* A container about to hand over members of `bytes` bytes in all (0 when done). */
+void sink_plan_bytes(import_sink *sink, uint64_t bytes);
+/* Hands a member of a container to the importer, which sniffs and parses it. */
+int sink_parse_member(import_sink *sink, const import_input *in);
+
+/* Helpers for parsers: 1-based line and column of data[offset]; transparent huge pages
+ * under a big buffer about to be filled. */
+void import_line_col(const char *data, size_t offset, uint64_t *line, uint64_t *col);
+void import_prefer_huge_pages(void *buf, size_t bytes);
+
+#endif /* LEVER_PARSER_H */

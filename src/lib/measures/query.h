@@ -1,0 +1,46 @@
+/*
+ * query.h - what the query files of the measures stage share: the query's product
+ * selection, weights and years (query.c), and the substitutability inputs (headroom,
+ * d, d') every indicator command uses (substitute.c).
+ */
+#ifndef LEVER_QUERY_H
+#define LEVER_QUERY_H
+
+#include "formulas.h"
+#include "store_internal.h"
+
+
+/* Supply the alternatives to exporter i already have for importer j's product k, per the
+ * query's mode: world W(k)-X(i,k)-X(j,k); current: sum of X(m,k) over m != i already
+ * selling k to j; list: sum of X(m,k) over the listed m other than i and j. */
+uint64_t subst_alt_supply(const lever_store *s, const lever_query *q, int y, int i, int j, int k);
+/* Demand the alternative buyers of exporter i's product k offer, besides importer j: world
+ * W(k)-M(j,k)-M(i,k); current: sum of M(m,k) over m != j already buying k from i; list: sum of
+ * M(m,k) over the listed m other than i and j. */
+uint64_t subst_alt_demand(const lever_store *s, const lever_query *q, int y, int i, int j, int k);
+/* d(i,j,k) for a flow of value v: 1/sigma_k when the query has one for k, else
+ * non_substitutability(subst_alt_supply(...), v). */
+double subst_d_supply(const lever_store *s, const lever_query *q, int y, int i, int j, int k,
+                      uint64_t v);
+/* d'(i,j,k) for a flow i->j of value v (how hard j is to replace as i's buyer). */
+double subst_d_market(const lever_store *s, const lever_query *q, int y, int i, int j, int k,
+                      uint64_t v);
+/* Weight of product k in the query (1 without weights). */
+static inline double query_weight(const lever_query *q, int k)
+{
+    return q && q->weights ? q->weights[k] : 1.0;
+}
+/* Whether product k is selected by the query. */
+bool query_has_product(const lever_query *q, int k);
+/* M(j) and X(i) in year index y over the query's selected products (the precomputed
+ * totals without a selection). */
+uint64_t query_imports(const lever_store *s, const lever_query *q, int y, int j);
+uint64_t query_exports(const lever_store *s, const lever_query *q, int y, int i);
+/* Resolves the query's year range to year indices [*y0, *y1]; LEVER_ENOTFOUND (with the
+ * store's range in the message) when a named year is not in the store. */
+int query_years(lever_store *s, const lever_query *q, int *y0, int *y1);
+/* Year index for a single year (0 = last); LEVER_ENOTFOUND with the range when absent. */
+int query_year(lever_store *s, int year, int *y);
+
+
+#endif /* LEVER_QUERY_H */
