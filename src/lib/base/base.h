@@ -22,6 +22,9 @@
 int msg_fail(char *buf, size_t len, int rc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int msg_vfail(char *buf, size_t len, int rc, const char *fmt, va_list ap);
+/* Formats a message and hands it to fn (a warning callback), if fn is not NULL. */
+void msg_vsend(void (*fn)(void *ud, const char *message), void *ud, const char *fmt,
+               va_list ap);
 
 /* Unit value in USD per kg, NaN when q is missing or 0 (INDICATORS.md section 1): here,
  * not in formulas.h, because the store writer precomputes the world medians of it. */

@@ -36,3 +36,13 @@ int msg_fail(char *buf, size_t len, int rc, const char *fmt, ...)
     va_end(ap);
     return rc;
 }
+
+void msg_vsend(void (*fn)(void *ud, const char *message), void *ud, const char *fmt,
+               va_list ap)
+{
+    if (!fn)
+        return;
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    fn(ud, buf);
+}

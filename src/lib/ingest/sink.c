@@ -29,14 +29,10 @@ int sink_fail(import_sink *imp, int rc, const char *fmt, ...)
 void sink_warn(import_sink *imp, const char *fmt, ...)
 {
     imp->warnings++;
-    if (!imp->warning)
-        return;
-    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    msg_vsend(imp->warning, imp->warning_ud, fmt, ap);
     va_end(ap);
-    imp->warning(imp->warning_ud, buf);
 }
 
 lever_rows *sink_rows(import_sink *imp)

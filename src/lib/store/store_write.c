@@ -93,14 +93,10 @@ static void writer_warn(store_input *in, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void writer_warn(store_input *in, const char *fmt, ...)
 {
-    if (!in->warn)
-        return;
-    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    msg_vsend(in->warn, in->ud, fmt, ap);
     va_end(ap);
-    in->warn(in->ud, buf);
 }
 
 static int oom(build *b)
