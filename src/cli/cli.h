@@ -9,8 +9,8 @@
 #define LEVER_CLI_H
 
 #include "lever.h"
+#include "options.h"
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,30 +35,13 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Opens it; on failure prints the error (with what to do) and returns NULL. */
 lever_store *cli_open_store(const char *explicit_path);
 
-/* Prints the usage line(s) and "Run 'lever COMMAND --help' for details." on stderr;
- * returns EXIT_USAGE. */
-int cli_usage_error(const char *command, const char *usage_line);
-/* After getopt_long returned ':' (an option lacks its value) or '?' (an unknown option):
- * "COMMAND: option '--x' needs a value" or "COMMAND: unknown option '--x'", then the
- * usage; returns EXIT_USAGE. */
-int cli_option_error(const char *command, const char *usage_line, int opt, char **argv);
-/* For a wrong number of arguments: "COMMAND: expected WHAT, got N argument(s)", then the
- * usage; returns EXIT_USAGE. */
-int cli_arguments_error(const char *command, const char *usage_line, const char *expected,
-                        int got);
-
 /* Prints the message of the store's last failed call (lever_errmsg); returns EXIT_ERROR. */
 int cli_store_error(lever_store *s);
 /* Looks a country up, printing the lookup's error (with candidates) on failure. */
 bool cli_country(lever_store *s, const char *query, int *country);
-/* Parses "2019-2021", "2021" or "2019-" into an inclusive range (0 = open end). */
-bool cli_years(const char *text, int *from, int *to);
 /* Joins the words of a query given without quotes ("united kingdom"); malloc'd. Prints
  * the error and returns NULL when out of memory. */
 char *cli_join_words(int argc, char **argv);
-/* Parses a positive integer option value; prints an error naming the option on failure. */
-bool cli_int(const char *option, const char *text, long min, long max, long *out);
-
 /* How output names a country: by its code ("KAZ", or the numeric code when it has no
  * ISO3) in columns and headers, by a label ("Kazakhstan (KAZ)") in titles and metadata. */
 typedef struct cli_country_names {
@@ -134,19 +117,17 @@ out_doc *cli_doc_new(const lever_store *s, const char *title_fmt, ...)
 void cli_meta_years(out_doc *d, int first, int last);
 /* Two cells naming country c: its code (cli_country_names) and its numeric code. */
 void cli_out_country(out_table *t, const lever_store *s, int c);
-/* Parses a lookup command's --format; on failure says "COMMAND: unknown format ...". */
-bool cli_format_option(const char *command, const char *text, out_format *fmt);
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the indicator commands (query.c)                  */
 /* ------------------------------------------------------------------ */
 
 typedef struct cli_query {
-    /* as given on the command line */
+    /* as given on the command line: options.h binds the shared options to these */
     const char *store_path;   /* --store */
-    const char *format;       /* --format */
-    const char *years;        /* --years Y0-Y1 */
-    const char *year;         /* --year T */
+    out_format fmt;           /* --format (the parser sets the default) */
+    int year;                 /* --year T; 0 = not given (the last year) */
+    int years[2];             /* --years Y0-Y1; 0 = open end; both 0 = not given */
     const char *product;      /* --product: HS prefix, description words or a group name */
     const char *alternatives; /* --alternatives world|current|ISO3,ISO3,... */
     const char *groups_file;  /* --groups FILE (else the built-in groups) */
@@ -159,37 +140,13 @@ typedef struct cli_query {
     lever_selection *selection;
     int *alt_countries;
     double *weight_values, *sigma_values;
-    int year_value;           /* --year, 0 = last */
-    out_format fmt;
-    lever_query q;
+    lever_query q;            /* years: --year T as T-T, else --years, else every year */
 } cli_query;
 
-/* getopt_long entries for the shared options; put them in a command's table. */
-#define CLI_QUERY_LONG_OPTIONS                                                               \
-    {"store", required_argument, NULL, 'S'}, {"format", required_argument, NULL, 'F'},       \
-        {"years", required_argument, NULL, 'Y'}, {"year", required_argument, NULL, 'y'},     \
-        {"product", required_argument, NULL, 'P'},                                           \
-        {"alternatives", required_argument, NULL, 'A'},                                      \
-        {"groups", required_argument, NULL, 'G'}, {"weights", required_argument, NULL, 'W'}, \
-        {"sigma", required_argument, NULL, 'E'}, {"top", required_argument, NULL, 'T'}
-/* Help text lines describing the shared options. */
-#define CLI_QUERY_HELP                                                                       \
-    "  --store STORE          the store (default $LEVER_STORE, else ./" CLI_DEFAULT_STORE ")\n" \
-    "  --format FMT           table, csv or json (default: table on a terminal, else csv)\n"   \
-    "  --years Y0-Y1          range of years (default: every year in the store)\n"             \
-    "  --year T               one year (default: the last)\n"                                  \
-    "  --product P            HS prefix (1101), description words, or a group name (wheat)\n"  \
-    "  --alternatives ALT     world (default), current, or countries (UZB,TKM,IRN)\n"          \
-    "  --groups FILE          product groups (default: the built-in set)\n"                    \
-    "  --weights G=W,...      weight of product groups in leverage (default 1)\n"              \
-    "  --sigma FILE           trade elasticities per HS prefix (CSV hs,sigma): d = 1/sigma\n"  \
-    "  --top N                rows of products or partners to show\n"
-
-/* Records a shared option (the getopt value and its argument); false when opt is not one. */
-bool cli_query_option(cli_query *cq, int opt, const char *arg);
-/* Opens the store and resolves every shared option into cq->q. Prints errors; returns
- * EXIT_OK, or the exit code to return. */
-int cli_query_open(cli_query *cq);
+/* Opens the store and resolves every shared option into cq->q. Prints errors (a bad
+ * --alternatives or --weights as a usage error of spec); returns EXIT_OK, or the exit
+ * code to return. */
+int cli_query_open(cli_query *cq, const cli_spec *spec);
 void cli_query_close(cli_query *cq);
 
 /* Prints a leverage ranking (cmd_leverage.c): partners of A by LEV(A over .), or with
@@ -201,6 +158,7 @@ int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_country(int argc, char **argv);
 int cmd_product(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
 int cmd_dyad(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_depend(int argc, char **argv);

@@ -10,54 +10,33 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 
 #define DEFAULT_TOP 20
 
-static const char usage_line[] =
-    "usage: lever change A B [--from T0] [--to T1] [--product P] [--top N]\n"
-    "                    [--format table|csv|json] [--store STORE]\n";
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "%s"
-            "\n"
-            "What drove the change in A's exports to B from year T0 to year T1: the\n"
-            "values of both years and their exact change, then the products whose value\n"
-            "changed, largest change first, each with its share of the total change and,\n"
-            "when BACI has its quantity in both years, the split of its change into a\n"
-            "quantity effect (q1 - q0) * uv0 and a price effect (uv1 - uv0) * q1. A last\n"
-            "row sums every other product, so the table adds up to the totals.\n"
-            "Values in USD, quantities in kg.\n"
-            "\n"
-            "A and B: ISO3 code, numeric code or name (see 'lever country').\n"
-            "\n"
-            "options:\n"
-            "  --from T0        first year (default: the first of --years, else of the store)\n"
-            "  --to T1          second year (default: the last of --years, else of the store)\n"
-            "  --years T0-T1    the same two years in one option\n"
-            "  --product P      count only products under an HS prefix (1001), the one\n"
-            "                   product a description names, or a group (wheat)\n"
-            "  --groups FILE    product groups for --product (default: the built-in set)\n"
-            "  --top N          products listed before the \"other products\" row (default %d)\n"
-            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
-            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever change FRA DZA --from 2019 --to 2021\n"
-            "  lever change RUS DZA --from 2020 --to 2021 --product 1001 --top 5\n"
-            "  lever change kazakhstan afghanistan --years 2017-2022 --format csv\n",
-            usage_line, DEFAULT_TOP, CLI_DEFAULT_STORE);
-}
-
-static int usage_error(void)
-{
-    return cli_usage_error("change", usage_line);
-}
+static const cli_spec spec = {
+    .name = "change",
+    .usage = {"A B [--from T0] [--to T1] [--product P] [--top N] [options]",
+              "A B --years T0-T1 [--product P] [--top N] [options]"},
+    .about =
+        "What drove the change in A's exports to B from year T0 to year T1: the\n"
+        "values of both years and their exact change, then the products whose value\n"
+        "changed, largest change first, each with its share of the total change and,\n"
+        "when BACI has its quantity in both years, the split of its change into a\n"
+        "quantity effect (q1 - q0) * uv0 and a price effect (uv1 - uv0) * q1. A last\n"
+        "row sums every other product, so the table adds up to the totals.\n"
+        "Values in USD, quantities in kg. Two years, so no --year.\n",
+    .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
+    .examples = {"lever change FRA DZA --from 2019 --to 2021",
+                 "lever change RUS DZA --from 2020 --to 2021 --product 1001 --top 5",
+                 "lever change kazakhstan afghanistan --years 2019-2021 --format csv"},
+    .min_args = 2,
+    .max_args = 2,
+    .args_name = "two countries A and B",
+    .query = CLI_Q_QUERY | CLI_Q_YEARS,
+    .top_help = "products listed before the \"other products\" row",
+};
 
 static void add_summary_table(out_doc *d, const lever_change_result *r)
 {
@@ -160,18 +139,20 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_cha
 
 typedef struct change_args {
     const char *a, *b;
-    long from, to; /* 0 = from --years, else the first / last year of the store */
+    int from, to; /* 0 = from --years, else the first / last year of the store */
 } change_args;
 
 /* Runs the query and prints it; the store and the shared options are resolved. */
-static int run_change(cli_query *cq, const change_args *args)
+static int run_change(cli_query *cq, change_args *args, char **countries)
 {
+    args->a = countries[0];
+    args->b = countries[1];
     lever_store *s = cq->store;
     int a, b;
     if (!cli_country(s, args->a, &a) || !cli_country(s, args->b, &b))
         return EXIT_ERROR;
-    int year0 = args->from ? (int)args->from : cq->q.year_from;
-    int year1 = args->to ? (int)args->to : cq->q.year_to;
+    int year0 = args->from ? args->from : cq->q.year_from;
+    int year1 = args->to ? args->to : cq->q.year_to;
     lever_change_result *r = NULL;
     if (lever_change(s, a, b, year0, year1, &cq->q, &r) != LEVER_OK)
         return cli_store_error(s);
@@ -194,46 +175,18 @@ static int run_change(cli_query *cq, const change_args *args)
 
 int cmd_change(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"from", required_argument, NULL, 'f'},  {"to", required_argument, NULL, 't'},
-        {"years", required_argument, NULL, 'Y'}, {"product", required_argument, NULL, 'P'},
-        {"groups", required_argument, NULL, 'G'}, {"top", required_argument, NULL, 'T'},
-        {"format", required_argument, NULL, 'F'}, {"store", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     cli_query cq = {.top = DEFAULT_TOP};
     change_args args = {0};
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'f':
-            if (!cli_int("--from", optarg, 1900, 2200, &args.from))
-                return usage_error();
-            break;
-        case 't':
-            if (!cli_int("--to", optarg, 1900, 2200, &args.to))
-                return usage_error();
-            break;
-        case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-        case '?': return cli_option_error("change", usage_line, opt, argv);
-        default:
-            cli_query_option(&cq, opt, optarg);
-            if (cq.top < 0)
-                return usage_error();
-            break;
-        }
-    }
-    if (argc - optind != 2)
-        return cli_arguments_error("change", usage_line, "two countries A and B", argc - optind);
-    args.a = argv[optind];
-    args.b = argv[optind + 1];
-    int rc = cli_query_open(&cq);
-    if (rc == EXIT_OK)
-        rc = run_change(&cq, &args);
-    else if (rc == EXIT_USAGE)
-        usage_error();
+    const cli_option options[] = {
+        CLI_YEAR(0, "from", "T0", "first year (default: the first of --years, else of the store)",
+                 &args.from),
+        CLI_YEAR(0, "to", "T1", "second year (default: the last of --years, else of the store)",
+                 &args.to),
+        CLI_OPT_END,
+    };
+    char **countries;
+    int n = cli_query_parse(&spec, options, &cq, argc, argv, &countries);
+    int rc = n < 0 ? cli_parse_exit(n) : run_change(&cq, &args, countries);
     cli_query_close(&cq);
     return rc;
 }

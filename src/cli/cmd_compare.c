@@ -7,47 +7,30 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_TOP 10
 
-static const char usage_line[] =
-    "usage: lever compare B --suppliers A1,A2,... [--years Y0-Y1] [--product P] [--top N]\n"
-    "                     [--alternatives world|current|LIST] [--format table|csv|json]\n";
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "%s"
-            "\n"
-            "Suppliers competing in market B. Per year: what each supplier A sells to B,\n"
-            "X(A->B), its share of B's imports s(A->B) and its leverage LEV(A over B); the\n"
-            "export similarity ESI of every two suppliers (0: they sell B different\n"
-            "products, 1: the same mix); and the head-on products, which at least two of\n"
-            "them sell to B, ranked by the runner-up's share of B's imports of the product.\n"
-            "\n"
-            "B and the suppliers: ISO3 code, numeric code or name (see 'lever country').\n"
-            "\n"
-            "options:\n"
-            "  --suppliers A1,A2,...  the suppliers to compare (at least one; two for ESI)\n"
-            "%s"
-            "                         (here: head-on products per year, default %d, 0 = all;\n"
-            "                         --year T is the same as --years T-T)\n"
-            "  -h, --help             show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever compare AFG --suppliers KAZ,UZB\n"
-            "  lever compare DZA --suppliers FRA,DEU,POL,RUS --product 1001 --years 2019-2021\n"
-            "  lever compare algeria --suppliers france,italy --top 5 --format json\n",
-            usage_line, CLI_QUERY_HELP, DEFAULT_TOP);
-}
-
-static int usage_error(void)
-{
-    return cli_usage_error("compare", usage_line);
-}
+static const cli_spec spec = {
+    .name = "compare",
+    .usage = {"B --suppliers A1,A2,... [--years Y0-Y1 | --year T] [--product P] [options]"},
+    .about =
+        "Suppliers competing in market B. Per year: what each supplier A sells to B,\n"
+        "X(A->B), its share of B's imports s(A->B) and its leverage LEV(A over B); the\n"
+        "export similarity ESI of every two suppliers (0: they sell B different\n"
+        "products, 1: the same mix); and the head-on products, which at least two of\n"
+        "them sell to B, ranked by the runner-up's share of B's imports of the product.\n",
+    .arguments = "B and the suppliers: ISO3 code, numeric code or name (see 'lever country').\n",
+    .examples = {"lever compare AFG --suppliers KAZ,UZB",
+                 "lever compare DZA --suppliers FRA,DEU,POL,RUS --product 1001 --years 2019-2021",
+                 "lever compare algeria --suppliers france,italy --top 5 --format json"},
+    .min_args = 1,
+    .max_args = 1,
+    .args_name = "one market B",
+    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR,
+    .top_help = "head-on products per year; 0 = all",
+};
 
 /* Looks up every country of a comma-separated list; *out is malloc'd. */
 static int parse_suppliers(lever_store *s, const char *list, int **out, int *n_out)
@@ -76,8 +59,8 @@ static int parse_suppliers(lever_store *s, const char *list, int **out, int *n_o
     free(copy);
     if (n == 0) {
         free(countries);
-        cli_error("compare: --suppliers needs at least one country, e.g. --suppliers KAZ,UZB");
-        return EXIT_USAGE;
+        return cli_usage(&spec, "--suppliers needs at least one country, e.g. --suppliers "
+                                "KAZ,UZB");
     }
     *out = countries;
     *n_out = n;
@@ -183,6 +166,8 @@ static void add_headon_table(out_doc *d, const lever_store *s, const lever_compa
 /* Runs the query and prints it; cq is open. */
 static int run_compare(cli_query *cq, const char *market_name, const char *supplier_list)
 {
+    if (!supplier_list)
+        return cli_usage(&spec, "name the suppliers to compare, e.g. --suppliers KAZ,UZB");
     lever_store *s = cq->store;
     int market, *suppliers = NULL, n_suppliers = 0;
     if (!cli_country(s, market_name, &market))
@@ -225,41 +210,16 @@ static int run_compare(cli_query *cq, const char *market_name, const char *suppl
 
 int cmd_compare(int argc, char **argv)
 {
-    static const struct option options[] = {CLI_QUERY_LONG_OPTIONS,
-                                            {"suppliers", required_argument, NULL, 's'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
     cli_query cq = {.top = DEFAULT_TOP};
     const char *suppliers = NULL;
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_query_option(&cq, opt, optarg))
-            continue;
-        switch (opt) {
-        case 's': suppliers = optarg; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_option_error("compare", usage_line, opt, argv);
-        }
-    }
-    if (argc - optind != 1)
-        return cli_arguments_error("compare", usage_line, "one market B", argc - optind);
-    if (!suppliers) {
-        cli_error("compare: name the suppliers to compare, e.g. --suppliers KAZ,UZB");
-        return usage_error();
-    }
-    if (cq.years && cq.year) {
-        cli_error("compare: give --years or --year, not both");
-        return usage_error();
-    }
-    int rc = cli_query_open(&cq);
-    if (rc == EXIT_OK && cq.year)
-        cq.q.year_from = cq.q.year_to = cq.year_value;
-    if (rc == EXIT_USAGE)
-        rc = usage_error();
-    else if (rc == EXIT_OK)
-        rc = run_compare(&cq, argv[optind], suppliers);
+    const cli_option options[] = {
+        CLI_STRING(0, "suppliers", "A1,A2,...",
+                   "the suppliers to compare (at least one; two for ESI)", &suppliers),
+        CLI_OPT_END,
+    };
+    char **args;
+    int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
+    int rc = n < 0 ? cli_parse_exit(n) : run_compare(&cq, args[0], suppliers);
     cli_query_close(&cq);
     return rc;
 }

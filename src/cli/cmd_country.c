@@ -6,34 +6,24 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_line[] =
-    "usage: lever country [QUERY...] [--format table|csv|json] [--store STORE]\n";
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "%s"
-            "\n"
-            "Finds countries by ISO3 code, numeric code (BACI / ISO 3166), ISO2 code or name\n"
-            "(whole, beginning or part, any case), best match first. Without a query, lists\n"
-            "every country of the store. Other commands take the same queries and need them\n"
-            "to name exactly one country.\n"
-            "\n"
-            "options:\n"
-            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
-            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever country kaz\n"
-            "  lever country 251\n"
-            "  lever country korea --format csv\n",
-            usage_line, CLI_DEFAULT_STORE);
-}
+static const cli_spec spec = {
+    .name = "country",
+    .usage = {"[QUERY...] [--format table|csv|json] [--store STORE]"},
+    .about =
+        "Finds countries by ISO3 code, numeric code (BACI / ISO 3166), ISO2 code or name\n"
+        "(whole, beginning or part, any case). Only the best kind of match is listed: an\n"
+        "ISO3 or numeric code, else an ISO2 code, else an exact name, else names that\n"
+        "begin with the query, else names that contain it. Without a query, lists every\n"
+        "country of the store. Other commands take the same queries and need them to\n"
+        "name exactly one country.\n",
+    .examples = {"lever country kaz", "lever country 251", "lever country korea --format csv"},
+    .min_args = 0,
+    .max_args = -1,
+    .query = CLI_Q_LOOKUP,
+};
 
 static void add_country_row(out_table *t, const lever_store *s, int c)
 {
@@ -87,29 +77,14 @@ static int print_matches(lever_store *s, const char *query, out_format fmt)
 
 int cmd_country(int argc, char **argv)
 {
-    static const struct option options[] = {{"format", required_argument, NULL, 'f'},
-                                            {"store", required_argument, NULL, 's'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    const char *store_path = NULL;
-    out_format fmt = out_default_format();
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 's': store_path = optarg; break;
-        case 'f':
-            if (!cli_format_option("country", optarg, &fmt))
-                return cli_usage_error("country", usage_line);
-            break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_option_error("country", usage_line, opt, argv);
-        }
-    }
-    char *query = cli_join_words(argc - optind, argv + optind);
-    lever_store *s = query ? cli_open_store(store_path) : NULL;
-    int rc = s ? print_matches(s, query, fmt) : EXIT_ERROR;
+    cli_query cq = {0};
+        char **args;
+    int n = cli_parse(&spec, NULL, &cq, argc, argv, &args);
+    if (n < 0)
+        return cli_parse_exit(n);
+    char *query = cli_join_words(n, args);
+    lever_store *s = query ? cli_open_store(cq.store_path) : NULL;
+    int rc = s ? print_matches(s, query, cq.fmt) : EXIT_ERROR;
     lever_close(s);
     free(query);
     return rc;

@@ -7,50 +7,33 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 
 #define DEFAULT_TOP 20
 
-static const char usage_line[] =
-    "usage: lever depend B [--on A] [--product P] [--year T] [--top N]\n"
-    "                    [--alternatives world|current|LIST] [--format table|csv|json]\n";
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "%s"
-            "\n"
-            "Where importer B depends on its suppliers in one year: for each product B\n"
-            "imports, its value M(B,k) and share of B's imports, B's own exports and the\n"
-            "net-import ratio, the top supplier and its share s, the concentration of B's\n"
-            "suppliers (HHI_M, HHI*, N) and of world supply (HHI_W), the supply\n"
-            "alternatives already have (A), headroom H and non-substitutability d, the\n"
-            "GeoDep and critical-dependence screens, and the three largest alternative\n"
-            "suppliers. Ranked by score = M(B,k)/M(B) x s x d. With --product, a third\n"
-            "table lists every supplier of each listed product with its share.\n"
-            "With --on A: only the products A sells to B, A as the supplier, ranked by\n"
-            "A's share s(A->B,k).\n"
-            "\n"
-            "B and A: ISO3 code, numeric code or name (see 'lever country').\n"
-            "\n"
-            "options:\n"
-            "  --on A                 the supplier to look at (default: each product's largest)\n"
-            "%s"
-            "                         (here: default %d, 0 = all; one year: --year, not --years)\n"
-            "  -h, --help             show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever depend AFG --on KAZ\n"
-            "  lever depend DZA --product 100190 --year 2021\n"
-            "  lever depend algeria --alternatives current --top 10 --format csv\n",
-            usage_line, CLI_QUERY_HELP, DEFAULT_TOP);
-}
-
-static int usage_error(void)
-{
-    return cli_usage_error("depend", usage_line);
-}
+static const cli_spec spec = {
+    .name = "depend",
+    .usage = {"B [--on A] [--year T] [--product P] [options]"},
+    .about =
+        "Where importer B depends on its suppliers in one year: for each product B\n"
+        "imports, its value M(B,k) and share of B's imports, B's own exports and the\n"
+        "net-import ratio, the top supplier and its share s, the concentration of B's\n"
+        "suppliers (HHI_M, HHI*, N) and of world supply (HHI_W), the supply\n"
+        "alternatives already have (A), headroom H and non-substitutability d, the\n"
+        "GeoDep and critical-dependence screens, and the three largest alternative\n"
+        "suppliers. Ranked by score = M(B,k)/M(B) x s x d. With --product, a third\n"
+        "table lists every supplier of each listed product with its share.\n"
+        "With --on A: only the products A sells to B, A as the supplier, ranked by\n"
+        "A's share s(A->B,k). Group weights (--weights) belong to leverage, not here.\n",
+    .arguments = "B and A: ISO3 code, numeric code or name (see 'lever country').\n",
+    .examples = {"lever depend AFG --on KAZ", "lever depend DZA --product 100190 --year 2021",
+                 "lever depend algeria --alternatives current --top 10 --format csv"},
+    .min_args = 1,
+    .max_args = 1,
+    .args_name = "one importer B",
+    .query = CLI_Q_QUERY | CLI_Q_YEAR | CLI_Q_ALTERNATIVES | CLI_Q_SIGMA,
+    .top_help = "products to show; 0 = all",
+};
 
 /* How --alternatives counted, for the metadata. */
 static void alternatives_label(const lever_store *s, const lever_query *q, char *buf, size_t len)
@@ -303,7 +286,7 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
     if (on_name && !cli_country(s, on_name, &on))
         return EXIT_ERROR;
     lever_depend_result *r = NULL;
-    if (lever_depend(s, importer, on, cq->year_value, &cq->q, (int)cq->top, &r) != LEVER_OK) {
+    if (lever_depend(s, importer, on, cq->year, &cq->q, (int)cq->top, &r) != LEVER_OK) {
         cli_error("depend: %s", lever_errmsg(s));
         return EXIT_ERROR;
     }
@@ -343,35 +326,16 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
 
 int cmd_depend(int argc, char **argv)
 {
-    static const struct option options[] = {CLI_QUERY_LONG_OPTIONS,
-                                            {"on", required_argument, NULL, 'o'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
     cli_query cq = {.top = DEFAULT_TOP};
     const char *on = NULL;
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_query_option(&cq, opt, optarg))
-            continue;
-        switch (opt) {
-        case 'o': on = optarg; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_option_error("depend", usage_line, opt, argv);
-        }
-    }
-    if (argc - optind != 1)
-        return cli_arguments_error("depend", usage_line, "one importer B", argc - optind);
-    if (cq.years) {
-        cli_error("depend: looks at one year; use --year T instead of --years");
-        return usage_error();
-    }
-    int rc = cli_query_open(&cq);
-    if (rc == EXIT_USAGE)
-        rc = usage_error();
-    else if (rc == EXIT_OK)
-        rc = run_depend(&cq, argv[optind], on);
+    const cli_option options[] = {
+        CLI_STRING(0, "on", "A", "the supplier to look at (default: each product's largest)",
+                   &on),
+        CLI_OPT_END,
+    };
+    char **args;
+    int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
+    int rc = n < 0 ? cli_parse_exit(n) : run_depend(&cq, args[0], on);
     cli_query_close(&cq);
     return rc;
 }

@@ -11,48 +11,27 @@
 
 #define DEFAULT_TOP 10
 
-static const char usage_line[] =
-    "usage: lever dyad A B [--years Y0-Y1] [--product P] [--top N]\n"
-    "                  [--format table|csv|json] [--store STORE]\n";
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "%s"
-            "\n"
-            "Trade between countries A and B: per year the value A exported to B, B to A,\n"
-            "their total and balance with growth over the previous year, the yearly growth\n"
-            "(CAGR) of the total over the range, and each way the top products by value\n"
-            "with their quantity, unit value, the exporter's share of the importer's\n"
-            "imports of the product (supplier share s), the share of the exporter's sales\n"
-            "of the product going to the importer (destination share e), and how\n"
-            "concentrated the importer's suppliers of the product are (HHI_M and their\n"
-            "number N). Values in USD, quantities in kg.\n"
-            "\n"
-            "A and B: ISO3 code, numeric code or name (see 'lever country').\n"
-            "\n"
-            "options:\n"
-            "  --years Y0-Y1    years to show: 2019-2021, 2021, 2019- or -2020 (default: all)\n"
-            "  --product P      count only products under an HS prefix (1001), several\n"
-            "                   (1001,1101), a product group (wheat) or the one product a\n"
-            "                   description names\n"
-            "  --groups FILE    product groups for --product (default: the built-in set)\n"
-            "  --top N          products listed per year and direction (default %d; 0 = none)\n"
-            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
-            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever dyad KAZ AFG --years 2019-2021\n"
-            "  lever dyad FRA DZA --product 1001 --top 5\n"
-            "  lever dyad france algeria --format json\n",
-            usage_line, DEFAULT_TOP, CLI_DEFAULT_STORE);
-}
-
-static int usage_error(void)
-{
-    return cli_usage_error("dyad", usage_line);
-}
+static const cli_spec spec = {
+    .name = "dyad",
+    .usage = {"A B [--years Y0-Y1 | --year T] [--product P] [--top N] [options]"},
+    .about =
+        "Trade between countries A and B: per year the value A exported to B, B to A,\n"
+        "their total and balance with growth over the previous year, the yearly growth\n"
+        "(CAGR) of the total over the range, and each way the top products by value\n"
+        "with their quantity, unit value, the exporter's share of the importer's\n"
+        "imports of the product (supplier share s), the share of the exporter's sales\n"
+        "of the product going to the importer (destination share e), and how\n"
+        "concentrated the importer's suppliers of the product are (HHI_M and their\n"
+        "number N). Values in USD, quantities in kg.\n",
+    .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
+    .examples = {"lever dyad KAZ AFG --years 2019-2021", "lever dyad FRA DZA --product 1001 --top 5",
+                 "lever dyad france algeria --year 2021 --format json"},
+    .min_args = 2,
+    .max_args = 2,
+    .args_name = "two countries A and B",
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR,
+    .top_help = "products listed per year and direction; 0 = none",
+};
 
 /* "Kazakhstan (KAZ, 398)" for the metadata: the label with the numeric code put inside
  * its parentheses, beside the ISO3 (a label without ISO3 already shows the numeric code). */
@@ -190,48 +169,12 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
     return out_doc_print(d, cq->fmt);
 }
 
-/* The shared query options that mean nothing for a dyad; NULL when none was given. */
-static const char *inapplicable_option(const cli_query *cq)
-{
-    if (cq->year)
-        return "--year (use --years)";
-    if (cq->alternatives)
-        return "--alternatives";
-    if (cq->weights)
-        return "--weights";
-    if (cq->sigma_file)
-        return "--sigma";
-    return NULL;
-}
-
 int cmd_dyad(int argc, char **argv)
 {
-    static const struct option options[] = {
-        CLI_QUERY_LONG_OPTIONS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     cli_query cq = {.top = DEFAULT_TOP};
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (cli_query_option(&cq, opt, optarg))
-            continue;
-        switch (opt) {
-        case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_option_error("dyad", usage_line, opt, argv);
-        }
-    }
-    const char *bad = inapplicable_option(&cq);
-    if (bad) {
-        cli_error("dyad: %s does not apply to a dyad", bad);
-        return usage_error();
-    }
-    if (argc - optind != 2)
-        return cli_arguments_error("dyad", usage_line, "two countries A and B", argc - optind);
-    int rc = cli_query_open(&cq);
-    if (rc == EXIT_USAGE)
-        rc = usage_error();
-    else if (rc == EXIT_OK)
-        rc = run_dyad(&cq, argv[optind], argv[optind + 1]);
+    char **args;
+    int n = cli_query_parse(&spec, NULL, &cq, argc, argv, &args);
+    int rc = n < 0 ? cli_parse_exit(n) : run_dyad(&cq, args[0], args[1]);
     cli_query_close(&cq);
     return rc;
 }

@@ -30,30 +30,22 @@ typedef struct progress_bar {
     double start;
 } progress_bar;
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: lever import FILE... -o STORE [--hs HSxx] [--release Vyyyymm] [--threads N] "
-            "[--quiet]\n"
-            "\n"
-            "Reads trade flows into STORE (replaced atomically; on error it is left as it was).\n"
-            "FILE may be a BACI release zip, a BACI CSV (t,i,j,k,v,q), a BACI country or\n"
-            "product dictionary (country_codes_*.csv, product_codes_*.csv), a UN Comtrade\n"
-            "legacy CSV, or - for standard input. The kind is recognised from the content.\n"
-            "\n"
-            "options:\n"
-            "  -o, --output STORE  the store to write (required)\n"
-            "  --hs HSxx           the HS version (HS92 ... HS22), if file names do not say it\n"
-            "  --release Vyyyymm   the BACI release (V202301), if file names do not say it\n"
-            "  --threads N         parsing threads (default: one per CPU)\n"
-            "  -q, --quiet         no progress bar and no summary line\n"
-            "\n"
-            "examples:\n"
-            "  lever import BACI_HS92_V202301.zip -o hs92.store\n"
-            "  lever import baci_hs92_v202301_2021_imports_DZA.csv country_codes_V202301.csv \\\n"
-            "      product_codes_HS92_V202301.csv -o dza.store\n"
-            "  lever synth | lever import - -o demo.store\n");
-}
+static const cli_spec spec = {
+    .name = "import",
+    .usage = {"FILE... -o STORE [--hs HSxx] [--release Vyyyymm] [--threads N] [--quiet]"},
+    .about =
+        "Reads trade flows into STORE (replaced atomically; on error it is left as it was).\n"
+        "FILE may be a BACI release zip, a BACI CSV (t,i,j,k,v,q), a BACI country or\n"
+        "product dictionary (country_codes_*.csv, product_codes_*.csv), a UN Comtrade\n"
+        "legacy CSV, or - for standard input. The kind is recognised from the content.\n",
+    .examples = {"lever import BACI_HS92_V202301.zip -o hs92.store",
+                 "lever import baci_hs92_v202301_2021_imports_DZA.csv country_codes_V202301.csv "
+                 "\\\n      product_codes_HS92_V202301.csv -o dza.store",
+                 "lever synth | lever import - -o demo.store"},
+    .min_args = 1,
+    .max_args = -1,
+    .args_name = "the files to import (BACI CSV or zip files, or - for standard input)",
+};
 
 static double now_seconds(void)
 {
@@ -100,71 +92,6 @@ static void on_warning(void *ud, const char *message)
     cli_warning("%s", message);
 }
 
-/* Parses the options; returns EXIT_OK, or EXIT_USAGE after printing why (-1 for --help). */
-static int parse_options(int argc, char **argv, import_options *o)
-{
-    o->files = calloc((size_t)argc, sizeof *o->files);
-    if (!o->files) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    bool options_done = false;
-    for (int a = 1; a < argc; a++) {
-        const char *arg = argv[a];
-        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
-            o->files[o->n_files++] = arg;
-            continue;
-        }
-        const char *value = NULL;
-        const char *eq = strchr(arg, '=');
-        size_t name_len = eq && arg[1] == '-' ? (size_t)(eq - arg) : strlen(arg);
-#define IS(name) (strlen(name) == name_len && strncmp(arg, name, name_len) == 0)
-        bool takes_value = IS("-o") || IS("--output") || IS("--hs") || IS("--release") ||
-                           IS("--threads");
-        if (takes_value) {
-            if (eq && arg[1] == '-')
-                value = eq + 1;
-            else if (a + 1 < argc)
-                value = argv[++a];
-            else {
-                cli_error("option %s needs a value; see 'lever import --help'", arg);
-                return EXIT_USAGE;
-            }
-        }
-        if (IS("--help") || IS("-h")) {
-            usage(stdout);
-            return -1;
-        } else if (IS("--")) {
-            options_done = true;
-        } else if (IS("-q") || IS("--quiet")) {
-            o->quiet = true;
-        } else if (IS("-o") || IS("--output")) {
-            o->output = value;
-        } else if (IS("--hs")) {
-            o->hs_version = value;
-        } else if (IS("--release")) {
-            o->release = value;
-        } else if (IS("--threads")) {
-            if (!cli_int("--threads", value, 0, 256, &o->threads))
-                return EXIT_USAGE;
-        } else {
-            cli_error("unknown option '%s'; see 'lever import --help'", arg);
-            return EXIT_USAGE;
-        }
-#undef IS
-    }
-    if (o->n_files == 0) {
-        cli_error("no input: give BACI CSV or zip files (or - for standard input); see 'lever "
-                  "import --help'");
-        return EXIT_USAGE;
-    }
-    if (!o->output || !o->output[0]) {
-        cli_error("no store named: add -o STORE, e.g. -o baci.store");
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
-}
-
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
@@ -205,9 +132,9 @@ static int run_import(const import_options *o)
     lever_import_set_threads(imp, (int)o->threads);
     int rc = lever_import_set_meta(imp, o->hs_version, o->release);
     if (rc != LEVER_OK) {
-        cli_error("%s", lever_import_errmsg(imp));
+        rc = cli_usage(&spec, "%s", lever_import_errmsg(imp));
         lever_import_free(imp);
-        return EXIT_USAGE;
+        return rc;
     }
     for (int n = 0; n < o->n_files && rc == LEVER_OK; n++)
         rc = lever_import_add_file(imp, o->files[n]);
@@ -229,9 +156,23 @@ static int run_import(const import_options *o)
 int cmd_import(int argc, char **argv)
 {
     import_options o = {0};
-    int rc = parse_options(argc, argv, &o);
-    if (rc == EXIT_OK)
-        rc = run_import(&o);
-    free(o.files);
-    return rc < 0 ? EXIT_OK : rc;
+    const cli_option options[] = {
+        CLI_STRING('o', "output", "STORE", "the store to write (required)", &o.output),
+        CLI_STRING(0, "hs", "HSxx", "the HS version (HS92 ... HS22), if file names do not say it",
+                   &o.hs_version),
+        CLI_STRING(0, "release", "Vyyyymm", "the BACI release (V202301), if file names do not "
+                   "say it", &o.release),
+        CLI_INT(0, "threads", "N", "parsing threads (default: one per CPU)", &o.threads, 0, 256),
+        CLI_FLAG('q', "quiet", "no progress bar and no summary line", &o.quiet),
+        CLI_OPT_END,
+    };
+    char **files;
+    int n = cli_parse(&spec, options, NULL, argc, argv, &files);
+    if (n < 0)
+        return cli_parse_exit(n);
+    if (!o.output || !o.output[0])
+        return cli_usage(&spec, "no store named: add -o STORE, e.g. -o baci.store");
+    o.files = (const char **)files;
+    o.n_files = n;
+    return run_import(&o);
 }

@@ -11,53 +11,33 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 
 #define DEFAULT_TOP 10
 
-static const char usage_line[] =
-    "usage: lever indicators A B [--years Y0-Y1 | --year T] [--product P] [--top N]\n"
-    "                        [--format table|csv|json] [--store STORE]\n";
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "%s"
-            "\n"
-            "Standard bilateral indicators of A and B, per year: trade intensity\n"
-            "TII(A,B) = (X(A->B)/X(A)) / (M(B)/W) and TII(B,A) (above 1: they trade more\n"
-            "than their weight in world trade predicts), trade complementarity\n"
-            "TC(A,B) = 100 (1 - sum |m(B,k) - x(A,k)| / 2) of A's exports with B's imports\n"
-            "and back (100: A sells exactly what B buys), Hirschman's dependence\n"
-            "D(B on A) = T(A,B)/T(B) and D(A on B); then each side's top products by\n"
-            "revealed comparative advantage RCA = (X(i,k)/X(i)) / (W(k)/W).\n"
-            "World totals W are sums over the store: partial when it holds part of the world.\n"
-            "\n"
-            "A and B: ISO3 code, numeric code or name (see 'lever country').\n"
-            "\n"
-            "options:\n"
-            "  --years Y0-Y1    years to show: 2019-2021, 2021, 2019- or -2020 (default: all)\n"
-            "  --year T         one year\n"
-            "  --product P      restrict every sum (X, M, W) to products under an HS prefix\n"
-            "                   (27), the one product a description names, or a group (fuels)\n"
-            "  --groups FILE    product groups for --product (default: the built-in set)\n"
-            "  --top N          RCA products per year and country (default %d; 0 = none)\n"
-            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
-            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever indicators FRA DZA --year 2021\n"
-            "  lever indicators KAZ AFG --years 2017-2022 --top 5\n"
-            "  lever indicators DZA ITA --product 27 --format csv\n",
-            usage_line, DEFAULT_TOP, CLI_DEFAULT_STORE);
-}
-
-static int usage_error(void)
-{
-    return cli_usage_error("indicators", usage_line);
-}
+static const cli_spec spec = {
+    .name = "indicators",
+    .usage = {"A B [--years Y0-Y1 | --year T] [--product P] [--top N] [options]"},
+    .about =
+        "Standard bilateral indicators of A and B, per year: trade intensity\n"
+        "TII(A,B) = (X(A->B)/X(A)) / (M(B)/W) and TII(B,A) (above 1: they trade more\n"
+        "than their weight in world trade predicts), trade complementarity\n"
+        "TC(A,B) = 100 (1 - sum |m(B,k) - x(A,k)| / 2) of A's exports with B's imports\n"
+        "and back (100: A sells exactly what B buys), Hirschman's dependence\n"
+        "D(B on A) = T(A,B)/T(B) and D(A on B); then each side's top products by\n"
+        "revealed comparative advantage RCA = (X(i,k)/X(i)) / (W(k)/W).\n"
+        "World totals W are sums over the store: partial when it holds part of the world.\n"
+        "With --product, every sum (X, M, W) counts only the selected products.\n",
+    .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
+    .examples = {"lever indicators FRA DZA --year 2021",
+                 "lever indicators KAZ AFG --years 2019-2021 --top 5",
+                 "lever indicators DZA ITA --product 27 --format csv"},
+    .min_args = 2,
+    .max_args = 2,
+    .args_name = "two countries A and B",
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR,
+    .top_help = "RCA products per year and country; 0 = none",
+};
 
 static void add_years_table(out_doc *d, const lever_indicators_result *r,
                             const cli_country_names *a, const cli_country_names *b)
@@ -131,8 +111,6 @@ static int run_indicators(cli_query *cq, const char *query_a, const char *query_
     int a, b;
     if (!cli_country(s, query_a, &a) || !cli_country(s, query_b, &b))
         return EXIT_ERROR;
-    if (cq->year && !cq->years)
-        cq->q.year_from = cq->q.year_to = cq->year_value;
     lever_indicators_result *r = NULL;
     if (lever_indicators(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK)
         return cli_store_error(s);
@@ -157,40 +135,10 @@ static int run_indicators(cli_query *cq, const char *query_a, const char *query_
 
 int cmd_indicators(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"years", required_argument, NULL, 'Y'},  {"year", required_argument, NULL, 'y'},
-        {"product", required_argument, NULL, 'P'}, {"groups", required_argument, NULL, 'G'},
-        {"top", required_argument, NULL, 'T'},    {"format", required_argument, NULL, 'F'},
-        {"store", required_argument, NULL, 'S'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     cli_query cq = {.top = DEFAULT_TOP};
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-        case '?': return cli_option_error("indicators", usage_line, opt, argv);
-        default:
-            cli_query_option(&cq, opt, optarg);
-            if (cq.top < 0)
-                return usage_error();
-            break;
-        }
-    }
-    if (argc - optind != 2)
-        return cli_arguments_error("indicators", usage_line, "two countries A and B",
-                                   argc - optind);
-    if (cq.years && cq.year) {
-        cli_error("indicators: give --years or --year, not both");
-        return usage_error();
-    }
-    int rc = cli_query_open(&cq);
-    if (rc == EXIT_OK)
-        rc = run_indicators(&cq, argv[optind], argv[optind + 1]);
-    else if (rc == EXIT_USAGE)
-        usage_error();
+    char **args;
+    int n = cli_query_parse(&spec, NULL, &cq, argc, argv, &args);
+    int rc = n < 0 ? cli_parse_exit(n) : run_indicators(&cq, args[0], args[1]);
     cli_query_close(&cq);
     return rc;
 }

@@ -6,32 +6,22 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 
-static const char usage_line[] =
-    "usage: lever info [STORE] [--check] [--format table|csv|json] [--store STORE]\n";
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "%s"
-            "\n"
-            "Describes a store: format version, HS version and release of the data, whether\n"
-            "it is synthetic, the imported files, the years with their rows, and the numbers\n"
-            "of rows, countries and products.\n"
-            "\n"
-            "options:\n"
-            "  --check          also verify the checksum of every section (reads the whole file)\n"
-            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
-            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever info baci.store\n"
-            "  lever info --check\n"
-            "  lever info --format json | jq .store\n",
-            usage_line, CLI_DEFAULT_STORE);
-}
+static const cli_spec spec = {
+    .name = "info",
+    .usage = {"[STORE] [--check] [--format table|csv|json] [--store STORE]"},
+    .about =
+        "Describes a store: format version, HS version and release of the data, whether\n"
+        "it is synthetic, the imported files, the years with their rows, and the numbers\n"
+        "of rows, countries and products.\n",
+    .arguments = "STORE: the store to describe (the same as --store STORE).\n",
+    .examples = {"lever info demo.store", "lever info --check",
+                 "lever info --format json | jq .store"},
+    .min_args = 0,
+    .max_args = 1,
+    .args_name = "at most one STORE",
+    .query = CLI_Q_LOOKUP,
+};
 
 static void add_store_record(out_doc *d, const lever_info *info, bool checked)
 {
@@ -79,35 +69,20 @@ static void add_years(out_doc *d, const lever_store *s, const lever_info *info)
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"check", no_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
-        {"store", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *store_path = NULL;
+    cli_query cq = {0};
     bool check = false;
-    out_format fmt = out_default_format();
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'c': check = true; break;
-        case 's': store_path = optarg; break;
-        case 'f':
-            if (!cli_format_option("info", optarg, &fmt))
-                return cli_usage_error("info", usage_line);
-            break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_option_error("info", usage_line, opt, argv);
-        }
-    }
-    if (optind < argc && !store_path) /* `lever info STORE` names the store directly */
-        store_path = argv[optind++];
-    if (optind < argc) {
-        cli_error("info: unexpected argument '%s'", argv[optind]);
-        return cli_usage_error("info", usage_line);
-    }
-    lever_store *s = cli_open_store(store_path);
+    const cli_option options[] = {
+        CLI_FLAG(0, "check", "also verify the checksum of every section (reads the whole file)",
+                 &check),
+        CLI_OPT_END,
+    };
+    char **args;
+    int n = cli_parse(&spec, options, &cq, argc, argv, &args);
+    if (n < 0)
+        return cli_parse_exit(n);
+    if (n == 1 && cq.store_path)
+        return cli_usage(&spec, "name the store once: 'lever info STORE' or --store STORE");
+    lever_store *s = cli_open_store(n == 1 ? args[0] : cq.store_path);
     if (!s)
         return EXIT_ERROR;
     if (check) {
@@ -123,7 +98,7 @@ int cmd_info(int argc, char **argv)
     out_doc *d = cli_doc_new(s, "lever store");
     add_store_record(d, &info, check);
     add_years(d, s, &info);
-    int rc = out_doc_print(d, fmt);
+    int rc = out_doc_print(d, cq.fmt);
     lever_close(s);
     return rc;
 }

@@ -11,54 +11,12 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_TOP_PRODUCTS 5
 #define DEFAULT_TOP_PARTNERS 20
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: lever leverage A --over B [--years Y0-Y1] [options]\n"
-            "       lever leverage A [--year T] [options]\n"
-            "\n"
-            "Leverage of country A over country B (docs/commands/leverage.md): the share of\n"
-            "B's total trade T(B) that flows through A and that B could not easily replace,\n"
-            "counting A as B's supplier (supply channel S: B's imports from A, each product\n"
-            "weighted by d, how little the rest of the world could supply instead) and as\n"
-            "B's customer (market channel K: B's exports to A, weighted by d', how little\n"
-            "other buyers could take instead): LEV(A over B) = (S + K) / T(B), from 0 to 1.\n"
-            "With --over, per year: both directions, net leverage and asymmetry, Hirschman's\n"
-            "dependence D = T(A,B) / T(B) and Barbieri's salience and symmetry, then the\n"
-            "products contributing most to each channel. Without --over: every partner P of\n"
-            "A ranked by LEV(A over P), with LEV(P over A) and the net.\n"
-            "\n"
-            "A, B: ISO3 code, numeric code or name (see 'lever country').\n"
-            "\n"
-            "options:\n"
-            "  --over B               the other country; without it, rank every partner\n"
-            "%s"
-            "                         (default --top: %d products per channel with --over,\n"
-            "                         %d partners without)\n"
-            "  -h, --help             show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever leverage KAZ --over AFG --years 2019-2021\n"
-            "  lever leverage FRA --over DZA --product wheat --top 3\n"
-            "  lever leverage DZA --year 2021 --weights staples=2 --format csv\n",
-            CLI_QUERY_HELP, DEFAULT_TOP_PRODUCTS, DEFAULT_TOP_PARTNERS);
-}
-
-static const char usage_line[] =
-    "usage: lever leverage A [--over B] [--years Y0-Y1 | --year T] [options]\n";
-
-static int usage_error(void)
-{
-    return cli_usage_error("leverage", usage_line);
-}
 
 /* The options that change the figures, so every output says how it was computed. */
 static void add_query_meta(out_doc *d, const cli_query *cq)
@@ -299,7 +257,7 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
 static int run_ranking(cli_query *cq, int a)
 {
     lever_ranking *r = NULL;
-    if (lever_leverage_rank(cq->store, a, cq->year_value, &cq->q, &r) != LEVER_OK)
+    if (lever_leverage_rank(cq->store, a, cq->year, &cq->q, &r) != LEVER_OK)
         return cli_store_error(cq->store);
     int rc = leverage_print_ranking(cq, r, false);
     lever_ranking_free(r);
@@ -310,67 +268,59 @@ static int run_ranking(cli_query *cq, int a)
 /* Command line                                                        */
 /* ------------------------------------------------------------------ */
 
+static const cli_spec spec = {
+    .name = "leverage",
+    .usage = {"A --over B [--years Y0-Y1 | --year T] [options]", "A [--year T] [options]"},
+    .about =
+        "Leverage of country A over country B (docs/commands/leverage.md): the share of\n"
+        "B's total trade T(B) that flows through A and that B could not easily replace,\n"
+        "counting A as B's supplier (supply channel S: B's imports from A, each product\n"
+        "weighted by d, how little the rest of the world could supply instead) and as\n"
+        "B's customer (market channel K: B's exports to A, weighted by d', how little\n"
+        "other buyers could take instead): LEV(A over B) = (S + K) / T(B), from 0 to 1.\n"
+        "With --over, per year: both directions, net leverage and asymmetry, Hirschman's\n"
+        "dependence D = T(A,B) / T(B) and Barbieri's salience and symmetry, then the\n"
+        "products contributing most to each channel. Without --over: every partner P of\n"
+        "A ranked by LEV(A over P), with LEV(P over A) and the net, in one year.\n",
+    .arguments = "A, B: ISO3 code, numeric code or name (see 'lever country').\n",
+    .examples = {"lever leverage KAZ --over AFG --years 2019-2021",
+                 "lever leverage FRA --over DZA --product wheat --top 3",
+                 "lever leverage DZA --year 2021 --weights staples=2 --format csv"},
+    .min_args = 1,
+    .max_args = 1,
+    .args_name = "one country A (and --over B)",
+    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR,
+    .top_help = "products per channel with --over (default " CLI_STR(DEFAULT_TOP_PRODUCTS)
+                "),\npartners without (default " CLI_STR(DEFAULT_TOP_PARTNERS) "; 0 = all)",
+};
+
+/* cq is open; b_query is NULL for the ranking. */
 static int run(cli_query *cq, const char *a_query, const char *b_query)
 {
-    int rc = cli_query_open(cq);
-    if (rc != EXIT_OK)
-        return rc;
+    if (!b_query && (cq->years[0] || cq->years[1]))
+        return cli_usage(&spec, "the ranking of partners is for one year: use --year T "
+                                "(--years goes with --over B)");
+    if (cq->top < 0)
+        cq->top = b_query ? DEFAULT_TOP_PRODUCTS : DEFAULT_TOP_PARTNERS;
     int a, b = -1;
     if (!cli_country(cq->store, a_query, &a) || (b_query && !cli_country(cq->store, b_query, &b)))
         return EXIT_ERROR;
-    if (a == b) {
-        cli_error("leverage: A and B are the same country; name two different countries");
-        return EXIT_USAGE;
-    }
-    if (!b_query)
-        return run_ranking(cq, a);
-    if (cq->year) /* --year T with --over: that one year */
-        cq->q.year_from = cq->q.year_to = cq->year_value;
-    return run_pair(cq, a, b);
+    if (a == b)
+        return cli_usage(&spec, "A and B are the same country; name two different countries");
+    return b_query ? run_pair(cq, a, b) : run_ranking(cq, a);
 }
 
 int cmd_leverage(int argc, char **argv)
 {
-    static const struct option options[] = {CLI_QUERY_LONG_OPTIONS,
-                                            {"over", required_argument, NULL, 'o'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    cli_query cq;
-    memset(&cq, 0, sizeof cq);
+    cli_query cq = {.top = -1}; /* not given: the default depends on --over */
     const char *over = NULL;
-    bool top_given = false;
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'o': over = optarg; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-        case '?': return cli_option_error("leverage", usage_line, opt, argv);
-        default:
-            top_given |= opt == 'T';
-            if (!cli_query_option(&cq, opt, optarg))
-                return usage_error();
-            if (cq.top < 0)
-                return usage_error();
-        }
-    }
-    if (argc - optind != 1)
-        return cli_arguments_error("leverage", usage_line, "one country A (and --over B)",
-                                   argc - optind);
-    if (cq.year && cq.years) {
-        cli_error("leverage: give either --year or --years, not both");
-        return usage_error();
-    }
-    if (!over && cq.years) {
-        cli_error("leverage: the ranking of partners is for one year: use --year T "
-                  "(--years goes with --over B)");
-        return usage_error();
-    }
-    if (!top_given)
-        cq.top = over ? DEFAULT_TOP_PRODUCTS : DEFAULT_TOP_PARTNERS;
-    int rc = run(&cq, argv[optind], over);
+    const cli_option options[] = {
+        CLI_STRING(0, "over", "B", "the other country; without it, rank every partner", &over),
+        CLI_OPT_END,
+    };
+    char **args;
+    int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
+    int rc = n < 0 ? cli_parse_exit(n) : run(&cq, args[0], over);
     cli_query_close(&cq);
     return rc;
 }

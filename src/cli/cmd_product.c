@@ -5,40 +5,50 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 
 #define DEFAULT_LIMIT 50
 
-static const char usage_line[] =
-    "usage: lever product [QUERY...] [--limit N] [--format table|csv|json] [--store STORE]\n";
+static const cli_spec spec = {
+    .name = "product",
+    .usage = {"[QUERY...] [--limit N] [--format table|csv|json] [--store STORE]"},
+    .about =
+        "Finds products (HS6) by code prefix or description. A query of digits is an HS\n"
+        "prefix: 2 digits a chapter, 4 a heading, 6 one product (BACI's dropped leading\n"
+        "zero is put back: 71120 is 071120). Other queries are words that must all occur\n"
+        "in the description, in any case; whole-word matches come first. Without a\n"
+        "query, lists every product. When the query also names a product group (as\n"
+        "--product wheat does elsewhere), a note says so; 'lever groups' lists them.\n",
+    .examples = {"lever product wheat flour", "lever product 1001",
+                 "lever product 27 --limit 0 --format csv"},
+    .min_args = 0,
+    .max_args = -1,
+    .query = CLI_Q_LOOKUP | CLI_Q_GROUPS,
+};
 
-static void usage(FILE *f)
+/* When the query is also the name of a product group, says so: `lever product wheat`
+ * lists descriptions holding "wheat" (buckwheat, bran), while `--product wheat` elsewhere
+ * means the group. */
+static int note_group(out_doc *d, const char *query, const char *groups_file)
 {
-    fprintf(f,
-            "%s"
-            "\n"
-            "Finds products (HS6) by code prefix or description. A query of digits is an HS\n"
-            "prefix: 2 digits a chapter, 4 a heading, 6 one product (BACI's dropped leading\n"
-            "zero is put back: 71120 is 071120). Other queries are words that must all occur\n"
-            "in the description, in any case; whole-word matches come first. Without a\n"
-            "query, lists every product.\n"
-            "\n"
-            "options:\n"
-            "  --limit N        show at most N products (default %d; 0 = all)\n"
-            "  --format FORMAT  table (default on a terminal), csv (default otherwise) or json\n"
-            "  --store STORE    the store to read (default: $LEVER_STORE, else ./%s)\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "examples:\n"
-            "  lever product wheat flour\n"
-            "  lever product 1001\n"
-            "  lever product 27 --limit 0 --format csv\n",
-            usage_line, DEFAULT_LIMIT, CLI_DEFAULT_STORE);
+    lever_groups *g = NULL;
+    char err[1024];
+    if (lever_groups_load(groups_file, &g, err, sizeof err) != LEVER_OK) {
+        cli_error("%s", err);
+        return EXIT_ERROR;
+    }
+    int n = lever_groups_find(g, query);
+    if (n >= 0)
+        out_doc_meta(d, "group", "\"%s\" is also a product group (%s): --product %s selects "
+                     "the group, not these matches; see 'lever groups'",
+                     lever_groups_name(g, n), lever_groups_definition(g, n),
+                     lever_groups_name(g, n));
+    lever_groups_free(g);
+    return EXIT_OK;
 }
 
-static int print_matches(lever_store *s, const char *query, long limit, out_format fmt)
+static int print_matches(lever_store *s, const char *query, long limit, const cli_query *cq)
 {
     lever_info info;
     lever_get_info(s, &info);
@@ -64,6 +74,11 @@ static int print_matches(lever_store *s, const char *query, long limit, out_form
     int shown = limit > 0 && limit < n ? (int)limit : n;
     out_doc *d = query[0] ? cli_doc_new(s, "Products matching \"%s\", best first", query)
                           : cli_doc_new(s, "Products");
+    if (query[0] && note_group(d, query, cq->groups_file) != EXIT_OK) {
+        out_doc_free(d);
+        free(found);
+        return EXIT_ERROR;
+    }
     out_doc_meta(d, "matches", "%d", n);
     if (shown < n) {
         out_doc_meta(d, "shown", "%d", shown);
@@ -79,39 +94,24 @@ static int print_matches(lever_store *s, const char *query, long limit, out_form
         out_str(t, p.description);
     }
     free(found);
-    return out_doc_print(d, fmt);
+    return out_doc_print(d, cq->fmt);
 }
 
 int cmd_product(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"limit", required_argument, NULL, 'l'}, {"format", required_argument, NULL, 'f'},
-        {"store", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *store_path = NULL;
-    out_format fmt = out_default_format();
+    cli_query cq = {0};
     long limit = DEFAULT_LIMIT;
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'l':
-            if (!cli_int("--limit", optarg, 0, INT_MAX, &limit))
-                return cli_usage_error("product", usage_line);
-            break;
-        case 's': store_path = optarg; break;
-        case 'f':
-            if (!cli_format_option("product", optarg, &fmt))
-                return cli_usage_error("product", usage_line);
-            break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: return cli_option_error("product", usage_line, opt, argv);
-        }
-    }
-    char *query = cli_join_words(argc - optind, argv + optind);
-    lever_store *s = query ? cli_open_store(store_path) : NULL;
-    int rc = s ? print_matches(s, query, limit, fmt) : EXIT_ERROR;
+    const cli_option options[] = {
+        CLI_INT(0, "limit", "N", "show at most N products; 0 = all", &limit, 0, INT_MAX),
+        CLI_OPT_END,
+    };
+    char **args;
+    int n = cli_parse(&spec, options, &cq, argc, argv, &args);
+    if (n < 0)
+        return cli_parse_exit(n);
+    char *query = cli_join_words(n, args);
+    lever_store *s = query ? cli_open_store(cq.store_path) : NULL;
+    int rc = s ? print_matches(s, query, limit, &cq) : EXIT_ERROR;
     lever_close(s);
     free(query);
     return rc;

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,46 +19,27 @@
 #define DEFAULT_SEED 42ull
 #define MAX_ROWS 100000000000ull /* 1e11: far beyond what the world holds; lever_synth says so */
 
-static const char usage_line[] =
-    "usage: lever synth [--rows N] [--seed S] [--years Y0-Y1] [--hs HS17] [-o FILE]\n";
-
-static void usage(FILE *f)
-{
-    fputs(usage_line, f);
-    fputs("\n"
-          "Writes a synthetic world of product-level trade as a BACI-layout CSV (t,i,j,k,v,q:\n"
-          "year, exporter, importer, HS6 product, value in thousands of USD, quantity in\n"
-          "tons). It is NOT real trade: the first line says so, and a store imported from\n"
-          "it is marked synthetic. The same options give the same bytes on every machine.\n"
-          "Real country codes and HS17 products; flows follow gravity (large, close\n"
-          "countries trade more); Kazakhstan supplies most of Afghanistan's wheat flour.\n"
-          "\n"
-          "options:\n"
-          "  --rows N       about N rows over all years (default 1M); suffixes k, M, G as in\n"
-          "                 200k, 30M, 1.5M\n"
-          "  --seed S       another seed makes another world (default 42)\n"
-          "  --years Y0-Y1  the years, or one year (default 2019-2021)\n"
-          "  --hs HS17      the HS version of the product codes (only HS17 so far)\n"
-          "  -o, --output FILE  write FILE instead of standard output\n"
-          "  -h, --help     show this help\n"
-          "\n"
-          "examples:\n"
-          "  lever synth --rows 200000 -o sample.csv && lever import sample.csv -o demo.store\n"
-          "  lever synth --rows 30M --seed 7 --years 2015-2021 -o bench.csv\n"
-          "  lever synth --rows 1000 | head\n",
-          f);
-}
-
-static int usage_error(void)
-{
-    fputs(usage_line, stderr);
-    fputs("Run 'lever synth --help' for details.\n", stderr);
-    return EXIT_USAGE;
-}
+static const cli_spec spec = {
+    .name = "synth",
+    .usage = {"[--rows N] [--seed S] [--years Y0-Y1] [--hs HS17] [-o FILE]"},
+    .about =
+        "Writes a synthetic world of product-level trade as a BACI-layout CSV (t,i,j,k,v,q:\n"
+        "year, exporter, importer, HS6 product, value in thousands of USD, quantity in\n"
+        "tons). It is NOT real trade: the first line says so, and a store imported from\n"
+        "it is marked synthetic. The same options give the same bytes on every machine.\n"
+        "Real country codes and HS17 products; flows follow gravity (large, close\n"
+        "countries trade more); Kazakhstan supplies most of Afghanistan's wheat flour.\n",
+    .examples = {"lever synth --rows 200000 -o sample.csv && lever import sample.csv -o demo.store",
+                 "lever synth --rows 30M --seed 7 --years 2015-2021 -o bench.csv",
+                 "lever synth --rows 1000 | head"},
+    .min_args = 0,
+    .max_args = 0,
+    .args_name = "write the output file with -o FILE",
+};
 
 /* Parses a row count: digits, an optional fraction, an optional k/M/G suffix ("30M",
  * "1.5M", "200k"). Integer arithmetic only; false when malformed, zero or too large. */
-static bool parse_rows(const char *text, uint64_t *rows)
+static bool rows_value(const char *text, uint64_t *rows)
 {
     const char *p = text;
     uint64_t whole = 0, fraction = 0, fraction_scale = 1;
@@ -92,6 +72,24 @@ static bool parse_rows(const char *text, uint64_t *rows)
         return false; /* "1.5" or "1.0005k": not a whole number of rows */
     *rows = whole * unit + fraction * (unit / fraction_scale);
     return *rows >= 1 && *rows <= MAX_ROWS;
+}
+
+static const char *parse_rows(const char *text, void *rows)
+{
+    return rows_value(text, rows) ? NULL
+                                  : "expected a whole number of rows from 1, optionally with k, "
+                                    "M or G (200000, 200k, 30M)";
+}
+
+static const char *parse_seed(const char *text, void *seed)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || end == text || *end || text[0] == '-')
+        return "expected a whole number from 0 to 2^64-1";
+    *(uint64_t *)seed = v;
+    return NULL;
 }
 
 /* Where the CSV goes: a file descriptor and the errno of the first failed write. */
@@ -129,8 +127,10 @@ static int generate(const lever_synth_options *opt, synth_output *out, const cha
         cli_error("cannot write %s: %s", where, strerror(out->error));
         return EXIT_ERROR;
     }
+    if (rc == LEVER_EUSAGE)
+        return cli_usage(&spec, "%s", err[0] ? err : lever_strerror(rc));
     cli_error("synth: %s", err[0] ? err : lever_strerror(rc));
-    return rc == LEVER_EUSAGE ? EXIT_USAGE : EXIT_ERROR;
+    return EXIT_ERROR;
 }
 
 static int synth_to_stdout(const lever_synth_options *opt)
@@ -175,56 +175,29 @@ static int synth_to_file(const lever_synth_options *opt, const char *path)
 
 int cmd_synth(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"rows", required_argument, NULL, 'r'},  {"seed", required_argument, NULL, 's'},
-        {"years", required_argument, NULL, 'y'}, {"hs", required_argument, NULL, 'H'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     lever_synth_options opt = {.rows = DEFAULT_ROWS, .seed = DEFAULT_SEED, .hs_version = "HS17"};
     const char *output = NULL;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            if (!parse_rows(optarg, &opt.rows)) {
-                cli_error("bad --rows '%s': expected a whole number of rows from 1, optionally "
-                          "with k, M or G (200000, 200k, 30M)",
-                          optarg);
-                return usage_error();
-            }
-            break;
-        case 's': {
-            char *end = NULL;
-            errno = 0;
-            unsigned long long seed = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-') {
-                cli_error("bad --seed '%s': expected a whole number from 0 to 2^64-1", optarg);
-                return usage_error();
-            }
-            opt.seed = seed;
-            break;
-        }
-        case 'y':
-            if (!cli_years(optarg, &opt.year_from, &opt.year_to))
-                return usage_error();
-            break;
-        case 'H': opt.hs_version = optarg; break;
-        case 'o': output = optarg; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        case ':':
-            cli_error("synth: option '%s' needs a value", argv[optind - 1]);
-            return usage_error();
-        default:
-            cli_error("synth: unknown option '%s'", argv[optind - 1]);
-            return usage_error();
-        }
-    }
-    if (optind < argc) {
-        cli_error("synth: unexpected argument '%s' (write the output file with -o FILE)",
-                  argv[optind]);
-        return usage_error();
+    int years[2] = {0, 0};
+    const cli_option options[] = {
+        CLI_CALLBACK(0, "rows", "N",
+                     "about N rows over all years (default 1M); suffixes k, M, G as in\n"
+                     "200k, 30M, 1.5M",
+                     &opt.rows, parse_rows),
+        CLI_CALLBACK(0, "seed", "S", "another seed makes another world (default 42)", &opt.seed,
+                     parse_seed),
+        CLI_YEARS(0, "years", "Y0-Y1", "the years, or one year (default 2019-2021)", years),
+        CLI_STRING(0, "hs", "HS17", "the HS version of the product codes (only HS17 so far)",
+                   &opt.hs_version),
+        CLI_STRING('o', "output", "FILE", "write FILE instead of standard output", &output),
+        CLI_OPT_END,
+    };
+    char **args;
+    int n = cli_parse(&spec, options, NULL, argc, argv, &args);
+    if (n < 0)
+        return cli_parse_exit(n);
+    if (years[0] || years[1]) {
+        opt.year_from = years[0];
+        opt.year_to = years[1];
     }
     if (output && (!output[0] || strcmp(output, "-") == 0))
         output = NULL;

@@ -1,8 +1,7 @@
 /*
  * common.c - what every lever subcommand does the same way: report errors on
- * stderr as "lever: ..." (usage errors with the command's usage line), find and
- * open the store, look countries up and name them in output, parse the option
- * values (years, counts, formats) shared by the commands, and start a document.
+ * stderr as "lever: ...", find and open the store, look countries up and name
+ * them in output, and start a document. (Options and usage errors: options.c.)
  * Kept in one place so messages, names and defaults never drift between commands.
  */
 #include "cli.h"
@@ -36,36 +35,6 @@ void cli_warning(const char *fmt, ...)
     va_start(ap, fmt);
     vreport("lever: warning: ", fmt, ap);
     va_end(ap);
-}
-
-int cli_usage_error(const char *command, const char *usage_line)
-{
-    fprintf(stderr, "%sRun 'lever %s --help' for details.\n", usage_line, command);
-    return EXIT_USAGE;
-}
-
-int cli_option_error(const char *command, const char *usage_line, int opt, char **argv)
-{
-    if (opt == ':')
-        cli_error("%s: option '%s' needs a value", command, argv[optind - 1]);
-    else
-        cli_error("%s: unknown option '%s'", command, argv[optind - 1]);
-    return cli_usage_error(command, usage_line);
-}
-
-int cli_arguments_error(const char *command, const char *usage_line, const char *expected,
-                        int got)
-{
-    cli_error("%s: expected %s, got %d argument%s", command, expected, got, got == 1 ? "" : "s");
-    return cli_usage_error(command, usage_line);
-}
-
-bool cli_format_option(const char *command, const char *text, out_format *fmt)
-{
-    if (out_parse_format(text, fmt))
-        return true;
-    cli_error("%s: unknown format '%s': use table, csv or json", command, text);
-    return false;
 }
 
 lever_store *cli_open_store(const char *explicit_path)
@@ -110,73 +79,6 @@ bool cli_country(lever_store *s, const char *query, int *country)
         return true;
     cli_store_error(s);
     return false;
-}
-
-/* Parses a year of 1 to 4 digits at *p, advancing *p; false when there is none. */
-static bool parse_year(const char **p, int *year)
-{
-    const char *s = *p;
-    int value = 0, digits = 0;
-    while (*s >= '0' && *s <= '9' && digits < 5) {
-        value = value * 10 + (*s - '0');
-        s++;
-        digits++;
-    }
-    if (digits == 0 || digits > 4 || value == 0)
-        return false;
-    *year = value;
-    *p = s;
-    return true;
-}
-
-bool cli_years(const char *text, int *from, int *to)
-{
-    const char *p = text;
-    int y0 = 0, y1 = 0;
-    bool ok = true;
-    if (*p == '-') {
-        p++;
-        ok = parse_year(&p, &y1) && *p == '\0';
-    } else {
-        ok = parse_year(&p, &y0);
-        if (ok && *p == '\0') {
-            y1 = y0;
-        } else if (ok && *p == '-') {
-            p++;
-            if (*p)
-                ok = parse_year(&p, &y1) && *p == '\0';
-        } else {
-            ok = false;
-        }
-    }
-    if (!ok) {
-        cli_error("bad --years '%s': write YEAR, FROM-TO, FROM- or -TO (e.g. 2019-2021)", text);
-        return false;
-    }
-    if (y0 && y1 && y0 > y1) {
-        cli_error("bad --years '%s': the range runs backwards; write FROM-TO", text);
-        return false;
-    }
-    *from = y0;
-    *to = y1;
-    return true;
-}
-
-bool cli_int(const char *option, const char *text, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end != '\0' || v < min || v > max) {
-        if (max == LONG_MAX)
-            cli_error("bad %s '%s': expected a whole number of at least %ld", option, text, min);
-        else
-            cli_error("bad %s '%s': expected a whole number from %ld to %ld", option, text, min,
-                      max);
-        return false;
-    }
-    *out = v;
-    return true;
 }
 
 void cli_name_country(const lever_store *s, int c, cli_country_names *names)

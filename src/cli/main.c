@@ -13,6 +13,7 @@ static const cli_command commands[] = {
     {"info", cmd_info, "describe a store: years, rows, countries, products, HS version, release"},
     {"country", cmd_country, "look up a country by ISO3, numeric code or name"},
     {"product", cmd_product, "look up products by HS code prefix or description words"},
+    {"groups", cmd_groups, "the product groups (--product wheat) and their members"},
     {"dyad", cmd_dyad, "flows between two countries, year by year, and their top products"},
     {"depend", cmd_depend, "the products where a country is most exposed, and to whom"},
     {"leverage", cmd_leverage, "leverage of one country over another, or over all its partners"},

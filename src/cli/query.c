@@ -9,27 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool cli_query_option(cli_query *cq, int opt, const char *arg)
-{
-    switch (opt) {
-    case 'S': cq->store_path = arg; return true;
-    case 'F': cq->format = arg; return true;
-    case 'Y': cq->years = arg; return true;
-    case 'y': cq->year = arg; return true;
-    case 'P': cq->product = arg; return true;
-    case 'A': cq->alternatives = arg; return true;
-    case 'G': cq->groups_file = arg; return true;
-    case 'W': cq->weights = arg; return true;
-    case 'E': cq->sigma_file = arg; return true;
-    case 'T':
-        if (!cli_int("--top", arg, 0, 1000000, &cq->top))
-            cq->top = -1; /* reported by cli_int; cli_query_open returns EXIT_USAGE */
-        return true;
-    default: return false;
-    }
-}
-
-static int resolve_alternatives(cli_query *cq)
+static int resolve_alternatives(cli_query *cq, const cli_spec *spec)
 {
     const char *a = cq->alternatives;
     if (!a || strcmp(a, "world") == 0) {
@@ -60,10 +40,9 @@ static int resolve_alternatives(cli_query *cq)
         count++;
     }
     free(copy);
-    if (count == 0) {
-        cli_error("--alternatives takes world, current, or a list of countries (UZB,TKM)");
-        return EXIT_USAGE;
-    }
+    if (count == 0)
+        return cli_usage(spec, "bad --alternatives '%s': give world, current, or a list of "
+                               "countries (UZB,TKM)", a);
     cq->q.alternatives = LEVER_ALT_LIST;
     cq->q.alt_countries = cq->alt_countries;
     cq->q.n_alt_countries = count;
@@ -83,23 +62,20 @@ static int resolve_products(cli_query *cq)
     return EXIT_OK;
 }
 
-int cli_query_open(cli_query *cq)
+/* --year T is the range T-T: every query reads its years from q. */
+static void resolve_years(cli_query *cq)
 {
-    if (cq->top < 0)
-        return EXIT_USAGE;
-    cq->fmt = out_default_format();
-    if (cq->format && !out_parse_format(cq->format, &cq->fmt)) {
-        cli_error("unknown --format '%s': use table, csv or json", cq->format);
-        return EXIT_USAGE;
-    }
-    if (cq->years && !cli_years(cq->years, &cq->q.year_from, &cq->q.year_to))
-        return EXIT_USAGE;
     if (cq->year) {
-        long y;
-        if (!cli_int("--year", cq->year, 1900, 2200, &y))
-            return EXIT_USAGE;
-        cq->year_value = (int)y;
+        cq->q.year_from = cq->q.year_to = cq->year;
+    } else {
+        cq->q.year_from = cq->years[0];
+        cq->q.year_to = cq->years[1];
     }
+}
+
+int cli_query_open(cli_query *cq, const cli_spec *spec)
+{
+    resolve_years(cq);
     char err[1024];
     if (lever_groups_load(cq->groups_file, &cq->groups, err, sizeof err) != LEVER_OK) {
         cli_error("%s", err);
@@ -110,12 +86,10 @@ int cli_query_open(cli_query *cq)
         return EXIT_ERROR;
     int rc = resolve_products(cq);
     if (rc == EXIT_OK)
-        rc = resolve_alternatives(cq);
+        rc = resolve_alternatives(cq, spec);
     if (rc == EXIT_OK && cq->weights) {
-        if (lever_weights_parse(cq->store, cq->groups, cq->weights, &cq->weight_values)) {
-            cli_error("%s", lever_errmsg(cq->store));
-            return EXIT_USAGE;
-        }
+        if (lever_weights_parse(cq->store, cq->groups, cq->weights, &cq->weight_values))
+            return cli_usage(spec, "%s", lever_errmsg(cq->store));
         cq->q.weights = cq->weight_values;
     }
     if (rc == EXIT_OK && cq->sigma_file) {
