@@ -83,4 +83,41 @@ typedef struct dict_product {
     char *description; /* malloc'd */
 } dict_product;
 
+/* ------------------------------------------------------------------ */
+/* Comtrade declarations: what a Comtrade import hands to the writer   */
+/* ------------------------------------------------------------------ */
+
+/* A flow's two declarations: the exporter's (X, FOB) and the importer's (M, CIF), as
+ * declared (USD, kg); DECL_NONE when that side declared nothing. Written as they are in
+ * the store's section of declarations, one per row (store/format.h). */
+#define DECL_NONE UINT64_MAX
+typedef struct row_decl {
+    uint64_t vx, vm; /* USD or DECL_NONE */
+    int64_t qx, qm;  /* kg or LEVER_QTY_MISSING */
+} row_decl;
+
+/* Coverage flags, per year and country: the store holds all imports (all exports) of the
+ * country that year; in a Comtrade store, the country declared imports (exports) itself. */
+#define COVER_IMPORTS 1u
+#define COVER_EXPORTS 2u
+#define COVER_DECLARED_M 4u
+#define COVER_DECLARED_X 8u
+
+/* A country's declarations in a year (COVER_DECLARED_* flags). */
+typedef struct cover_item {
+    uint16_t year, code;
+    uint8_t flags;
+} cover_item;
+
+/* A re-export (RX) or re-import (RM), kept apart from exports and imports; written as it
+ * is in the store's section of them. */
+typedef struct reflow {
+    int32_t year;
+    uint16_t reporter, partner; /* country codes */
+    uint32_t hs6;
+    uint32_t flow;              /* 0 re-import (RM), 1 re-export (RX) */
+    uint64_t value;             /* USD */
+    int64_t kg;                 /* or LEVER_QTY_MISSING */
+} reflow;
+
 #endif /* LEVER_BASE_H */

@@ -36,6 +36,12 @@ void lever_import_free(lever_import *imp)
     if (!imp)
         return;
     rows_free(&imp->rows);
+    for (size_t n = 0; n < import_n_parsers; n++)
+        if (import_parsers[n]->discard)
+            import_parsers[n]->discard(imp);
+    free(imp->decl);
+    free(imp->declared);
+    free(imp->reflows);
     import_free_dictionaries(imp);
     import_drop_sources(imp, 0);
     free(imp->sources);
@@ -127,6 +133,8 @@ static int dispatch(lever_import *imp, const import_input *in)
 {
     char hs[16], release[32];
     sink_meta_from_name(in->name, hs, release);
+    if (strstr(in->name, "BACI_HS") && strstr(in->name, "_Y"))
+        imp->complete = true; /* a yearly file of a release holds every country's flows */
     int rc = sink_note_meta(imp, in->name, hs, release);
     if (rc)
         return rc;
@@ -282,6 +290,11 @@ int lever_import_commit(lever_import *imp, const char *path)
     if (imp->n_sources == 0 && imp->n_countries == 0 && imp->n_products == 0)
         return sink_fail(imp, LEVER_EUSAGE,
                          "nothing to import: add a BACI zip or CSV (t,i,j,k,v,q) first");
+    for (size_t n = 0; n < import_n_parsers; n++) {
+        int rc = import_parsers[n]->finish ? import_parsers[n]->finish(imp) : LEVER_OK;
+        if (rc)
+            return rc;
+    }
     if (imp->rows.n == 0) {
         if (imp->aggregate_rows)
             return sink_fail(imp, LEVER_EINPUT,
@@ -308,6 +321,12 @@ int lever_import_commit(lever_import *imp, const char *path)
         .hs_version = imp->hs_version,
         .release = imp->release,
         .synthetic = imp->synthetic,
+        .complete = imp->complete,
+        .decl = imp->decl,
+        .declared = imp->declared,
+        .n_declared = imp->n_declared,
+        .reflows = imp->reflows,
+        .n_reflows = imp->n_reflows,
         .threads = imp->threads,
         .locate_row = import_locate_row,
         .warn = warn_from_writer,

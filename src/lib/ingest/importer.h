@@ -54,6 +54,13 @@ struct lever_import {
     uint64_t bytes_planned;    /* while reading a container: bytes of all its members, else 0 */
     uint64_t aggregate_rows;   /* Comtrade rows skipped because the partner is an aggregate */
     double last_progress;      /* monotonic seconds of the last progress report */
+    void *parser_state[8];     /* sink_state: one slot per parser of the table */
+    bool complete;             /* whole years of a release: the store covers every country */
+    row_decl *decl;            /* Comtrade: both declarations of each row (sink_set_declarations) */
+    cover_item *declared;
+    size_t n_declared;
+    reflow *reflows;
+    size_t n_reflows;
     /* Sniffs and parses one input (import.c): how a container's members come back. */
     int (*dispatch)(struct lever_import *imp, const import_input *in);
     char errmsg[2048];

@@ -46,6 +46,11 @@ typedef struct import_parser {
     int (*parse)(import_sink *sink, const import_input *in);
     /* A container: its bytes are not counted in progress, its members are. */
     bool container;
+    /* At commit, before the store is written: makes the rows of what the parser gathered
+     * over several inputs (a flow's two declarations come from any file); NULL for most. */
+    int (*finish)(import_sink *sink);
+    /* Frees the parser's state (sink_state); NULL when it keeps none. */
+    void (*discard)(import_sink *sink);
 } import_parser;
 
 /* The table (parsers.c), tried in order; the last entry takes any input left. Each format
@@ -88,6 +93,18 @@ const char *sink_hs_version(const import_sink *sink);
 void sink_mark_synthetic(import_sink *sink);
 /* Rows skipped because their partner is an aggregate (World): said when no row remains. */
 void sink_count_aggregate_rows(import_sink *sink, uint64_t n);
+
+/* A slot for the parser's own state across inputs (NULL at first), freed by its discard. */
+void **sink_state(import_sink *sink, const import_parser *parser);
+/* Name of a source, as registered. */
+const char *sink_source_name(const import_sink *sink, size_t source);
+/* Hands over (the import frees them) a Comtrade store's declarations: one row_decl per
+ * row, in the order of the rows, which must be pushed sorted by (t, i, j, k); what each
+ * country declared each year; the re-exports and re-imports. */
+void sink_set_declarations(import_sink *sink, row_decl *decl, cover_item *declared,
+                           size_t n_declared, reflow *reflows, size_t n_reflows);
+/* The input holds whole years of a release (every country's flows). */
+void sink_mark_complete(import_sink *sink);
 
 /* Worker threads to use (the application's choice, or the online CPUs). */
 int sink_threads(const import_sink *sink);

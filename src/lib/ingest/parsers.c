@@ -9,10 +9,12 @@
 #include "parser.h"
 
 extern const import_parser import_parser_zip; /* zipsrc.c: BACI release zips */
+extern const import_parser import_parser_comtrade_plus; /* comtrade_plus.c: CSV and JSON */
 extern const import_parser import_parser_csv; /* csv.c: BACI, dictionaries, Comtrade legacy */
 
 const import_parser *const import_parsers[] = {
     &import_parser_zip,
+    &import_parser_comtrade_plus,
     &import_parser_csv,
 };
 const size_t import_n_parsers = sizeof import_parsers / sizeof import_parsers[0];

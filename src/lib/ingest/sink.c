@@ -73,6 +73,37 @@ int sink_parse_member(import_sink *imp, const import_input *in)
     return imp->dispatch(imp, in);
 }
 
+void **sink_state(import_sink *imp, const import_parser *parser)
+{
+    size_t n = 0;
+    while (n + 1 < import_n_parsers && import_parsers[n] != parser)
+        n++;
+    return &imp->parser_state[n];
+}
+
+const char *sink_source_name(const import_sink *imp, size_t source)
+{
+    return source < imp->n_sources ? imp->sources[source].name : "";
+}
+
+void sink_set_declarations(import_sink *imp, row_decl *decl, cover_item *declared,
+                           size_t n_declared, reflow *reflows, size_t n_reflows)
+{
+    free(imp->decl);
+    free(imp->declared);
+    free(imp->reflows);
+    imp->decl = decl;
+    imp->declared = declared;
+    imp->n_declared = n_declared;
+    imp->reflows = reflows;
+    imp->n_reflows = n_reflows;
+}
+
+void sink_mark_complete(import_sink *imp)
+{
+    imp->complete = true;
+}
+
 uint64_t sink_source_first_row(const import_sink *imp, size_t source)
 {
     return imp->sources[source].first_row;

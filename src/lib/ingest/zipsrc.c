@@ -523,4 +523,4 @@ static int zip_parse(import_sink *imp, const import_input *in)
     return read_archive(imp, &a, name);
 }
 
-const import_parser import_parser_zip = {"zip", zip_sniff, zip_parse, true};
+const import_parser import_parser_zip = {"zip", zip_sniff, zip_parse, true, NULL, NULL};

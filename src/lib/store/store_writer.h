@@ -21,6 +21,12 @@ typedef struct store_input {
     const char *hs_version;         /* "HS92" or "" */
     const char *release;            /* "V202301", "synthetic" or "" */
     bool synthetic;
+    bool complete;                  /* whole years of a release: every country covered */
+    const row_decl *decl;           /* Comtrade: both declarations of each row, row order */
+    const cover_item *declared;     /* Comtrade: what each country declared each year */
+    size_t n_declared;
+    const reflow *reflows;          /* Comtrade: re-exports and re-imports */
+    size_t n_reflows;
     int threads;                    /* 1: build everything on this thread */
     /* Writes "name:line" of row ordinal `row` into buf, for messages. */
     void (*locate_row)(void *ud, uint64_t row, char *buf, size_t len);

@@ -1,0 +1,1339 @@
+/*
+ * comtrade_plus.c - UN Comtrade Plus trade data: the 47-column CSV of its downloads and
+ * the JSON of its data API ({"count":N,"data":[{...},...]}), read into declarations,
+ * then, when the import is committed, checked against the aggregates the files carry,
+ * summed over months, and paired into flows: the exporter's declaration (X, FOB) and
+ * the importer's (M, CIF) of the same flow become one row.
+ *
+ * Why it is built this way:
+ * * Both formats hold the same records (one field per column or per object member), so
+ *   each is cut into fields by its own small scanner and one function reads a record.
+ *   The JSON scanner is written here rather than using jansson because jansson turns
+ *   every number with a decimal point into a double: Comtrade values have cents and
+ *   lever's sums are exact, so each number's text is read as fixed point (milli-USD,
+ *   grams) by the same routine as BACI's values. The scanner also knows where it is
+ *   (line and column) for every error.
+ * * A record is one reporter's declaration of one (period, partner, flow, product,
+ *   customs procedure, mode of transport). The store keeps the totals over customs
+ *   procedures (C00), modes of transport (0) and second partners (0): the breakdowns are
+ *   counted and skipped. Products are kept at 6 digits; TOTAL, 2- and 4-digit records
+ *   and partner World are aggregates: they are kept aside to check the 6-digit sums
+ *   (a warning with file:line on a mismatch) and are not flows.
+ * * Declarations are collected whole before any flow is made (Comtrade downloads are
+ *   small next to a BACI release: a few million records at most), because the two
+ *   declarations of a flow, the months of a year and the aggregates over products come
+ *   in any order and from any file.
+ * * Monthly data are summed into calendar years (the store is annual), exactly, before
+ *   rounding once to whole USD; a year with fewer than 12 months says so.
+ * * Re-exports and re-imports (RX, RM) are kept apart: they never add to X or M.
+ */
+#include "fields.h"
+#include "parser.h"
+
+#include <stdlib.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define TOTAL_PRODUCT 999999u /* the pseudo-product of a store made of totals only */
+#define MAX_JSON_DEPTH 64
+
+enum { FLOW_M, FLOW_X, FLOW_RM, FLOW_RX };
+static const char *const flow_names[] = {"M", "X", "RM", "RX"};
+
+/* One record kept: a 6-digit declaration (level 6) or an aggregate over products
+ * (level 0 = TOTAL, 2, 4), by its reporter. */
+typedef struct ctp_decl {
+    uint64_t value;    /* primaryValue, milli-USD */
+    uint64_t wgt;      /* netWgt, grams; UINT64_MAX when missing */
+    uint64_t qty;      /* qty, thousandths of its unit; UINT64_MAX when missing */
+    uint64_t line;     /* line of the record (the object's first line in JSON) */
+    uint32_t k;        /* HS6 code, or the aggregate's prefix (0 for TOTAL) */
+    uint32_t source;   /* index of the input among the sources */
+    int32_t qty_unit;  /* qtyUnitCode; -1 when none */
+    uint16_t year, reporter, partner;
+    uint8_t month;     /* 0 annual, 1..12 */
+    uint8_t flow;      /* FLOW_* */
+    uint8_t level;     /* 6, or 0/2/4 for aggregates */
+} ctp_decl;
+
+/* A flow's two declarations, after months are summed (item of ctp_state.flows). */
+typedef struct ctp_pair {
+    uint64_t key; /* (t, i, j, k) packed */
+    const ctp_decl *x, *m;
+} ctp_pair;
+
+typedef struct ctp_state {
+    ctp_decl *d;
+    size_t n, cap;
+    /* skipped records, by reason, over all inputs */
+    uint64_t other_flows, breakdowns, partner_world, not_hs, rounded;
+    bool annual_seen, monthly_seen;
+    char iso3[1000][4]; /* ISO3 of each code, as the records give it, for messages */
+    char first_rounded[600];
+} ctp_state;
+
+extern const import_parser import_parser_comtrade_plus;
+
+static ctp_state **state_slot(import_sink *sink)
+{
+    return (ctp_state **)sink_state(sink, &import_parser_comtrade_plus);
+}
+
+static void ctp_discard(import_sink *sink)
+{
+    ctp_state *cs = *state_slot(sink);
+    if (!cs)
+        return;
+    free(cs->d);
+    free(cs);
+    *state_slot(sink) = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fields of one record                                                */
+/* ------------------------------------------------------------------ */
+
+enum {
+    R_TYPE, R_FREQ, R_YEAR, R_MONTH, R_PERIOD, R_REPORTER, R_FLOW, R_PARTNER, R_PARTNER2,
+    R_CLASS, R_CMD, R_IS_AGGREGATE, R_CUSTOMS, R_MOT, R_QTY_UNIT, R_QTY, R_NETWGT, R_VALUE,
+    R_REPORTER_ISO, R_PARTNER_ISO, N_ROLES
+};
+static const char *const role_names[N_ROLES] = {
+    "typeCode",    "freqCode",   "refYear",  "refMonth",     "period",  "reporterCode",
+    "flowCode",    "partnerCode", "partner2Code", "classificationCode", "cmdCode",
+    "isAggregate", "customsCode", "motCode", "qtyUnitCode", "qty",     "netWgt",
+    "primaryValue", "reporterISO", "partnerISO"};
+
+typedef struct ct_field {
+    const char *text;
+    size_t len;
+    uint64_t line, col;
+    bool present; /* the column or member exists in this record */
+} ct_field;
+
+typedef struct ct_record {
+    ct_field f[N_ROLES];
+    uint64_t line;
+} ct_record;
+
+static int role_of_name(const char *name, size_t len)
+{
+    for (int r = 0; r < N_ROLES; r++)
+        if (strlen(role_names[r]) == len && strncasecmp(role_names[r], name, len) == 0)
+            return r;
+    return -1;
+}
+
+static bool field_is(const ct_field *f, const char *text)
+{
+    return f->present && f->len == strlen(text) && strncasecmp(f->text, text, f->len) == 0;
+}
+
+static bool field_empty(const ct_field *f)
+{
+    return !f->present || f->len == 0 || field_is(f, "null");
+}
+
+/* The parse context: which input, which source, and the state collecting records. */
+typedef struct ctp_parse {
+    import_sink *imp;
+    const import_input *in;
+    ctp_state *cs;
+    uint32_t source;
+    size_t n_before; /* declarations before this input, for the rollback on error */
+} ctp_parse;
+
+static int field_error(ctp_parse *p, const ct_field *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int field_error(ctp_parse *p, const ct_field *f, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return sink_fail(p->imp, LEVER_EINPUT, "%s:%llu:%llu: %s", p->in->name,
+                       (unsigned long long)f->line, (unsigned long long)f->col, msg);
+}
+
+static int record_error(ctp_parse *p, const ct_record *r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int record_error(ctp_parse *p, const ct_record *r, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return sink_fail(p->imp, LEVER_EINPUT, "%s:%llu: %s", p->in->name,
+                       (unsigned long long)r->line, msg);
+}
+
+/* A number by its spec; a missing optional one gives UINT64_MAX. */
+static int number(ctp_parse *p, const ct_field *f, const field_spec *spec, uint64_t *out)
+{
+    char msg[1024];
+    bool missing, rounded;
+    const char *text = f->present ? f->text : "";
+    size_t len = f->present ? f->len : 0;
+    if (len == 4 && memcmp(text, "null", 4) == 0)
+        len = 0;
+    if (!field_value(spec, text, len, out, &missing, &rounded, msg, sizeof msg)) {
+        if (!f->present)
+            return sink_fail(p->imp, LEVER_EINPUT, "%s: no %s column; %s", p->in->name,
+                               spec->what, "this is not a complete Comtrade Plus file");
+        return field_error(p, f, "%s", msg);
+    }
+    if (missing)
+        *out = UINT64_MAX;
+    if (rounded && p->cs->rounded++ == 0)
+        snprintf(p->cs->first_rounded, sizeof p->cs->first_rounded, "%s:%llu:%llu",
+                 p->in->name, (unsigned long long)f->line, (unsigned long long)f->col);
+    return LEVER_OK;
+}
+
+static const field_spec spec_year = {"refYear", 0, true, false, 1950, 2100,
+                                     "refYear must be a year such as 2023"};
+static const field_spec spec_month = {"refMonth", 0, true, false, 1, 52,
+                                      "refMonth must be 1..12 (monthly) or 52 (annual)"};
+static const field_spec spec_reporter = {"reporterCode", 0, true, false, 0, 999,
+                                         "reporterCode must be a numeric country code (0..999)"};
+static const field_spec spec_partner = {"partnerCode", 0, true, false, 0, 999,
+                                        "partnerCode must be a numeric country code (0..999)"};
+static const field_spec spec_partner2 = {"partner2Code", 0, true, true, 0, 999,
+                                         "partner2Code must be a numeric country code"};
+static const field_spec spec_mot = {"motCode", 0, true, true, 0, 99999,
+                                    "motCode must be a mode of transport code (0 = total)"};
+static const field_spec spec_unit = {"qtyUnitCode", 0, true, true, 0, 999,
+                                     "qtyUnitCode must be a unit code (-1 = none)"};
+static const field_spec spec_value = {"primaryValue", 3, false, false, 0, UINT64_MAX,
+                                      "primaryValue must be a non-negative value in USD"};
+static const field_spec spec_netwgt = {"netWgt", 3, false, true, 0, UINT64_MAX - 1,
+                                       "netWgt must be a non-negative weight in kg, or empty"};
+static const field_spec spec_qty = {"qty", 3, false, true, 0, UINT64_MAX - 1,
+                                    "qty must be a non-negative quantity, or empty"};
+
+static bool all_digits_n(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t c = 0; c < n; c++)
+        if (s[c] < '0' || s[c] > '9')
+            return false;
+    return true;
+}
+
+static int push_decl(ctp_parse *p, const ctp_decl *d)
+{
+    ctp_state *cs = p->cs;
+    if (cs->n == cs->cap) {
+        size_t cap = cs->cap ? cs->cap * 2 : 4096;
+        ctp_decl *nd = realloc(cs->d, cap * sizeof *nd);
+        if (!nd)
+            return sink_fail(p->imp, LEVER_ENOMEM, "%s: out of memory", p->in->name);
+        cs->d = nd;
+        cs->cap = cap;
+    }
+    cs->d[cs->n++] = *d;
+    return LEVER_OK;
+}
+
+static void note_iso3(ctp_state *cs, uint64_t code, const ct_field *iso)
+{
+    if (!iso->present || iso->len != 3)
+        return;
+    for (int c = 0; c < 3; c++)
+        if (!(iso->text[c] >= 'A' && iso->text[c] <= 'Z'))
+            return;
+    memcpy(cs->iso3[code], iso->text, 3);
+    cs->iso3[code][3] = 0;
+}
+
+/* Reads one record: keeps a declaration or an aggregate, counts a skipped record. */
+static int take_record(ctp_parse *p, const ct_record *r)
+{
+    const ct_field *f = r->f;
+    ctp_state *cs = p->cs;
+    int rc;
+    static const int required[] = {R_FREQ, R_REPORTER, R_FLOW, R_PARTNER, R_CLASS, R_CMD,
+                                   R_VALUE};
+    for (size_t n = 0; n < sizeof required / sizeof required[0]; n++)
+        if (!f[required[n]].present)
+            return record_error(p, r,
+                                "the record has no %s; a Comtrade Plus record has the 47 "
+                                "fields of the data API (typeCode, freqCode, ..., "
+                                "primaryValue)",
+                                role_names[required[n]]);
+    if (f[R_TYPE].present && !field_is(&f[R_TYPE], "C"))
+        return field_error(p, &f[R_TYPE],
+                           "typeCode \"%.*s\" is not C (goods); lever reads trade in goods: "
+                           "download typeCode C",
+                           (int)(f[R_TYPE].len > 20 ? 20 : f[R_TYPE].len), f[R_TYPE].text);
+    char cls[8] = "";
+    if (f[R_CLASS].len < sizeof cls)
+        memcpy(cls, f[R_CLASS].text, f[R_CLASS].len);
+    const char *hs = hs_of_classification(cls);
+    if (!hs)
+        return field_error(p, &f[R_CLASS],
+                           "classificationCode \"%.*s\" is not an HS edition (H0..H6); "
+                           "download the data in HS",
+                           (int)(f[R_CLASS].len > 20 ? 20 : f[R_CLASS].len), f[R_CLASS].text);
+    if (!sink_hs_version(p->imp)[0] || strcmp(hs, sink_hs_version(p->imp)) != 0) {
+        char origin[600];
+        snprintf(origin, sizeof origin, "%s:%llu", p->in->name, (unsigned long long)r->line);
+        if ((rc = sink_note_meta(p->imp, origin, hs, NULL)))
+            return rc;
+    }
+    ctp_decl d = {.source = p->source, .line = r->line, .qty_unit = -1};
+    /* period: year, and month for monthly data */
+    uint64_t year = UINT64_MAX, month = 0;
+    const ct_field *per = &f[R_PERIOD];
+    if (f[R_YEAR].present) {
+        if ((rc = number(p, &f[R_YEAR], &spec_year, &year)))
+            return rc;
+    } else if (per->present && per->len >= 4 && all_digits_n(per->text, 4)) {
+        year = (uint64_t)strtoul(per->text, NULL, 10);
+    }
+    if (field_is(&f[R_FREQ], "M")) {
+        if (f[R_MONTH].present) {
+            if ((rc = number(p, &f[R_MONTH], &spec_month, &month)))
+                return rc;
+        } else if (per->present && per->len == 6 && all_digits_n(per->text, 6)) {
+            month = (uint64_t)strtoul(per->text + 4, NULL, 10);
+        }
+        if ((month < 1 || month > 12) && !f[R_MONTH].present && !per->present)
+            return record_error(p, r, "a monthly record (freqCode M) needs refMonth or period");
+        if (month < 1 || month > 12)
+            return field_error(p, f[R_MONTH].present ? &f[R_MONTH] : per,
+                               "a monthly record (freqCode M) needs a month 1..12 (refMonth "
+                               "or period YYYYMM)");
+        cs->monthly_seen = true;
+    } else if (field_is(&f[R_FREQ], "A")) {
+        cs->annual_seen = true;
+    } else {
+        return field_error(p, &f[R_FREQ],
+                           "freqCode \"%.*s\" is not A (annual) or M (monthly); download "
+                           "annual or monthly data",
+                           (int)(f[R_FREQ].len > 20 ? 20 : f[R_FREQ].len), f[R_FREQ].text);
+    }
+    if (year == UINT64_MAX || year < 1950 || year > 2100)
+        return record_error(p, r, "no year: refYear or period must give a year such as 2023");
+    d.year = (uint16_t)year;
+    d.month = (uint8_t)month;
+    /* flow */
+    const ct_field *fl = &f[R_FLOW];
+    if (field_is(fl, "M"))
+        d.flow = FLOW_M;
+    else if (field_is(fl, "X"))
+        d.flow = FLOW_X;
+    else if (field_is(fl, "RM"))
+        d.flow = FLOW_RM;
+    else if (field_is(fl, "RX"))
+        d.flow = FLOW_RX;
+    else if (fl->len >= 1 && fl->len <= 3) {
+        cs->other_flows++; /* DX, FM, MIP, MOP, XIP, XOP: sub-flows of X and M */
+        return LEVER_OK;
+    } else
+        return field_error(p, fl,
+                           "flowCode \"%.*s\" is not a Comtrade flow (M, X, RM, RX, ...)",
+                           (int)(fl->len > 20 ? 20 : fl->len), fl->text);
+    /* the totals over customs procedures, modes of transport and second partners */
+    uint64_t mot = 0, partner2 = 0;
+    if ((rc = number(p, &f[R_MOT], &spec_mot, &mot)) ||
+        (rc = number(p, &f[R_PARTNER2], &spec_partner2, &partner2)))
+        return rc;
+    bool customs_total = field_empty(&f[R_CUSTOMS]) || field_is(&f[R_CUSTOMS], "C00");
+    if (!customs_total || (mot != 0 && mot != UINT64_MAX) ||
+        (partner2 != 0 && partner2 != UINT64_MAX)) {
+        cs->breakdowns++;
+        return LEVER_OK;
+    }
+    uint64_t reporter, partner;
+    if ((rc = number(p, &f[R_REPORTER], &spec_reporter, &reporter)) ||
+        (rc = number(p, &f[R_PARTNER], &spec_partner, &partner)))
+        return rc;
+    if (partner == 0) {
+        cs->partner_world++;
+        return LEVER_OK;
+    }
+    d.reporter = (uint16_t)reporter;
+    d.partner = (uint16_t)partner;
+    note_iso3(cs, reporter, &f[R_REPORTER_ISO]);
+    note_iso3(cs, partner, &f[R_PARTNER_ISO]);
+    /* product: 6 digits kept, TOTAL / 2 / 4 digits kept aside as aggregates */
+    const ct_field *cmd = &f[R_CMD];
+    if (field_is(cmd, "TOTAL")) {
+        d.level = 0;
+    } else if (all_digits_n(cmd->text, cmd->len) &&
+               (cmd->len == 2 || cmd->len == 4 || cmd->len == 6)) {
+        d.level = (uint8_t)cmd->len;
+        d.k = (uint32_t)strtoul(cmd->text, NULL, 10);
+    } else if (all_digits_n(cmd->text, cmd->len) || field_is(cmd, "AG2") ||
+               field_is(cmd, "AG4") || field_is(cmd, "AG6")) {
+        cs->not_hs++; /* national tariff lines (8+ digits) and other levels */
+        return LEVER_OK;
+    } else {
+        return field_error(p, cmd,
+                           "cmdCode \"%.*s\" is not an HS code (TOTAL, or 2, 4 or 6 digits)",
+                           (int)(cmd->len > 20 ? 20 : cmd->len), cmd->text);
+    }
+    /* values, exact; weights in grams; quantities with their unit */
+    if ((rc = number(p, &f[R_VALUE], &spec_value, &d.value)) ||
+        (rc = number(p, &f[R_NETWGT], &spec_netwgt, &d.wgt)) ||
+        (rc = number(p, &f[R_QTY], &spec_qty, &d.qty)))
+        return rc;
+    const ct_field *unit = &f[R_QTY_UNIT];
+    if (unit->present && !(unit->len == 2 && memcmp(unit->text, "-1", 2) == 0)) {
+        uint64_t u;
+        if ((rc = number(p, unit, &spec_unit, &u)))
+            return rc;
+        d.qty_unit = u == UINT64_MAX ? -1 : (int32_t)u;
+    }
+    return push_decl(p, &d);
+}
+
+/* ------------------------------------------------------------------ */
+/* The 47-column CSV                                                   */
+/* ------------------------------------------------------------------ */
+
+static bool csv_header(const char *data, size_t len)
+{
+    const char *nl = memchr(data, '\n', len);
+    size_t n = nl ? (size_t)(nl - data) : len;
+    static const char *const needed[] = {"freqCode", "reporterCode", "flowCode", "partnerCode",
+                                         "cmdCode", "primaryValue"};
+    for (size_t w = 0; w < sizeof needed / sizeof needed[0]; w++) {
+        size_t m = strlen(needed[w]);
+        bool found = false;
+        for (size_t c = 0; c + m <= n && !found; c++)
+            found = strncasecmp(data + c, needed[w], m) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* One CSV field from data[*pos]: quoted (commas, "" and line ends inside) or plain.
+ * Returns the terminator (',' '\n' or 0 at the end), advancing lines inside quotes. */
+static int csv_field_at(const char *data, size_t len, size_t *pos, const char **text,
+                        size_t *flen, uint64_t *line, size_t *line_start, bool *open_quote)
+{
+    size_t p = *pos;
+    *open_quote = false;
+    if (p < len && data[p] == '"') {
+        size_t t = ++p;
+        for (;;) {
+            const char *q = memchr(data + p, '"', len - p);
+            if (!q) {
+                *open_quote = true;
+                return 0;
+            }
+            for (const char *c = data + p; c < q; c++)
+                if (*c == '\n') {
+                    (*line)++;
+                    *line_start = (size_t)(c - data) + 1;
+                }
+            p = (size_t)(q - data) + 1;
+            if (p < len && data[p] == '"') {
+                p++;
+                continue;
+            }
+            break;
+        }
+        *text = data + t;
+        *flen = p - 1 - t;
+    } else {
+        size_t t = p;
+        while (p < len && data[p] != ',' && data[p] != '\n')
+            p++;
+        *text = data + t;
+        *flen = p - t;
+        if (*flen && data[p - 1] == '\r' && (p == len || data[p] == '\n'))
+            (*flen)--;
+    }
+    if (p < len && data[p] == '\r' && p + 1 < len && data[p + 1] == '\n')
+        p++;
+    int term = p < len ? data[p] : 0;
+    *pos = p < len ? p + 1 : p;
+    return term;
+}
+
+static int parse_csv(ctp_parse *p, size_t pos, uint64_t line)
+{
+    const import_input *in = p->in;
+    const char *data = in->data;
+    size_t len = in->len;
+    /* the header: the column of each role */
+    int *role_of_col = NULL;
+    size_t n_cols = 0, cap_cols = 0;
+    size_t line_start = pos;
+    int term;
+    do {
+        const char *t;
+        size_t n;
+        bool open;
+        term = csv_field_at(data, len, &pos, &t, &n, &line, &line_start, &open);
+        if (open)
+            return free(role_of_col), sink_fail(p->imp, LEVER_EINPUT,
+                                                  "%s:%llu: the header's quotes are not "
+                                                  "closed",
+                                                  in->name, (unsigned long long)line);
+        if (n_cols == cap_cols) {
+            cap_cols = cap_cols ? cap_cols * 2 : 64;
+            int *nr = realloc(role_of_col, cap_cols * sizeof *nr);
+            if (!nr)
+                return free(role_of_col),
+                       sink_fail(p->imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+            role_of_col = nr;
+        }
+        role_of_col[n_cols++] = role_of_name(t, n);
+    } while (term == ',');
+    int rc = LEVER_OK;
+    ct_record r;
+    while (pos < len) {
+        line++;
+        line_start = pos;
+        if (data[pos] == '\n' || (data[pos] == '\r' && pos + 1 < len && data[pos + 1] == '\n')) {
+            pos += data[pos] == '\n' ? 1 : 2;
+            continue; /* blank line */
+        }
+        memset(&r, 0, sizeof r);
+        r.line = line;
+        size_t col = 0;
+        do {
+            const char *t;
+            size_t n;
+            bool open;
+            uint64_t fline = line;
+            size_t fcol = pos - line_start + 1;
+            term = csv_field_at(data, len, &pos, &t, &n, &line, &line_start, &open);
+            if (open) {
+                rc = sink_fail(p->imp, LEVER_EINPUT,
+                                 "%s:%llu:%zu: a quoted field is not closed before the end of "
+                                 "the file; check the quotes of this field",
+                                 in->name, (unsigned long long)fline, fcol);
+                break;
+            }
+            if (col < n_cols && role_of_col[col] >= 0) {
+                ct_field *f = &r.f[role_of_col[col]];
+                f->text = t;
+                f->len = n;
+                f->line = fline;
+                f->col = fcol;
+                f->present = true;
+            }
+            col++;
+        } while (term == ',');
+        if (rc)
+            break;
+        if (col != n_cols) {
+            rc = sink_fail(p->imp, LEVER_EINPUT,
+                             "%s:%llu:1: the line has %zu fields but the header has %zu (the "
+                             "Comtrade Plus columns typeCode,...,primaryValue,...); check the "
+                             "delimiter (',') and the quoting of this line",
+                             in->name, (unsigned long long)r.line, col, n_cols);
+            break;
+        }
+        if ((rc = take_record(p, &r)))
+            break;
+        sink_progress(p->imp, pos, len, false);
+    }
+    free(role_of_col);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The data API's JSON                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct jscan {
+    ctp_parse *p;
+    const char *data;
+    size_t pos, len;
+    uint64_t line;
+    size_t line_start;
+} jscan;
+
+static int js_fail(jscan *s, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int js_fail(jscan *s, size_t at, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    uint64_t line = s->line, col = at >= s->line_start ? at - s->line_start + 1 : 1;
+    return sink_fail(s->p->imp, LEVER_EINPUT, "%s:%llu:%llu: %s", s->p->in->name,
+                       (unsigned long long)line, (unsigned long long)col, msg);
+}
+
+static void js_ws(jscan *s)
+{
+    while (s->pos < s->len) {
+        char c = s->data[s->pos];
+        if (c == '\n') {
+            s->line++;
+            s->line_start = ++s->pos;
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+            s->pos++;
+        } else {
+            break;
+        }
+    }
+}
+
+static const char *js_shown(jscan *s, size_t at, char out[SHOWN_TEXT + 4])
+{
+    if (at >= s->len)
+        return "the end of the file";
+    shown_text(s->data + at, s->len - at < 12 ? s->len - at : 12, out);
+    return out;
+}
+
+static int js_expect_more(jscan *s, const char *what)
+{
+    char shown[SHOWN_TEXT + 4];
+    if (s->pos >= s->len)
+        return js_fail(s, s->pos,
+                       "the JSON ends before %s: the file is cut short; download it again",
+                       what);
+    return js_fail(s, s->pos, "expected %s, found \"%s\"; this is not valid JSON", what,
+                   js_shown(s, s->pos, shown));
+}
+
+/* A string: text between the quotes, escapes left as they are. */
+static int js_string(jscan *s, const char **text, size_t *len)
+{
+    if (s->pos >= s->len || s->data[s->pos] != '"')
+        return js_expect_more(s, "a string");
+    size_t start = ++s->pos;
+    while (s->pos < s->len) {
+        unsigned char c = (unsigned char)s->data[s->pos];
+        if (c == '"') {
+            *text = s->data + start;
+            *len = s->pos - start;
+            s->pos++;
+            return LEVER_OK;
+        }
+        if (c == '\\') {
+            if (s->pos + 1 >= s->len)
+                break;
+            s->pos += 2;
+            continue;
+        }
+        if (c < 0x20)
+            return js_fail(s, s->pos, "a control character inside a string; this is not "
+                                      "valid JSON");
+        s->pos++;
+    }
+    return js_fail(s, start - 1, "a string is not closed before the end of the file: the file "
+                                 "is cut short; download it again");
+}
+
+static bool js_digit(jscan *s)
+{
+    return s->pos < s->len && s->data[s->pos] >= '0' && s->data[s->pos] <= '9';
+}
+
+/* A number, by JSON's grammar; its text is read later, exactly. */
+static int js_number(jscan *s)
+{
+    size_t start = s->pos;
+    if (s->pos < s->len && s->data[s->pos] == '-')
+        s->pos++;
+    if (!js_digit(s))
+        return js_fail(s, start, "a number is malformed; this is not valid JSON");
+    if (s->data[s->pos] == '0')
+        s->pos++;
+    else
+        while (js_digit(s))
+            s->pos++;
+    if (s->pos < s->len && s->data[s->pos] == '.') {
+        s->pos++;
+        if (!js_digit(s))
+            return js_fail(s, start, "a number is malformed; this is not valid JSON");
+        while (js_digit(s))
+            s->pos++;
+    }
+    if (s->pos < s->len && (s->data[s->pos] == 'e' || s->data[s->pos] == 'E')) {
+        s->pos++;
+        if (s->pos < s->len && (s->data[s->pos] == '+' || s->data[s->pos] == '-'))
+            s->pos++;
+        if (!js_digit(s))
+            return js_fail(s, start, "a number is malformed; this is not valid JSON");
+        while (js_digit(s))
+            s->pos++;
+    }
+    return LEVER_OK;
+}
+
+static int js_word(jscan *s, const char *word)
+{
+    size_t n = strlen(word);
+    if (s->len - s->pos < n || memcmp(s->data + s->pos, word, n) != 0)
+        return js_expect_more(s, "a JSON value");
+    s->pos += n;
+    return LEVER_OK;
+}
+
+/* A scalar value: its text (a string without its quotes) in *text. */
+static int js_scalar(jscan *s, const char **text, size_t *len, bool *scalar)
+{
+    *scalar = true;
+    if (s->pos >= s->len)
+        return js_expect_more(s, "a value");
+    char c = s->data[s->pos];
+    size_t start = s->pos;
+    int rc;
+    if (c == '"')
+        return js_string(s, text, len);
+    if (c == 't')
+        rc = js_word(s, "true");
+    else if (c == 'f')
+        rc = js_word(s, "false");
+    else if (c == 'n')
+        rc = js_word(s, "null");
+    else if (c == '-' || (c >= '0' && c <= '9'))
+        rc = js_number(s);
+    else {
+        *scalar = false;
+        return LEVER_OK;
+    }
+    *text = s->data + start;
+    *len = s->pos - start;
+    return rc;
+}
+
+static int js_skip_value(jscan *s, int depth);
+
+/* A member's name and its ':'; leaves the position at the value. */
+static int js_member_name(jscan *s, const char **name, size_t *len)
+{
+    int rc = js_string(s, name, len);
+    if (rc)
+        return rc;
+    js_ws(s);
+    if (s->pos >= s->len || s->data[s->pos] != ':')
+        return js_expect_more(s, "':'");
+    s->pos++;
+    js_ws(s);
+    return LEVER_OK;
+}
+
+/* After a member or an item: ',' means more follow (1), the closing character ends the
+ * object or array (0); anything else is an error (-1, with *rc). */
+static int js_after_item(jscan *s, char close, const char *expected, int *rc)
+{
+    js_ws(s);
+    if (s->pos < s->len && s->data[s->pos] == ',') {
+        s->pos++;
+        js_ws(s);
+        return 1;
+    }
+    if (s->pos < s->len && s->data[s->pos] == close) {
+        s->pos++;
+        return 0;
+    }
+    *rc = js_expect_more(s, expected);
+    return -1;
+}
+
+/* Whether the object or array just opened is empty (its closing character is consumed). */
+static bool js_empty(jscan *s, char close)
+{
+    js_ws(s);
+    if (s->pos < s->len && s->data[s->pos] == close) {
+        s->pos++;
+        return true;
+    }
+    return false;
+}
+
+/* Members of an object or items of an array, skipped. */
+static int js_skip_container(jscan *s, int depth)
+{
+    char close = s->data[s->pos] == '{' ? '}' : ']';
+    bool object = close == '}';
+    if (depth > MAX_JSON_DEPTH)
+        return js_fail(s, s->pos, "the JSON nests deeper than %d levels", MAX_JSON_DEPTH);
+    s->pos++;
+    if (js_empty(s, close))
+        return LEVER_OK;
+    int rc = LEVER_OK, more;
+    do {
+        const char *t;
+        size_t n;
+        if ((object && (rc = js_member_name(s, &t, &n))) || (rc = js_skip_value(s, depth + 1)))
+            return rc;
+    } while ((more = js_after_item(s, close, object ? "',' or '}'" : "',' or ']'", &rc)) > 0);
+    return rc;
+}
+
+static int js_skip_value(jscan *s, int depth)
+{
+    const char *t;
+    size_t n;
+    bool scalar;
+    int rc = js_scalar(s, &t, &n, &scalar);
+    if (rc || scalar)
+        return rc;
+    if (s->data[s->pos] == '{' || s->data[s->pos] == '[')
+        return js_skip_container(s, depth);
+    return js_expect_more(s, "a JSON value");
+}
+
+/* One record of "data": an object of scalar members. */
+static int js_record(jscan *s)
+{
+    ct_record r;
+    memset(&r, 0, sizeof r);
+    r.line = s->line;
+    if (s->pos >= s->len || s->data[s->pos] != '{')
+        return js_expect_more(s, "a record ('{')");
+    s->pos++;
+    int rc = LEVER_OK, more = 0;
+    if (!js_empty(s, '}'))
+        do {
+            const char *key, *t;
+            size_t klen, n;
+            bool scalar;
+            if ((rc = js_member_name(s, &key, &klen)))
+                return rc;
+            uint64_t line = s->line, col = s->pos - s->line_start + 1;
+            if ((rc = js_scalar(s, &t, &n, &scalar)))
+                return rc;
+            int role = role_of_name(key, klen);
+            if (!scalar) {
+                if (role >= 0)
+                    return js_fail(s, s->pos, "%s holds an object or array; Comtrade Plus "
+                                              "gives a number or a string",
+                                   role_names[role]);
+                if ((rc = js_skip_value(s, 2)))
+                    return rc;
+            } else if (role >= 0) {
+                r.f[role] = (ct_field){t, n, line, col, true};
+            }
+        } while ((more = js_after_item(s, '}', "',' or '}'", &rc)) > 0);
+    if (more < 0)
+        return rc;
+    return take_record(s->p, &r);
+}
+
+/* The members of the response besides "data": its record count and its error message. */
+typedef struct js_response {
+    bool have_data;
+    uint64_t count, records;
+    char message[200];
+} js_response;
+
+static int js_data(jscan *s, js_response *resp)
+{
+    resp->have_data = true;
+    s->pos++;
+    if (js_empty(s, ']'))
+        return LEVER_OK;
+    int rc = LEVER_OK, more;
+    do {
+        if ((rc = js_record(s)))
+            return rc;
+        resp->records++;
+        sink_progress(s->p->imp, s->pos, s->len, false);
+    } while ((more = js_after_item(s, ']', "',' or ']' in \"data\"", &rc)) > 0);
+    return rc;
+}
+
+static int js_other_member(jscan *s, const char *key, size_t klen, js_response *resp)
+{
+    const char *t;
+    size_t n;
+    bool scalar;
+    int rc = js_scalar(s, &t, &n, &scalar);
+    if (rc)
+        return rc;
+    if (!scalar)
+        return js_skip_value(s, 1);
+    if (klen == 5 && memcmp(key, "count", 5) == 0 && all_digits_n(t, n)) {
+        resp->count = strtoull(t, NULL, 10);
+    } else if ((klen == 5 && memcmp(key, "error", 5) == 0) ||
+               (klen == 7 && memcmp(key, "message", 7) == 0)) {
+        if (n && !(n == 4 && memcmp(t, "null", 4) == 0) && !resp->message[0])
+            for (size_t c = 0; c < n && c < sizeof resp->message - 1; c++)
+                resp->message[c] = (unsigned char)t[c] < ' ' ? '?' : t[c];
+    }
+    return LEVER_OK;
+}
+
+static int parse_json(ctp_parse *p, size_t pos)
+{
+    jscan s = {.p = p, .data = p->in->data, .pos = pos, .len = p->in->len, .line = 1};
+    js_response resp = {.count = UINT64_MAX};
+    int rc = LEVER_OK, more = 0;
+    js_ws(&s);
+    if (s.pos >= s.len || s.data[s.pos] != '{')
+        return js_expect_more(&s, "a JSON object ('{')");
+    s.pos++;
+    if (!js_empty(&s, '}'))
+        do {
+            const char *key;
+            size_t klen;
+            if ((rc = js_member_name(&s, &key, &klen)))
+                return rc;
+            if (klen == 4 && memcmp(key, "data", 4) == 0 && s.pos < s.len && s.data[s.pos] == '[')
+                rc = js_data(&s, &resp);
+            else
+                rc = js_other_member(&s, key, klen, &resp);
+            if (rc)
+                return rc;
+        } while ((more = js_after_item(&s, '}', "',' or '}'", &rc)) > 0);
+    if (more < 0)
+        return rc;
+    js_ws(&s);
+    if (s.pos < s.len)
+        return js_fail(&s, s.pos, "text after the end of the JSON object; the file holds one "
+                                  "API response");
+    if (!resp.have_data)
+        return sink_fail(p->imp, LEVER_EINPUT,
+                           "%s: a JSON object without a \"data\" array: not a Comtrade Plus "
+                           "data response%s%s%s",
+                           p->in->name, resp.message[0] ? " (it says: \"" : "", resp.message,
+                           resp.message[0] ? "\")" : "");
+    if (resp.count != UINT64_MAX && resp.count != resp.records)
+        sink_warn(p->imp,
+                    "%s: the response says count %llu but holds %llu records; the download "
+                    "may be incomplete (the preview API stops at 500 records)",
+                    p->in->name, (unsigned long long)resp.count,
+                    (unsigned long long)resp.records);
+    return LEVER_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry                                                               */
+/* ------------------------------------------------------------------ */
+
+static bool json_input(const char *data, size_t len)
+{
+    size_t p = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        p = 3;
+    while (p < len && (data[p] == ' ' || data[p] == '\t' || data[p] == '\r' || data[p] == '\n'))
+        p++;
+    return p < len && data[p] == '{';
+}
+
+/* The download date of a file (its modification time) names a Comtrade store's source. */
+static void note_release(import_sink *imp, const import_input *in)
+{
+    char release[32] = "Comtrade";
+    struct stat sb;
+    if (in->path && stat(in->path, &sb) == 0) {
+        struct tm tm;
+        gmtime_r(&sb.st_mtime, &tm);
+        strftime(release, sizeof release, "Comtrade-%Y-%m-%d", &tm);
+    }
+    sink_note_meta(imp, in->name, NULL, release);
+}
+
+static bool ctp_sniff(const import_input *in)
+{
+    return json_input(in->data, in->len) || csv_header(in->data, in->len);
+}
+
+static int ctp_parse_input(import_sink *imp, const import_input *in)
+{
+    ctp_state **slot = state_slot(imp);
+    if (!*slot && !(*slot = calloc(1, sizeof **slot)))
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+    long source = sink_add_source(imp, in->name, in->path, 2);
+    if (source < 0)
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+    sink_end_source(imp, (size_t)source);
+    ctp_parse p = {.imp = imp, .in = in, .cs = *slot, .source = (uint32_t)source,
+                   .n_before = (*slot)->n};
+    size_t pos = 0;
+    if (in->len >= 3 && memcmp(in->data, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    int rc = json_input(in->data, in->len) ? parse_json(&p, pos) : parse_csv(&p, pos, 1);
+    if (rc)
+        (*slot)->n = p.n_before;
+    else
+        note_release(imp, in);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Commit: checks, months, pairs                                       */
+/* ------------------------------------------------------------------ */
+
+/* (year, reporter, flow, partner, month) then k: one group per aggregate check. */
+static uint64_t group_key(const ctp_decl *d)
+{
+    return ((uint64_t)(d->year - 1950) << 46) | ((uint64_t)d->reporter << 36) |
+           ((uint64_t)d->flow << 34) | ((uint64_t)d->partner << 24) | ((uint64_t)d->month << 20);
+}
+
+typedef struct keyed {
+    uint64_t key;
+    const ctp_decl *d;
+} keyed;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->d < y->d ? -1 : x->d > y->d;
+}
+
+static void where(const import_sink *imp, const ctp_decl *d, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s:%llu", sink_source_name(imp, d->source), (unsigned long long)d->line);
+}
+
+/* "KAZ (398)", with the ISO3 code the records gave (reporterISO, partnerISO). */
+static void country_label(const ctp_state *cs, int code, char out[48])
+{
+    if (cs->iso3[code][0])
+        snprintf(out, 48, "%s (%d)", cs->iso3[code], code);
+    else
+        snprintf(out, 48, "%d", code);
+}
+
+/* Sums of the 6-digit declarations under each aggregate, against the aggregate. */
+static void check_aggregates(import_sink *imp, const ctp_state *cs, const keyed *six, size_t n6,
+                             const ctp_decl *d, size_t n)
+{
+    uint64_t mismatches = 0, unchecked = 0;
+    for (size_t a = 0; a < n; a++) {
+        if (d[a].level == 6)
+            continue;
+        uint32_t width = d[a].level == 0 ? 1000000u : d[a].level == 2 ? 10000u : 100u;
+        uint64_t lo = group_key(&d[a]) | (uint64_t)(d[a].k * width);
+        uint64_t hi = d[a].level == 0 ? group_key(&d[a]) + (1u << 20) : lo + width;
+        size_t l = 0, h = n6;
+        while (l < h) {
+            size_t mid = l + (h - l) / 2;
+            if (six[mid].key < lo)
+                l = mid + 1;
+            else
+                h = mid;
+        }
+        uint64_t sum = 0, children = 0;
+        for (size_t c = l; c < n6 && six[c].key < hi; c++, children++)
+            sum += six[c].d->value;
+        if (children == 0) {
+            unchecked++;
+            continue;
+        }
+        uint64_t diff = sum > d[a].value ? sum - d[a].value : d[a].value - sum;
+        if (diff <= 1000 + 10 * children) /* 1 USD, and a cent a row for rounding */
+            continue;
+        if (mismatches++ < 5) {
+            char at[600], rep[48], par[48];
+            where(imp, &d[a], at, sizeof at);
+            country_label(cs, d[a].reporter, rep);
+            country_label(cs, d[a].partner, par);
+            char code[8];
+            if (d[a].level == 0)
+                snprintf(code, sizeof code, "TOTAL");
+            else
+                snprintf(code, sizeof code, "%0*u", d[a].level, d[a].k);
+            sink_warn(imp,
+                        "%s: %s's %s %s with %s in %u%s%.0u is %llu.%03llu USD but the %llu "
+                        "6-digit records under it sum to %llu.%03llu USD; the store keeps "
+                        "the 6-digit records",
+                        at, rep, code, flow_names[d[a].flow], par, d[a].year,
+                        d[a].month ? "-" : "", (unsigned)d[a].month,
+                        (unsigned long long)(d[a].value / 1000),
+                        (unsigned long long)(d[a].value % 1000), (unsigned long long)children,
+                        (unsigned long long)(sum / 1000), (unsigned long long)(sum % 1000));
+        }
+    }
+    if (mismatches > 5)
+        sink_warn(imp, "%llu aggregates in all differ from the sum of their 6-digit rows",
+                    (unsigned long long)mismatches);
+    (void)unchecked;
+}
+
+/* Annual and monthly data of one reporter and year are not mixed; partial years are
+ * named. six[] is sorted by (year, reporter, ...). */
+static int check_periods(import_sink *imp, const ctp_state *cs, const keyed *six, size_t n6)
+{
+    for (size_t g = 0; g < n6;) {
+        const ctp_decl *first = six[g].d;
+        const ctp_decl *annual = NULL, *monthly = NULL;
+        unsigned months = 0;
+        size_t e = g;
+        for (; e < n6 && six[e].d->year == first->year && six[e].d->reporter == first->reporter;
+             e++) {
+            const ctp_decl *d = six[e].d;
+            if (d->month == 0)
+                annual = annual ? annual : d;
+            else {
+                monthly = monthly ? monthly : d;
+                months |= 1u << d->month;
+            }
+        }
+        char rep[48];
+        country_label(cs, first->reporter, rep);
+        if (annual && monthly) {
+            char a[600], m[600];
+            where(imp, annual, a, sizeof a);
+            where(imp, monthly, m, sizeof m);
+            return sink_fail(imp, LEVER_EINPUT,
+                               "%s: annual data of %s for %u, and monthly data at %s; one "
+                               "store sums one frequency per reporter and year: import the "
+                               "annual or the monthly download, not both",
+                               a, rep, first->year, m);
+        }
+        if (monthly && months != 0x1FFEu) {
+            char list[64] = "";
+            size_t used = 0;
+            for (int mo = 1; mo <= 12; mo++)
+                if (months & (1u << mo))
+                    used += (size_t)snprintf(list + used, sizeof list - used, "%s%d",
+                                             used ? "," : "", mo);
+            sink_warn(imp,
+                        "%s in %u: monthly data for months %s only; the store's %u figures "
+                        "for %s are the sum of these months, not a whole year",
+                        rep, first->year, list, first->year, rep);
+        }
+        g = e;
+    }
+    return LEVER_OK;
+}
+
+/* Adds b's month into a (same reporter, partner, flow, product and year). */
+static void add_month(ctp_decl *a, const ctp_decl *b)
+{
+    a->value += b->value;
+    a->wgt = a->wgt == UINT64_MAX || b->wgt == UINT64_MAX ? UINT64_MAX : a->wgt + b->wgt;
+    if (a->qty_unit != b->qty_unit || a->qty == UINT64_MAX || b->qty == UINT64_MAX)
+        a->qty = UINT64_MAX;
+    else
+        a->qty += b->qty;
+}
+
+static uint64_t round_thousandths(uint64_t milli)
+{
+    return milli / 1000 + (milli % 1000 >= 500);
+}
+
+/* Weight of a declaration in kg: netWgt, else qty when its unit is kg (code 8). */
+static int64_t decl_kg(const ctp_decl *d)
+{
+    if (d->wgt != UINT64_MAX)
+        return (int64_t)round_thousandths(d->wgt);
+    if (d->qty_unit == 8 && d->qty != UINT64_MAX)
+        return (int64_t)round_thousandths(d->qty);
+    return LEVER_QTY_MISSING;
+}
+
+static uint64_t flow_key(const ctp_decl *d)
+{
+    uint64_t exporter = d->flow == FLOW_X || d->flow == FLOW_RX ? d->reporter : d->partner;
+    uint64_t importer = d->flow == FLOW_X || d->flow == FLOW_RX ? d->partner : d->reporter;
+    return ((uint64_t)(d->year - 1950) << 54) | (exporter << 44) | (importer << 34) |
+           ((uint64_t)d->k << 2);
+}
+
+static void skipped_warnings(import_sink *imp, const ctp_state *cs)
+{
+    const struct {
+        uint64_t count;
+        const char *what;
+    } skipped[] = {
+        {cs->breakdowns, "of a customs procedure, mode of transport or second partner "
+                         "breakdown; the store keeps their totals (customsCode C00, motCode 0, "
+                         "partner2Code 0)"},
+        {cs->partner_world, "whose partner is World (0), an aggregate; download partner "
+                            "'all' for bilateral flows"},
+        {cs->other_flows, "of sub-flows (DX, FM, processing flows); the store keeps M, X, RM "
+                          "and RX"},
+        {cs->not_hs, "whose cmdCode is not TOTAL nor 2, 4 or 6 digits"},
+    };
+    for (size_t n = 0; n < sizeof skipped / sizeof skipped[0]; n++)
+        if (skipped[n].count)
+            sink_warn(imp, "skipped %llu Comtrade records %s",
+                        (unsigned long long)skipped[n].count, skipped[n].what);
+    if (cs->rounded)
+        sink_warn(imp,
+                    "%s: a Comtrade number has more than 3 decimals; rounded to the nearest "
+                    "thousandth (%llu such numbers)",
+                    cs->first_rounded, (unsigned long long)cs->rounded);
+}
+
+/* What each reporter declared each year (years[] is sorted by year, reporter, flow), and
+ * the re-exports and re-imports, for the store writer. */
+static int hand_over_extras(import_sink *imp, const ctp_decl *years, size_t ny, row_decl *decl)
+{
+    cover_item *declared = malloc((ny ? ny : 1) * sizeof *declared);
+    reflow *re = malloc((ny ? ny : 1) * sizeof *re);
+    if (!declared || !re) {
+        free(declared);
+        free(re);
+        free(decl);
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    }
+    size_t n_declared = 0, n_re = 0;
+    for (size_t a = 0; a < ny; a++) {
+        const ctp_decl *d = &years[a];
+        uint8_t flag = d->flow == FLOW_M ? COVER_DECLARED_M
+                       : d->flow == FLOW_X ? COVER_DECLARED_X : 0;
+        cover_item *last = n_declared ? &declared[n_declared - 1] : NULL;
+        if (last && last->year == d->year && last->code == d->reporter)
+            last->flags |= flag;
+        else
+            declared[n_declared++] = (cover_item){d->year, d->reporter, flag};
+        if (d->flow == FLOW_RM || d->flow == FLOW_RX)
+            re[n_re++] = (reflow){d->year, d->reporter, d->partner, d->k, d->flow == FLOW_RX,
+                                  round_thousandths(d->value), decl_kg(d)};
+    }
+    sink_set_declarations(imp, decl, declared, n_declared, re, n_re);
+    if (n_re)
+        sink_warn(imp,
+                  "%zu re-export and re-import declarations (RX, RM) are kept apart: they are "
+                  "not added to exports and imports",
+                  n_re);
+    return LEVER_OK;
+}
+
+static int ctp_finish(import_sink *imp)
+{
+    ctp_state *cs = *state_slot(imp);
+    if (!cs || cs->n == 0)
+        return LEVER_OK;
+    lever_rows *rows = sink_rows(imp);
+    if (rows->n)
+        return sink_fail(imp, LEVER_EUSAGE,
+                           "a store holds one kind of data: these inputs mix Comtrade Plus "
+                           "files with BACI or other rows; import each into its own store and "
+                           "query them together with several --store options");
+    skipped_warnings(imp, cs);
+    size_t n = cs->n, n6 = 0;
+    for (size_t a = 0; a < n; a++)
+        n6 += cs->d[a].level == 6;
+    if (n6 == 0) {
+        /* totals only: each total is the flow of one pseudo-product */
+        uint64_t totals = 0;
+        for (size_t a = 0; a < n; a++)
+            if (cs->d[a].level == 0) {
+                cs->d[a].level = 6;
+                cs->d[a].k = TOTAL_PRODUCT;
+                totals++;
+            }
+        if (totals == 0)
+            return sink_fail(imp, LEVER_EINPUT,
+                               "no trade rows: the Comtrade records hold chapters or headings "
+                               "only (2 or 4 digits); download 6-digit codes (cmdCode AG6) or "
+                               "totals (TOTAL)");
+        char *desc = malloc(64);
+        if (!desc)
+            return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+        snprintf(desc, 64, "All products (declared total, cmdCode TOTAL)");
+        if (sink_put_product(imp, TOTAL_PRODUCT, desc)) {
+            free(desc);
+            return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+        }
+        sink_warn(imp,
+                    "the Comtrade files hold totals only (cmdCode TOTAL): the store holds "
+                    "each declared total as one pseudo-product %06u \"All products\"; "
+                    "download 6-digit codes (cmdCode AG6) for products",
+                    TOTAL_PRODUCT);
+        n6 = (size_t)totals;
+    }
+    keyed *six = malloc((n6 ? n6 : 1) * sizeof *six);
+    if (!six)
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    size_t m = 0;
+    for (size_t a = 0; a < n; a++)
+        if (cs->d[a].level == 6)
+            six[m++] = (keyed){group_key(&cs->d[a]) | cs->d[a].k, &cs->d[a]};
+    qsort(six, n6, sizeof *six, keyed_cmp);
+    int rc = LEVER_OK;
+    for (size_t a = 1; a < n6 && !rc; a++)
+        if (six[a].key == six[a - 1].key) {
+            char first[600], second[600];
+            where(imp, six[a - 1].d, first, sizeof first);
+            where(imp, six[a].d, second, sizeof second);
+            rc = sink_fail(imp, LEVER_EINPUT,
+                             "%s: the same declaration (reporter, partner, flow, product, "
+                             "period) as %s; each is given once: remove the repeated record "
+                             "or download",
+                             second, first);
+        }
+    if (!rc)
+        check_aggregates(imp, cs, six, n6, cs->d, n);
+    if (!rc)
+        rc = check_periods(imp, cs, six, n6);
+    if (rc) {
+        free(six);
+        return rc;
+    }
+    /* months summed into years: one declaration per (year, reporter, flow, partner, k) */
+    ctp_decl *years = malloc((n6 ? n6 : 1) * sizeof *years);
+    if (!years) {
+        free(six);
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    }
+    size_t ny = 0;
+    for (size_t a = 0; a < n6; a++) {
+        const ctp_decl *d = six[a].d;
+        if (ny && years[ny - 1].year == d->year && years[ny - 1].reporter == d->reporter &&
+            years[ny - 1].flow == d->flow && years[ny - 1].partner == d->partner &&
+            years[ny - 1].k == d->k) {
+            add_month(&years[ny - 1], d);
+            continue;
+        }
+        years[ny] = *d;
+        years[ny++].month = 0;
+    }
+    free(six);
+    /* pairs: the exporter's X and the importer's M of each (t, i, j, k) */
+    keyed *flows = malloc((ny ? ny : 1) * sizeof *flows);
+    if (!flows) {
+        free(years);
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    }
+    size_t nf = 0;
+    for (size_t a = 0; a < ny; a++)
+        if (years[a].flow == FLOW_M || years[a].flow == FLOW_X)
+            flows[nf++] = (keyed){flow_key(&years[a]), &years[a]};
+    qsort(flows, nf, sizeof *flows, keyed_cmp);
+    row_decl *decl = malloc((nf ? nf : 1) * sizeof *decl);
+    if (!decl || rows_reserve(rows, nf)) {
+        free(decl);
+        free(flows);
+        free(years);
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    }
+    size_t nd = 0;
+    for (size_t a = 0; a < nf;) {
+        const ctp_decl *x = NULL, *mm = NULL;
+        size_t e = a;
+        for (; e < nf && flows[e].key == flows[a].key; e++) {
+            if (flows[e].d->flow == FLOW_X)
+                x = flows[e].d;
+            else
+                mm = flows[e].d;
+        }
+        /* the importer's declaration when there is one, else the exporter's */
+        const ctp_decl *best = mm ? mm : x;
+        uint16_t exporter = best->flow == FLOW_X ? best->reporter : best->partner;
+        uint16_t importer = best->flow == FLOW_X ? best->partner : best->reporter;
+        decl[nd++] = (row_decl){x ? round_thousandths(x->value) : DECL_NONE,
+                                mm ? round_thousandths(mm->value) : DECL_NONE,
+                                x ? decl_kg(x) : LEVER_QTY_MISSING,
+                                mm ? decl_kg(mm) : LEVER_QTY_MISSING};
+        rows_push_unchecked(rows, best->year, exporter, importer, best->k,
+                            round_thousandths(best->value), decl_kg(best));
+        a = e;
+    }
+    free(flows);
+    rc = hand_over_extras(imp, years, ny, decl);
+    free(years);
+    return rc;
+}
+
+const import_parser import_parser_comtrade_plus = {"comtrade_plus", ctp_sniff, ctp_parse_input,
+                                                   false, ctp_finish, ctp_discard};

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# t0110-comtrade-plus.sh - `lever import` of UN Comtrade Plus files: the 47-column CSV of
+# the downloads and the data API's JSON. Every flow of the store is checked against
+# tests/ref/comtrade_plus.py, which reads the same files with Python's csv, json and
+# Decimal. Hand-made files (tests/data/comtrade_plus/) cover annual and monthly data,
+# aggregates that agree and disagree with their 6-digit records, RM/RX, customs, transport
+# and second-partner breakdowns, missing netWgt, a value above 2^32 and bad values; the
+# real API response of ../shared/data/comtrade_plus is checked the same way.
+. "$(dirname "$0")/lib.sh"
+
+HAND=$ROOT/tests/data/comtrade_plus
+REF=$ROOT/tests/ref/comtrade_plus.py
+
+# Every flow of a store as t,i,j,k,v,q, read from `lever dyad` of each pair of countries
+# (numeric codes) the reference names.
+store_flows() {
+    local store=$1 ref=$2
+    awk -F, '{ a = $2 < $3 ? $2 : $3; b = $2 < $3 ? $3 : $2; print a, b }' "$ref" | sort -u |
+    while read -r a b; do
+        "$LEVER" dyad "$a" "$b" --store "$store" --format csv --top 1000000 |
+            awk -F, -v a="$a" -v b="$b" '
+                /^# table: / { t = $0; sub(/^# table: /, "", t); head = 1; next }
+                head { head = 0; for (c = 1; c <= NF; c++) col[$c] = c; next }
+                /^#/ || NF == 0 { next }
+                t == "a_to_b" || t == "b_to_a" {
+                    i = t == "a_to_b" ? a : b; j = t == "a_to_b" ? b : a
+                    printf "%d,%d,%d,%s,%s,%s\n", $col["year"], i, j, $col["hs6"], $col["value"], $col["qty_kg"]
+                }'
+    done | sort
+}
+
+expect "annual CSV and monthly JSON give the flows the reference computes" '
+    python3 "$REF" "$HAND/kaz_afg_annual.csv" "$HAND/kaz_afg_monthly.json" | sort >"$TMP/want"
+    "$LEVER" import "$HAND/kaz_afg_annual.csv" "$HAND/kaz_afg_monthly.json" -o "$TMP/hand.store" 2>"$TMP/err"
+    store_flows "$TMP/hand.store" "$TMP/want" >"$TMP/got"
+    cat "$TMP/want"
+    diff "$TMP/want" "$TMP/got"
+    [ "$(wc -l <"$TMP/want")" -eq 7 ]
+'
+
+expect "the importer declaration is kept over the exporter one, months summed exactly" '
+    grep -x "2022,398,4,110100,1100,2100" "$TMP/want"
+    grep -x "2023,398,4,110100,61," "$TMP/want"
+    grep -x "2022,4,398,080620,4000000000,3000000" "$TMP/got"
+'
+
+expect "the import says what it skipped, what it kept apart and which sums disagree" '
+    cat "$TMP/err"
+    grep "skipped 3 Comtrade records of a customs procedure, mode of transport or second partner breakdown" "$TMP/err"
+    grep "skipped 1 Comtrade records whose partner is World (0)" "$TMP/err"
+    grep "skipped 1 Comtrade records of sub-flows (DX, FM, processing flows)" "$TMP/err"
+    grep "kaz_afg_annual.csv:5: KAZ (398).s 1001 X with AFG (4) in 2022 is 999.000 USD but the 1 6-digit records under it sum to 123.456 USD" "$TMP/err"
+    grep "kaz_afg_monthly.json:1279: KAZ (398).s 1101 X with AFG (4) in 2023-12 is 5.000 USD" "$TMP/err"
+    ! grep "TOTAL X with AFG" "$TMP/err"
+    ! grep "s 1101 X with AFG (4) in 2022 " "$TMP/err"
+    grep "AFG (4) in 2023: monthly data for months 1,2,3 only" "$TMP/err"
+    grep "2 re-export and re-import declarations (RX, RM) are kept apart" "$TMP/err"
+    grep "^imported 7 rows (3 years, 3 countries, 3 products)" "$TMP/err"
+'
+
+expect "the store names Comtrade, the download date and the HS edition of the records" '
+    touch -d "2024-05-17 12:00" "$TMP/dated.csv" 2>/dev/null || true
+    cp "$HAND/kaz_afg_annual.csv" "$TMP/dated.csv"
+    touch -d "2024-05-17 12:00:00 UTC" "$TMP/dated.csv"
+    "$LEVER" import "$TMP/dated.csv" -o "$TMP/dated.store" 2>/dev/null
+    "$LEVER" info --store "$TMP/dated.store" --format csv >"$TMP/info"
+    grep "^# data: HS22 Comtrade-2024-05-17" "$TMP/info"
+'
+
+bad_csv() { # $1 file, $2 awk program changing one field of line $3
+    awk -F, -v OFS=, -v line="$3" "NR == line { $2 } { print }" "$HAND/kaz_afg_annual.csv" >"$1"
+}
+
+expect "a bad value stops the import with file:line:column and leaves no store" '
+    bad_csv "$TMP/bad.csv" "\$44 = \"12x\"" 4
+    exits 1 "$LEVER" import "$TMP/bad.csv" -o "$TMP/bad.store"
+    cat "$TMP/err"
+    col=$(head -n 4 "$TMP/bad.csv" | tail -n 1 | awk -F, "{ n = 0; for (c = 1; c < 44; c++) n += length(\$c) + 1; print n + 1 }")
+    grep "bad.csv:4:$col: primaryValue \"12x\" is not a number; primaryValue must be a non-negative value in USD" "$TMP/err"
+    [ ! -e "$TMP/bad.store" ]
+'
+
+expect "a negative value, an unknown classification and a short line are refused" '
+    bad_csv "$TMP/neg.csv" "\$44 = \"-5\"" 3
+    exits 1 "$LEVER" import "$TMP/neg.csv" -o "$TMP/x.store"
+    grep "neg.csv:3:[0-9]*: primaryValue \"-5\" is negative" "$TMP/err"
+    bad_csv "$TMP/cls.csv" "\$18 = \"S4\"" 2
+    exits 1 "$LEVER" import "$TMP/cls.csv" -o "$TMP/x.store"
+    grep "cls.csv:2:[0-9]*: classificationCode \"S4\" is not an HS edition" "$TMP/err"
+    bad_csv "$TMP/short.csv" "NF = 40" 7
+    exits 1 "$LEVER" import "$TMP/short.csv" -o "$TMP/x.store"
+    grep "short.csv:7:1: the line has 40 fields but the header has 47" "$TMP/err"
+'
+
+expect "bad JSON stops the import with file:line:column" '
+    sed "s/\"primaryValue\": 20.25/\"primaryValue\": 20.2.5/" "$HAND/kaz_afg_monthly.json" >"$TMP/bad.json"
+    exits 1 "$LEVER" import "$TMP/bad.json" -o "$TMP/x.store"
+    cat "$TMP/err"
+    line=$(grep -n "20.2.5" "$TMP/bad.json" | cut -d: -f1)
+    grep "bad.json:$line:[0-9]*: expected .,. or .}., found \".5" "$TMP/err"
+    sed "s/\"primaryValue\": 20.25/\"primaryValue\": \"2O.25\"/" "$HAND/kaz_afg_monthly.json" >"$TMP/str.json"
+    exits 1 "$LEVER" import "$TMP/str.json" -o "$TMP/x.store"
+    grep "str.json:$line:20: primaryValue \"2O.25\" is not a number" "$TMP/err"
+    head -c 3000 "$HAND/kaz_afg_monthly.json" >"$TMP/cut.json"
+    exits 1 "$LEVER" import "$TMP/cut.json" -o "$TMP/x.store"
+    grep "cut.json:[0-9]*:[0-9]*: .*cut short; download it again" "$TMP/err"
+    printf "{\"statusCode\": 401, \"message\": \"Access denied due to invalid subscription key.\"}\n" >"$TMP/denied.json"
+    exits 1 "$LEVER" import "$TMP/denied.json" -o "$TMP/x.store"
+    grep "denied.json: a JSON object without a \"data\" array: not a Comtrade Plus data response (it says: \"Access denied due to invalid subscription key.\")" "$TMP/err"
+'
+
+expect "the same declaration twice, and annual mixed with monthly, are refused" '
+    exits 1 "$LEVER" import "$HAND/kaz_afg_annual.csv" "$HAND/kaz_afg_annual.csv" -o "$TMP/x.store"
+    grep "kaz_afg_annual.csv:18: the same declaration (reporter, partner, flow, product, period) as .*kaz_afg_annual.csv:18" "$TMP/err"
+    sed "s/\"refYear\": 2023/\"refYear\": 2022/; s/\"period\": \"2023/\"period\": \"2022/" "$HAND/kaz_afg_monthly.json" >"$TMP/m2022.json"
+    exits 1 "$LEVER" import "$HAND/kaz_afg_annual.csv" "$TMP/m2022.json" -o "$TMP/x.store"
+    grep "annual data of AFG (4) for 2022, and monthly data at .*m2022.json" "$TMP/err"
+'
+
+expect "Comtrade Plus files are not mixed with BACI rows in one store" '
+    printf "t,i,j,k,v,q\n2021,4,398,110100,1.000,2\n" >"$TMP/baci.csv"
+    exits 1 "$LEVER" import "$TMP/baci.csv" "$HAND/kaz_afg_annual.csv" -o "$TMP/x.store"
+    grep "a store holds one kind of data" "$TMP/err"
+'
+
+P=$SHARED/comtrade_plus
+if need_shared "the real API response and its CSV give the totals the reference computes"; then
+    expect "the real API response and its CSV give the totals the reference computes" '
+        python3 "$REF" "$P/HS-60a6ad.json" | sort >"$TMP/want_real"
+        python3 "$REF" "$P/HS-60a6ad.derived.csv" | sort | diff "$TMP/want_real" -
+        cat "$TMP/want_real"
+        [ "$(wc -l <"$TMP/want_real")" -eq 4 ]
+        for f in HS-60a6ad.json HS-60a6ad.derived.csv; do
+            "$LEVER" import "$P/$f" -o "$TMP/real.store" 2>"$TMP/err"
+            grep "hold totals only (cmdCode TOTAL)" "$TMP/err"
+            store_flows "$TMP/real.store" "$TMP/want_real" | diff "$TMP/want_real" -
+            "$LEVER" info --store "$TMP/real.store" --format csv | grep "^# data: HS07 Comtrade-"
+        done
+    '
+fi
+
+finish
