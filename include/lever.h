@@ -114,6 +114,8 @@ typedef struct lever_info {
     uint64_t file_bytes;
     int n_years, n_countries, n_products;
     int year_min, year_max;
+    int comtrade;           /* 1 when the rows are Comtrade flows with both declarations */
+    uint64_t reflows;       /* Comtrade re-exports and re-imports, kept apart */
 } lever_info;
 
 void lever_get_info(const lever_store *s, lever_info *info);
@@ -162,6 +164,29 @@ int lever_selection_has(const lever_selection *sel, int product);
 const char *lever_selection_label(const lever_selection *sel);
 
 /* ------------------------------------------------------------------ */
+/* Sources and coverage (INDICATORS.md section 12)                     */
+/* ------------------------------------------------------------------ */
+
+/* Which declaration a figure of a Comtrade store uses, from the point of view of the
+ * query's first country A: its own (reported), its partner's (mirror), or its own in the
+ * years it declared anything and its partner's otherwise (best). A BACI store holds one
+ * reconciled figure per flow: its figures are "BACI" whatever the choice. */
+typedef enum {
+    LEVER_SOURCE_BEST = 0,
+    LEVER_SOURCE_REPORTED = 1,
+    LEVER_SOURCE_MIRROR = 2
+} lever_source;
+
+/* Whether the store holds every flow from exporter i to importer j in year index y: it
+ * holds all of i's exports or all of j's imports that year (a whole BACI release holds
+ * everything; an extract or a Comtrade download, the flows of its reporters). */
+int lever_covers(const lever_store *s, int year_index, int exporter, int importer);
+/* When it does not, a sentence saying so into buf ("this store holds no flows of KAZ to
+ * AFG in 2019: it covers only reporters DZA"); returns lever_covers. */
+int lever_coverage_note(const lever_store *s, int year_index, int exporter, int importer,
+                        char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* Bilateral flows: lever dyad                                         */
 /* ------------------------------------------------------------------ */
 
@@ -173,7 +198,20 @@ typedef struct lever_dyad_year {
     int64_t balance;  /* X(A->B) - X(B->A) */
     /* growth over the previous year in the range; NaN when there is none or it was 0 */
     double growth_a_to_b, growth_b_to_a, growth_total;
+    /* where the figures come from: "BACI", "reported" (A's declarations), "mirror" (B's) */
+    const char *source;
+    /* how each direction is valued: "FOB", "CIF", or "FOB from CIF" (divided by 1 + c) */
+    const char *valuation_a_to_b, *valuation_b_to_a;
+    /* 0 when the store does not hold that direction's flows this year (the figure is not
+     * zero trade but unknown): lever_coverage_note says why */
+    int covered_a_to_b, covered_b_to_a;
+    /* Comtrade: each side's declared total (X by the exporter, M by the importer, USD),
+     * LEVER_NO_DECLARATION when that country did not declare that year; the discrepancy
+     * delta = (M - X) / max(M, X), NaN unless both declared */
+    uint64_t x_decl_a_to_b, m_decl_a_to_b, x_decl_b_to_a, m_decl_b_to_a;
+    double delta_a_to_b, delta_b_to_a;
 } lever_dyad_year;
+#define LEVER_NO_DECLARATION UINT64_MAX
 
 typedef struct lever_product_flow {
     int year;
@@ -187,6 +225,7 @@ typedef struct lever_product_flow {
     double dest_share;      /* e(i->j,k) = v / X(i,k) */
     double hhi;             /* HHI_M(j,k) */
     int n_suppliers;        /* number of exporters of k to j */
+    const char *source;     /* "BACI", "reported" or "mirror" */
 } lever_product_flow;
 
 typedef struct lever_dyad_result {
@@ -204,6 +243,13 @@ typedef struct lever_dyad_result {
 int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
                const lever_selection *sel, int top, lever_dyad_result **out);
 void lever_dyad_free(lever_dyad_result *r);
+/* The same, with the figures of a Comtrade store taken from `source` (see lever_source),
+ * import declarations (CIF) divided by 1 + cif_ppm / 10^6 (exactly, rounded to the USD)
+ * when they stand for an export figure. Shares, concentration and unit-value medians are
+ * those of the store's own figures. */
+int lever_dyad_from(lever_store *s, int a, int b, int year_from, int year_to,
+                    const lever_selection *sel, int top, lever_source source, uint32_t cif_ppm,
+                    lever_dyad_result **out);
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the indicator queries (INDICATORS.md sections 2-9) */

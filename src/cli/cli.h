@@ -16,7 +16,9 @@
 #include <stdio.h>
 
 /* Exit codes. */
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+/* EXIT_UNCOVERED: the answer was printed, but some of it needs flows the store does not
+ * hold (shown as empty, never as zero trade); stderr says which. */
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_UNCOVERED = 3 };
 
 /* Default store path when neither --store nor $LEVER_STORE is given. */
 #define CLI_DEFAULT_STORE "lever.store"
@@ -141,6 +143,10 @@ typedef struct cli_query {
     int *alt_countries;
     double *weight_values, *sigma_values;
     lever_query q;            /* years: --year T as T-T, else --years, else every year */
+    const char *source;       /* --source reported|mirror|best */
+    const char *cif_rate;     /* --cif-rate C */
+    lever_source source_value;
+    uint32_t cif_ppm;         /* --cif-rate in millionths */
 } cli_query;
 
 /* Opens the store and resolves every shared option into cq->q. Prints errors (a bad

@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <math.h>
 #include <string.h>
 
 #define DEFAULT_TOP 10
@@ -25,11 +26,15 @@ static const cli_spec spec = {
         "number N). Values in USD, quantities in kg.\n",
     .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever dyad KAZ AFG --years 2019-2021", "lever dyad FRA DZA --product 1001 --top 5",
-                 "lever dyad france algeria --year 2021 --format json"},
+                 "lever dyad france algeria --year 2021 --format json",
+                 "lever dyad KAZ AFG --source mirror --cif-rate 0.05"},
+    .notes = "Figures the store does not hold (flows outside an extract's countries, a year\n"
+             "the chosen side of a Comtrade store did not declare) are empty, never 0; stderr\n"
+             "says which, and the exit status is 3.\n",
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
-    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR,
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_SOURCE,
     .top_help = "products listed per year and direction; 0 = none",
 };
 
@@ -46,14 +51,30 @@ static void full_label(const lever_store *s, int c, const cli_country_names *n, 
         snprintf(buf, len, "%s", n->label);
 }
 
+/* A figure the store holds, or an empty cell. */
+static void held_u64(out_table *t, bool held, uint64_t v)
+{
+    if (held)
+        out_u64(t, v);
+    else
+        out_null(t);
+}
+
+static void held_double(out_table *t, bool held, double v)
+{
+    out_double(t, held ? v : NAN);
+}
+
 static void add_year_table(out_doc *d, const lever_dyad_result *r, const cli_country_names *a,
                            const cli_country_names *b)
 {
-    char ab[64], ba[64], gab[80], gba[80], title[1024];
+    char ab[64], ba[64], gab[80], gba[80], vab[80], vba[80], title[1024];
     snprintf(ab, sizeof ab, "%s->%s", a->code, b->code);
     snprintf(ba, sizeof ba, "%s->%s", b->code, a->code);
     snprintf(gab, sizeof gab, "growth %s", ab);
     snprintf(gba, sizeof gba, "growth %s", ba);
+    snprintf(vab, sizeof vab, "valued %s", ab);
+    snprintf(vba, sizeof vba, "valued %s", ba);
     const out_col cols[] = {
         {"year", NULL, COL_INT},
         {"a_to_b", ab, COL_USD},
@@ -63,20 +84,96 @@ static void add_year_table(out_doc *d, const lever_dyad_result *r, const cli_cou
         {"growth_a_to_b", gab, COL_SHARE},
         {"growth_b_to_a", gba, COL_SHARE},
         {"growth_total", "growth total", COL_SHARE},
+        {"source", NULL, COL_STR},
+        {"valuation_a_to_b", vab, COL_STR},
+        {"valuation_b_to_a", vba, COL_STR},
     };
     snprintf(title, sizeof title, "By year, USD: A = %s, B = %s", a->label, b->label);
     out_table *t = out_doc_table(d, "years", title, (int)(sizeof cols / sizeof cols[0]), cols);
     for (int n = 0; n < r->n_years; n++) {
         const lever_dyad_year *y = &r->years[n];
+        bool ok_ab = y->covered_a_to_b, ok_ba = y->covered_b_to_a, both = ok_ab && ok_ba;
+        bool prev = n > 0 && r->years[n - 1].covered_a_to_b && r->years[n - 1].covered_b_to_a;
         out_int(t, y->year);
-        out_u64(t, y->a_to_b);
-        out_u64(t, y->b_to_a);
-        out_u64(t, y->total);
-        out_usd(t, y->balance);
-        out_double(t, y->growth_a_to_b);
-        out_double(t, y->growth_b_to_a);
-        out_double(t, y->growth_total);
+        held_u64(t, ok_ab, y->a_to_b);
+        held_u64(t, ok_ba, y->b_to_a);
+        held_u64(t, both, y->total);
+        if (both)
+            out_usd(t, y->balance);
+        else
+            out_null(t);
+        held_double(t, ok_ab && n > 0 && r->years[n - 1].covered_a_to_b, y->growth_a_to_b);
+        held_double(t, ok_ba && n > 0 && r->years[n - 1].covered_b_to_a, y->growth_b_to_a);
+        held_double(t, both && prev, y->growth_total);
+        out_str(t, y->source);
+        out_str(t, y->valuation_a_to_b);
+        out_str(t, y->valuation_b_to_a);
     }
+}
+
+/* A Comtrade store: what each country declared of each direction, and the discrepancy. */
+static void add_declarations_table(out_doc *d, const lever_dyad_result *r,
+                                   const cli_country_names *a, const cli_country_names *b)
+{
+    char xab[80], mab[80], dab[80], xba[80], mba[80], dba[80];
+    snprintf(xab, sizeof xab, "X %s->%s by %s", a->code, b->code, a->code);
+    snprintf(mab, sizeof mab, "M %s<-%s by %s", b->code, a->code, b->code);
+    snprintf(dab, sizeof dab, "delta %s->%s", a->code, b->code);
+    snprintf(xba, sizeof xba, "X %s->%s by %s", b->code, a->code, b->code);
+    snprintf(mba, sizeof mba, "M %s<-%s by %s", a->code, b->code, a->code);
+    snprintf(dba, sizeof dba, "delta %s->%s", b->code, a->code);
+    const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"x_decl_a_to_b", xab, COL_USD}, {"m_decl_a_to_b", mab, COL_USD},
+        {"delta_a_to_b", dab, COL_RATIO},
+        {"x_decl_b_to_a", xba, COL_USD}, {"m_decl_b_to_a", mba, COL_USD},
+        {"delta_b_to_a", dba, COL_RATIO},
+    };
+    out_table *t = out_doc_table(d, "declarations",
+                                 "Both declarations of each flow, USD (X: FOB by the exporter, M: "
+                                 "CIF by the importer; empty: not declared); delta = (M - X) / "
+                                 "max(M, X)",
+                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_dyad_year *y = &r->years[n];
+        out_int(t, y->year);
+        held_u64(t, y->x_decl_a_to_b != LEVER_NO_DECLARATION, y->x_decl_a_to_b);
+        held_u64(t, y->m_decl_a_to_b != LEVER_NO_DECLARATION, y->m_decl_a_to_b);
+        out_double(t, y->delta_a_to_b);
+        held_u64(t, y->x_decl_b_to_a != LEVER_NO_DECLARATION, y->x_decl_b_to_a);
+        held_u64(t, y->m_decl_b_to_a != LEVER_NO_DECLARATION, y->m_decl_b_to_a);
+        out_double(t, y->delta_b_to_a);
+    }
+}
+
+/* Says on stderr which figures the store does not hold; true when some are missing. */
+static bool report_coverage(const lever_store *s, const lever_dyad_result *r,
+                            const cli_country_names *na, const cli_country_names *nb)
+{
+    bool missing = false;
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_dyad_year *y = &r->years[n];
+        int yi = lever_year_index(s, y->year);
+        for (int dir = 0; dir < 2; dir++) {
+            if (dir ? y->covered_b_to_a : y->covered_a_to_b)
+                continue;
+            missing = true;
+            int i = dir ? r->b : r->a, j = dir ? r->a : r->b;
+            char note[1024];
+            if (!lever_coverage_note(s, yi, i, j, note, sizeof note)) {
+                cli_error("%s", note);
+                continue;
+            }
+            bool reported = strcmp(y->source, "reported") == 0;
+            const cli_country_names *declarer = reported ? na : nb, *other = reported ? nb : na;
+            cli_error("%s declared no %s in %d: the %s figure of %s->%s is empty; --source %s "
+                      "gives %s's declaration",
+                      declarer->code, reported == (dir == 0) ? "exports" : "imports", y->year,
+                      y->source, dir ? nb->code : na->code, dir ? na->code : nb->code,
+                      reported ? "mirror" : "reported", other->code);
+        }
+    }
+    return missing;
 }
 
 static void add_summary_table(out_doc *d, const lever_dyad_result *r)
@@ -109,6 +206,7 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         {"dest_share", "e(i->j,k)", COL_SHARE},
         {"hhi", "HHI_M(j,k)", COL_RATIO},
         {"n_suppliers", "N", COL_INT},
+        {"source", NULL, COL_STR},
         {"description", NULL, COL_STR},
     };
     char title[1024];
@@ -132,6 +230,7 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         out_double(t, f->dest_share);
         out_double(t, f->hhi);
         out_int(t, f->n_suppliers);
+        out_str(t, f->source);
         out_str(t, p.description);
     }
 }
@@ -144,8 +243,8 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
     if (!cli_country(s, query_a, &a) || !cli_country(s, query_b, &b))
         return EXIT_ERROR;
     lever_dyad_result *r = NULL;
-    if (lever_dyad(s, a, b, cq->q.year_from, cq->q.year_to, cq->selection, (int)cq->top, &r) !=
-        LEVER_OK)
+    if (lever_dyad_from(s, a, b, cq->q.year_from, cq->q.year_to, cq->selection, (int)cq->top,
+                        cq->source_value, cq->cif_ppm, &r) != LEVER_OK)
         return cli_store_error(s);
     cli_country_names na, nb;
     char full_a[320], full_b[320];
@@ -159,14 +258,25 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
     cli_meta_years(d, r->years[0].year, r->years[r->n_years - 1].year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
     out_doc_meta(d, "units", "values USD, quantities kg, unit values USD/kg");
+    lever_info info;
+    lever_get_info(s, &info);
+    if (info.comtrade)
+        out_doc_meta(d, "cif_rate", "%u.%06u: import declarations standing for a flow %s",
+                     cq->cif_ppm / 1000000u, cq->cif_ppm % 1000000u,
+                     cq->cif_ppm ? "are divided by 1 + this rate (FOB from CIF)"
+                                 : "are kept as declared (CIF)");
     add_year_table(d, r, &na, &nb);
+    if (info.comtrade)
+        add_declarations_table(d, r, &na, &nb);
     add_summary_table(d, r);
     if (cq->top > 0) {
         add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, r->a_to_b, r->n_a_to_b);
         add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, r->b_to_a, r->n_b_to_a);
     }
+    bool missing = report_coverage(s, r, &na, &nb);
     lever_dyad_free(r);
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && missing ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_dyad(int argc, char **argv)

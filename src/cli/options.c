@@ -62,6 +62,19 @@ static const struct shared_option {
                 NULL),
      offsetof(cli_query, sigma_file)},
     {CLI_Q_TOP, CLI_INT(0, "top", "N", NULL, NULL, 0, 1000000), offsetof(cli_query, top)},
+    {CLI_Q_SOURCE,
+     CLI_STRING(0, "source", "SRC",
+                "a Comtrade store's figures from A's own declarations (reported),\n"
+                "B's (mirror), or A's in the years A declared anything, else B's\n"
+                "(best, the default); a BACI store's figures are BACI",
+                NULL),
+     offsetof(cli_query, source)},
+    {CLI_Q_SOURCE,
+     CLI_STRING(0, "cif-rate", "C",
+                "import declarations (CIF) standing for a flow are divided by 1 + C\n"
+                "(default 0: kept, and shown as CIF)",
+                NULL),
+     offsetof(cli_query, cif_rate)},
 };
 #define N_SHARED (sizeof shared / sizeof shared[0])
 

@@ -141,6 +141,12 @@ void out_doc_store(out_doc *d, const lever_store *s)
         out_doc_meta(d, "data", "%s %s", hs, info.release);
     else
         out_doc_meta(d, "data", "%s", hs);
+    if (info.comtrade)
+        out_doc_meta(d, "source",
+                     "Comtrade declarations: each flow as its importer declared it (CIF), else "
+                     "as its exporter did (FOB), unless a table says otherwise");
+    else if (!info.synthetic)
+        out_doc_meta(d, "source", "BACI");
 }
 
 out_table *out_doc_table(out_doc *d, const char *name, const char *title, int ncols,

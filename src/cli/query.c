@@ -62,6 +62,62 @@ static int resolve_products(cli_query *cq)
     return EXIT_OK;
 }
 
+/* "0.05" -> 50000 millionths, exactly: at most 6 decimals, from 0 to 1. */
+static bool parse_cif_rate(const char *text, uint32_t *ppm)
+{
+    uint64_t whole = 0, frac = 0;
+    int decimals = 0;
+    const char *p = text;
+    if (!*p)
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if ((whole = whole * 10 + (uint64_t)(*p - '0')) > 1)
+            return false;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            if (++decimals > 6)
+                return false;
+            frac = frac * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    if (*p)
+        return false;
+    for (; decimals < 6; decimals++)
+        frac *= 10;
+    uint64_t v = whole * 1000000u + frac;
+    if (v > 1000000u)
+        return false;
+    *ppm = (uint32_t)v;
+    return true;
+}
+
+/* --source and --cif-rate: a choice between declarations, so only for a Comtrade store. */
+static int resolve_source(cli_query *cq, const cli_spec *spec)
+{
+    cq->source_value = LEVER_SOURCE_BEST;
+    if (cq->source) {
+        if (strcmp(cq->source, "reported") == 0)
+            cq->source_value = LEVER_SOURCE_REPORTED;
+        else if (strcmp(cq->source, "mirror") == 0)
+            cq->source_value = LEVER_SOURCE_MIRROR;
+        else if (strcmp(cq->source, "best") != 0)
+            return cli_usage(spec, "unknown --source '%s': use reported, mirror or best",
+                             cq->source);
+    }
+    if (cq->cif_rate && !parse_cif_rate(cq->cif_rate, &cq->cif_ppm))
+        return cli_usage(spec,
+                         "--cif-rate '%s' is not a rate from 0 to 1 with at most 6 decimals "
+                         "(0.05)",
+                         cq->cif_rate);
+    lever_info info;
+    lever_get_info(cq->store, &info);
+    if (!info.comtrade && (cq->source_value != LEVER_SOURCE_BEST || cq->cif_ppm))
+        return cli_usage(spec, "this store holds one figure per flow (BACI): --source "
+                               "reported|mirror and --cif-rate need a store imported from "
+                               "Comtrade Plus files");
+    return EXIT_OK;
+}
+
 /* --year T is the range T-T: every query reads its years from q. */
 static void resolve_years(cli_query *cq)
 {
@@ -84,7 +140,9 @@ int cli_query_open(cli_query *cq, const cli_spec *spec)
     cq->store = cli_open_store(cq->store_path);
     if (!cq->store)
         return EXIT_ERROR;
-    int rc = resolve_products(cq);
+    int rc = resolve_source(cq, spec);
+    if (rc == EXIT_OK)
+        rc = resolve_products(cq);
     if (rc == EXIT_OK)
         rc = resolve_alternatives(cq, spec);
     if (rc == EXIT_OK && cq->weights) {

@@ -114,7 +114,7 @@ with zipfile.ZipFile("bz.zip", "w", zipfile.ZIP_BZIP2) as z:
 PY
     for z in z64 dd; do
         "$LEVER" import $z.zip -o $z.store
-        "$LEVER" dyad AFG AGO --format csv --store $z.store | grep -x "2021,3750,0,3750,3750,,,"
+        "$LEVER" dyad AFG AGO --format csv --store $z.store | grep -x "2021,3750,0,3750,3750,,,,BACI,FOB,FOB"
     done
     rc=0; "$LEVER" import bz.zip -o bz.store 2>err || rc=$?
     cat err; [ $rc = 1 ] && [ ! -e bz.store ]
@@ -213,7 +213,7 @@ expect "values and quantities of 4-byte size and beyond are stored exactly (side
     "$LEVER" import big.csv -o big.store
     "$LEVER" info --check big.store | grep -F ",verified,"
     "$LEVER" dyad AFG AGO --top 5 --format csv --store big.store > "$TMP/out"
-    grep -x "2021,281483566645244,0,281483566645244,281483566645244,,," "$TMP/out"
+    grep -x "2021,281483566645244,0,281483566645244,281483566645244,,,,BACI,FOB,FOB" "$TMP/out"
     grep "^2021,1,010300,281474976710655,,," "$TMP/out"
     grep "^2021,2,010190,4294967295,4294967294," "$TMP/out"
     grep "^2021,3,010200,4294967294,4294967293," "$TMP/out"
@@ -234,7 +234,7 @@ expect "an unknown country code is a warning and is kept by number" '
     cat "$TMP/err"
     grep -F "lever: warning: unknown.csv:2: unknown country code 899 (not in the country dictionary nor in ISO 3166): kept by number" "$TMP/err"
     "$LEVER" dyad 899 AFG --store unknown.store --format csv > "$TMP/out"
-    grep -x "2021,2500,1500,4000,1000,,," "$TMP/out"
+    grep -x "2021,2500,1500,4000,1000,,,,BACI,FOB,FOB" "$TMP/out"
 '
 expect "a missing file is an error with the system's reason" '
     rc=0; "$LEVER" import "$TMP/nothere.csv" -o "$TMP/x.store" 2>"$TMP/err" || rc=$?

@@ -11,19 +11,19 @@
 HAND=$ROOT/tests/data/comtrade_plus
 REF=$ROOT/tests/ref/comtrade_plus.py
 
-# Every flow of a store as t,i,j,k,v,q, read from `lever dyad` of each pair of countries
-# (numeric codes) the reference names.
+# Every flow of a store as t,i,j,k,v,q, read from the top products of `lever dyad` of
+# each pair of countries (numeric codes) the reference names, with --source best from the
+# importer's side (the importer's declaration where it declared that year).
 store_flows() {
     local store=$1 ref=$2
-    awk -F, '{ a = $2 < $3 ? $2 : $3; b = $2 < $3 ? $3 : $2; print a, b }' "$ref" | sort -u |
-    while read -r a b; do
-        "$LEVER" dyad "$a" "$b" --store "$store" --format csv --top 1000000 |
-            awk -F, -v a="$a" -v b="$b" '
+    awk -F, '{ print $2, $3 }' "$ref" | sort -u |
+    while read -r i j; do
+        "$LEVER" dyad "$j" "$i" --store "$store" --format csv --top 1000000 2>/dev/null |
+            awk -F, -v i="$i" -v j="$j" '
                 /^# table: / { t = $0; sub(/^# table: /, "", t); head = 1; next }
                 head { head = 0; for (c = 1; c <= NF; c++) col[$c] = c; next }
                 /^#/ || NF == 0 { next }
-                t == "a_to_b" || t == "b_to_a" {
-                    i = t == "a_to_b" ? a : b; j = t == "a_to_b" ? b : a
+                t == "b_to_a" {
                     printf "%d,%d,%d,%s,%s,%s\n", $col["year"], i, j, $col["hs6"], $col["value"], $col["qty_kg"]
                 }'
     done | sort
@@ -31,31 +31,53 @@ store_flows() {
 
 expect "annual CSV and monthly JSON give the flows the reference computes" '
     python3 "$REF" "$HAND/kaz_afg_annual.csv" "$HAND/kaz_afg_monthly.json" | sort >"$TMP/want"
-    "$LEVER" import "$HAND/kaz_afg_annual.csv" "$HAND/kaz_afg_monthly.json" -o "$TMP/hand.store" 2>"$TMP/err"
-    store_flows "$TMP/hand.store" "$TMP/want" >"$TMP/got"
+    "$LEVER" import "$HAND/kaz_afg_annual.csv" "$HAND/kaz_afg_monthly.json" -o "$TMP/hand.store" 2>"$TMP/import.err"
     cat "$TMP/want"
-    diff "$TMP/want" "$TMP/got"
     [ "$(wc -l <"$TMP/want")" -eq 7 ]
+    # the rows each importer declared, read from its own point of view (reported)
+    store_flows "$TMP/hand.store" "$TMP/want" >"$TMP/got"
+    # (AFG declared 2022 imports but not of 100199; KAZ declared 2022 imports, none from AFG)
+    grep -v "^2022,398,4,100199," "$TMP/want" | grep -v "^2022,4,398," >"$TMP/want_m"
+    diff "$TMP/want_m" "$TMP/got"
+'
+
+for src in best reported mirror; do
+    for cif in 0 0.1; do
+        expect "lever dyad --source $src --cif-rate $cif: each side's declaration, as the reference reads the files" "
+            \"\$LEVER\" dyad 398 4 --store \"\$TMP/hand.store\" --source $src --cif-rate $cif --format csv >\"\$TMP/d.csv\" 2>\"\$TMP/d.err\" || [ \$? = 3 ]
+            python3 \"\$REF\" --check-dyad 398 4 $src $cif \"\$TMP/d.csv\" \"\$HAND/kaz_afg_annual.csv\" \"\$HAND/kaz_afg_monthly.json\"
+        "
+    done
+done
+
+expect "a figure the chosen side did not declare is empty, said on stderr, with exit 3" '
+    exits 3 "$LEVER" dyad KAZ AFG --store "$TMP/hand.store" --source mirror
+    cat "$TMP/err"
+    grep -x "lever: AFG declared no imports in 2021: the mirror figure of KAZ->AFG is empty; --source reported gives KAZ.s declaration" "$TMP/err"
+    grep -x "lever: this store holds no flows of AFG to KAZ in 2021: it covers only reporters KAZ (exports)" "$TMP/err"
+    exits 2 "$LEVER" dyad KAZ AFG --store "$TMP/hand.store" --source both
+    exits 2 "$LEVER" dyad KAZ AFG --store "$TMP/hand.store" --cif-rate 1.5
+    exits 2 "$LEVER" depend AFG --store "$TMP/hand.store" --source mirror
 '
 
 expect "the importer declaration is kept over the exporter one, months summed exactly" '
     grep -x "2022,398,4,110100,1100,2100" "$TMP/want"
     grep -x "2023,398,4,110100,61," "$TMP/want"
-    grep -x "2022,4,398,080620,4000000000,3000000" "$TMP/got"
+    grep -x "2022,4,398,080620,4000000000,3000000" "$TMP/want"
 '
 
 expect "the import says what it skipped, what it kept apart and which sums disagree" '
-    cat "$TMP/err"
-    grep "skipped 3 Comtrade records of a customs procedure, mode of transport or second partner breakdown" "$TMP/err"
-    grep "skipped 1 Comtrade records whose partner is World (0)" "$TMP/err"
-    grep "skipped 1 Comtrade records of sub-flows (DX, FM, processing flows)" "$TMP/err"
-    grep "kaz_afg_annual.csv:5: KAZ (398).s 1001 X with AFG (4) in 2022 is 999.000 USD but the 1 6-digit records under it sum to 123.456 USD" "$TMP/err"
-    grep "kaz_afg_monthly.json:1279: KAZ (398).s 1101 X with AFG (4) in 2023-12 is 5.000 USD" "$TMP/err"
-    ! grep "TOTAL X with AFG" "$TMP/err"
-    ! grep "s 1101 X with AFG (4) in 2022 " "$TMP/err"
-    grep "AFG (4) in 2023: monthly data for months 1,2,3 only" "$TMP/err"
-    grep "2 re-export and re-import declarations (RX, RM) are kept apart" "$TMP/err"
-    grep "^imported 7 rows (3 years, 3 countries, 3 products)" "$TMP/err"
+    cat "$TMP/import.err"
+    grep "skipped 3 Comtrade records of a customs procedure, mode of transport or second partner breakdown" "$TMP/import.err"
+    grep "skipped 1 Comtrade records whose partner is World (0)" "$TMP/import.err"
+    grep "skipped 1 Comtrade records of sub-flows (DX, FM, processing flows)" "$TMP/import.err"
+    grep "kaz_afg_annual.csv:5: KAZ (398).s 1001 X with AFG (4) in 2022 is 999.000 USD but the 1 6-digit records under it sum to 123.456 USD" "$TMP/import.err"
+    grep "kaz_afg_monthly.json:1279: KAZ (398).s 1101 X with AFG (4) in 2023-12 is 5.000 USD" "$TMP/import.err"
+    ! grep "TOTAL X with AFG" "$TMP/import.err"
+    ! grep "s 1101 X with AFG (4) in 2022 " "$TMP/import.err"
+    grep "AFG (4) in 2023: monthly data for months 1,2,3 only" "$TMP/import.err"
+    grep "2 re-export and re-import declarations (RX, RM) are kept apart" "$TMP/import.err"
+    grep "^imported 7 rows (3 years, 3 countries, 3 products)" "$TMP/import.err"
 '
 
 expect "the store names Comtrade, the download date and the HS edition of the records" '
@@ -133,7 +155,12 @@ if need_shared "the real API response and its CSV give the totals the reference 
         for f in HS-60a6ad.json HS-60a6ad.derived.csv; do
             "$LEVER" import "$P/$f" -o "$TMP/real.store" 2>"$TMP/err"
             grep "hold totals only (cmdCode TOTAL)" "$TMP/err"
-            store_flows "$TMP/real.store" "$TMP/want_real" | diff "$TMP/want_real" -
+            "$LEVER" dyad CHN ARG --store "$TMP/real.store" --format csv >"$TMP/chn.csv"
+            python3 "$REF" --check-dyad 156 32 best 0 "$TMP/chn.csv" "$P/$f" >/dev/null
+            exits 3 "$LEVER" dyad ARG CHN --store "$TMP/real.store" --source reported
+            grep -x "lever: ARG declared no exports in 2010: the reported figure of ARG->CHN is empty; --source mirror gives CHN.s declaration" "$TMP/err"
+            "$LEVER" dyad CHN DEU --store "$TMP/real.store" --source reported --cif-rate 0.05 --format csv >"$TMP/deu.csv"
+            python3 "$REF" --check-dyad 156 276 reported 0.05 "$TMP/deu.csv" "$P/$f"
             "$LEVER" info --store "$TMP/real.store" --format csv | grep "^# data: HS07 Comtrade-"
         done
     '

@@ -55,7 +55,7 @@ expect "on a terminal the default is a table with a bold header; NO_COLOR turns 
 '
 
 expect "a table aligns numbers right and text left" '
-    NO_COLOR=1 $LEVER dyad FRA DZA --top 3 --format table >"$TMP/t"
+    NO_COLOR=1 $LEVER dyad FRA DZA --top 3 --format table >"$TMP/t" 2>/dev/null || [ $? = 3 ]
     # under "value USD" every figure ends where the header ends; descriptions start
     # where "description" starts
     awk "/^year  # / && !seen { v = index(\$0, \"value USD\") + 8; d = index(\$0, \"description\");

@@ -11,32 +11,151 @@
  * therefore reads two small row ranges per year plus one lookup per listed
  * product, whatever the size of the store. Every formula is a call into
  * formulas.c; this file only selects and sums.
+ *
+ * Sources (section 12): a Comtrade store keeps both declarations of each row. A year's
+ * figures come from one side, chosen once per year (a figure picker), so that a table
+ * never mixes A's declarations with B's within a year; the importer's (CIF) declaration
+ * standing for a flow's value is divided by 1 + c exactly. A direction the chosen side
+ * did not declare that year, or the store does not hold, is "not covered", never 0.
  */
 #include "query.h"
 
 #include <stdlib.h>
 
-/* Sum of the selected values of the dyad i->j in year index y. */
-static uint64_t dyad_total(const lever_store *s, int y, int i, int j,
+__extension__ typedef unsigned __int128 u128;
+
+/* Which side of the rows one direction of one year reads. */
+typedef enum { SIDE_STORE, SIDE_X, SIDE_M } side;
+
+typedef struct picker {
+    const lever_store *s;
+    side sides[2];       /* A->B, B->A */
+    const char *source;  /* "BACI", "reported", "mirror" */
+    uint32_t cif_ppm;
+} picker;
+
+/* v / (1 + ppm / 10^6), exactly, rounded half up. */
+static uint64_t cif_to_fob(uint64_t v, uint32_t ppm)
+{
+    if (ppm == 0)
+        return v;
+    u128 d = 1000000u + (u128)ppm;
+    return (uint64_t)(((u128)v * 2000000u + d) / (2 * d));
+}
+
+/* The figure of row r from the direction's side; LEVER_NO_DECLARATION when that side did
+ * not declare the row. */
+static uint64_t row_figure(const picker *p, int dir, uint64_t r)
+{
+    const lever_store *s = p->s;
+    switch (p->sides[dir]) {
+    case SIDE_X: return s->decl[r].vx;
+    case SIDE_M:
+        return s->decl[r].vm == STORE_DECL_NONE ? LEVER_NO_DECLARATION
+                                                : cif_to_fob(s->decl[r].vm, p->cif_ppm);
+    default: return store_v(s, r);
+    }
+}
+
+static uint8_t cover_flags(const lever_store *s, int y, int c)
+{
+    return s->cover[(size_t)y * s->n_countries + (size_t)c];
+}
+
+/* Chooses the sides of year index y for A's point of view, and whether each direction is
+ * held: a Comtrade side must have been declared that year by its country. */
+static void pick_year(const lever_store *s, int y, int a, int b, lever_source source,
+                      uint32_t cif_ppm, picker *p, int covered[2])
+{
+    *p = (picker){s, {SIDE_STORE, SIDE_STORE}, "BACI", cif_ppm};
+    if (!s->decl) {
+        covered[0] = lever_covers(s, y, a, b);
+        covered[1] = lever_covers(s, y, b, a);
+        return;
+    }
+    uint8_t fa = cover_flags(s, y, a), fb = cover_flags(s, y, b);
+    if (source == LEVER_SOURCE_BEST)
+        source = fa & (COVER_DECLARED_M | COVER_DECLARED_X) ? LEVER_SOURCE_REPORTED
+                                                             : LEVER_SOURCE_MIRROR;
+    if (source == LEVER_SOURCE_REPORTED) {
+        *p = (picker){s, {SIDE_X, SIDE_M}, "reported", cif_ppm};
+        covered[0] = (fa & COVER_DECLARED_X) != 0;
+        covered[1] = (fa & COVER_DECLARED_M) != 0;
+    } else {
+        *p = (picker){s, {SIDE_M, SIDE_X}, "mirror", cif_ppm};
+        covered[0] = (fb & COVER_DECLARED_M) != 0;
+        covered[1] = (fb & COVER_DECLARED_X) != 0;
+    }
+}
+
+static const char *valuation(const picker *p, int dir)
+{
+    if (p->sides[dir] != SIDE_M)
+        return "FOB";
+    return p->cif_ppm == 0 ? "CIF" : "FOB from CIF";
+}
+
+/* Sum of the selected figures of the dyad i->j (direction dir) in year index y. */
+static uint64_t dyad_total(const picker *p, int dir, int y, int i, int j,
                            const lever_selection *sel)
 {
+    const lever_store *s = p->s;
     uint64_t lo, hi, sum = 0;
     store_dyad_rows(s, y, i, j, &lo, &hi);
     for (uint64_t r = lo; r < hi; r++)
-        if (lever_selection_has(sel, s->fk[r]))
-            sum += store_v(s, r);
+        if (lever_selection_has(sel, s->fk[r])) {
+            uint64_t v = row_figure(p, dir, r);
+            sum += v == LEVER_NO_DECLARATION ? 0 : v;
+        }
     return sum;
+}
+
+/* Each side's declared total of i->j and the discrepancy between them (section 12). */
+static void declared_totals(const lever_store *s, int y, int i, int j, const lever_selection *sel,
+                            uint64_t *x_decl, uint64_t *m_decl, double *delta)
+{
+    *x_decl = *m_decl = LEVER_NO_DECLARATION;
+    *delta = NAN;
+    if (!s->decl)
+        return;
+    bool x_declared = cover_flags(s, y, i) & COVER_DECLARED_X;
+    bool m_declared = cover_flags(s, y, j) & COVER_DECLARED_M;
+    uint64_t lo, hi, x = 0, m = 0;
+    store_dyad_rows(s, y, i, j, &lo, &hi);
+    for (uint64_t r = lo; r < hi; r++)
+        if (lever_selection_has(sel, s->fk[r])) {
+            x += s->decl[r].vx == STORE_DECL_NONE ? 0 : s->decl[r].vx;
+            m += s->decl[r].vm == STORE_DECL_NONE ? 0 : s->decl[r].vm;
+        }
+    if (x_declared)
+        *x_decl = x;
+    if (m_declared)
+        *m_decl = m;
+    if (x_declared && m_declared)
+        *delta = declaration_discrepancy(m, x);
 }
 
 /* Fills the year table and the CAGR of the total. */
 static void fill_years(const lever_store *s, int a, int b, int first, const lever_selection *sel,
-                       lever_dyad_result *r)
+                       lever_source source, uint32_t cif_ppm, lever_dyad_result *r)
 {
     for (int n = 0; n < r->n_years; n++) {
         lever_dyad_year *row = &r->years[n];
-        row->year = lever_year_at(s, first + n);
-        row->a_to_b = dyad_total(s, first + n, a, b, sel);
-        row->b_to_a = dyad_total(s, first + n, b, a, sel);
+        int y = first + n, covered[2];
+        picker p;
+        pick_year(s, y, a, b, source, cif_ppm, &p, covered);
+        row->year = lever_year_at(s, y);
+        row->source = p.source;
+        row->valuation_a_to_b = valuation(&p, 0);
+        row->valuation_b_to_a = valuation(&p, 1);
+        row->covered_a_to_b = covered[0];
+        row->covered_b_to_a = covered[1];
+        row->a_to_b = covered[0] ? dyad_total(&p, 0, y, a, b, sel) : 0;
+        row->b_to_a = covered[1] ? dyad_total(&p, 1, y, b, a, sel) : 0;
+        declared_totals(s, y, a, b, sel, &row->x_decl_a_to_b, &row->m_decl_a_to_b,
+                        &row->delta_a_to_b);
+        declared_totals(s, y, b, a, sel, &row->x_decl_b_to_a, &row->m_decl_b_to_a,
+                        &row->delta_b_to_a);
         row->total = row->a_to_b + row->b_to_a;
         row->balance = (int64_t)row->a_to_b - (int64_t)row->b_to_a;
         row->growth_a_to_b = row->growth_b_to_a = row->growth_total = NAN;
@@ -49,7 +168,7 @@ static void fill_years(const lever_store *s, int a, int b, int first, const leve
     }
     int y0 = -1, y1 = -1;
     for (int n = 0; n < r->n_years; n++)
-        if (r->years[n].total > 0) {
+        if (r->years[n].total > 0 && r->years[n].covered_a_to_b && r->years[n].covered_b_to_a) {
             if (y0 < 0)
                 y0 = n;
             y1 = n;
@@ -94,30 +213,38 @@ static void keep_best(ranked_row *rows, size_t n, size_t keep)
 }
 
 /* The flow of row r (exporter i to importer j in year index y) with its indicators. */
-static void fill_flow(const lever_store *s, int y, uint64_t r, lever_product_flow *f)
+static void fill_flow(const picker *p, int dir, int y, uint64_t r, lever_product_flow *f)
 {
+    const lever_store *s = p->s;
     int k = s->fk[r];
     f->year = lever_year_at(s, y);
     f->product = k;
     f->exporter = store_row_exporter(s, y, r);
     f->importer = s->fj[r];
-    f->value = store_v(s, r);
-    f->qty_kg = store_q(s, r);
+    f->value = row_figure(p, dir, r);
+    f->source = p->source;
+    f->qty_kg = p->sides[dir] == SIDE_X   ? s->decl[r].qx
+                : p->sides[dir] == SIDE_M ? s->decl[r].qm
+                                          : store_q(s, r);
     f->unit_value = unit_value(f->value, f->qty_kg);
     f->unit_value_flag =
         unit_value_flag(f->unit_value, s->uv_median[(size_t)y * s->n_products + (size_t)k]);
     const store_mjk *m = store_find_mjk(s, y, f->importer, k);
     const store_xik *x = store_find_xik(s, y, f->exporter, k);
-    f->supplier_share = m ? supplier_share(f->value, m->m) : NAN;
+    /* shares and concentration are those of the store's figures, as M(j,k) and X(i,k) are */
+    uint64_t v = store_v(s, r);
+    f->supplier_share = m ? supplier_share(v, m->m) : NAN;
     f->hhi = m ? hhi_from_sumsq(m->sumsq_lo, m->sumsq_hi, m->m) : NAN;
     f->n_suppliers = m ? (int)m->n_suppliers : 0;
-    f->dest_share = x ? destination_share(f->value, x->x) : NAN;
+    f->dest_share = x ? destination_share(v, x->x) : NAN;
 }
 
-/* Appends the top `top` selected products of i->j in year index y to *flows. */
-static int add_top_products(const lever_store *s, int y, int i, int j, const lever_selection *sel,
-                            int top, lever_product_flow **flows, size_t *n, size_t *cap)
+/* Appends the top `top` selected products of i->j (direction dir) in year index y. */
+static int add_top_products(const picker *p, int dir, int y, int i, int j,
+                            const lever_selection *sel, int top, lever_product_flow **flows,
+                            size_t *n, size_t *cap)
 {
+    const lever_store *s = p->s;
     uint64_t lo, hi;
     store_dyad_rows(s, y, i, j, &lo, &hi);
     if (hi <= lo)
@@ -128,8 +255,8 @@ static int add_top_products(const lever_store *s, int y, int i, int j, const lev
     size_t n_rows = 0;
     for (uint64_t r = lo; r < hi; r++)
         if (lever_selection_has(sel, s->fk[r])) {
-            uint64_t v = store_v(s, r);
-            if (v > 0)
+            uint64_t v = row_figure(p, dir, r);
+            if (v > 0 && v != LEVER_NO_DECLARATION)
                 rows[n_rows++] = (ranked_row){v, r, s->fk[r]};
         }
     size_t keep = n_rows < (size_t)top ? n_rows : (size_t)top;
@@ -150,13 +277,20 @@ static int add_top_products(const lever_store *s, int y, int i, int j, const lev
         *cap = want;
     }
     for (size_t m = 0; m < keep; m++)
-        fill_flow(s, y, rows[m].row, &(*flows)[(*n)++]);
+        fill_flow(p, dir, y, rows[m].row, &(*flows)[(*n)++]);
     free(rows);
     return LEVER_OK;
 }
 
 int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
                const lever_selection *sel, int top, lever_dyad_result **out)
+{
+    return lever_dyad_from(s, a, b, year_from, year_to, sel, top, LEVER_SOURCE_BEST, 0, out);
+}
+
+int lever_dyad_from(lever_store *s, int a, int b, int year_from, int year_to,
+                    const lever_selection *sel, int top, lever_source source, uint32_t cif_ppm,
+                    lever_dyad_result **out)
 {
     *out = NULL;
     if (a < 0 || b < 0 || a >= (int)s->n_countries || b >= (int)s->n_countries)
@@ -178,12 +312,17 @@ int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
     r->a = a;
     r->b = b;
     r->n_years = last - first + 1;
-    fill_years(s, a, b, first, sel, r);
+    fill_years(s, a, b, first, sel, source, cif_ppm, r);
     size_t cap_ab = 0, cap_ba = 0;
     for (int y = first; y <= last && top > 0; y++) {
-        rc = add_top_products(s, y, a, b, sel, top, &r->a_to_b, &r->n_a_to_b, &cap_ab);
-        if (!rc)
-            rc = add_top_products(s, y, b, a, sel, top, &r->b_to_a, &r->n_b_to_a, &cap_ba);
+        picker p;
+        int covered[2];
+        pick_year(s, y, a, b, source, cif_ppm, &p, covered);
+        rc = LEVER_OK;
+        if (covered[0])
+            rc = add_top_products(&p, 0, y, a, b, sel, top, &r->a_to_b, &r->n_a_to_b, &cap_ab);
+        if (!rc && covered[1])
+            rc = add_top_products(&p, 1, y, b, a, sel, top, &r->b_to_a, &r->n_b_to_a, &cap_ba);
         if (rc) {
             lever_dyad_free(r);
             return store_fail(s, rc, "out of memory computing a dyad");

@@ -231,3 +231,12 @@ double change_share(int64_t delta_k, int64_t delta)
 {
     return delta == 0 ? NAN : (double)delta_k / (double)delta;
 }
+
+double declaration_discrepancy(uint64_t m_decl, uint64_t x_decl)
+{
+    uint64_t most = m_decl > x_decl ? m_decl : x_decl;
+    if (most == 0)
+        return NAN;
+    double diff = m_decl >= x_decl ? (double)(m_decl - x_decl) : -(double)(x_decl - m_decl);
+    return diff / (double)most;
+}

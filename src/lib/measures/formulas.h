@@ -15,6 +15,9 @@ double ratio_u64(uint64_t a, uint64_t b);
 double hhi_from_sumsq(uint64_t sumsq_lo, uint64_t sumsq_hi, uint64_t m);
 /* growth (v1 - v0) / v0, NaN when v0 == 0. */
 double growth_rate(uint64_t v0, uint64_t v1);
+/* Section 12: discrepancy of a flow's two declarations, (M - X) / max(M, X); NaN when both
+ * are 0. */
+double declaration_discrepancy(uint64_t m_decl, uint64_t x_decl);
 /* CAGR (v1/v0)^(1/years) - 1, NaN when v0 == 0 or years <= 0. */
 double cagr(uint64_t v0, uint64_t v1, int years);
 /* unit_value (USD per kg) is in base.h: the store writer precomputes its medians. */

@@ -31,11 +31,12 @@
 /* ------------------------------------------------------------------ */
 
 #define STORE_MAGIC "LEVERSTO"
-#define STORE_FORMAT_VERSION 2u
+#define STORE_FORMAT_VERSION 3u
 #define STORE_HEADER_BYTES 256u
 #define STORE_ALIGN 4096u
 #define STORE_MAX_COUNTRIES 65535 /* indices 0..65534; 0xFFFF marks "no index" */
 #define STORE_FLAG_SYNTHETIC 1u
+#define STORE_FLAG_COMTRADE 2u /* rows are Comtrade flows: SEC_DECL holds both declarations */
 
 typedef struct store_header {
     char magic[8];            /* STORE_MAGIC, not NUL-terminated */
@@ -85,6 +86,12 @@ enum {
     SEC_X_I,           /* uint64_t[n_years * C]: X(i) */
     SEC_W_K,           /* uint64_t[n_years * P]: W(k) */
     SEC_UV_MEDIAN,     /* double[n_years * P]: world median unit value of k, USD/kg, NaN if none */
+    SEC_DECL,          /* store_decl[rows] in a Comtrade store (both declarations of each row),
+                          else empty */
+    SEC_COVER,         /* uint8_t[n_years * C]: COVER_* flags (base.h), what the store holds of
+                          each country in each year */
+    SEC_REFLOWS,       /* store_reflow[]: Comtrade re-exports and re-imports, kept apart, by
+                          (year, reporter, partner, flow, hs6) */
     SEC_COUNT_PLUS_ONE
 };
 #define STORE_N_SECTIONS (SEC_COUNT_PLUS_ONE - 1)
@@ -143,6 +150,24 @@ typedef struct store_xik {
     uint64_t vmax;        /* largest v(i->j,k) over j */
 } store_xik;
 
+
+/* A Comtrade row's two declarations: the exporter's (X, FOB) and the importer's (M, CIF),
+ * as declared; STORE_DECL_NONE when that side declared nothing. The row's value in
+ * SEC_FLOW_V is the importer's declaration when there is one, else the exporter's. */
+#define STORE_DECL_NONE UINT64_MAX
+typedef struct store_decl {
+    uint64_t vx, vm; /* USD or STORE_DECL_NONE */
+    int64_t qx, qm;  /* kg or LEVER_QTY_MISSING */
+} store_decl;
+
+typedef struct store_reflow {
+    int32_t year;
+    uint16_t reporter, partner; /* country codes */
+    uint32_t hs6;
+    uint32_t flow;              /* 0 re-import (RM), 1 re-export (RX) */
+    uint64_t value;             /* USD */
+    int64_t kg;                 /* or LEVER_QTY_MISSING */
+} store_reflow;
 
 /* ------------------------------------------------------------------ */
 /* Layout checks: a change here is a change of the file format         */
@@ -221,9 +246,22 @@ FORMAT_AT(store_xik, n_dest, 4);
 FORMAT_AT(store_xik, x, 8);
 FORMAT_AT(store_xik, vmax, 16);
 
+FORMAT_SIZE(store_decl, 32);
+FORMAT_AT(store_decl, vm, 8);
+FORMAT_AT(store_decl, qx, 16);
+FORMAT_AT(store_decl, qm, 24);
+
+FORMAT_SIZE(store_reflow, 32);
+FORMAT_AT(store_reflow, reporter, 4);
+FORMAT_AT(store_reflow, partner, 6);
+FORMAT_AT(store_reflow, hs6, 8);
+FORMAT_AT(store_reflow, flow, 12);
+FORMAT_AT(store_reflow, value, 16);
+FORMAT_AT(store_reflow, kg, 24);
+
 /* The columns' element types, and the double of SEC_UV_MEDIAN (IEEE 754 binary64). */
 _Static_assert(sizeof(double) == 8, "SEC_UV_MEDIAN holds 8-byte doubles");
-_Static_assert(STORE_N_SECTIONS == 21, "a section was added or removed");
+_Static_assert(STORE_N_SECTIONS == 24, "a section was added or removed");
 
 #undef FORMAT_AT
 #undef FORMAT_SIZE

@@ -26,7 +26,8 @@ static const char *section_name(uint32_t id)
         "", "strings", "countries", "products", "years", "flow importers", "flow products",
         "flow values", "flow quantities", "large values", "large quantities", "exporter offsets",
         "importer permutation", "importer offsets", "M(j,k)", "M(j,k) offsets", "X(i,k)",
-        "X(i,k) offsets", "M(j)", "X(i)", "W(k)", "unit value medians"};
+        "X(i,k) offsets", "M(j)", "X(i)", "W(k)", "unit value medians", "declarations",
+        "coverage", "re-exports and re-imports"};
     return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
 }
 
@@ -56,6 +57,10 @@ static uint64_t expected_length(const lever_store *s, uint32_t id, uint64_t n_mj
     case SEC_X_I: return Y * C * sizeof(uint64_t);
     case SEC_W_K: return Y * P * sizeof(uint64_t);
     case SEC_UV_MEDIAN: return Y * P * sizeof(double);
+    case SEC_DECL: return s->hdr->flags & STORE_FLAG_COMTRADE ? R * sizeof(store_decl) : 0;
+    case SEC_COVER: return Y * C;
+    case SEC_REFLOWS:
+        return s->sections[id]->length / sizeof(store_reflow) * sizeof(store_reflow);
     default: return 0;
     }
 }
@@ -187,6 +192,10 @@ static void point_arrays(lever_store *s)
     s->x_i = SEC_PTR(s, SEC_X_I);
     s->w_k = SEC_PTR(s, SEC_W_K);
     s->uv_median = SEC_PTR(s, SEC_UV_MEDIAN);
+    s->decl = s->hdr->flags & STORE_FLAG_COMTRADE ? SEC_PTR(s, SEC_DECL) : NULL;
+    s->cover = SEC_PTR(s, SEC_COVER);
+    s->reflows = SEC_PTR(s, SEC_REFLOWS);
+    s->n_reflows = s->sections[SEC_REFLOWS]->length / sizeof(store_reflow);
 }
 
 /* Cheap consistency of the small tables that index the big ones, so that a damaged store
@@ -341,6 +350,8 @@ void lever_get_info(const lever_store *s, lever_info *info)
         info->year_min = s->years[0].year;
         info->year_max = s->years[s->n_years - 1].year;
     }
+    info->comtrade = (s->hdr->flags & STORE_FLAG_COMTRADE) != 0;
+    info->reflows = s->n_reflows;
 }
 
 int lever_year_at(const lever_store *s, int year_index)

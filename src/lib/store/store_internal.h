@@ -42,6 +42,10 @@ struct lever_store {
     const store_xik *xik;
     const uint64_t *m_j, *x_i, *w_k;
     const double *uv_median;
+    const store_decl *decl;   /* NULL unless STORE_FLAG_COMTRADE */
+    const uint8_t *cover;     /* [n_years * C] COVER_* */
+    const store_reflow *reflows;
+    uint64_t n_reflows;
     char errmsg[2048];
 };
 

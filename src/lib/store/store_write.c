@@ -76,6 +76,7 @@ typedef struct build {
     uint64_t n_xik, cap_xik;
     uint64_t *m_j, *x_i, *w_k;
     double *uv_median;
+    uint8_t *cover; /* [Y * C] COVER_* */
 } build;
 
 static int writer_fail(store_input *in, int rc, const char *fmt, ...)
@@ -594,6 +595,141 @@ static int sort_rows(build *b)
     return sorted ? LEVER_OK : sort_and_gather(b, &ks);
 }
 
+/* ---- coverage --------------------------------------------------------------------- */
+
+/* The importer hands the declarations over in the layout of their sections. */
+_Static_assert(sizeof(row_decl) == sizeof(store_decl) && DECL_NONE == STORE_DECL_NONE &&
+                   offsetof(row_decl, qm) == offsetof(store_decl, qm),
+               "row_decl is written as store_decl");
+_Static_assert(sizeof(reflow) == sizeof(store_reflow) &&
+                   offsetof(reflow, kg) == offsetof(store_reflow, kg),
+               "reflow is written as store_reflow");
+
+/* The few countries whose flows make up every row of [lo, hi), found greedily (an extract
+ * holds the flows of a few countries); more than MAX_EXTRACT_COUNTRIES means the year is
+ * taken as whole, and so does a year of fewer than MIN_EXTRACT_WORLD countries (a small
+ * made-up world). Returns how many were picked, or -1 for "whole". */
+#define MAX_EXTRACT_COUNTRIES 16
+#define MIN_EXTRACT_WORLD 30
+static int extract_countries(build *b, uint64_t lo, uint64_t hi, uint16_t *picked,
+                             uint32_t *left, uint64_t *count)
+{
+    uint64_t n_left = 0;
+    for (uint64_t r = lo; r < hi; r++)
+        left[n_left++] = (uint32_t)r;
+    int n_picked = 0;
+    while (n_left > 0) {
+        if (n_picked == MAX_EXTRACT_COUNTRIES)
+            return -1;
+        memset(count, 0, b->C * sizeof *count);
+        for (uint64_t n = 0; n < n_left; n++) {
+            count[b->fi[left[n]]]++;
+            count[b->fj[left[n]]]++;
+        }
+        uint16_t best = 0;
+        for (uint32_t c = 1; c < b->C; c++)
+            if (count[c] > count[best])
+                best = (uint16_t)c;
+        picked[n_picked++] = best;
+        uint64_t kept = 0;
+        for (uint64_t n = 0; n < n_left; n++)
+            if (b->fi[left[n]] != best && b->fj[left[n]] != best)
+                left[kept++] = left[n];
+        n_left = kept;
+    }
+    return n_picked;
+}
+
+/* An extract: per year, the exports (imports) of the few countries its rows are made of. */
+static int cover_extract(build *b)
+{
+    uint64_t most = 0;
+    for (uint32_t y = 0; y < b->Y; y++)
+        most = b->years[y].row_count > most ? b->years[y].row_count : most;
+    uint32_t *left = malloc((most ? most : 1) * sizeof *left);
+    uint64_t *count = malloc((b->C ? b->C : 1) * sizeof *count);
+    if (!left || !count) {
+        free(left);
+        free(count);
+        return oom(b);
+    }
+    for (uint32_t y = 0; y < b->Y; y++) {
+        uint64_t lo = b->years[y].row_start, hi = lo + b->years[y].row_count;
+        uint16_t picked[MAX_EXTRACT_COUNTRIES];
+        /* countries that year: a toy world of a few countries is whole, not an extract */
+        memset(count, 0, b->C * sizeof *count);
+        uint32_t present = 0;
+        for (uint64_t r = lo; r < hi; r++) {
+            present += count[b->fi[r]]++ == 0;
+            present += count[b->fj[r]]++ == 0;
+        }
+        int n = present < MIN_EXTRACT_WORLD ? -1
+                                            : extract_countries(b, lo, hi, picked, left, count);
+        uint8_t *row = b->cover + (size_t)y * b->C;
+        if (n < 0) {
+            memset(row, COVER_IMPORTS | COVER_EXPORTS, b->C);
+            continue;
+        }
+        for (uint64_t r = lo; r < hi; r++)
+            for (int p = 0; p < n; p++) {
+                if (b->fi[r] == picked[p])
+                    row[picked[p]] |= COVER_EXPORTS;
+                if (b->fj[r] == picked[p])
+                    row[picked[p]] |= COVER_IMPORTS;
+            }
+    }
+    free(left);
+    free(count);
+    return LEVER_OK;
+}
+
+/* What the store holds completely, per year and country: everything for whole releases
+ * (and synthetic worlds); for a Comtrade store, the imports (exports) of each country that
+ * declared imports (exports) that year; for an extract, the flows of the few countries it
+ * is made of. */
+static int build_cover(build *b)
+{
+    const store_input *in = b->in;
+    b->cover = calloc((size_t)b->Y * b->C + 1, 1);
+    if (!b->cover)
+        return oom(b);
+    if (in->decl) {
+        for (size_t n = 0; n < in->n_declared; n++) {
+            const cover_item *d = &in->declared[n];
+            uint16_t c = b->country_of_code[d->code];
+            if (c == NO_INDEX || b->year_values[b->year_of_t[d->year]] != d->year)
+                continue; /* a reporter or year whose records were all skipped */
+            uint8_t f = d->flags;
+            f |= (f & COVER_DECLARED_M ? COVER_IMPORTS : 0) |
+                 (f & COVER_DECLARED_X ? COVER_EXPORTS : 0);
+            b->cover[(size_t)b->year_of_t[d->year] * b->C + c] |= f;
+        }
+        return LEVER_OK;
+    }
+    if (in->complete || in->synthetic) {
+        memset(b->cover, COVER_IMPORTS | COVER_EXPORTS, (size_t)b->Y * b->C);
+        return LEVER_OK;
+    }
+    return cover_extract(b);
+}
+
+/* A Comtrade store's rows were made in (t, i, j, k) order, so its declarations are in row
+ * order: checked here, value by value, before they are written. */
+static int check_declarations(build *b)
+{
+    const row_decl *d = b->in->decl;
+    if (!d)
+        return LEVER_OK;
+    for (uint64_t r = 0; r < b->R; r++) {
+        uint64_t best = d[r].vm != DECL_NONE ? d[r].vm : d[r].vx;
+        if (column_v(b->v32, b->big_v, b->n_big_v, r) != best)
+            return writer_fail(b->in, LEVER_EINPUT,
+                               "internal error: the declarations of row %llu are out of order",
+                               (unsigned long long)r);
+    }
+    return LEVER_OK;
+}
+
 /* ---- aggregates ------------------------------------------------------------------- */
 
 static int grow_mjk(build *b)
@@ -945,13 +1081,20 @@ static int hand_over_aggregates(build *b, store_out *o)
     store_out_section(o, SEC_W_K, 8, b->w_k, (uint64_t)b->Y * b->P * 8);
     store_out_section(o, SEC_UV_MEDIAN, 8, b->uv_median, (uint64_t)b->Y * b->P * 8);
     store_out_section(o, SEC_YEARS, sizeof(store_year), b->years, b->Y * sizeof(store_year));
+    const store_input *in = b->in;
+    store_out_section(o, SEC_DECL, sizeof(store_decl), in->decl,
+                      in->decl ? b->R * sizeof(store_decl) : 0);
+    store_out_section(o, SEC_COVER, 1, b->cover, (uint64_t)b->Y * b->C);
+    store_out_section(o, SEC_REFLOWS, sizeof(store_reflow), in->reflows,
+                      in->n_reflows * sizeof(store_reflow));
 
     store_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, STORE_MAGIC, 8);
     h.format_version = STORE_FORMAT_VERSION;
     h.header_bytes = STORE_HEADER_BYTES;
-    h.flags = b->in->synthetic ? STORE_FLAG_SYNTHETIC : 0;
+    h.flags = (b->in->synthetic ? STORE_FLAG_SYNTHETIC : 0) |
+              (b->in->decl ? STORE_FLAG_COMTRADE : 0);
     h.rows = b->R;
     h.n_years = b->Y;
     h.n_countries = b->C;
@@ -1019,6 +1162,7 @@ static void build_free(build *b)
     free(b->x_i);
     free(b->w_k);
     free(b->uv_median);
+    free(b->cover);
 }
 
 int store_write(store_input *in, const char *path)
@@ -1050,6 +1194,10 @@ int store_write(store_input *in, const char *path)
         rc = collect_years(&b);
     if (!rc)
         rc = sort_rows(&b);
+    if (!rc)
+        rc = check_declarations(&b);
+    if (!rc)
+        rc = build_cover(&b);
     store_out *o = NULL;
     if (!rc)
         rc = store_out_open(in->errmsg, in->errlen, path, &o);
