@@ -139,7 +139,9 @@ void lever_country_at(const lever_store *s, int country, lever_country *out);
 /* Finds one country by ISO3, numeric code, or case-insensitive name or name prefix.
  * LEVER_ENOTFOUND / LEVER_EAMBIGUOUS set a message listing the closest candidates. */
 int lever_country_lookup(lever_store *s, const char *query, int *country);
-/* All matches of a query, best first; returns how many were found (may exceed max). */
+/* The matches of the best kind that finds any (ISO3 or numeric code, ISO2 code, whole
+ * name, name prefix, part of a name), in code order; returns how many were found (may
+ * exceed max). */
 int lever_country_search(const lever_store *s, const char *query, int *countries, int max);
 
 /* Products are indexed 0..n_products-1 in increasing order of HS6 code. */

@@ -70,6 +70,7 @@ typedef enum {
     COL_INT,   /* int64, plain (years, codes, counts) */
     COL_USD,   /* uint64 / int64 USD: thousands separators in tables, plain digits in CSV/JSON */
     COL_KG,    /* int64 kg, empty/null when missing */
+    COL_COUNT, /* int64 count (rows, bytes): thousands separators in tables, plain digits else */
     COL_SHARE, /* double fraction: "12.3%" in tables, full precision fraction in CSV/JSON */
     COL_RATIO, /* double: 4 significant digits in tables, full precision in CSV/JSON;
                   NaN prints as empty (CSV), null (JSON), "-" (table); +inf as "inf" */

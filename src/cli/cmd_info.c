@@ -33,10 +33,10 @@ static void add_store_record(out_doc *d, const lever_info *info, bool checked)
         {"year_min", "first year", COL_INT},
         {"year_max", "last year", COL_INT},
         {"years", "years", COL_INT},
-        {"rows", "rows", COL_INT},
-        {"countries", "countries", COL_INT},
-        {"products", "products", COL_INT},
-        {"file_bytes", "file bytes", COL_INT},
+        {"rows", "rows", COL_COUNT},
+        {"countries", "countries", COL_COUNT},
+        {"products", "products", COL_COUNT},
+        {"file_bytes", "file bytes", COL_COUNT},
         {"checksums", "checksums", COL_STR},
         {"sources", "sources", COL_STR},
     };
@@ -59,7 +59,7 @@ static void add_store_record(out_doc *d, const lever_info *info, bool checked)
 
 static void add_years(out_doc *d, const lever_store *s, const lever_info *info)
 {
-    static const out_col cols[] = {{"year", NULL, COL_INT}, {"rows", NULL, COL_INT}};
+    static const out_col cols[] = {{"year", NULL, COL_INT}, {"rows", NULL, COL_COUNT}};
     out_table *t = out_doc_table(d, "years", "Rows per year", 2, cols);
     for (int y = 0; y < info->n_years; y++) {
         out_int(t, lever_year_at(s, y));

@@ -384,6 +384,7 @@ static void format_for_table(const cell *c, col_type type, char *buf, size_t len
     switch (type) {
     case COL_USD:
     case COL_KG:
+    case COL_COUNT:
         if (c->kind == CELL_U64)
             format_grouped(c->v.u, false, buf, len);
         else if (c->kind == CELL_INT)

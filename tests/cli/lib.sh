@@ -20,7 +20,8 @@
 #                                  with its usage line on stderr
 #   table NAME < lever-csv         the rows of one table of a lever CSV document
 #   field TABLE COLUMN < lever-csv the values of one column of one table
-#   finish                         prints the script's counts; call last
+#   finish                         prints the script's counts and fails when a test
+#                                  failed (meson test reads the status); call last
 set -u
 : "${LEVER:?LEVER must name the lever binary; run tests through tests/run.sh}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -121,4 +122,5 @@ field() {
 
 finish() {
     echo "RESULT $n_pass $n_fail $n_skip"
+    [ "$n_fail" -eq 0 ]
 }

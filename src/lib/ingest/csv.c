@@ -1029,12 +1029,18 @@ static int unknown_header(import_sink *imp, const import_input *in, size_t at,
     char text[SHOWN_TEXT * 2 + 4];
     size_t n = strlen(shown);
     shown_text(shown, n > SHOWN_TEXT * 2 ? SHOWN_TEXT * 2 : n, text);
+    /* one field holding semicolons: a CSV saved with ';' between fields, as spreadsheets
+     * write it where the comma is the decimal mark */
+    const char *hint = h->n == 1 && strchr(csv_field(h, 0), ';')
+                           ? "; the fields are separated by ';': save the file with ',' "
+                             "between fields (CSV UTF-8, comma-delimited)"
+                           : "";
     return input_error(imp, in, at,
                        "header \"%s\" is not recognised; lever reads BACI trade files "
                        "(t,i,j,k,v,q), BACI dictionaries (country_code,country_name,... and "
                        "code,description) and UN Comtrade legacy CSV "
-                       "(Classification,Year,...,Trade Value (US$))",
-                       text);
+                       "(Classification,Year,...,Trade Value (US$))%s",
+                       text, hint);
 }
 
 /* ------------------------------------------------------------------ */

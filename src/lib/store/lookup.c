@@ -226,7 +226,8 @@ int lever_country_search(const lever_store *s, const char *query, int *countries
     }
     country_tiers(s, q, tiers);
     int found = 0;
-    for (int tier = 0; tier < TIER_NONE; tier++)
+    /* only the best kind of match that finds anything, as lever_country_lookup decides */
+    for (int tier = 0; tier < TIER_NONE && found == 0; tier++)
         for (uint32_t c = 0; c < s->n_countries; c++)
             if (tiers[c] == tier) {
                 if (found < max)
