@@ -11,11 +11,7 @@
  * year only, a missing quantity, a year not in the store, a pair that never
  * traded, a product selection restricting every sum.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "helpers.h"
 
 #include "query.h"
 
@@ -168,15 +164,7 @@ static int hs6_of(const lever_store *s, int product)
 
 static void assert_close(double got, double want)
 {
-    double scale = fabs(want) > 1.0 ? fabs(want) : 1.0;
-    if (!(fabs(got - want) <= 1e-12 * scale))
-        fail_msg("got %.17g, want %.17g", got, want);
-}
-
-static void assert_nan(double got)
-{
-    if (!isnan(got))
-        fail_msg("got %.17g, want NaN", got);
+    assert_close_to(got, want, 1e-12);
 }
 
 /* ---- lever_change ------------------------------------------------------------------ */

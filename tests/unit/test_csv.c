@@ -5,11 +5,7 @@
  * with its exact file:line:column, chunked parsing on several threads, zips, Comtrade.
  * Rows are read back from the import's internal row buffer (importer.h).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "helpers.h"
 
 #include "importer.h"
 #include "store_internal.h"

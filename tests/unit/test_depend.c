@@ -12,11 +12,7 @@
  * 1/N <= HHI_M <= 1 and 0 <= HHI* <= 1; one supplier gives HHI = HHI* = 1; a product
  * the importer does not export has an infinite net-import ratio; rows come ranked.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "helpers.h"
 
 #include "query.h"
 
@@ -101,16 +97,7 @@ static void open_hand_world(world *w)
 
 static int country(const lever_store *s, int code)
 {
-    lever_info info;
-    lever_get_info(s, &info);
-    for (int c = 0; c < info.n_countries; c++) {
-        lever_country k;
-        lever_country_at(s, c, &k);
-        if (k.code == code)
-            return c;
-    }
-    fail_msg("country %d is not in the store", code);
-    return -1;
+    return country_index(s, code);
 }
 
 static int product(const lever_store *s, int hs6)

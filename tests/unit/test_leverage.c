@@ -14,11 +14,7 @@
  * the ranking must give the same bits as each pair alone. And the edge cases: a pair
  * that never traded, a year not in the store, A = B.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "helpers.h"
 
 #include "query.h"
 
@@ -44,10 +40,7 @@ static int country_index[NC], product_index[NP]; /* pool index -> store index */
 static uint64_t rng_state = 42;
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return test_random(&rng_state);
 }
 
 /* Which flows exist: AFG trades only with KAZ; USA and UZB never trade together. */

@@ -5,11 +5,7 @@
  * the comments next to the trade rows, independently of the code under test.
  * Also the reading of HS prefixes that --product, groups and sigma files share.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "helpers.h"
 
 #include "store_internal.h"
 

@@ -5,11 +5,7 @@
  * planted flour story (computed from the rows), and the errors for bad options and a
  * failing writer. One round trip through the importer checks the two ends agree.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "helpers.h"
 
 #include "store_internal.h"
 
