@@ -110,16 +110,7 @@ static lever_store *store(void **state)
 /* The country index of a numeric code, found by scanning (not by the lookup under test). */
 static int country_of(lever_store *s, int code)
 {
-    lever_info info;
-    lever_get_info(s, &info);
-    for (int c = 0; c < info.n_countries; c++) {
-        lever_country k;
-        lever_country_at(s, c, &k);
-        if (k.code == code)
-            return c;
-    }
-    fail_msg("country %d is not in the store", code);
-    return -1;
+    return country_index(s, code);
 }
 
 static int product_of(lever_store *s, int hs6)
