@@ -202,7 +202,7 @@ expect "an empty file is refused" '
 '
 expect "an unknown header is refused and the known ones are listed" '
     bad head.csv "year;value\n2021;1\n" \
-        "head.csv:1:1: header \"year;value\" is not recognised; lever reads BACI trade files (t,i,j,k,v,q), BACI dictionaries (country_code,country_name,... and code,description) and UN Comtrade legacy CSV (Classification,Year,...,Trade Value (US\$))"
+        "head.csv:1:1: header \"year;value\" is not recognised; lever reads BACI trade files (t,i,j,k,v,q), BACI dictionaries (country_code,country_name,... and code,description) and UN Comtrade legacy CSV (Classification,Year,...,Trade Value (US\$)); the fields are separated by '"'"';'"'"': save the file with '"'"','"'"' between fields (CSV UTF-8, comma-delimited)"
 '
 expect "a duplicate (t,i,j,k) key is refused, naming both lines" '
     bad dup.csv "t,i,j,k,v,q\n2021,4,24,10190,1,1\n2021,4,398,10190,2,NA\n2021,4,24,10190,3,NA\n" \
