@@ -36,7 +36,7 @@ static inline void assert_nan(double got)
 }
 
 /* The index of the country with numeric code `code`; fails the test when it is absent. */
-static inline int country_index(const lever_store *s, int code)
+static inline int country_by_code(const lever_store *s, int code)
 {
     lever_info info;
     lever_get_info(s, &info);

@@ -97,7 +97,7 @@ static void open_hand_world(world *w)
 
 static int country(const lever_store *s, int code)
 {
-    return country_index(s, code);
+    return country_by_code(s, code);
 }
 
 static int product(const lever_store *s, int hs6)

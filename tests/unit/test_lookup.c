@@ -110,7 +110,7 @@ static lever_store *store(void **state)
 /* The country index of a numeric code, found by scanning (not by the lookup under test). */
 static int country_of(lever_store *s, int code)
 {
-    return country_index(s, code);
+    return country_by_code(s, code);
 }
 
 static int product_of(lever_store *s, int hs6)
