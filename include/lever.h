@@ -41,7 +41,8 @@ enum {
     LEVER_ENOTFOUND = 6,  /* a country, product or year is not in the store */
     LEVER_EAMBIGUOUS = 7, /* a query matches several countries or products */
     LEVER_EUSAGE = 8,     /* an argument is out of range or inconsistent */
-    LEVER_ELIMIT = 9      /* input exceeds a limit of the store format */
+    LEVER_ELIMIT = 9,     /* input exceeds a limit of the store format */
+    LEVER_EFETCH = 10     /* a download failed (network, HTTP status, rate limit, bad key) */
 };
 
 /* Returns a static English description of a result code. */
@@ -493,6 +494,74 @@ typedef struct lever_indicators_result {
 int lever_indicators(lever_store *s, int a, int b, const lever_query *q, int top,
                      lever_indicators_result **out);
 void lever_indicators_free(lever_indicators_result *r);
+
+/* ------------------------------------------------------------------ */
+/* Fetch: lever fetch (src/lib/fetch)                                  */
+/* ------------------------------------------------------------------ */
+
+/* Downloads BACI release zips and Comtrade Plus API answers into a local cache, then
+ * places them in an output folder, ready for lever_import_add_file(). libcurl is loaded
+ * at the first download, so programs that never fetch do not load it. Every failure
+ * (network, HTTP status, rate limit, refused key, truncated or changed answer) returns
+ * LEVER_EFETCH (or LEVER_EIO for local files) with a message saying what to do; no
+ * output file is ever left half-written. */
+typedef struct lever_fetch lever_fetch;
+
+/* Progress of one download: label names it ("BACI_HS92_V202501.zip"), done and total are
+ * bytes of the whole file (total 0 when unknown), resumed the bytes already there when the
+ * download started. Called at most ~10 times a second, and once at the end. */
+typedef void (*lever_fetch_progress_fn)(void *ud, const char *label, uint64_t done,
+                                        uint64_t total, uint64_t resumed);
+/* A file placed in the output folder: its path, the records it holds (-1 for a zip), and
+ * whether it came from the cache without a download. */
+typedef void (*lever_fetch_file_fn)(void *ud, const char *path, long records, int from_cache);
+
+int lever_fetch_new(lever_fetch **out);
+void lever_fetch_free(lever_fetch *f);
+const char *lever_fetch_errmsg(const lever_fetch *f);
+void lever_fetch_set_progress(lever_fetch *f, lever_fetch_progress_fn fn, void *ud);
+/* Notes: waits for a rate limit, resumed downloads, damaged cache entries dropped. */
+void lever_fetch_set_note(lever_fetch *f, lever_warning_fn fn, void *ud);
+void lever_fetch_set_file(lever_fetch *f, lever_fetch_file_fn fn, void *ud);
+/* The cache folder (created when missing); NULL: $XDG_CACHE_HOME/lever, else
+ * $HOME/.cache/lever. */
+int lever_fetch_set_cache(lever_fetch *f, const char *dir);
+/* Attempts after a failed transfer (cut connection, HTTP 429 or 5xx; default 5), and the
+ * longest wait honoured when a server asks to retry later (seconds, default 120). */
+void lever_fetch_set_retries(lever_fetch *f, int retries, int max_wait_seconds);
+
+/* The CEPII BACI release zip of an HS edition ("HS92") and release ("V202501";
+ * NULL: LEVER_BACI_DEFAULT_RELEASE) from base_url (NULL: LEVER_BACI_URL), checked (every
+ * member's CRC-32), into out_dir as BACI_HS92_V202501.zip. */
+#define LEVER_BACI_URL "https://www.cepii.fr/DATA_DOWNLOAD/baci/data"
+#define LEVER_BACI_DEFAULT_RELEASE "V202601"
+int lever_fetch_baci(lever_fetch *f, const char *hs, const char *release, const char *base_url,
+                     const char *out_dir);
+
+/* A Comtrade Plus data API question: goods (C), HS as reported. */
+#define LEVER_COMTRADE_URL "https://comtradeapi.un.org"
+#define LEVER_COMTRADE_PREVIEW_LIMIT 500   /* records per call without a key */
+#define LEVER_COMTRADE_KEY_LIMIT 100000    /* records per call with a free key */
+typedef struct lever_comtrade_query {
+    const char *base_url;  /* NULL: LEVER_COMTRADE_URL */
+    const char *key;       /* subscription key; NULL or "": the keyless preview API */
+    const int *reporters;  /* Comtrade (M49) codes, see lever_comtrade_code() */
+    size_t n_reporters;
+    const int *partners;   /* NULL: all partners */
+    size_t n_partners;
+    int year_from, year_to;
+    int monthly;           /* monthly periods instead of years */
+    const char *flows;     /* flowCode list, NULL: "M,X" */
+    const char *commodities; /* cmdCode list, NULL: "AG6" (every 6-digit product) */
+    long max_records;      /* records per call, 0: the API's limit for the key */
+} lever_comtrade_query;
+/* Asks the question in calls of one reporter and one year each, split further (by flow,
+ * then by months, then by partners) when an answer reaches the per-call record limit,
+ * and writes each answer as returned into out_dir (comtrade_*.json). */
+int lever_fetch_comtrade(lever_fetch *f, const lever_comtrade_query *q, const char *out_dir);
+/* The Comtrade code of a country given as ISO3 ("KAZ"), a code ("398") or "world" (0).
+ * LEVER_ENOTFOUND when unknown (message in lever_fetch_errmsg). */
+int lever_comtrade_code(lever_fetch *f, const char *name, int *code);
 
 /* ------------------------------------------------------------------ */
 /* Synthetic data: lever synth                                         */

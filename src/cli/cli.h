@@ -112,6 +112,13 @@ void out_doc_free(out_doc *d);
  * (lever import's progress and summary lines). Returns buf. */
 const char *out_grouped(uint64_t v, char *buf, size_t len);
 
+/* Progress bars on standard error (lever import, lever fetch): seconds on a monotonic
+ * clock, the 20 characters of a bar filled to fraction ("#####---------------"), and
+ * clearing the bar's line when one is shown (*shown is then false). */
+double cli_now(void);
+void cli_bar(char text[21], double fraction);
+void cli_bar_clear(bool *shown);
+
 /* What the commands build their documents from (common.c). */
 /* A document titled by a printf format, with the store's provenance in its metadata. */
 out_doc *cli_doc_new(const lever_store *s, const char *title_fmt, ...)
@@ -168,6 +175,7 @@ int cmd_product(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 int cmd_dyad(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
 int cmd_depend(int argc, char **argv);
 int cmd_leverage(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);

@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct import_options {
@@ -47,19 +46,9 @@ static const cli_spec spec = {
     .args_name = "the files to import (BACI CSV or zip files, or - for standard input)",
 };
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void clear_bar(progress_bar *bar)
 {
-    if (bar->shown) {
-        fputs("\r\033[K", stderr);
-        bar->shown = false;
-    }
+    cli_bar_clear(&bar->shown);
 }
 
 static void on_progress(void *ud, uint64_t done, uint64_t total, uint64_t rows)
@@ -67,16 +56,13 @@ static void on_progress(void *ud, uint64_t done, uint64_t total, uint64_t rows)
     progress_bar *bar = ud;
     if (!bar->enabled)
         return;
-    double elapsed = now_seconds() - bar->start;
+    double elapsed = cli_now() - bar->start;
     double mb_per_s = elapsed > 0 ? (double)done / 1e6 / elapsed : 0;
     double fraction = total ? (double)done / (double)total : 0;
     if (fraction > 1)
         fraction = 1;
     char bar_text[21];
-    int filled = (int)(fraction * 20);
-    for (int n = 0; n < 20; n++)
-        bar_text[n] = n < filled ? '#' : '-';
-    bar_text[20] = 0;
+    cli_bar(bar_text, fraction);
     char rows_text[32], eta[32] = "";
     if (fraction > 0.01 && fraction < 1)
         snprintf(eta, sizeof eta, "  ETA %.0f s", elapsed / fraction - elapsed);
@@ -121,7 +107,7 @@ static void print_summary(const char *store_path, uint64_t rows, double seconds)
 
 static int run_import(const import_options *o)
 {
-    progress_bar bar = {.enabled = !o->quiet && isatty(STDERR_FILENO), .start = now_seconds()};
+    progress_bar bar = {.enabled = !o->quiet && isatty(STDERR_FILENO), .start = cli_now()};
     lever_import *imp = NULL;
     if (lever_import_new(&imp) != LEVER_OK) {
         cli_error("out of memory");
@@ -149,7 +135,7 @@ static int run_import(const import_options *o)
     uint64_t rows = lever_import_rows(imp);
     lever_import_free(imp);
     if (!o->quiet)
-        print_summary(o->output, rows, now_seconds() - bar.start);
+        print_summary(o->output, rows, cli_now() - bar.start);
     return EXIT_OK;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
@@ -148,4 +149,27 @@ char *cli_join_words(int argc, char **argv)
     }
     text[used] = '\0';
     return text;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void cli_bar(char text[21], double fraction)
+{
+    int filled = (int)((fraction < 0 ? 0 : fraction > 1 ? 1 : fraction) * 20);
+    for (int n = 0; n < 20; n++)
+        text[n] = n < filled ? '#' : '-';
+    text[20] = 0;
+}
+
+void cli_bar_clear(bool *shown)
+{
+    if (*shown) {
+        fputs("\r\033[K", stderr);
+        *shown = false;
+    }
 }

@@ -21,6 +21,7 @@ static const cli_command commands[] = {
     {"compare", cmd_compare, "suppliers competing in one market: shares, leverage, similarity"},
     {"change", cmd_change, "the products that drove a change in a flow, value vs volume"},
     {"indicators", cmd_indicators, "trade intensity, complementarity, dependence, RCA"},
+    {"fetch", cmd_fetch, "download BACI releases and Comtrade Plus API answers, for lever import"},
     {"synth", cmd_synth, "write a deterministic synthetic world in BACI layout (demo, benchmark)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -17,6 +17,7 @@ const char *lever_strerror(int rc)
     case LEVER_EAMBIGUOUS: return "ambiguous";
     case LEVER_EUSAGE: return "invalid argument";
     case LEVER_ELIMIT: return "beyond a limit of the store format";
+    case LEVER_EFETCH: return "download failed";
     default: return "unknown error";
     }
 }

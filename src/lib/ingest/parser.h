@@ -58,6 +58,10 @@ typedef struct import_parser {
 extern const import_parser *const import_parsers[];
 extern const size_t import_n_parsers;
 
+/* zipsrc.c, for lever fetch: checks that a mapped zip is a BACI release whose members all
+ * inflate to their CRC-32, parsing nothing; the failure is in the sink's message. */
+int zip_check(import_sink *sink, const import_input *in);
+
 /* ---- the sink: what a parser may do to the import (sink.c) ---- */
 
 /* Sets the import's message (printf-style) and returns rc. */

@@ -388,6 +388,16 @@ typedef struct member_buffers {
     size_t bytes;
 } member_buffers;
 
+/* Bytes of a buffer that holds the largest deflated member (and one more). */
+static size_t buffer_bytes(const member *list, size_t count)
+{
+    size_t bytes = 1;
+    for (size_t n = 0; n < count; n++)
+        if (list[n].method == METHOD_DEFLATE && list[n].size < SIZE_MAX && list[n].size >= bytes)
+            bytes = (size_t)list[n].size + 1;
+    return bytes;
+}
+
 /* Sets up job for list[n]: its name and, when deflated, buffer n % 2. */
 static int setup_job(import_sink *imp, const char *name, const archive *a, const member *list,
                      size_t n, struct libdeflate_decompressor *inflater, member_buffers *bufs,
@@ -412,15 +422,11 @@ static int setup_job(import_sink *imp, const char *name, const archive *a, const
 static int read_members(import_sink *imp, const archive *a, const char *name,
                         const member *list, size_t count)
 {
-    member_buffers bufs = {{NULL, NULL}, 1};
+    member_buffers bufs = {{NULL, NULL}, buffer_bytes(list, count)};
     uint64_t trade_bytes = 0;
-    for (size_t n = 0; n < count; n++) {
-        if (list[n].method == METHOD_DEFLATE && list[n].size < SIZE_MAX &&
-            list[n].size >= bufs.bytes)
-            bufs.bytes = (size_t)list[n].size + 1;
+    for (size_t n = 0; n < count; n++)
         if (list[n].kind == MEMBER_TRADE)
             trade_bytes += list[n].size;
-    }
     struct libdeflate_decompressor *inflater = libdeflate_alloc_decompressor();
     if (!inflater)
         return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
@@ -470,25 +476,63 @@ static int read_members(import_sink *imp, const archive *a, const char *name,
 /* The archive                                                         */
 /* ------------------------------------------------------------------ */
 
+/* Lists the BACI members of the archive; fails when there is none. */
+static int baci_members(import_sink *imp, const archive *a, const char *name, member **list,
+                        size_t *count, uint64_t *bytes)
+{
+    int rc = list_members(imp, a, name, list, count, bytes);
+    if (rc || *count > 0)
+        return rc;
+    free_members(*list, *count);
+    return sink_fail(imp, LEVER_EINPUT,
+                     "%s: no BACI file inside (BACI_HSxx_Yyyyy_Vzzzzzz.csv, "
+                     "country_codes_*.csv, product_codes_*.csv); give a BACI release zip "
+                     "or the CSV files themselves",
+                     name);
+}
+
 static int read_archive(import_sink *imp, const archive *a, const char *name)
 {
     member *list = NULL;
     size_t count = 0;
     uint64_t bytes = 0;
-    int rc = list_members(imp, a, name, &list, &count, &bytes);
+    int rc = baci_members(imp, a, name, &list, &count, &bytes);
     if (rc)
         return rc;
-    if (count == 0)
-        rc = sink_fail(imp, LEVER_EINPUT,
-                         "%s: no BACI file inside (BACI_HSxx_Yyyyy_Vzzzzzz.csv, "
-                         "country_codes_*.csv, product_codes_*.csv); give a BACI release zip "
-                         "or the CSV files themselves",
-                         name);
-    if (!rc) {
-        sink_plan_bytes(imp, bytes);
-        rc = read_members(imp, a, name, list, count);
-        sink_plan_bytes(imp, 0);
+    sink_plan_bytes(imp, bytes);
+    rc = read_members(imp, a, name, list, count);
+    sink_plan_bytes(imp, 0);
+    free_members(list, count);
+    return rc;
+}
+
+/* Inflates every BACI member and checks its CRC-32, parsing nothing (zip_check). */
+static int check_archive(import_sink *imp, const archive *a, const char *name)
+{
+    member *list = NULL;
+    size_t count = 0;
+    uint64_t bytes = 0;
+    int rc = baci_members(imp, a, name, &list, &count, &bytes);
+    if (rc)
+        return rc;
+    member_buffers bufs = {{NULL, NULL}, buffer_bytes(list, count)};
+    struct libdeflate_decompressor *inflater = libdeflate_alloc_decompressor();
+    if (!inflater)
+        rc = sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+    for (size_t n = 0; n < count && !rc; n++) {
+        member_job job;
+        rc = setup_job(imp, name, a, list, n, inflater, &bufs, &job);
+        if (!rc) {
+            prepare_member(&job);
+            if (job.rc)
+                rc = sink_fail(imp, job.rc, "%s", job.message);
+        }
+        free(job.source_name);
     }
+    big_free(bufs.data[0], bufs.bytes);
+    big_free(bufs.data[1], bufs.bytes);
+    if (inflater)
+        libdeflate_free_decompressor(inflater);
     free_members(list, count);
     return rc;
 }
@@ -498,21 +542,16 @@ static bool zip_sniff(const import_input *in)
     return in->len >= 4 && memcmp(in->data, "PK\3\4", 4) == 0;
 }
 
-/* The archive as mapped by the importer; its name's HS version and release are noted. */
-static int zip_parse(import_sink *imp, const import_input *in)
+/* Finds the central directory of the mapped archive, or says why there is none. */
+static int find_archive(import_sink *imp, const import_input *in, archive *a)
 {
     const char *name = in->name;
-    if (!in->path)
-        return sink_fail(imp, LEVER_EUSAGE,
-                         "%s: a zip can only be imported from a file; save it and give its "
-                         "path",
-                         name);
     if (in->len < END_BYTES)
         return sink_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
                          "directory); " DAMAGED, name);
-    archive a = {.map = (const unsigned char *)in->data, .size = in->len};
-    if (!find_directory(&a)) {
-        if (a.split)
+    *a = (archive){.map = (const unsigned char *)in->data, .size = in->len};
+    if (!find_directory(a)) {
+        if (a->split)
             return sink_fail(imp, LEVER_EINPUT,
                              "%s: the archive is split into several files; join them into "
                              "one zip (zip -s 0 %s --out whole.zip) and import that",
@@ -520,7 +559,27 @@ static int zip_parse(import_sink *imp, const import_input *in)
         return sink_fail(imp, LEVER_EIO, "%s: not a readable zip archive (no central "
                          "directory); " DAMAGED, name);
     }
-    return read_archive(imp, &a, name);
+    return LEVER_OK;
+}
+
+/* The archive as mapped by the importer; its name's HS version and release are noted. */
+static int zip_parse(import_sink *imp, const import_input *in)
+{
+    if (!in->path)
+        return sink_fail(imp, LEVER_EUSAGE,
+                         "%s: a zip can only be imported from a file; save it and give its "
+                         "path",
+                         in->name);
+    archive a;
+    int rc = find_archive(imp, in, &a);
+    return rc ? rc : read_archive(imp, &a, in->name);
+}
+
+int zip_check(import_sink *imp, const import_input *in)
+{
+    archive a;
+    int rc = find_archive(imp, in, &a);
+    return rc ? rc : check_archive(imp, &a, in->name);
 }
 
 const import_parser import_parser_zip = {"zip", zip_sniff, zip_parse, true, NULL, NULL};
