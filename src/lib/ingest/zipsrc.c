@@ -476,49 +476,23 @@ static int read_members(import_sink *imp, const archive *a, const char *name,
 /* The archive                                                         */
 /* ------------------------------------------------------------------ */
 
-/* Lists the BACI members of the archive; fails when there is none. */
-static int baci_members(import_sink *imp, const archive *a, const char *name, member **list,
-                        size_t *count, uint64_t *bytes)
+static int read_archive(import_sink *imp, const archive *a, const char *name,
+                        const member *list, size_t count, uint64_t bytes)
 {
-    int rc = list_members(imp, a, name, list, count, bytes);
-    if (rc || *count > 0)
-        return rc;
-    free_members(*list, *count);
-    return sink_fail(imp, LEVER_EINPUT,
-                     "%s: no BACI file inside (BACI_HSxx_Yyyyy_Vzzzzzz.csv, "
-                     "country_codes_*.csv, product_codes_*.csv); give a BACI release zip "
-                     "or the CSV files themselves",
-                     name);
-}
-
-static int read_archive(import_sink *imp, const archive *a, const char *name)
-{
-    member *list = NULL;
-    size_t count = 0;
-    uint64_t bytes = 0;
-    int rc = baci_members(imp, a, name, &list, &count, &bytes);
-    if (rc)
-        return rc;
     sink_plan_bytes(imp, bytes);
-    rc = read_members(imp, a, name, list, count);
+    int rc = read_members(imp, a, name, list, count);
     sink_plan_bytes(imp, 0);
-    free_members(list, count);
     return rc;
 }
 
 /* Inflates every BACI member and checks its CRC-32, parsing nothing (zip_check). */
-static int check_archive(import_sink *imp, const archive *a, const char *name)
+static int check_archive(import_sink *imp, const archive *a, const char *name,
+                         const member *list, size_t count, uint64_t bytes)
 {
-    member *list = NULL;
-    size_t count = 0;
-    uint64_t bytes = 0;
-    int rc = baci_members(imp, a, name, &list, &count, &bytes);
-    if (rc)
-        return rc;
+    (void)bytes;
     member_buffers bufs = {{NULL, NULL}, buffer_bytes(list, count)};
     struct libdeflate_decompressor *inflater = libdeflate_alloc_decompressor();
-    if (!inflater)
-        rc = sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
+    int rc = inflater ? LEVER_OK : sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
     for (size_t n = 0; n < count && !rc; n++) {
         member_job job;
         rc = setup_job(imp, name, a, list, n, inflater, &bufs, &job);
@@ -533,6 +507,28 @@ static int check_archive(import_sink *imp, const archive *a, const char *name)
     big_free(bufs.data[1], bufs.bytes);
     if (inflater)
         libdeflate_free_decompressor(inflater);
+    return rc;
+}
+
+/* Lists the archive's BACI members (failing when there is none) and runs step on them. */
+static int with_members(import_sink *imp, const archive *a, const char *name,
+                        int (*step)(import_sink *, const archive *, const char *,
+                                    const member *, size_t, uint64_t))
+{
+    member *list = NULL;
+    size_t count = 0;
+    uint64_t bytes = 0;
+    int rc = list_members(imp, a, name, &list, &count, &bytes);
+    if (rc)
+        return rc;
+    if (count == 0)
+        rc = sink_fail(imp, LEVER_EINPUT,
+                       "%s: no BACI file inside (BACI_HSxx_Yyyyy_Vzzzzzz.csv, "
+                       "country_codes_*.csv, product_codes_*.csv); give a BACI release zip "
+                       "or the CSV files themselves",
+                       name);
+    else
+        rc = step(imp, a, name, list, count, bytes);
     free_members(list, count);
     return rc;
 }
@@ -572,14 +568,14 @@ static int zip_parse(import_sink *imp, const import_input *in)
                          in->name);
     archive a;
     int rc = find_archive(imp, in, &a);
-    return rc ? rc : read_archive(imp, &a, in->name);
+    return rc ? rc : with_members(imp, &a, in->name, read_archive);
 }
 
 int zip_check(import_sink *imp, const import_input *in)
 {
     archive a;
     int rc = find_archive(imp, in, &a);
-    return rc ? rc : check_archive(imp, &a, in->name);
+    return rc ? rc : with_members(imp, &a, in->name, check_archive);
 }
 
 const import_parser import_parser_zip = {"zip", zip_sniff, zip_parse, true, NULL, NULL};
