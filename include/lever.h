@@ -90,6 +90,19 @@ int lever_import_commit(lever_import *imp, const char *path);
 /* Counts after commit (or after add for rows). */
 uint64_t lever_import_rows(const lever_import *imp);
 
+/* Output files. lever writes a file (a store, a synthetic CSV) to a temporary file beside
+ * it, then renames it into place. lever_output_check() says whether path may be written:
+ * a regular file (replaced) or a new name; a FIFO, a device, a directory or a socket is
+ * refused (LEVER_EUSAGE, with a message in msg). A symbolic link is followed: the regular
+ * file it names is replaced and the link stays. On success *target (malloc'd; free it)
+ * is the file that will be replaced. lever_import_commit() checks this itself. */
+int lever_output_check(const char *path, char **target, char *msg, size_t msg_len);
+/* Async-signal-safe: removes the named temporary files of the imports being written in
+ * this process (an application calls it from its SIGINT/SIGTERM handler before dying).
+ * Files left by a process killed outright are removed by the next import of the same
+ * store, once no import holds their lock. */
+void lever_remove_temp_files(void);
+
 /* ------------------------------------------------------------------ */
 /* Store                                                               */
 /* ------------------------------------------------------------------ */
