@@ -3,7 +3,8 @@
 # Idempotent: does nothing when they are all there. Needs root (or sudo) only to install.
 set -euo pipefail
 packages=(build-essential meson ninja-build pkg-config libzip-dev libdeflate-dev
-          libxxhash-dev libjansson-dev libcmocka-dev iso-codes gawk zip python3)
+          libxxhash-dev libjansson-dev libcmocka-dev iso-codes gawk zip python3
+          clang zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh - README command (b), and what CI runs: installs what is missing, builds lever
 # twice (optimised, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs every
-# test on both, and ends with one line "N passed, N failed, N skipped".
+# test on both, runs each fuzz target for a few seconds (scripts/fuzz.sh), and ends with
+# one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -29,5 +30,17 @@ for variant in build build-san; do
         fail=$((fail + 1))
     fi
 done
+# A short bounded run of every fuzz target (tests/fuzz), with its crash regressions.
+echo "== fuzz"
+out=$(scripts/fuzz.sh 5 2>&1)
+printf '%s\n' "$out" | grep -v ' passed, .* failed' || true
+line=$(printf '%s\n' "$out" | tail -n 1)
+if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+    pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
+    skipped=$((skipped + BASH_REMATCH[3]))
+else
+    echo "FAIL: fuzz: the run ended without its summary line"
+    fail=$((fail + 1))
+fi
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]
