@@ -103,6 +103,16 @@ int lever_output_check(const char *path, char **target, char *msg, size_t msg_le
  * store, once no import holds their lock. */
 void lever_remove_temp_files(void);
 
+/* Text. Every string lever stores or prints is valid UTF-8. lever_utf8_length: the length
+ * in bytes (1-4) of the valid UTF-8 character at text, 0 at its end or where the bytes are
+ * not valid UTF-8 (overlong forms and surrogates included). lever_utf8_from_legacy: a
+ * malloc'd copy of text that is valid UTF-8: text itself when it is (*bad_at is then
+ * (size_t)-1), else text read as Windows-1252 (Latin-1 with the printable 0x80-0x9F of
+ * Windows), *bad_at being the offset of its first byte that was not UTF-8. NULL when out
+ * of memory. */
+int lever_utf8_length(const char *text);
+char *lever_utf8_from_legacy(const char *text, size_t *bad_at);
+
 /* ------------------------------------------------------------------ */
 /* Store                                                               */
 /* ------------------------------------------------------------------ */

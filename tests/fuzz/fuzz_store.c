@@ -6,7 +6,7 @@
  * forged store could hold. Seeds: tests/fuzz/corpus/store.
  */
 #include "fuzz.h"
-#include "internal.h"
+#include "format.h"
 
 #include <xxhash.h>
 
