@@ -91,6 +91,29 @@ int lever_import_commit(lever_import *imp, const char *path);
 /* Counts after commit (or after add for rows). */
 uint64_t lever_import_rows(const lever_import *imp);
 
+/* Output files. lever writes a file (a store, a synthetic CSV) to a temporary file beside
+ * it, then renames it into place. lever_output_check() says whether path may be written:
+ * a regular file (replaced) or a new name; a FIFO, a device, a directory or a socket is
+ * refused (LEVER_EUSAGE, with a message in msg). A symbolic link is followed: the regular
+ * file it names is replaced and the link stays. On success *target (malloc'd; free it)
+ * is the file that will be replaced. lever_import_commit() checks this itself. */
+int lever_output_check(const char *path, char **target, char *msg, size_t msg_len);
+/* Async-signal-safe: removes the named temporary files of the imports being written in
+ * this process (an application calls it from its SIGINT/SIGTERM handler before dying).
+ * Files left by a process killed outright are removed by the next import of the same
+ * store, once no import holds their lock. */
+void lever_remove_temp_files(void);
+
+/* Text. Every string lever stores or prints is valid UTF-8. lever_utf8_length: the length
+ * in bytes (1-4) of the valid UTF-8 character at text, 0 at its end or where the bytes are
+ * not valid UTF-8 (overlong forms and surrogates included). lever_utf8_from_legacy: a
+ * malloc'd copy of text that is valid UTF-8: text itself when it is (*bad_at is then
+ * (size_t)-1), else text read as Windows-1252 (Latin-1 with the printable 0x80-0x9F of
+ * Windows), *bad_at being the offset of its first byte that was not UTF-8. NULL when out
+ * of memory. */
+int lever_utf8_length(const char *text);
+char *lever_utf8_from_legacy(const char *text, size_t *bad_at);
+
 /* ------------------------------------------------------------------ */
 /* Store                                                               */
 /* ------------------------------------------------------------------ */

@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
 # test.sh - README command (b), and what CI runs: installs what is missing, builds lever
 # twice (optimised, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs every
-# test on both, and ends with one line "N passed, N failed, N skipped".
+# test on both, runs each fuzz target for a few seconds (scripts/fuzz.sh), and ends with
+# one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 pass=0 fail=0 skipped=0
+# count NAME OUTPUT: adds the counts of OUTPUT's last line "N passed, N failed, N skipped".
+count() {
+    local line
+    line=$(printf '%s\n' "$2" | tail -n 1)
+    echo "$1: $line"
+    if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+        pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
+        skipped=$((skipped + BASH_REMATCH[3]))
+    else
+        echo "FAIL: $1: the run ended without its summary line"
+        fail=$((fail + 1))
+    fi
+}
 for variant in build build-san; do
     opts=()
     [ "$variant" = build-san ] && opts=(-Db_sanitize=address,undefined -Dbuildtype=debug -Db_lundef=false)
@@ -19,15 +33,12 @@ for variant in build build-san; do
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     out=$(tests/run.sh "$variant" 2>&1)
     printf '%s\n' "$out" | grep -v '^ok' | grep -v ' passed, .* failed' || true
-    line=$(printf '%s\n' "$out" | tail -n 1)
-    echo "$variant: $line"
-    if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-        pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
-        skipped=$((skipped + BASH_REMATCH[3]))
-    else
-        echo "FAIL: $variant: the test run ended without its summary line"
-        fail=$((fail + 1))
-    fi
+    count "$variant" "$out"
 done
+# A short bounded run of every fuzz target (tests/fuzz), with its crash regressions.
+echo "== fuzz"
+out=$(scripts/fuzz.sh 5 2>&1)
+printf '%s\n' "$out" | grep -v ' passed, .* failed' || true
+count fuzz "$out"
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

@@ -5,10 +5,13 @@
  * Thin by design: the library recognises and parses the inputs and writes the
  * store (atomically: on any error the old store stays as it was). This file
  * parses the options, draws a progress bar when stderr is a terminal, prints
- * the library's warnings as "lever: warning: ..." and one summary line.
+ * the library's warnings as "lever: warning: ..." and one summary line. The output
+ * path is checked before any input is read (a FIFO, device or directory is refused),
+ * and SIGINT/SIGTERM/SIGHUP remove the temporary file before the process dies.
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -105,8 +108,35 @@ static void print_summary(const char *store_path, uint64_t rows, double seconds)
     lever_close(s);
 }
 
+/* Removes the import's temporary file, then dies of the signal as it would have. */
+static void on_fatal_signal(int sig)
+{
+    lever_remove_temp_files();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t n = 0; n < sizeof sigs / sizeof sigs[0]; n++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[n], &sa, NULL);
+    }
+}
+
 static int run_import(const import_options *o)
 {
+    char *target = NULL, msg[1024];
+    if (lever_output_check(o->output, &target, msg, sizeof msg) != LEVER_OK) {
+        cli_error("%s", msg);
+        return EXIT_ERROR;
+    }
+    free(target);
+    catch_fatal_signals();
     progress_bar bar = {.enabled = !o->quiet && isatty(STDERR_FILENO), .start = cli_now()};
     lever_import *imp = NULL;
     if (lever_import_new(&imp) != LEVER_OK) {

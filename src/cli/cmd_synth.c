@@ -139,11 +139,17 @@ static int synth_to_stdout(const lever_synth_options *opt)
     return generate(opt, &out, "to standard output");
 }
 
-static int synth_to_file(const lever_synth_options *opt, const char *path)
+static int synth_to_file(const lever_synth_options *opt, const char *given)
 {
+    char *path = NULL, msg[1024];
+    if (lever_output_check(given, &path, msg, sizeof msg) != LEVER_OK) {
+        cli_error("%s", msg);
+        return EXIT_ERROR;
+    }
     size_t len = strlen(path);
     char *tmp = malloc(len + 5);
     if (!tmp) {
+        free(path);
         cli_error("out of memory");
         return EXIT_ERROR;
     }
@@ -156,6 +162,7 @@ static int synth_to_file(const lever_synth_options *opt, const char *path)
         cli_error("cannot create '%s': %s; check that its folder exists and is writable", tmp,
                   strerror(errno));
         free(tmp);
+        free(path);
         return EXIT_ERROR;
     }
     int rc = generate(opt, &out, where);
@@ -170,6 +177,7 @@ static int synth_to_file(const lever_synth_options *opt, const char *path)
     if (rc != EXIT_OK)
         unlink(tmp);
     free(tmp);
+    free(path);
     return rc;
 }
 

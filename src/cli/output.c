@@ -666,10 +666,18 @@ static void json_string(const char *s)
         case '\b': fputs("\\b", stdout); break;
         case '\f': fputs("\\f", stdout); break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20) {
                 printf("\\u%04x", *p);
-            else
+            } else if (*p >= 0x80) { /* invalid UTF-8 (a store of an older lever) as U+FFFD */
+                int n = lever_utf8_length((const char *)p);
+                if (n == 0)
+                    fputs("\\ufffd", stdout);
+                else
+                    fwrite(p, 1, (size_t)n, stdout);
+                p += n > 1 ? n - 1 : 0;
+            } else {
                 fputc(*p, stdout);
+            }
         }
     }
     fputc('"', stdout);

@@ -28,6 +28,11 @@
 #define YEAR_MAX 2100
 #define MAX_COUNTRY 999
 #define MAX_PRODUCT 999999
+/* Limits of a record read by the general reader (headers, dictionaries, Comtrade): far
+ * beyond any real input (Comtrade's 35 columns, a product description of a few hundred
+ * bytes), so that a hostile one is refused at once instead of filling memory. */
+#define MAX_FIELDS 1024
+#define MAX_RECORD_BYTES ((size_t)1 << 20)
 
 /* ------------------------------------------------------------------ */
 /* Field descriptions: what each column is and what to do when it's wrong */
@@ -628,24 +633,29 @@ static int reserve_for_body(import_sink *imp, const char *data, size_t body, siz
  * give one warning for the whole file. */
 static int trade_outcome(import_sink *imp, const import_input *in, const trade_job *job)
 {
-    uint64_t line, col;
+    uint64_t line, col, base = in->stream ? in->stream->line_base : 0;
     if (job->failed_chunk < job->n_chunks) {
         const chunk_out *out = &job->outs[job->failed_chunk];
         import_line_col(in->data, out->error_offset, &line, &col);
+        line += base;
         if (out->rc == LEVER_EINPUT)
             return sink_fail(imp, LEVER_EINPUT, "%s:%llu:%llu: %s", in->name,
                                (unsigned long long)line, (unsigned long long)col, out->error);
         return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory for the rows (at line %llu)",
                            in->name, (unsigned long long)line);
     }
-    if (job->n_rounded) {
+    bool warned = in->stream && in->stream->n_rounded; /* a stream: on its first piece only */
+    if (in->stream)
+        in->stream->n_rounded += job->n_rounded;
+    if (job->n_rounded && !warned) {
         const chunk_out *out = &job->outs[job->rounded_chunk];
         import_line_col(in->data, out->rounded_offset, &line, &col);
         sink_warn(imp,
                     "%s:%llu:%llu: %s \"%s\" has more than 3 decimals; rounded to the nearest "
-                    "unit (%llu such numbers in this file)",
-                    in->name, (unsigned long long)line, (unsigned long long)col,
-                    out->rounded_what, out->rounded_text, (unsigned long long)job->n_rounded);
+                    "unit (%llu such numbers in %s)",
+                    in->name, (unsigned long long)(line + base), (unsigned long long)col,
+                    out->rounded_what, out->rounded_text, (unsigned long long)job->n_rounded,
+                    in->stream ? "this part of the input" : "this file");
     }
     return LEVER_OK;
 }
@@ -671,9 +681,15 @@ static void trade_job_free(trade_job *job, size_t max_chunks)
 static int parse_trade(import_sink *imp, const import_input *in, size_t body, bool index_column,
                        uint64_t first_line)
 {
-    long source = sink_add_source(imp, in->name, in->path, first_line);
+    import_stream *st = in->stream; /* a stream's later pieces continue its source */
+    long source = st && !st->first ? st->source
+                                   : sink_add_source(imp, in->name, in->path, first_line);
     if (source < 0)
         return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+    if (st) {
+        st->source = source;
+        st->index_column = index_column;
+    }
     size_t max_chunks = (in->len - body) / CHUNK_BYTES + 2;
     int threads = sink_threads(imp);
     trade_job job = {.imp = imp, .in = in, .source = (size_t)source,
@@ -775,7 +791,7 @@ static void csv_trim_last(csv_record *r)
     }
 }
 
-enum { CSV_RECORD, CSV_END, CSV_OPEN_QUOTE, CSV_NOMEM };
+enum { CSV_RECORD, CSV_END, CSV_OPEN_QUOTE, CSV_NOMEM, CSV_TOO_WIDE, CSV_TOO_LONG };
 
 /* Reads the record at data[*pos]: fields split at commas outside quotes, "" inside quotes is
  * a quote, a quoted field may hold line ends. Advances *pos past the record's line end. */
@@ -792,6 +808,8 @@ static int csv_read_record(csv_record *r, const char *data, size_t len, size_t *
     size_t quote_at = 0;
     for (; p < len; p++) {
         char c = data[p];
+        if (p - *pos > MAX_RECORD_BYTES)
+            return CSV_TOO_LONG; /* *pos stays at the record's start */
         if (quoted) {
             if (c == '"') {
                 if (p + 1 < len && data[p + 1] == '"') {
@@ -811,6 +829,8 @@ static int csv_read_record(csv_record *r, const char *data, size_t len, size_t *
             quote_at = p;
         } else if (c == ',') {
             csv_trim_last(r);
+            if (r->n >= MAX_FIELDS)
+                return CSV_TOO_WIDE;
             if (!csv_put(r, 0) || !csv_new_field(r, p + 1))
                 return CSV_NOMEM;
         } else if (c == '\n' || (c == '\r' && p + 1 < len && data[p + 1] == '\n')) {
@@ -853,6 +873,7 @@ static int input_error(import_sink *imp, const import_input *in, size_t offset, 
     va_end(ap);
     uint64_t line, col;
     import_line_col(in->data, offset, &line, &col);
+    line += in->stream ? in->stream->line_base : 0;
     return sink_fail(imp, LEVER_EINPUT, "%s:%llu:%llu: %s", in->name, (unsigned long long)line,
                        (unsigned long long)col, msg);
 }
@@ -861,6 +882,16 @@ static int record_error(import_sink *imp, const import_input *in, int status, si
 {
     if (status == CSV_NOMEM)
         return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
+    if (status == CSV_TOO_WIDE)
+        return input_error(imp, in, pos,
+                           "the line has more than %d fields (columns), which no input lever "
+                           "reads has; is this a CSV file of trade data?",
+                           MAX_FIELDS);
+    if (status == CSV_TOO_LONG)
+        return input_error(imp, in, pos,
+                           "the line is longer than %d MB, which no input lever reads has; is "
+                           "this a CSV file of trade data?",
+                           (int)(MAX_RECORD_BYTES >> 20));
     return input_error(imp, in, pos,
                        "a quoted field is not closed before the end of the file; check the "
                        "quotes of this field");
@@ -1047,13 +1078,39 @@ static int unknown_header(import_sink *imp, const import_input *in, size_t at,
 /* BACI dictionaries                                                   */
 /* ------------------------------------------------------------------ */
 
-static char *copy_text(const char *s)
+/* What a dictionary's text fields met that was not UTF-8 (a file saved as Latin-1). */
+typedef struct legacy_text {
+    uint64_t fields;   /* fields converted */
+    size_t first;      /* input offset of the first one's field */
+    unsigned char byte; /* its first byte that was not UTF-8 */
+} legacy_text;
+
+/* A copy of field f of r, in UTF-8: text that is not is read as Windows-1252 (Latin-1)
+ * and converted, and counted in *legacy for one warning per file. */
+static char *copy_text(const csv_record *r, size_t f, legacy_text *legacy)
 {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
+    size_t bad_at;
+    const char *text = csv_field(r, f);
+    char *d = lever_utf8_from_legacy(text, &bad_at);
+    if (d && bad_at != (size_t)-1 && legacy->fields++ == 0) {
+        legacy->first = r->start[f];
+        legacy->byte = (unsigned char)text[bad_at];
+    }
     return d;
+}
+
+static void legacy_warning(import_sink *imp, const import_input *in, const legacy_text *legacy)
+{
+    if (!legacy->fields)
+        return;
+    uint64_t line, col;
+    import_line_col(in->data, legacy->first, &line, &col);
+    sink_warn(imp,
+              "%s:%llu:%llu: text that is not UTF-8 (byte 0x%02X): read as Latin-1 "
+              "(Windows-1252) and converted to UTF-8 (%llu fields); save the file as UTF-8 "
+              "if another encoding was meant",
+              in->name, (unsigned long long)line, (unsigned long long)col, legacy->byte,
+              (unsigned long long)legacy->fields);
 }
 
 /* An ISO alpha code of exactly n letters ("DZA"); anything else ("N/A", "") is no code. */
@@ -1080,6 +1137,7 @@ static int parse_countries(import_sink *imp, const import_input *in, size_t pos,
                 N_COUNTRY_COLS);
     size_t n_fields = header->n;
     csv_record r = {0};
+    legacy_text legacy = {0};
     int rc = LEVER_OK, st;
     while ((st = csv_read_record(&r, in->data, in->len, &pos)) == CSV_RECORD) {
         if (csv_blank_record(&r))
@@ -1098,9 +1156,9 @@ static int parse_countries(import_sink *imp, const import_input *in, size_t pos,
             copy_iso_code(c.iso3, csv_field(&r, (size_t)cols[CC_ISO3]), 3);
         if (cols[CC_ISO2] >= 0)
             copy_iso_code(c.iso2, csv_field(&r, (size_t)cols[CC_ISO2]), 2);
-        c.name = copy_text(csv_field(&r, (size_t)cols[CC_NAME]));
+        c.name = copy_text(&r, (size_t)cols[CC_NAME], &legacy);
         const char *full = cols[CC_FULL] >= 0 ? csv_field(&r, (size_t)cols[CC_FULL]) : "";
-        c.full_name = full[0] ? copy_text(full) : NULL;
+        c.full_name = full[0] ? copy_text(&r, (size_t)cols[CC_FULL], &legacy) : NULL;
         if (!c.name || (full[0] && !c.full_name) || sink_put_country(imp, &c)) {
             free(c.name);
             free(c.full_name);
@@ -1110,6 +1168,8 @@ static int parse_countries(import_sink *imp, const import_input *in, size_t pos,
     }
     if (!rc && st != CSV_END)
         rc = record_error(imp, in, st, pos);
+    if (!rc)
+        legacy_warning(imp, in, &legacy);
     csv_record_free(&r);
     return rc;
 }
@@ -1140,6 +1200,7 @@ static int parse_products(import_sink *imp, const import_input *in, size_t pos,
                 N_PRODUCT_COLS);
     size_t n_fields = header->n;
     csv_record r = {0};
+    legacy_text legacy = {0};
     int rc = LEVER_OK, st;
     uint64_t skipped = 0;
     size_t first_skipped = 0;
@@ -1159,7 +1220,7 @@ static int parse_products(import_sink *imp, const import_input *in, size_t pos,
                 first_skipped = r.start[cols[PC_CODE]];
             continue;
         }
-        char *description = copy_text(csv_field(&r, (size_t)cols[PC_DESCRIPTION]));
+        char *description = copy_text(&r, (size_t)cols[PC_DESCRIPTION], &legacy);
         if (!description || sink_put_product(imp, hs6, description)) {
             free(description);
             rc = sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", in->name);
@@ -1177,6 +1238,8 @@ static int parse_products(import_sink *imp, const import_input *in, size_t pos,
                     in->name, (unsigned long long)line, (unsigned long long)col,
                     (unsigned long long)skipped);
     }
+    if (!rc)
+        legacy_warning(imp, in, &legacy);
     csv_record_free(&r);
     return rc;
 }
@@ -1416,6 +1479,8 @@ static bool recognise(const csv_record *h, input_kind *kind, bool *index_column)
 
 static int csv_parse(import_sink *imp, const import_input *in)
 {
+    if (in->stream && !in->stream->first) /* a later piece of a trade file: rows only */
+        return parse_trade(imp, in, 0, in->stream->index_column, 0);
     size_t pos = 0;
     uint64_t lines_before;
     int rc = skip_preamble(imp, in, &pos, &lines_before);
@@ -1439,6 +1504,8 @@ static int csv_parse(import_sink *imp, const import_input *in)
     uint64_t first_line = lines_before + 2;
     if (!recognise(&header, &kind, &index_column))
         rc = unknown_header(imp, in, header_at, &header);
+    else if (kind != KIND_TRADE && in->stream && !in->stream->last)
+        in->stream->want_whole = true; /* dictionaries and Comtrade files are read whole */
     else if (kind == KIND_TRADE)
         rc = parse_trade(imp, in, pos, index_column, first_line);
     else if (kind == KIND_COUNTRIES || kind == KIND_PRODUCTS)

@@ -3,8 +3,11 @@
  * input's bytes come from (a mapped file, standard input, a caller's buffer), which
  * parser reads them, and the hand-over of the gathered rows to the store writer.
  *
- * Why this shape: parsers only ever see one contiguous buffer, so files are
- * memory-mapped read-only (no copy, no read loop); the parser is chosen by sniffing
+ * Why this shape: parsers see contiguous buffers, so files are memory-mapped
+ * read-only (no copy, no read loop); standard input and pipes, which cannot be
+ * mapped, are read in pieces of IMPORT_PIECE_BYTES cut at line ends and handed over
+ * one by one (dispatch_stream), so that memory holds one piece whatever comes down
+ * the pipe (binary data is refused at the first piece); the parser is chosen by sniffing
  * the bytes against the table of parsers.c, so no format is named here. An input
  * that fails leaves the import as it was before it (its rows and sources dropped).
  * The store writer gets a store_input: rows, dictionaries, source names and two
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 static int dispatch(lever_import *imp, const import_input *in);
+static int dispatch_stream(lever_import *imp, const char *name, import_read_fn read, void *ud);
 
 int lever_import_new(lever_import **out)
 {
@@ -28,6 +32,7 @@ int lever_import_new(lever_import **out)
     if (!*out)
         return LEVER_ENOMEM;
     (*out)->dispatch = dispatch;
+    (*out)->dispatch_stream = dispatch_stream;
     return LEVER_OK;
 }
 
@@ -138,7 +143,17 @@ static int dispatch(lever_import *imp, const import_input *in)
     int rc = sink_note_meta(imp, in->name, hs, release);
     if (rc)
         return rc;
-    const import_parser *p = parser_for(in);
+    /* A stream's pieces go to the parser its first piece chose; only the last entry (the
+     * CSV reader) reads pieces: any other parser gets the stream whole. */
+    const import_parser *p = in->stream && !in->stream->first ? in->stream->parser
+                                                              : parser_for(in);
+    if (in->stream && in->stream->first) {
+        in->stream->parser = p;
+        if (p != import_parsers[import_n_parsers - 1] && !in->stream->last) {
+            in->stream->want_whole = true;
+            return LEVER_OK;
+        }
+    }
     rc = p->parse(imp, in);
     if (!p->container) {
         sink_progress(imp, in->len, in->len, true);
@@ -175,52 +190,149 @@ int lever_import_add_buffer(lever_import *imp, const char *name, const char *dat
                              sources_before);
 }
 
-/* Reads a whole stream (standard input, a pipe) into memory. */
-static int read_all(lever_import *imp, int fd, const char *name, char **out, size_t *out_len)
+/* Longest dictionary or Comtrade file read whole from a stream (their parsers need it
+ * whole); a trade file is never read whole. */
+#define STREAM_WHOLE_LIMIT ((size_t)256 << 20)
+
+typedef struct fd_source {
+    int fd;
+    const char *name;
+} fd_source;
+
+static ssize_t read_fd(import_sink *imp, void *ud, char *buf, size_t cap)
 {
-    size_t cap = 1 << 20, len = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory reading the input", name);
+    const fd_source *src = ud;
+    for (;;) {
+        ssize_t got = read(src->fd, buf, cap);
+        if (got >= 0)
+            return got;
+        if (errno != EINTR) {
+            sink_fail(imp, LEVER_EIO, "%s: cannot read: %s", src->name, strerror(errno));
+            return -1;
+        }
+    }
+}
+
+/* Fills buf[*len, cap) until it is full or the input ends (*eof). */
+static int fill(lever_import *imp, import_read_fn read, void *ud, char *buf, size_t *len,
+                size_t cap, bool *eof)
+{
+    while (*len < cap && !*eof) {
+        ssize_t got = read(imp, ud, buf + *len, cap - *len);
+        if (got < 0)
+            return LEVER_EIO;
+        *eof = got == 0;
+        *len += (size_t)got;
+    }
+    return LEVER_OK;
+}
+
+static uint64_t count_lines(const char *p, size_t n)
+{
+    uint64_t lines = 0;
+    for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        lines++;
+    return lines;
+}
+
+/* A kind the parser reads whole (a dictionary): the rest of the stream is gathered up to
+ * STREAM_WHOLE_LIMIT and parsed at once. */
+static int stream_whole(lever_import *imp, const char *name, import_read_fn read, void *ud,
+                        char **buf, size_t len)
+{
+    size_t cap = IMPORT_PIECE_BYTES;
+    bool eof = false;
     for (;;) {
         if (len == cap) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
+            if (cap >= STREAM_WHOLE_LIMIT)
+                return sink_fail(imp, LEVER_ELIMIT,
+                                   "%s: a dictionary or Comtrade file of more than %d MB from a "
+                                   "stream; save it to a file and import the file",
+                                   name, (int)(STREAM_WHOLE_LIMIT >> 20));
+            char *b = realloc(*buf, cap * 2);
+            if (!b)
                 return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory reading the input",
-                                 name);
-            }
-            buf = b;
+                                   name);
+            *buf = b;
             cap *= 2;
-            import_prefer_huge_pages(buf, cap);
         }
-        ssize_t got = read(fd, buf + len, cap - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            int e = errno;
-            free(buf);
-            return sink_fail(imp, LEVER_EIO, "%s: cannot read: %s", name, strerror(e));
-        }
-        if (got == 0)
+        if (fill(imp, read, ud, *buf, &len, cap, &eof))
+            return LEVER_EIO;
+        if (eof)
             break;
-        len += (size_t)got;
     }
-    *out = buf;
-    *out_len = len;
-    return LEVER_OK;
+    import_input in = {.name = name, .data = *buf, .len = len};
+    return dispatch(imp, &in);
+}
+
+static int dispatch_stream(lever_import *imp, const char *name, import_read_fn read, void *ud)
+{
+    char *buf = malloc(IMPORT_PIECE_BYTES);
+    if (!buf)
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory reading the input", name);
+    import_stream st = {.first = true, .source = -1};
+    size_t len = 0;
+    bool eof = false;
+    int rc = LEVER_OK;
+    while (!rc) {
+        if ((rc = fill(imp, read, ud, buf, &len, IMPORT_PIECE_BYTES, &eof)))
+            break;
+        if (st.first) {
+            size_t look = len < 65536 ? len : 65536;
+            /* a zip (its parser says it needs a file) */
+            const char *nul = len >= 4 && memcmp(buf, "PK\3\4", 4) == 0 ? NULL
+                                                                          : memchr(buf, 0, look);
+            if (nul) {
+                uint64_t line = count_lines(buf, (size_t)(nul - buf)) + 1;
+                rc = sink_fail(imp, LEVER_EINPUT,
+                                 "%s:%llu: binary data (a NUL byte at offset %zu), not a CSV "
+                                 "file; lever reads BACI and Comtrade CSV files and BACI zips "
+                                 "(from a file)",
+                                 name, (unsigned long long)line, (size_t)(nul - buf));
+            }
+            if (rc)
+                break;
+        }
+        size_t piece = len;
+        if (!eof) {
+            const char *nl = NULL;
+            for (size_t at = len; at > 0 && !nl; at = at > 65536 ? at - 65536 : 0) {
+                size_t from = at > 65536 ? at - 65536 : 0;
+                nl = memrchr(buf + from, '\n', at - from);
+            }
+            if (!nl) {
+                rc = sink_fail(imp, LEVER_EINPUT,
+                                 "%s:%llu: the line is longer than %d MB, which no input lever "
+                                 "reads has; is this a CSV file of trade data?",
+                                 name, (unsigned long long)st.line_base + 1,
+                                 (int)(IMPORT_PIECE_BYTES >> 20));
+                break;
+            }
+            piece = (size_t)(nl - buf) + 1;
+        }
+        st.last = eof && piece == len;
+        import_input in = {.name = name, .data = buf, .len = piece, .stream = &st};
+        if (st.first || piece > 0)
+            rc = dispatch(imp, &in);
+        if (!rc && st.want_whole) {
+            rc = stream_whole(imp, name, read, ud, &buf, len);
+            break;
+        }
+        if (rc || st.last)
+            break;
+        st.line_base += count_lines(buf, piece);
+        st.first = false;
+        memmove(buf, buf + piece, len - piece);
+        len -= piece;
+    }
+    free(buf);
+    return rc;
 }
 
 static int add_stream(lever_import *imp, int fd, const char *name)
 {
-    char *data = NULL;
-    size_t len = 0;
-    int rc = read_all(imp, fd, name, &data, &len);
-    if (rc)
-        return rc;
-    rc = add_buffer(imp, name, data, len);
-    free(data);
-    return rc;
+    fd_source src = {fd, name};
+    return dispatch_stream(imp, name, read_fd, &src);
 }
 
 static int add_mapped(lever_import *imp, int fd, const char *path, size_t len)

@@ -33,8 +33,8 @@ struct lever_import {
     size_t n_countries, cap_countries;
     dict_product *products;
     size_t n_products, cap_products;
-    int32_t *country_index;    /* [1000]: code -> index in countries, or -1 */
-    int32_t *product_index;    /* [1000000]: hs6 -> index in products, or -1 */
+    int32_t *country_index;    /* [1000]: code -> index in countries + 1, or 0 */
+    int32_t *product_index;    /* [1000000]: hs6 -> index in products + 1, or 0 */
     import_source *sources;
     size_t n_sources, cap_sources;
     char hs_version[16];
@@ -63,6 +63,9 @@ struct lever_import {
     size_t n_reflows;
     /* Sniffs and parses one input (import.c): how a container's members come back. */
     int (*dispatch)(struct lever_import *imp, const import_input *in);
+    /* Reads an input in pieces and dispatches each (import.c): how a big member comes back. */
+    int (*dispatch_stream)(struct lever_import *imp, const char *name, import_read_fn read,
+                           void *ud);
     char errmsg[2048];
 };
 

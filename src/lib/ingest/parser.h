@@ -25,7 +25,25 @@
 
 #include "base.h"
 
+#include <sys/types.h>
+
 typedef struct lever_import import_sink; /* opaque to parsers */
+
+/* An input read in pieces (standard input, a big zip member): each piece ends at a line
+ * end (but the last), and is at most IMPORT_PIECE_BYTES, which is so the longest line.
+ * A parser that gets a piece (import_input.stream not NULL) either reads it as part of a
+ * whole (a trade file: its rows and line numbers continue from piece to piece), or, on
+ * the first piece, sets want_whole and gets the whole input at once afterwards. */
+#define IMPORT_PIECE_BYTES ((size_t)16 << 20)
+typedef struct import_stream {
+    uint64_t line_base; /* lines before this piece */
+    bool first, last;   /* the first piece (holds the header) / the last one */
+    bool want_whole;    /* set by the parser on the first piece: a kind it reads whole */
+    long source;        /* a trade file's source, kept from piece to piece */
+    bool index_column;
+    uint64_t n_rounded; /* numbers rounded in the pieces before */
+    const struct import_parser *parser; /* the one the first piece chose */
+} import_stream;
 
 /* One input's bytes: a whole file, a zip member or a caller's buffer. */
 typedef struct import_input {
@@ -35,6 +53,7 @@ typedef struct import_input {
     size_t len;
     bool mapped; /* data is a read-only mapping of the file: the parser may drop the pages
                     of what it has read (madvise), so memory holds a few chunks at a time */
+    import_stream *stream; /* NULL, or the piece of a stream that data is */
 } import_input;
 
 typedef struct import_parser {
@@ -118,6 +137,13 @@ void sink_progress(import_sink *sink, uint64_t done, uint64_t total, bool force)
 void sink_plan_bytes(import_sink *sink, uint64_t bytes);
 /* Hands a member of a container to the importer, which sniffs and parses it. */
 int sink_parse_member(import_sink *sink, const import_input *in);
+/* Where a stream's bytes come from: fills buf with up to cap bytes; returns how many (0 at
+ * the end), or -1 after sink_fail. */
+typedef ssize_t (*import_read_fn)(import_sink *sink, void *ud, char *buf, size_t cap);
+/* Hands a member to the importer as a stream, read in pieces of IMPORT_PIECE_BYTES
+ * (a zip member inflated as the parser goes), so that memory holds one piece whatever
+ * its size: binary data is refused at the first piece, a longer line at once. */
+int sink_parse_stream(import_sink *sink, const char *name, import_read_fn read, void *ud);
 
 /* Helpers for parsers: 1-based line and column of data[offset]; transparent huge pages
  * under a big buffer about to be filled. */

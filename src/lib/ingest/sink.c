@@ -104,6 +104,11 @@ void sink_mark_complete(import_sink *imp)
     imp->complete = true;
 }
 
+int sink_parse_stream(import_sink *imp, const char *name, import_read_fn read, void *ud)
+{
+    return imp->dispatch_stream(imp, name, read, ud);
+}
+
 uint64_t sink_source_first_row(const import_sink *imp, size_t source)
 {
     return imp->sources[source].first_row;
@@ -330,19 +335,18 @@ void sink_progress(import_sink *imp, uint64_t done, uint64_t total, bool force)
 /* Dictionaries                                                        */
 /* ------------------------------------------------------------------ */
 
+/* Entries hold position + 1, so that 0 is "none" and the index is calloc'ed: its pages
+ * cost nothing until a code is put (the product index is 4 MB, for a few thousand). */
 static int32_t *new_index(size_t n)
 {
-    int32_t *index = malloc(n * sizeof *index);
-    if (index)
-        memset(index, 0xff, n * sizeof *index); /* every entry -1 */
-    return index;
+    return calloc(n, sizeof(int32_t));
 }
 
 int sink_put_country(import_sink *imp, const dict_country *c)
 {
     if (!imp->country_index && !(imp->country_index = new_index(MAX_COUNTRY_CODE + 1)))
         return LEVER_ENOMEM;
-    int32_t at = imp->country_index[c->code];
+    int32_t at = imp->country_index[c->code] - 1;
     if (at >= 0) {
         dict_country *old = &imp->countries[at];
         free(old->name);
@@ -358,7 +362,7 @@ int sink_put_country(import_sink *imp, const dict_country *c)
         imp->countries = d;
         imp->cap_countries = cap;
     }
-    imp->country_index[c->code] = (int32_t)imp->n_countries;
+    imp->country_index[c->code] = (int32_t)imp->n_countries + 1;
     imp->countries[imp->n_countries++] = *c;
     return LEVER_OK;
 }
@@ -367,7 +371,7 @@ int sink_put_product(import_sink *imp, uint32_t hs6, char *description)
 {
     if (!imp->product_index && !(imp->product_index = new_index(MAX_HS6 + 1)))
         return LEVER_ENOMEM;
-    int32_t at = imp->product_index[hs6];
+    int32_t at = imp->product_index[hs6] - 1;
     if (at >= 0) {
         free(imp->products[at].description);
         imp->products[at].description = description;
@@ -381,7 +385,7 @@ int sink_put_product(import_sink *imp, uint32_t hs6, char *description)
         imp->products = d;
         imp->cap_products = cap;
     }
-    imp->product_index[hs6] = (int32_t)imp->n_products;
+    imp->product_index[hs6] = (int32_t)imp->n_products + 1;
     imp->products[imp->n_products].hs6 = hs6;
     imp->products[imp->n_products++].description = description;
     return LEVER_OK;

@@ -11,10 +11,14 @@
  *    no zip library is linked: every lever command, most of which never see a zip,
  *    would otherwise load one and what it depends on (a crypto library among them)
  *    at each start.
- *  - A deflated member is inflated by libdeflate in one call, straight from the
- *    mapped archive into a buffer of the known uncompressed size (several times
- *    faster than a streaming inflater); a stored member is parsed in place. The
- *    CRC-32 of every member is checked, so a damaged archive is never imported.
+ *  - A deflated member whose size is plausible (oneshot()) is inflated by libdeflate in
+ *    one call, straight from the mapped archive into a buffer of its uncompressed size
+ *    (several times faster than a streaming inflater); any other is inflated by zlib in
+ *    pieces of at most IMPORT_PIECE_BYTES handed to the importer one after the other
+ *    (sink_parse_stream), so memory never depends on what a header claims: a zip of
+ *    20 MB whose member claims (or inflates to) 20 GB costs one piece, and is refused
+ *    as soon as a piece is not CSV. A stored member is parsed in place. The CRC-32
+ *    and size of every member are checked, so a damaged archive is never imported.
  *    Only stored and deflated members are read: that is what BACI releases and the
  *    usual zip tools write; any other method gets a clear error.
  *  - Fresh memory costs a page fault per page, so the buffers are sized once for
@@ -39,6 +43,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* Zip format (PKWARE APPNOTE): record signatures and fixed sizes. */
 #define SIG_LOCAL 0x04034b50u
@@ -59,6 +64,13 @@
 #define METHOD_DEFLATE 8
 #define METHOD_AES 99
 #define DAMAGED "the archive may be truncated or damaged: download it again"
+/* A deflated member is inflated whole when its header claims at most ONESHOT_BYTES and
+ * at most ONESHOT_RATIO times its compressed size (a CSV deflates 3 to 6 times), so the
+ * memory a header can make lever take is bounded by the archive's own size; any other
+ * member (a bomb, a lie) is inflated in pieces. */
+#define ONESHOT_BYTES ((uint64_t)1 << 30)
+#define ONESHOT_RATIO 16
+
 
 typedef enum { MEMBER_DICTIONARY, MEMBER_TRADE, MEMBER_OTHER } member_kind;
 
@@ -69,6 +81,11 @@ typedef struct member {
     uint32_t crc;
     uint64_t comp_size, size, header_offset;
 } member;
+
+static bool oneshot(const member *m)
+{
+    return m->size <= ONESHOT_BYTES && m->size / ONESHOT_RATIO <= m->comp_size;
+}
 
 typedef struct archive {
     const unsigned char *map;
@@ -271,6 +288,7 @@ typedef struct member_job {
     struct libdeflate_decompressor *inflater;
     char *buffer;      /* for a deflated member: at least m->size bytes */
     const char *data;  /* the member's bytes: in buffer, or in the mapped archive */
+    bool streamed;     /* inflated in pieces by read_inflated, not here */
     int rc;
     char message[1024];
 } member_job;
@@ -338,6 +356,11 @@ static void prepare_member(member_job *job)
                  source_name);
         return;
     }
+    if (m->method == METHOD_DEFLATE && !oneshot(m)) {
+        job->streamed = true;
+        job->data = (const char *)packed;
+        return;
+    }
     populate(packed, m->comp_size);
     if (m->method == METHOD_STORE) {
         job->data = (const char *)packed;
@@ -382,6 +405,71 @@ static void reserve_trade_rows(import_sink *imp, const char *data, size_t len,
     rows_reserve(r, (size_t)((double)trade_bytes / per_line * 1.02) + 16);
 }
 
+/* A big deflated member inflated as the parser asks for it (import_read_fn). */
+typedef struct inflating {
+    z_stream z;
+    const member *m;
+    const char *name;
+    const unsigned char *packed;
+    uint64_t fed, out; /* compressed bytes given to zlib, bytes inflated */
+    uint32_t crc;
+    bool ended;
+} inflating;
+
+static ssize_t read_inflated(import_sink *imp, void *ud, char *buf, size_t cap)
+{
+    inflating *f = ud;
+    if (f->ended)
+        return 0;
+    f->z.next_out = (unsigned char *)buf;
+    f->z.avail_out = (uInt)cap;
+    while (f->z.avail_out > 0 && !f->ended) {
+        if (f->z.avail_in == 0 && f->fed < f->m->comp_size) {
+            uint64_t left = f->m->comp_size - f->fed;
+            f->z.next_in = (unsigned char *)(f->packed + f->fed);
+            f->z.avail_in = (uInt)(left < ((uint64_t)1 << 30) ? left : (uint64_t)1 << 30);
+            f->fed += f->z.avail_in;
+        }
+        int r = inflate(&f->z, Z_NO_FLUSH);
+        if (r == Z_STREAM_END) {
+            f->ended = true;
+        } else if (r != Z_OK) {
+            sink_fail(imp, LEVER_EIO,
+                      "%s: the compressed data is damaged%s; download the archive again",
+                      f->name, r == Z_BUF_ERROR ? " (it ends too soon)" : "");
+            return -1;
+        }
+    }
+    size_t got = cap - f->z.avail_out;
+    f->crc = libdeflate_crc32(f->crc, buf, got);
+    f->out += got;
+    if (f->out > f->m->size || (f->ended && f->out != f->m->size)) {
+        sink_fail(imp, LEVER_EIO,
+                  "%s: the member inflates to %s bytes than its header says (%llu); " DAMAGED,
+                  f->name, f->out > f->m->size ? "more" : "fewer",
+                  (unsigned long long)f->m->size);
+        return -1;
+    }
+    if (f->ended && f->crc != f->m->crc) {
+        sink_fail(imp, LEVER_EIO,
+                  "%s: checksum mismatch (CRC-32); the archive is damaged: download it again",
+                  f->name);
+        return -1;
+    }
+    return (ssize_t)got;
+}
+
+static int read_streamed(import_sink *imp, const member_job *job)
+{
+    inflating f = {.m = job->m, .name = job->source_name,
+                   .packed = (const unsigned char *)job->data};
+    if (inflateInit2(&f.z, -15) != Z_OK)
+        return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", job->source_name);
+    int rc = sink_parse_stream(imp, job->source_name, read_inflated, &f);
+    inflateEnd(&f.z);
+    return rc;
+}
+
 /* Two buffers, each sized for the largest deflated member, allocated when first used. */
 typedef struct member_buffers {
     char *data[2];
@@ -393,7 +481,8 @@ static size_t buffer_bytes(const member *list, size_t count)
 {
     size_t bytes = 1;
     for (size_t n = 0; n < count; n++)
-        if (list[n].method == METHOD_DEFLATE && list[n].size < SIZE_MAX && list[n].size >= bytes)
+        if (list[n].method == METHOD_DEFLATE && oneshot(&list[n]) && list[n].size < SIZE_MAX &&
+            list[n].size >= bytes)
             bytes = (size_t)list[n].size + 1;
     return bytes;
 }
@@ -409,7 +498,7 @@ static int setup_job(import_sink *imp, const char *name, const archive *a, const
     if (!job->source_name)
         return sink_fail(imp, LEVER_ENOMEM, "%s: out of memory", name);
     snprintf(job->source_name, name_len, "%s:%s", name, list[n].name);
-    if (list[n].method != METHOD_DEFLATE)
+    if (list[n].method != METHOD_DEFLATE || !oneshot(&list[n]))
         return LEVER_OK;
     char **buf = &bufs->data[n % 2];
     if (!*buf && !(*buf = big_alloc(bufs->bytes)))
@@ -450,13 +539,13 @@ static int read_members(import_sink *imp, const archive *a, const char *name,
                 break;
             started = overlap && pthread_create(&tid, NULL, prepare_member_thread, next) == 0;
         }
-        if (list[n].kind == MEMBER_TRADE && !reserved) {
+        if (list[n].kind == MEMBER_TRADE && !reserved && !job->streamed) {
             reserve_trade_rows(imp, job->data, list[n].size, trade_bytes);
             reserved = true;
         }
         import_input in = {.name = job->source_name, .path = NULL, .data = job->data,
                            .len = list[n].size};
-        rc = sink_parse_member(imp, &in);
+        rc = job->streamed ? read_streamed(imp, job) : sink_parse_member(imp, &in);
         if (started)
             pthread_join(tid, NULL);
         else if (has_next && !rc)

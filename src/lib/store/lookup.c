@@ -290,7 +290,7 @@ static int country_not_found(lever_store *s, const char *query)
         dists[pos] = d;
     }
     /* only the nearly best: "Kazakstan" suggests Kazakhstan, not also Pakistan */
-    while (n > 1 && dists[n - 1] > dists[0] + 1)
+    while (n > 1 && dists[n - 1] - dists[0] > 1) /* sorted, so no overflow at INT32_MAX */
         n--;
     char msg[1024];
     size_t used = 0;

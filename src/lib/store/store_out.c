@@ -12,16 +12,17 @@
  * aligned block, and arrays that are not page-aligned, go through one aligned bounce
  * buffer. A file system that refuses O_DIRECT gets ordinary writes, same bytes.
  *
- * All or nothing: the file is "<path>.tmp.XXXXXX" in the same folder until it is
- * complete and fsynced; it is then renamed over <path> and the folder fsynced. On any
- * error, or store_out_abort, the temporary file is removed and <path> is untouched.
+ * All or nothing: the file is a temporary file beside <path> (outfile.c: unnamed where
+ * the file system allows, locked, removed by a later import if a crash leaves it) until
+ * it is complete and fsynced; it is then renamed over <path> and the folder fsynced. On
+ * any error, or store_out_abort, the temporary file is removed and <path> is untouched.
  */
 #include "format.h"
 #include "store_out.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -40,8 +41,8 @@ typedef struct out_job {
 struct store_out {
     char *errmsg; /* where a failure is described */
     size_t errlen;
-    char *path, *tmp;
-    int fd;        /* buffered descriptor of the temporary file */
+    outfile file;
+    int fd;        /* buffered descriptor of the temporary file (file.fd) */
     int direct_fd; /* the same file opened with O_DIRECT, or -1 */
     uint8_t *bounce;
     pthread_t thread;
@@ -148,33 +149,27 @@ static void *writer(void *arg)
 int store_out_open(char *errmsg, size_t errlen, const char *path, store_out **out)
 {
     *out = NULL;
+    char *target = NULL;
+    int rc = lever_output_check(path, &target, errmsg, errlen);
+    if (rc)
+        return rc;
     store_out *o = calloc(1, sizeof *o);
-    size_t plen = strlen(path);
-    if (!o || !(o->path = strdup(path)) || !(o->tmp = malloc(plen + 16)) ||
-        posix_memalign((void **)&o->bounce, STORE_ALIGN, BOUNCE_BYTES) != 0) {
-        if (o) {
-            free(o->path);
-            free(o->tmp);
-            free(o);
-        }
+    if (!o || posix_memalign((void **)&o->bounce, STORE_ALIGN, BOUNCE_BYTES) != 0) {
+        free(o);
+        free(target);
         return msg_fail(errmsg, errlen, LEVER_ENOMEM, "out of memory while writing the store");
     }
-    o->errmsg = errmsg;
-    o->errlen = errlen;
-    o->direct_fd = -1;
-    snprintf(o->tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    o->fd = mkstemp(o->tmp);
-    if (o->fd < 0) {
-        int rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot create '%s': %s; check the folder exists "
-                                             "and is writable", o->tmp, strerror(errno));
+    rc = outfile_create(&o->file, target, errmsg, errlen);
+    free(target);
+    if (rc) {
         free(o->bounce);
-        free(o->path);
-        free(o->tmp);
         free(o);
         return rc;
     }
-    fchmod(o->fd, 0644);
-    o->direct_fd = open(o->tmp, O_WRONLY | O_DIRECT | O_CLOEXEC);
+    o->errmsg = errmsg;
+    o->errlen = errlen;
+    o->fd = o->file.fd;
+    o->direct_fd = outfile_reopen_direct(&o->file);
     o->end = align_up(STORE_HEADER_BYTES + sizeof o->table);
     pthread_mutex_init(&o->lock, NULL);
     pthread_cond_init(&o->cond, NULL);
@@ -218,8 +213,6 @@ static void destroy(store_out *o)
     pthread_mutex_destroy(&o->lock);
     pthread_cond_destroy(&o->cond);
     free(o->bounce);
-    free(o->path);
-    free(o->tmp);
     free(o);
 }
 
@@ -228,8 +221,7 @@ void store_out_abort(store_out *o)
     if (!o)
         return;
     stop(o);
-    close(o->fd);
-    unlink(o->tmp);
+    outfile_discard(&o->file);
     destroy(o);
 }
 
@@ -243,7 +235,7 @@ int store_out_finish(store_out *o, store_header *h)
         rc = msg_fail(errmsg, errlen, LEVER_EIO, "internal error: %d of %d store sections written",
                          o->n_jobs, STORE_N_SECTIONS);
     else if (o->err)
-        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot %s '%s': %s", o->failed, o->tmp,
+        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot %s '%s': %s", o->failed, outfile_name(&o->file),
                          strerror(o->err));
     if (!rc) {
         /* the header checksum covers the header (checksum field 0) and the section table */
@@ -260,29 +252,12 @@ int store_out_finish(store_out *o, store_header *h)
         if (!e && ftruncate(o->fd, (off_t)o->end) != 0)
             e = errno;
         if (e)
-            rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot write '%s': %s", o->tmp, strerror(e));
+            rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot write '%s': %s", outfile_name(&o->file), strerror(e));
     }
-    if (!rc && fsync(o->fd) != 0)
-        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot fsync '%s': %s", o->tmp, strerror(errno));
-    if (close(o->fd) != 0 && !rc)
-        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot close '%s': %s", o->tmp, strerror(errno));
-    if (!rc && rename(o->tmp, o->path) != 0)
-        rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
-                         strerror(errno));
-    if (rc) {
-        unlink(o->tmp);
-    } else {
-        /* make the rename durable */
-        char *dir = strdup(o->path);
-        if (dir) {
-            int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
-            if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-            }
-            free(dir);
-        }
-    }
+    if (rc)
+        outfile_discard(&o->file);
+    else
+        rc = outfile_commit(&o->file, errmsg, errlen);
     destroy(o);
     return rc;
 }
