@@ -227,11 +227,13 @@ class Runner:
         """A fresh folder for one document: the demo store, and the real files and store
         when the document needs them, under the names the examples use."""
         d = tempfile.mkdtemp(dir=self.work)
-        os.symlink(self.demo_store(), os.path.join(d, "demo.store"))
+        # Copies, not links: an example may import over its store, and lever writes
+        # through a symbolic link to its target, which other documents share.
+        shutil.copyfile(self.demo_store(), os.path.join(d, "demo.store"))
         if needs_shared:
             for name, rel in SHARED_FILES.items():
                 os.symlink(os.path.join(self.shared, rel), os.path.join(d, name))
-            os.symlink(self.dza_store(), os.path.join(d, "dza.store"))
+            shutil.copyfile(self.dza_store(), os.path.join(d, "dza.store"))
         return d
 
 
