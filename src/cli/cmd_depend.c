@@ -204,9 +204,10 @@ static listed_supplier *gather_suppliers(lever_store *s, const cli_query *cq,
         if (c == r->importer)
             continue;
         lever_dyad_result *dy = NULL;
-        if (lever_dyad(s, c, r->importer, r->year, r->year, cq->q.products, info.n_products,
-                       &dy) != LEVER_OK) {
-            cli_error("depend: %s", lever_errmsg(s));
+        lever_query yq = {.year_from = r->year, .year_to = r->year, .products = cq->q.products};
+        lever_error err;
+        if (lever_dyad(s, c, r->importer, &yq, info.n_products, &dy, &err) != LEVER_OK) {
+            cli_error("depend: %s", err.message);
             free(list);
             return NULL;
         }
@@ -286,8 +287,9 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
     if (on_name && !cli_country(s, on_name, &on))
         return EXIT_ERROR;
     lever_depend_result *r = NULL;
-    if (lever_depend(s, importer, on, cq->year, &cq->q, (int)cq->top, &r) != LEVER_OK) {
-        cli_error("depend: %s", lever_errmsg(s));
+    lever_error err;
+    if (lever_depend(s, importer, on, &cq->q, (int)cq->top, &r, &err) != LEVER_OK) {
+        cli_error("depend: %s", err.message);
         return EXIT_ERROR;
     }
     char alt[600];

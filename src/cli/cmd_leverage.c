@@ -179,8 +179,9 @@ static int run_pair(cli_query *cq, int a, int b)
 {
     lever_store *s = cq->store;
     lever_leverage_result *r = NULL;
-    if (lever_leverage(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK)
-        return cli_store_error(s);
+    lever_error err;
+    if (lever_leverage(s, a, b, &cq->q, (int)cq->top, &r, &err) != LEVER_OK)
+        return cli_fail(&err);
     cli_country_names na, nb;
     cli_name_country(s, a, &na);
     cli_name_country(s, b, &nb);
@@ -257,8 +258,9 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
 static int run_ranking(cli_query *cq, int a)
 {
     lever_ranking *r = NULL;
-    if (lever_leverage_rank(cq->store, a, cq->year, &cq->q, &r) != LEVER_OK)
-        return cli_store_error(cq->store);
+    lever_error err;
+    if (lever_leverage_rank(cq->store, a, &cq->q, &r, &err) != LEVER_OK)
+        return cli_fail(&err);
     int rc = leverage_print_ranking(cq, r, false);
     lever_ranking_free(r);
     return rc;

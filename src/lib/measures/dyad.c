@@ -155,25 +155,25 @@ static int add_top_products(const lever_store *s, int y, int i, int j, const lev
     return LEVER_OK;
 }
 
-int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
-               const lever_selection *sel, int top, lever_dyad_result **out)
+int lever_dyad(const lever_store *s, int a, int b, const lever_query *q, int top,
+               lever_dyad_result **out, lever_error *err)
 {
     *out = NULL;
+    const lever_selection *sel = q ? q->products : NULL;
     if (a < 0 || b < 0 || a >= (int)s->n_countries || b >= (int)s->n_countries)
-        return store_fail(s, LEVER_EUSAGE, "country index out of range");
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
     if (a == b)
-        return store_fail(s, LEVER_EUSAGE, "a dyad needs two different countries");
+        return error_set(err, LEVER_EUSAGE, "a dyad needs two different countries");
     if (top < 0)
-        return store_fail(s, LEVER_EUSAGE, "the number of top products cannot be negative");
+        return error_set(err, LEVER_EUSAGE, "the number of top products cannot be negative");
     int first = 0, last = 0;
-    lever_query years = {.year_from = year_from, .year_to = year_to};
-    int rc = query_years(s, &years, &first, &last);
+    int rc = query_years(s, q, &first, &last, err);
     if (rc)
         return rc;
     lever_dyad_result *r = calloc(1, sizeof *r);
     if (!r || !(r->years = calloc((size_t)(last - first + 1), sizeof *r->years))) {
         free(r);
-        return store_fail(s, LEVER_ENOMEM, "out of memory computing a dyad");
+        return error_set(err, LEVER_ENOMEM, "out of memory computing a dyad");
     }
     r->a = a;
     r->b = b;
@@ -186,7 +186,7 @@ int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
             rc = add_top_products(s, y, b, a, sel, top, &r->b_to_a, &r->n_b_to_a, &cap_ba);
         if (rc) {
             lever_dyad_free(r);
-            return store_fail(s, rc, "out of memory computing a dyad");
+            return error_set(err, rc, "out of memory computing a dyad");
         }
     }
     *out = r;

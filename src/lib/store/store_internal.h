@@ -42,12 +42,7 @@ struct lever_store {
     const store_xik *xik;
     const uint64_t *m_j, *x_i, *w_k;
     const double *uv_median;
-    char errmsg[2048];
 };
-
-/* Sets the store's message (printf-style) and returns rc. */
-int store_fail(lever_store *s, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 static inline const char *store_str(const lever_store *s, uint32_t off)
 {
