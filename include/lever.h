@@ -227,6 +227,19 @@ int lever_dyad(const lever_store *s, int a, int b, const lever_query *q, int top
                lever_dyad_result **out, lever_error *err);
 void lever_dyad_free(lever_dyad_result *r);
 
+/* Every supplier of product k to `importer` in q's year (one year, as for lever_depend),
+ * largest first (equal values by country index), read from the store's index of each
+ * (importer, product)'s suppliers. */
+typedef struct lever_suppliers_result {
+    int importer, product, year;
+    size_t n;
+    lever_product_flow *flows; /* exporter = the supplier; shares s and e, HHI and N filled */
+} lever_suppliers_result;
+
+int lever_suppliers(const lever_store *s, int importer, int product, const lever_query *q,
+                    lever_suppliers_result **out, lever_error *err);
+void lever_suppliers_free(lever_suppliers_result *r);
+
 /* ------------------------------------------------------------------ */
 /* Options shared by the indicator queries (INDICATORS.md sections 2-9) */
 /* ------------------------------------------------------------------ */
@@ -353,6 +366,7 @@ typedef struct lever_contribution {
     double d;       /* d or d' (or 1/sigma) */
     double weight;
     double term;    /* value * d * weight */
+    double share;   /* term / its channel's total (S or K of the holder that year) */
 } lever_contribution;
 
 typedef struct lever_leverage_result {

@@ -103,21 +103,6 @@ static void add_dependence_table(out_doc *d, const lever_leverage_result *r,
     }
 }
 
-/* The channel total a contribution belongs to, for its share. */
-static double channel_total(const lever_leverage_result *r, const lever_contribution *c)
-{
-    for (int n = 0; n < r->n_years; n++) {
-        const lever_leverage_year *y = &r->years[n];
-        if (y->year != c->year)
-            continue;
-        bool a_holds = c->holder == r->a;
-        if (c->channel == LEVER_CHANNEL_SUPPLY)
-            return a_holds ? y->supply_ab : y->supply_ba;
-        return a_holds ? y->market_ab : y->market_ba;
-    }
-    return NAN;
-}
-
 static void add_contribution_table(out_doc *d, const lever_store *s,
                                    const lever_leverage_result *r, const cli_country_names *a,
                                    const cli_country_names *b, long top)
@@ -161,8 +146,7 @@ static void add_contribution_table(out_doc *d, const lever_store *s,
         out_double(t, c->d);
         out_double(t, c->weight);
         out_double(t, c->term);
-        double total = channel_total(r, c);
-        out_double(t, total > 0 ? c->term / total : NAN);
+        out_double(t, c->share);
         out_str(t, p.description);
     }
 }

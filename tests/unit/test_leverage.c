@@ -477,7 +477,7 @@ static void check_contributions(const lever_leverage_result *r, int top)
 {
     for (int n = 0; n < r->n_years; n++) {
         const lever_leverage_year *y = &r->years[n];
-        double sums[2][2] = {{0, 0}, {0, 0}};
+        double sums[2][2] = {{0, 0}, {0, 0}}, shares[2][2] = {{0, 0}, {0, 0}};
         int counts[2][2] = {{0, 0}, {0, 0}};
         double last[2][2] = {{INFINITY, INFINITY}, {INFINITY, INFINITY}};
         for (size_t c = 0; c < r->n_contributions; c++) {
@@ -487,6 +487,15 @@ static void check_contributions(const lever_leverage_result *r, int top)
             int h = e->holder == r->a ? 0 : 1;
             assert_true(e->holder == r->a || e->holder == r->b);
             assert_close(e->term, (double)e->value * e->d * e->weight, "term", 0, 0, e->year);
+            double channel = h == 0 ? (e->channel == LEVER_CHANNEL_SUPPLY ? y->supply_ab
+                                                                         : y->market_ab)
+                                    : (e->channel == LEVER_CHANNEL_SUPPLY ? y->supply_ba
+                                                                         : y->market_ba);
+            if (channel > 0)
+                assert_close(e->share, e->term / channel, "channel share", 0, 0, e->year);
+            else
+                assert_true(isnan(e->share));
+            shares[h][e->channel] += e->share;
             assert_true(e->term <= last[h][e->channel]); /* largest first */
             last[h][e->channel] = e->term;
             sums[h][e->channel] += e->term;
@@ -505,7 +514,57 @@ static void check_contributions(const lever_leverage_result *r, int top)
                      y->year);
         assert_close(sums[1][LEVER_CHANNEL_MARKET], y->market_ba, "sum of K(B over A)", 0, 0,
                      y->year);
+        /* every product listed: a channel's shares sum to 1, against the sum of its terms */
+        for (int h = 0; h < 2; h++)
+            for (int ch = 0; ch < 2; ch++)
+                if (sums[h][ch] > 0)
+                    assert_close(shares[h][ch], 1.0, "sum of channel shares", h, ch, y->year);
     }
+}
+
+/* lever_suppliers against the world's flows: every exporter with a flow, its value, largest
+ * first, and the supplier share from the sum of the flows. */
+static void suppliers_match_the_flows(void **state)
+{
+    (void)state;
+    for (int t = 0; t < NY; t++)
+        for (int j = 0; j < NC; j++)
+            for (int k = 0; k < NP; k++) {
+                lever_query q = {.year_from = YEAR0 + t, .year_to = YEAR0 + t};
+                lever_suppliers_result *r = NULL;
+                assert_int_equal(lever_suppliers(store, country_index[j], product_index[k], &q,
+                                                 &r, &E),
+                                 LEVER_OK);
+                uint64_t m = 0;
+                size_t n = 0;
+                for (int i = 0; i < NC; i++) {
+                    m += flows[t][i][j][k];
+                    n += flows[t][i][j][k] > 0;
+                }
+                assert_int_equal(r->n, n);
+                assert_int_equal(r->year, YEAR0 + t);
+                uint64_t sum = 0;
+                for (size_t f = 0; f < r->n; f++) {
+                    const lever_product_flow *x = &r->flows[f];
+                    int i = 0;
+                    while (i < NC && country_index[i] != x->exporter)
+                        i++;
+                    assert_true(i < NC);
+                    assert_true(x->importer == country_index[j] && x->product == product_index[k]);
+                    assert_true(x->value == flows[t][i][j][k]);
+                    assert_close(x->supplier_share, (double)x->value / (double)m, "s", i, j,
+                                 YEAR0 + t);
+                    assert_true(f == 0 || r->flows[f - 1].value >= x->value);
+                    sum += x->value;
+                }
+                assert_true(sum == m);
+                lever_suppliers_free(r);
+            }
+    lever_suppliers_result *r = NULL;
+    lever_query range = {.year_from = YEAR0, .year_to = YEAR0 + 1};
+    assert_int_equal(lever_suppliers(store, 0, 0, &range, &r, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_suppliers(store, 0, NP, NULL, &r, &E), LEVER_EUSAGE);
+    assert_null(r);
 }
 
 static void contributions_sum_to_channels(void **state)
@@ -749,6 +808,7 @@ int main(void)
         cmocka_unit_test(sigma_one_gives_hirschman),
         cmocka_unit_test(lev_between_zero_and_one),
         cmocka_unit_test(contributions_sum_to_channels),
+        cmocka_unit_test(suppliers_match_the_flows),
         cmocka_unit_test(rankings_match_pairs),
         cmocka_unit_test(big_ranking_matches_pairs),
         cmocka_unit_test(pair_that_never_traded),

@@ -229,7 +229,7 @@ static void fill_row(const depend_ctx *c, const store_mjk *e, uint64_t x_bk, int
             geodep_persistent(geodep_in_year(s, &c->world[2], c->importer, k),
                               geodep_in_year(s, &c->world[1], c->importer, k), row->geodep);
     row->critical = critical_dependence(row->supplier_share, row->hhi, row->net_import);
-    row->score = row->import_share * row->supplier_share * row->d;
+    row->score = exposure_score(row->import_share, row->supplier_share, row->d);
 }
 
 /* ------------------------------------------------------------------ */

@@ -11,6 +11,9 @@
  * therefore reads two small row ranges per year plus one lookup per listed
  * product, whatever the size of the store. Every formula is a call into
  * formulas.c; this file only selects and sums.
+ *
+ * Also every supplier of one (importer, product) (lever_suppliers): the same flows,
+ * read from the permutation sorted by (t, j, k, i), where they are one run.
  */
 #include "query.h"
 
@@ -200,5 +203,55 @@ void lever_dyad_free(lever_dyad_result *r)
     free(r->years);
     free(r->a_to_b);
     free(r->b_to_a);
+    free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Every supplier of one (importer, product): lever_suppliers          */
+/* ------------------------------------------------------------------ */
+
+static int by_value_then_exporter(const void *pa, const void *pb)
+{
+    const lever_product_flow *a = pa, *b = pb;
+    if (a->value != b->value)
+        return a->value > b->value ? -1 : 1;
+    return (a->exporter > b->exporter) - (a->exporter < b->exporter);
+}
+
+int lever_suppliers(const lever_store *s, int importer, int product, const lever_query *q,
+                    lever_suppliers_result **out, lever_error *err)
+{
+    *out = NULL;
+    if (importer < 0 || importer >= (int)s->n_countries)
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
+    if (product < 0 || product >= (int)s->n_products)
+        return error_set(err, LEVER_EUSAGE, "product index out of range");
+    int y;
+    int rc = query_one_year(s, q, &y, err);
+    if (rc)
+        return rc;
+    /* the suppliers of (t, j, k) are one run of the permutation sorted by (t, j, k, i) */
+    const store_mjk *e = store_find_mjk(s, y, importer, product);
+    size_t n = e ? e->n_suppliers : 0;
+    lever_suppliers_result *r = calloc(1, sizeof *r);
+    if (!r || !(r->flows = malloc((n ? n : 1) * sizeof *r->flows))) {
+        free(r);
+        return error_set(err, LEVER_ENOMEM, "out of memory listing suppliers");
+    }
+    r->importer = importer;
+    r->product = product;
+    r->year = lever_year_at(s, y);
+    for (size_t m = 0; m < n; m++)
+        fill_flow(s, y, s->by_imp[e->imp_pos + m], &r->flows[r->n++]);
+    qsort(r->flows, r->n, sizeof *r->flows, by_value_then_exporter);
+    *out = r;
+    return LEVER_OK;
+}
+
+void lever_suppliers_free(lever_suppliers_result *r)
+{
+    if (!r)
+        return;
+    free(r->flows);
     free(r);
 }

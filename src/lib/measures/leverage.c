@@ -230,8 +230,9 @@ static int pass_dyad(const subject_pass *ps, const product_sums *from_sums,
         traded += v;
         if (!candidates || rc)
             continue;
-        lever_contribution sc = {ps->year, from, LEVER_CHANNEL_SUPPLY, k, v, d, w, supply};
-        lever_contribution mc = {ps->year, to, LEVER_CHANNEL_MARKET, k, v, d_market, w, market};
+        lever_contribution sc = {ps->year, from, LEVER_CHANNEL_SUPPLY, k, v, d, w, supply, NAN};
+        lever_contribution mc = {ps->year, to, LEVER_CHANNEL_MARKET, k, v, d_market, w, market,
+                                 NAN};
         rc = contrib_push(candidates, &sc);
         if (!rc)
             rc = contrib_push(candidates, &mc);
@@ -354,6 +355,21 @@ void lever_leverage_free(lever_leverage_result *r)
     free(r);
 }
 
+/* The total (S or K, of A or of B) of the channel a contribution belongs to. */
+static double channel_total(const lever_leverage_result *r, const lever_contribution *c)
+{
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_leverage_year *y = &r->years[n];
+        if (y->year != c->year)
+            continue;
+        bool a_holds = c->holder == r->a;
+        if (c->channel == LEVER_CHANNEL_SUPPLY)
+            return a_holds ? y->supply_ab : y->supply_ba;
+        return a_holds ? y->market_ab : y->market_ba;
+    }
+    return NAN;
+}
+
 int lever_leverage(const lever_store *s, int a, int b, const lever_query *q, int top,
                    lever_leverage_result **out, lever_error *err)
 {
@@ -397,6 +413,10 @@ int lever_leverage(const lever_store *s, int a, int b, const lever_query *q, int
     }
     r->contributions = kept.items;
     r->n_contributions = kept.n;
+    for (size_t n = 0; n < kept.n; n++) {
+        lever_contribution *c = &kept.items[n];
+        c->share = channel_share(c->term, channel_total(r, c));
+    }
     *out = r;
     return LEVER_OK;
 }
