@@ -156,9 +156,10 @@ static void sum_double(checksums *c, const char *name, double value)
 static lever_store *open_store(const char *path)
 {
     lever_store *s = NULL;
-    int rc = lever_open(path, &s);
+    lever_error err = {0};
+    int rc = lever_open(path, &s, &err);
     if (rc)
-        die("%s", s ? lever_errmsg(s) : lever_strerror(rc));
+        die("%s", err.message[0] ? err.message : lever_strerror(rc));
     return s;
 }
 
@@ -216,8 +217,9 @@ static void q2(lever_store *s, const bench_opts *o, checksums *c)
 {
     int a = country_index(s, o->a_code), b = country_index(s, o->b_code);
     lever_dyad_result *r = NULL;
-    if (lever_dyad(s, a, b, 0, 0, NULL, 10, &r))
-        die("lever_dyad: %s", lever_errmsg(s));
+    lever_error err;
+    if (lever_dyad(s, a, b, NULL, 10, &r, &err))
+        die("lever_dyad: %s", err.message);
     u128 a_to_b = 0, b_to_a = 0, top_value = 0, top_hs6 = 0, top_rank_hs6 = 0;
     double top_share = 0;
     for (int y = 0; y < r->n_years; y++) {
@@ -576,8 +578,10 @@ static void q5_api(lever_store *s, int a, q5_sums *q)
 {
     for (int y = 0; y < (int)s->n_years; y++) {
         lever_ranking *r = NULL;
-        if (lever_leverage_rank(s, a, lever_year_at(s, y), NULL, &r))
-            die("lever_leverage_rank: %s", lever_errmsg(s));
+        lever_query one = {.year_from = lever_year_at(s, y), .year_to = lever_year_at(s, y)};
+        lever_error err;
+        if (lever_leverage_rank(s, a, &one, &r, &err))
+            die("lever_leverage_rank: %s", err.message);
         for (size_t n = 0; n < r->n; n++)
             q5_add(q, s->countries[r->rows[n].partner].code, r->rows[n].trade, r->rows[n].lev,
                    r->rows[n].reverse);

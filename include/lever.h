@@ -5,14 +5,25 @@
  * Conventions (SQLite-style):
  *   - every name starts with lever_ / LEVER_;
  *   - handles are opaque; functions return an int result code (LEVER_OK == 0);
- *   - a handle keeps the message of its last error: lever_errmsg() for a store,
- *     lever_import_errmsg() for an import. lever_open() returns a handle even when
- *     it fails, so the message can be read; close it in both cases;
+ *   - errors: every call that can fail takes, last, a lever_error * owned by the
+ *     caller (NULL when only the code matters). On failure it holds the code and a
+ *     message ("what was wrong; what to do"); on success it is left untouched. No
+ *     call writes an error into a handle, so one error struct per thread is enough;
+ *   - years: every query reads them from its lever_query (year_from, year_to;
+ *     0 = the first / last year of the store), see lever_query below;
+ *   - ownership: strings and arrays returned by accessors (lever_country_at,
+ *     lever_info, lever_selection_label, ...) are owned by the handle they come from
+ *     and live until it is closed or freed; results of queries (lever_dyad, ...),
+ *     selections, groups and the arrays of lever_weights_parse / lever_sigma_load
+ *     are owned by the caller and released with their _free function (free() for the
+ *     arrays);
+ *   - threads: a store opened once may be queried from several threads at once:
+ *     lever_open maps it read-only and no later call writes into the handle. The
+ *     handle must outlive the queries and be closed by one thread after they end.
+ *     Selections, groups and weights are read only by queries and may be shared too.
+ *     An import handle is used by one thread at a time (it runs its own workers);
  *   - the library never prints and never exits; progress and warnings go to
- *     callbacks the application installs;
- *   - strings and arrays returned by accessors are owned by the handle and live
- *     until it is closed; results of queries (lever_dyad, ...) are owned by the
- *     caller and released with their _free function.
+ *     callbacks the application installs.
  *
  * Units: values are exact integers of USD (uint64_t), quantities exact integers
  * of kilograms (int64_t, LEVER_QTY_MISSING when unknown). Ratios are doubles.
@@ -48,6 +59,12 @@ enum {
 /* Returns a static English description of a result code. */
 const char *lever_strerror(int rc);
 
+/* The error of one call: owned by the caller, filled by the call that failed. */
+typedef struct lever_error {
+    int code;           /* LEVER_* */
+    char message[2048]; /* NUL-terminated English message */
+} lever_error;
+
 #define LEVER_QTY_MISSING INT64_MIN
 
 /* ------------------------------------------------------------------ */
@@ -62,31 +79,32 @@ typedef void (*lever_progress_fn)(void *ud, uint64_t bytes_done, uint64_t bytes_
 /* Warning: one formatted message (e.g. "f.csv:12:7: unknown country code 899, kept by number"). */
 typedef void (*lever_warning_fn)(void *ud, const char *message);
 
-int lever_import_new(lever_import **out);
+int lever_import_new(lever_import **out, lever_error *err);
 void lever_import_free(lever_import *imp);
-const char *lever_import_errmsg(const lever_import *imp);
 
 void lever_import_set_progress(lever_import *imp, lever_progress_fn fn, void *ud);
 void lever_import_set_warning(lever_import *imp, lever_warning_fn fn, void *ud);
 /* Override the HS version ("HS92") and release ("V202301") read from file names. NULL keeps. */
-int lever_import_set_meta(lever_import *imp, const char *hs_version, const char *release);
+int lever_import_set_meta(lever_import *imp, const char *hs_version, const char *release,
+                          lever_error *err);
 /* Number of worker threads for parsing (0 = number of online CPUs). */
 void lever_import_set_threads(lever_import *imp, int threads);
 
 /* Adds one input: a BACI release zip, a BACI CSV (t,i,j,k,v,q), a BACI country or product
  * dictionary, a UN Comtrade legacy CSV, or "-" for standard input (CSV). The kind is
  * recognised from the content (zip magic, header names). Rows are kept in memory until
- * lever_import_commit(). */
-int lever_import_add_file(lever_import *imp, const char *path);
+ * lever_import_commit(). A failed input leaves the import as it was before it. */
+int lever_import_add_file(lever_import *imp, const char *path, lever_error *err);
 /* Same for an in-memory buffer; name is used in messages. The buffer is copied if needed. */
-int lever_import_add_buffer(lever_import *imp, const char *name, const char *data, size_t len);
+int lever_import_add_buffer(lever_import *imp, const char *name, const char *data, size_t len,
+                           lever_error *err);
 
 /* Validates everything added (duplicate keys, unknown codes), computes the aggregates and
  * writes the store: to a temporary file beside path, fsynced, then renamed over path.
  * On any error path is left untouched and no temporary file remains. The rows are turned
  * into the store's columns in place, so an import is committed once: afterwards only
- * lever_import_rows, lever_import_errmsg and lever_import_free may be called. */
-int lever_import_commit(lever_import *imp, const char *path);
+ * lever_import_rows and lever_import_free may be called. */
+int lever_import_commit(lever_import *imp, const char *path, lever_error *err);
 
 /* Counts after commit (or after add for rows). */
 uint64_t lever_import_rows(const lever_import *imp);
@@ -121,12 +139,11 @@ char *lever_utf8_from_legacy(const char *text, size_t *bad_at);
 typedef struct lever_store lever_store;
 
 /* Maps the store read-only. Checks the header and section bounds only; lever_check()
- * verifies every section checksum. *out is set even on failure (for lever_errmsg). */
-int lever_open(const char *path, lever_store **out);
+ * verifies every section checksum. On failure *out is NULL. */
+int lever_open(const char *path, lever_store **out, lever_error *err);
 void lever_close(lever_store *s);
-const char *lever_errmsg(const lever_store *s);
 /* Verifies the checksum of every section. */
-int lever_check(lever_store *s);
+int lever_check(const lever_store *s, lever_error *err);
 
 typedef struct lever_info {
     uint32_t format_version;
@@ -162,7 +179,8 @@ typedef struct lever_country {
 void lever_country_at(const lever_store *s, int country, lever_country *out);
 /* Finds one country by ISO3, numeric code, or case-insensitive name or name prefix.
  * LEVER_ENOTFOUND / LEVER_EAMBIGUOUS set a message listing the closest candidates. */
-int lever_country_lookup(lever_store *s, const char *query, int *country);
+int lever_country_lookup(const lever_store *s, const char *query, int *country,
+                         lever_error *err);
 /* The matches of the best kind that finds any (ISO3 or numeric code, ISO2 code, whole
  * name, name prefix, part of a name), in code order; returns how many were found (may
  * exceed max). */
@@ -181,12 +199,16 @@ int lever_product_search(const lever_store *s, const char *query, int *products,
 
 /* A product selection (filter): a set of products. NULL selection means all products. */
 typedef struct lever_selection lever_selection;
+/* What a query reads (years, products, alternatives, weights): defined below. */
+typedef struct lever_query lever_query;
 /* An HS prefix selects every product under it; words must identify one product, else
- * LEVER_EAMBIGUOUS / LEVER_ENOTFOUND with candidates in lever_errmsg(). */
-int lever_selection_parse(lever_store *s, const char *query, lever_selection **out);
+ * LEVER_EAMBIGUOUS / LEVER_ENOTFOUND with candidates in the message. */
+int lever_selection_parse(const lever_store *s, const char *query, lever_selection **out,
+                          lever_error *err);
 void lever_selection_free(lever_selection *sel);
 int lever_selection_has(const lever_selection *sel, int product);
-/* Human description of the selection, e.g. "HS 1101" or "110100 Wheat or meslin flour". */
+/* Human description of the selection, e.g. "HS 1101" or "110100 Wheat or meslin flour";
+ * owned by the selection. */
 const char *lever_selection_label(const lever_selection *sel);
 
 /* ------------------------------------------------------------------ */
@@ -264,18 +286,31 @@ typedef struct lever_dyad_result {
     lever_product_flow *a_to_b, *b_to_a;
 } lever_dyad_result;
 
-/* year_from/year_to: inclusive range; 0 for the first/last year of the store.
- * sel may be NULL (all products). top: products per year and direction (0 = none). */
-int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
-               const lever_selection *sel, int top, lever_dyad_result **out);
+/* Flows between a and b over q's years (a range) and products (q may be NULL: every year and
+ * product; the other fields of q are not used). top: products per year and direction. */
+int lever_dyad(const lever_store *s, int a, int b, const lever_query *q, int top,
+               lever_dyad_result **out, lever_error *err);
 void lever_dyad_free(lever_dyad_result *r);
 /* The same, with the figures of a Comtrade store taken from `source` (see lever_source),
  * import declarations (CIF) divided by 1 + cif_ppm / 10^6 (exactly, rounded to the USD)
  * when they stand for an export figure. Shares, concentration and unit-value medians are
  * those of the store's own figures. */
-int lever_dyad_from(lever_store *s, int a, int b, int year_from, int year_to,
-                    const lever_selection *sel, int top, lever_source source, uint32_t cif_ppm,
-                    lever_dyad_result **out);
+int lever_dyad_from(const lever_store *s, int a, int b, const lever_query *q, int top,
+                    lever_source source, uint32_t cif_ppm, lever_dyad_result **out,
+                    lever_error *err);
+
+/* Every supplier of product k to `importer` in q's year (one year, as for lever_depend),
+ * largest first (equal values by country index), read from the store's index of each
+ * (importer, product)'s suppliers. */
+typedef struct lever_suppliers_result {
+    int importer, product, year;
+    size_t n;
+    lever_product_flow *flows; /* exporter = the supplier; shares s and e, HHI and N filled */
+} lever_suppliers_result;
+
+int lever_suppliers(const lever_store *s, int importer, int product, const lever_query *q,
+                    lever_suppliers_result **out, lever_error *err);
+void lever_suppliers_free(lever_suppliers_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the indicator queries (INDICATORS.md sections 2-9) */
@@ -287,8 +322,8 @@ typedef struct lever_groups lever_groups;
 /* Loads groups from a text file, or the built-in default set when path is NULL.
  * File format, one group per line ('#' starts a comment):
  *     wheat = 1001 1101*1.33      # flour counted as grain at a 75% extraction rate
- * On error fills err with "file:line:column: what; what to do" and returns LEVER_EINPUT. */
-int lever_groups_load(const char *path, lever_groups **out, char *err, size_t errlen);
+ * On error err says "file:line:column: what; what to do" and LEVER_EINPUT is returned. */
+int lever_groups_load(const char *path, lever_groups **out, lever_error *err);
 void lever_groups_free(lever_groups *g);
 int lever_groups_count(const lever_groups *g);
 const char *lever_groups_name(const lever_groups *g, int group);
@@ -297,15 +332,17 @@ const char *lever_groups_definition(const lever_groups *g, int group);
 /* Index of a group by case-insensitive name, or -1. */
 int lever_groups_find(const lever_groups *g, const char *name);
 /* The products of a group, as a selection usable wherever --product is. */
-int lever_groups_selection(lever_store *s, const lever_groups *g, int group, lever_selection **out);
+int lever_groups_selection(const lever_store *s, const lever_groups *g, int group,
+                           lever_selection **out, lever_error *err);
 /* Quantity factor of an HS6 code in a group (longest matching prefix); 0 when not in it. */
 double lever_groups_factor(const lever_groups *g, int group, int hs6);
 /* Per-product weights from "staples=2,fuels=1.5" (group names; others weigh 1). *weights is a
  * malloc'd array of n_products doubles. */
-int lever_weights_parse(lever_store *s, const lever_groups *g, const char *spec, double **weights);
+int lever_weights_parse(const lever_store *s, const lever_groups *g, const char *spec,
+                        double **weights, lever_error *err);
 /* Per-product trade elasticities sigma_k from a CSV "hs,sigma" (HS prefixes, longest wins);
  * products without one get NaN (d is used for them). */
-int lever_sigma_load(lever_store *s, const char *path, double **sigma, char *err, size_t errlen);
+int lever_sigma_load(const lever_store *s, const char *path, double **sigma, lever_error *err);
 
 /* How headroom counts alternative suppliers (section 5). */
 typedef enum {
@@ -314,15 +351,22 @@ typedef enum {
     LEVER_ALT_LIST = 2     /* a named set of countries, less i and j */
 } lever_alternatives;
 
-typedef struct lever_query {
-    int year_from, year_to;          /* inclusive; 0 = first / last year of the store */
+/* What every query reads. Years, 0 meaning the first (year_from) or last (year_to) year of
+ * the store:
+ *   - dyad, leverage, compare, indicators: every year of [year_from, year_to];
+ *   - depend, leverage_rank, exposure: one year, year_to (the last by default); year_from
+ *     must be 0 or equal to year_to, else LEVER_EUSAGE;
+ *   - change: compares two years, year_from (the first by default) with year_to (the last).
+ * A year not in the store gives LEVER_ENOTFOUND with the store's range in the message. */
+struct lever_query {
+    int year_from, year_to;          /* see above */
     const lever_selection *products; /* NULL = every product */
     lever_alternatives alternatives;
     const int *alt_countries;        /* LEVER_ALT_LIST: country indices */
     int n_alt_countries;
     const double *weights;           /* per product index; NULL = every weight 1 */
     const double *sigma;             /* per product index; NULL or NaN entry = use d */
-} lever_query;
+};
 
 /* A supplier (or buyer) and its value, used in lists of alternatives. */
 typedef struct lever_partner_value {
@@ -363,10 +407,10 @@ typedef struct lever_depend_result {
     lever_depend_row *rows; /* ranked */
 } lever_depend_result;
 
-/* Products where `importer` is most exposed in `year` (0 = last), ranked by score, or by
- * supplier share when on >= 0. top = rows to keep (0 = all). */
-int lever_depend(lever_store *s, int importer, int on, int year, const lever_query *q, int top,
-                 lever_depend_result **out);
+/* Products where `importer` is most exposed in q's year, ranked by score, or by supplier
+ * share when on >= 0. top = rows to keep (0 = all). */
+int lever_depend(const lever_store *s, int importer, int on, const lever_query *q, int top,
+                 lever_depend_result **out, lever_error *err);
 void lever_depend_free(lever_depend_result *r);
 
 /* ---- lever leverage / exposure ---- */
@@ -394,6 +438,7 @@ typedef struct lever_contribution {
     double d;       /* d or d' (or 1/sigma) */
     double weight;
     double term;    /* value * d * weight */
+    double share;   /* term / its channel's total (S or K of the holder that year) */
 } lever_contribution;
 
 typedef struct lever_leverage_result {
@@ -404,8 +449,8 @@ typedef struct lever_leverage_result {
     lever_contribution *contributions; /* top per year, holder and channel, largest first */
 } lever_leverage_result;
 
-int lever_leverage(lever_store *s, int a, int b, const lever_query *q, int top,
-                   lever_leverage_result **out);
+int lever_leverage(const lever_store *s, int a, int b, const lever_query *q, int top,
+                   lever_leverage_result **out, lever_error *err);
 void lever_leverage_free(lever_leverage_result *r);
 
 typedef struct lever_rank_row {
@@ -423,11 +468,12 @@ typedef struct lever_ranking {
     lever_rank_row *rows; /* largest lev first */
 } lever_ranking;
 
-/* Every partner P of a ranked by LEV(a over P), in `year` (0 = last). */
-int lever_leverage_rank(lever_store *s, int a, int year, const lever_query *q,
-                        lever_ranking **out);
-/* Every country P ranked by LEV(P over b): who could squeeze b. */
-int lever_exposure(lever_store *s, int b, int year, const lever_query *q, lever_ranking **out);
+/* Every partner P of a ranked by LEV(a over P), in q's year. */
+int lever_leverage_rank(const lever_store *s, int a, const lever_query *q, lever_ranking **out,
+                        lever_error *err);
+/* Every country P ranked by LEV(P over b) in q's year: who could squeeze b. */
+int lever_exposure(const lever_store *s, int b, const lever_query *q, lever_ranking **out,
+                   lever_error *err);
 void lever_ranking_free(lever_ranking *r);
 
 /* ---- lever compare: suppliers competing in one market ---- */
@@ -463,8 +509,8 @@ typedef struct lever_compare_result {
     lever_headon *headon; /* products where at least two compared suppliers sell, by overlap */
 } lever_compare_result;
 
-int lever_compare(lever_store *s, int market, const int *suppliers, int n_suppliers,
-                  const lever_query *q, int top, lever_compare_result **out);
+int lever_compare(const lever_store *s, int market, const int *suppliers, int n_suppliers,
+                  const lever_query *q, int top, lever_compare_result **out, lever_error *err);
 void lever_compare_free(lever_compare_result *r);
 
 /* ---- lever change: what drove the change in X(A->B) ---- */
@@ -487,8 +533,10 @@ typedef struct lever_change_result {
     lever_change_row *rows; /* every product with a change, largest |delta| first */
 } lever_change_result;
 
-int lever_change(lever_store *s, int a, int b, int year0, int year1, const lever_query *q,
-                 lever_change_result **out);
+/* The change of X(a->b) from q->year_from to q->year_to (the first and last year of the store
+ * when 0). */
+int lever_change(const lever_store *s, int a, int b, const lever_query *q,
+                 lever_change_result **out, lever_error *err);
 void lever_change_free(lever_change_result *r);
 
 /* ---- lever indicators: WITS bilateral indicators ---- */
@@ -514,8 +562,8 @@ typedef struct lever_indicators_result {
     lever_rca_row *rca; /* top per year and country, largest first */
 } lever_indicators_result;
 
-int lever_indicators(lever_store *s, int a, int b, const lever_query *q, int top,
-                     lever_indicators_result **out);
+int lever_indicators(const lever_store *s, int a, int b, const lever_query *q, int top,
+                     lever_indicators_result **out, lever_error *err);
 void lever_indicators_free(lever_indicators_result *r);
 
 /* ------------------------------------------------------------------ */
@@ -601,8 +649,8 @@ typedef struct lever_synth_options {
  * thousands of USD with 3 decimals, quantities in tons) through the write callback.
  * The first line is a '#' comment saying the data is synthetic. */
 typedef int (*lever_write_fn)(void *ud, const char *data, size_t len);
-int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud, char *errbuf,
-                size_t errlen);
+int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud,
+                lever_error *err);
 
 #ifdef __cplusplus
 }

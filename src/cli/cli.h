@@ -37,10 +37,10 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Opens it; on failure prints the error (with what to do) and returns NULL. */
 lever_store *cli_open_store(const char *explicit_path);
 
-/* Prints the message of the store's last failed call (lever_errmsg); returns EXIT_ERROR. */
-int cli_store_error(lever_store *s);
+/* Prints the message of a failed library call; returns EXIT_ERROR. */
+int cli_fail(const lever_error *err);
 /* Looks a country up, printing the lookup's error (with candidates) on failure. */
-bool cli_country(lever_store *s, const char *query, int *country);
+bool cli_country(const lever_store *s, const char *query, int *country);
 /* Joins the words of a query given without quotes ("united kingdom"); malloc'd. Prints
  * the error and returns NULL when out of memory. */
 char *cli_join_words(int argc, char **argv);

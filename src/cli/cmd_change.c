@@ -151,11 +151,13 @@ static int run_change(cli_query *cq, change_args *args, char **countries)
     int a, b;
     if (!cli_country(s, args->a, &a) || !cli_country(s, args->b, &b))
         return EXIT_ERROR;
-    int year0 = args->from ? args->from : cq->q.year_from;
-    int year1 = args->to ? args->to : cq->q.year_to;
+    lever_query q = cq->q; /* the two years compared: --from/--to, else --years */
+    q.year_from = args->from ? args->from : cq->q.year_from;
+    q.year_to = args->to ? args->to : cq->q.year_to;
     lever_change_result *r = NULL;
-    if (lever_change(s, a, b, year0, year1, &cq->q, &r) != LEVER_OK)
-        return cli_store_error(s);
+    lever_error err;
+    if (lever_change(s, a, b, &q, &r, &err) != LEVER_OK)
+        return cli_fail(&err);
     cli_country_names na, nb;
     cli_name_country(s, a, &na);
     cli_name_country(s, b, &nb);

@@ -176,9 +176,10 @@ static int run_compare(cli_query *cq, const char *market_name, const char *suppl
     if (rc != EXIT_OK)
         return rc;
     lever_compare_result *r = NULL;
-    if (lever_compare(s, market, suppliers, n_suppliers, &cq->q, (int)cq->top, &r) !=
+    lever_error err;
+    if (lever_compare(s, market, suppliers, n_suppliers, &cq->q, (int)cq->top, &r, &err) !=
         LEVER_OK) {
-        cli_error("compare: %s", lever_errmsg(s));
+        cli_error("compare: %s", err.message);
         free(suppliers);
         return EXIT_ERROR;
     }

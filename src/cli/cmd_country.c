@@ -56,8 +56,9 @@ static int print_matches(lever_store *s, const char *query, out_format fmt)
     if (n == 0) {
         int unused;
         /* the lookup's message suggests the closest names */
-        if (lever_country_lookup(s, query, &unused) != LEVER_OK)
-            cli_error("%s", lever_errmsg(s));
+        lever_error err;
+        if (lever_country_lookup(s, query, &unused, &err) != LEVER_OK)
+            cli_error("%s", err.message);
         free(found);
         return EXIT_ERROR;
     }

@@ -171,49 +171,24 @@ typedef struct listed_supplier {
     lever_product_flow flow;
 } listed_supplier;
 
-static int by_rank_then_value(const void *pa, const void *pb)
+/* Every supplier of every listed product, in the products' order, each product's largest
+ * first (lever_suppliers). Returns a malloc'd array, NULL when out of memory or a query
+ * fails (the message is printed). */
+static listed_supplier *gather_suppliers(lever_store *s, const lever_depend_result *r,
+                                         size_t *n_out)
 {
-    const listed_supplier *a = pa, *b = pb;
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    if (a->flow.value != b->flow.value)
-        return a->flow.value > b->flow.value ? -1 : 1;
-    return (a->flow.exporter > b->flow.exporter) - (a->flow.exporter < b->flow.exporter);
-}
-
-/* Rank (1-based) of product k in r, or 0 when it is not listed. */
-static int listed_rank(const lever_depend_result *r, int k)
-{
-    for (size_t n = 0; n < r->n; n++)
-        if (r->rows[n].product == k)
-            return (int)n + 1;
-    return 0;
-}
-
-/* Every supplier of every listed product: the flows of each country to B in the year
- * (lever_dyad), kept for the listed products. Returns a malloc'd array, NULL when out of
- * memory or a query fails (the message is printed). */
-static listed_supplier *gather_suppliers(lever_store *s, const cli_query *cq,
-                                         const lever_depend_result *r, size_t *n_out)
-{
-    lever_info info;
-    lever_get_info(s, &info);
     size_t n = 0, cap = 64;
     listed_supplier *list = malloc(cap * sizeof *list);
-    for (int c = 0; list && c < info.n_countries; c++) {
-        if (c == r->importer)
-            continue;
-        lever_dyad_result *dy = NULL;
-        if (lever_dyad(s, c, r->importer, r->year, r->year, cq->q.products, info.n_products,
-                       &dy) != LEVER_OK) {
-            cli_error("depend: %s", lever_errmsg(s));
+    lever_query yq = {.year_from = r->year, .year_to = r->year};
+    for (size_t p = 0; list && p < r->n; p++) {
+        lever_suppliers_result *sup = NULL;
+        lever_error err;
+        if (lever_suppliers(s, r->importer, r->rows[p].product, &yq, &sup, &err) != LEVER_OK) {
+            cli_error("depend: %s", err.message);
             free(list);
             return NULL;
         }
-        for (size_t f = 0; f < dy->n_a_to_b && list; f++) {
-            int rank = listed_rank(r, dy->a_to_b[f].product);
-            if (!rank)
-                continue;
+        for (size_t f = 0; f < sup->n && list; f++) {
             if (n == cap) {
                 listed_supplier *grown = realloc(list, 2 * cap * sizeof *grown);
                 if (!grown) {
@@ -224,15 +199,14 @@ static listed_supplier *gather_suppliers(lever_store *s, const cli_query *cq,
                 list = grown;
                 cap *= 2;
             }
-            list[n++] = (listed_supplier){rank, dy->a_to_b[f]};
+            list[n++] = (listed_supplier){(int)p + 1, sup->flows[f]};
         }
-        lever_dyad_free(dy);
+        lever_suppliers_free(sup);
     }
     if (!list) {
         cli_error("out of memory");
         return NULL;
     }
-    qsort(list, n, sizeof *list, by_rank_then_value);
     *n_out = n;
     return list;
 }
@@ -252,7 +226,7 @@ static int add_suppliers_table(out_doc *d, lever_store *s, const cli_query *cq,
         {"name", NULL, COL_STR},
     };
     size_t n = 0;
-    listed_supplier *list = gather_suppliers(s, cq, r, &n);
+    listed_supplier *list = gather_suppliers(s, r, &n);
     if (!list)
         return EXIT_ERROR;
     out_table *t = out_doc_table(d, "suppliers",
@@ -286,8 +260,9 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
     if (on_name && !cli_country(s, on_name, &on))
         return EXIT_ERROR;
     lever_depend_result *r = NULL;
-    if (lever_depend(s, importer, on, cq->year, &cq->q, (int)cq->top, &r) != LEVER_OK) {
-        cli_error("depend: %s", lever_errmsg(s));
+    lever_error err;
+    if (lever_depend(s, importer, on, &cq->q, (int)cq->top, &r, &err) != LEVER_OK) {
+        cli_error("depend: %s", err.message);
         return EXIT_ERROR;
     }
     char alt[600];

@@ -243,9 +243,10 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
     if (!cli_country(s, query_a, &a) || !cli_country(s, query_b, &b))
         return EXIT_ERROR;
     lever_dyad_result *r = NULL;
-    if (lever_dyad_from(s, a, b, cq->q.year_from, cq->q.year_to, cq->selection, (int)cq->top,
-                        cq->source_value, cq->cif_ppm, &r) != LEVER_OK)
-        return cli_store_error(s);
+    lever_error err;
+    if (lever_dyad_from(s, a, b, &cq->q, (int)cq->top, cq->source_value, cq->cif_ppm, &r,
+                        &err) != LEVER_OK)
+        return cli_fail(&err);
     cli_country_names na, nb;
     char full_a[320], full_b[320];
     cli_name_country(s, a, &na);

@@ -38,8 +38,9 @@ static int run(cli_query *cq, const char *b_query)
     if (!cli_country(cq->store, b_query, &b))
         return EXIT_ERROR;
     lever_ranking *r = NULL;
-    if (lever_exposure(cq->store, b, cq->year, &cq->q, &r) != LEVER_OK)
-        return cli_store_error(cq->store);
+    lever_error err;
+    if (lever_exposure(cq->store, b, &cq->q, &r, &err) != LEVER_OK)
+        return cli_fail(&err);
     int rc = leverage_print_ranking(cq, r, true);
     lever_ranking_free(r);
     return rc;

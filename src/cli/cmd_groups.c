@@ -50,8 +50,9 @@ static int list_products(const cli_query *cq, const lever_groups *g, int group)
     if (!s)
         return EXIT_ERROR;
     lever_selection *sel = NULL;
-    if (lever_groups_selection(s, g, group, &sel) != LEVER_OK) {
-        int rc = cli_store_error(s);
+    lever_error err;
+    if (lever_groups_selection(s, g, group, &sel, &err) != LEVER_OK) {
+        int rc = cli_fail(&err);
         lever_close(s);
         return rc;
     }
@@ -89,9 +90,9 @@ int cmd_groups(int argc, char **argv)
     if (n < 0)
         return cli_parse_exit(n);
     lever_groups *g = NULL;
-    char err[1024];
-    if (lever_groups_load(cq.groups_file, &g, err, sizeof err) != LEVER_OK) {
-        cli_error("%s", err);
+    lever_error err;
+    if (lever_groups_load(cq.groups_file, &g, &err) != LEVER_OK) {
+        cli_error("%s", err.message);
         return EXIT_ERROR;
     }
     int rc;

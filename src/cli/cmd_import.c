@@ -90,7 +90,7 @@ static void print_summary(const char *store_path, uint64_t rows, double seconds)
 {
     char r[32], c[32], p[32];
     lever_store *s = NULL;
-    if (lever_open(store_path, &s) == LEVER_OK) {
+    if (lever_open(store_path, &s, NULL) == LEVER_OK) {
         lever_info info;
         lever_get_info(s, &info);
         fprintf(stderr, "imported %s %s (%d %s, %s %s, %s %s) into %s in %.2f s%s\n",
@@ -139,26 +139,25 @@ static int run_import(const import_options *o)
     catch_fatal_signals();
     progress_bar bar = {.enabled = !o->quiet && isatty(STDERR_FILENO), .start = cli_now()};
     lever_import *imp = NULL;
-    if (lever_import_new(&imp) != LEVER_OK) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
+    lever_error err;
+    if (lever_import_new(&imp, &err) != LEVER_OK)
+        return cli_fail(&err);
     lever_import_set_progress(imp, on_progress, &bar);
     lever_import_set_warning(imp, on_warning, &bar);
     lever_import_set_threads(imp, (int)o->threads);
-    int rc = lever_import_set_meta(imp, o->hs_version, o->release);
+    int rc = lever_import_set_meta(imp, o->hs_version, o->release, &err);
     if (rc != LEVER_OK) {
-        rc = cli_usage(&spec, "%s", lever_import_errmsg(imp));
+        rc = cli_usage(&spec, "%s", err.message);
         lever_import_free(imp);
         return rc;
     }
     for (int n = 0; n < o->n_files && rc == LEVER_OK; n++)
-        rc = lever_import_add_file(imp, o->files[n]);
+        rc = lever_import_add_file(imp, o->files[n], &err);
     if (rc == LEVER_OK)
-        rc = lever_import_commit(imp, o->output);
+        rc = lever_import_commit(imp, o->output, &err);
     clear_bar(&bar);
     if (rc != LEVER_OK) {
-        cli_error("%s", lever_import_errmsg(imp));
+        cli_error("%s", err.message);
         lever_import_free(imp);
         return EXIT_ERROR;
     }

@@ -112,8 +112,9 @@ static int run_indicators(cli_query *cq, const char *query_a, const char *query_
     if (!cli_country(s, query_a, &a) || !cli_country(s, query_b, &b))
         return EXIT_ERROR;
     lever_indicators_result *r = NULL;
-    if (lever_indicators(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK)
-        return cli_store_error(s);
+    lever_error err;
+    if (lever_indicators(s, a, b, &cq->q, (int)cq->top, &r, &err) != LEVER_OK)
+        return cli_fail(&err);
     cli_country_names ta, tb;
     cli_name_country(s, a, &ta);
     cli_name_country(s, b, &tb);

@@ -86,9 +86,9 @@ int cmd_info(int argc, char **argv)
     if (!s)
         return EXIT_ERROR;
     if (check) {
-        int rc = lever_check(s);
-        if (rc != LEVER_OK) {
-            cli_error("the store failed its check: %s", lever_errmsg(s));
+        lever_error err;
+        if (lever_check(s, &err) != LEVER_OK) {
+            cli_error("the store failed its check: %s", err.message);
             lever_close(s);
             return EXIT_ERROR;
         }

@@ -103,21 +103,6 @@ static void add_dependence_table(out_doc *d, const lever_leverage_result *r,
     }
 }
 
-/* The channel total a contribution belongs to, for its share. */
-static double channel_total(const lever_leverage_result *r, const lever_contribution *c)
-{
-    for (int n = 0; n < r->n_years; n++) {
-        const lever_leverage_year *y = &r->years[n];
-        if (y->year != c->year)
-            continue;
-        bool a_holds = c->holder == r->a;
-        if (c->channel == LEVER_CHANNEL_SUPPLY)
-            return a_holds ? y->supply_ab : y->supply_ba;
-        return a_holds ? y->market_ab : y->market_ba;
-    }
-    return NAN;
-}
-
 static void add_contribution_table(out_doc *d, const lever_store *s,
                                    const lever_leverage_result *r, const cli_country_names *a,
                                    const cli_country_names *b, long top)
@@ -161,8 +146,7 @@ static void add_contribution_table(out_doc *d, const lever_store *s,
         out_double(t, c->d);
         out_double(t, c->weight);
         out_double(t, c->term);
-        double total = channel_total(r, c);
-        out_double(t, total > 0 ? c->term / total : NAN);
+        out_double(t, c->share);
         out_str(t, p.description);
     }
 }
@@ -179,8 +163,9 @@ static int run_pair(cli_query *cq, int a, int b)
 {
     lever_store *s = cq->store;
     lever_leverage_result *r = NULL;
-    if (lever_leverage(s, a, b, &cq->q, (int)cq->top, &r) != LEVER_OK)
-        return cli_store_error(s);
+    lever_error err;
+    if (lever_leverage(s, a, b, &cq->q, (int)cq->top, &r, &err) != LEVER_OK)
+        return cli_fail(&err);
     cli_country_names na, nb;
     cli_name_country(s, a, &na);
     cli_name_country(s, b, &nb);
@@ -257,8 +242,9 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
 static int run_ranking(cli_query *cq, int a)
 {
     lever_ranking *r = NULL;
-    if (lever_leverage_rank(cq->store, a, cq->year, &cq->q, &r) != LEVER_OK)
-        return cli_store_error(cq->store);
+    lever_error err;
+    if (lever_leverage_rank(cq->store, a, &cq->q, &r, &err) != LEVER_OK)
+        return cli_fail(&err);
     int rc = leverage_print_ranking(cq, r, false);
     lever_ranking_free(r);
     return rc;

@@ -33,9 +33,9 @@ static const cli_spec spec = {
 static int note_group(out_doc *d, const char *query, const char *groups_file)
 {
     lever_groups *g = NULL;
-    char err[1024];
-    if (lever_groups_load(groups_file, &g, err, sizeof err) != LEVER_OK) {
-        cli_error("%s", err);
+    lever_error err;
+    if (lever_groups_load(groups_file, &g, &err) != LEVER_OK) {
+        cli_error("%s", err.message);
         return EXIT_ERROR;
     }
     int n = lever_groups_find(g, query);

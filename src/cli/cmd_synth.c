@@ -119,8 +119,8 @@ static int write_all(void *ud, const char *data, size_t len)
  * output in messages. */
 static int generate(const lever_synth_options *opt, synth_output *out, const char *where)
 {
-    char err[512];
-    int rc = lever_synth(opt, write_all, out, err, sizeof err);
+    lever_error err = {0};
+    int rc = lever_synth(opt, write_all, out, &err);
     if (rc == LEVER_OK)
         return EXIT_OK;
     if (rc == LEVER_EIO && out->error) {
@@ -128,8 +128,8 @@ static int generate(const lever_synth_options *opt, synth_output *out, const cha
         return EXIT_ERROR;
     }
     if (rc == LEVER_EUSAGE)
-        return cli_usage(&spec, "%s", err[0] ? err : lever_strerror(rc));
-    cli_error("synth: %s", err[0] ? err : lever_strerror(rc));
+        return cli_usage(&spec, "%s", err.message[0] ? err.message : lever_strerror(rc));
+    cli_error("synth: %s", err.message[0] ? err.message : lever_strerror(rc));
     return EXIT_ERROR;
 }
 

@@ -53,32 +53,30 @@ lever_store *cli_open_store(const char *explicit_path)
         return NULL;
     }
     lever_store *s = NULL;
-    int rc = lever_open(path, &s);
-    if (rc != LEVER_OK) {
+    lever_error err = {0};
+    if (lever_open(path, &s, &err) != LEVER_OK) {
         /* the library's message names the file and what to do */
-        const char *msg = s ? lever_errmsg(s) : "";
-        if (*msg && strcmp(msg, "ok") != 0)
-            cli_error("%s", msg);
+        if (err.message[0])
+            cli_error("%s", err.message);
         else
-            cli_error("cannot open store '%s': %s", path, lever_strerror(rc));
-        if (s)
-            lever_close(s);
+            cli_error("cannot open store '%s': %s", path, lever_strerror(err.code));
         return NULL;
     }
     return s;
 }
 
-int cli_store_error(lever_store *s)
+int cli_fail(const lever_error *err)
 {
-    cli_error("%s", lever_errmsg(s));
+    cli_error("%s", err->message);
     return EXIT_ERROR;
 }
 
-bool cli_country(lever_store *s, const char *query, int *country)
+bool cli_country(const lever_store *s, const char *query, int *country)
 {
-    if (lever_country_lookup(s, query, country) == LEVER_OK)
+    lever_error err;
+    if (lever_country_lookup(s, query, country, &err) == LEVER_OK)
         return true;
-    cli_store_error(s);
+    cli_fail(&err);
     return false;
 }
 

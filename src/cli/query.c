@@ -54,10 +54,11 @@ static int resolve_products(cli_query *cq)
     if (!cq->product)
         return EXIT_OK;
     int g = lever_groups_find(cq->groups, cq->product);
-    int rc = g >= 0 ? lever_groups_selection(cq->store, cq->groups, g, &cq->selection)
-                    : lever_selection_parse(cq->store, cq->product, &cq->selection);
+    lever_error err;
+    int rc = g >= 0 ? lever_groups_selection(cq->store, cq->groups, g, &cq->selection, &err)
+                    : lever_selection_parse(cq->store, cq->product, &cq->selection, &err);
     if (rc != LEVER_OK)
-        return cli_store_error(cq->store);
+        return cli_fail(&err);
     cq->q.products = cq->selection;
     return EXIT_OK;
 }
@@ -132,9 +133,9 @@ static void resolve_years(cli_query *cq)
 int cli_query_open(cli_query *cq, const cli_spec *spec)
 {
     resolve_years(cq);
-    char err[1024];
-    if (lever_groups_load(cq->groups_file, &cq->groups, err, sizeof err) != LEVER_OK) {
-        cli_error("%s", err);
+    lever_error err;
+    if (lever_groups_load(cq->groups_file, &cq->groups, &err) != LEVER_OK) {
+        cli_error("%s", err.message);
         return EXIT_ERROR;
     }
     cq->store = cli_open_store(cq->store_path);
@@ -146,13 +147,13 @@ int cli_query_open(cli_query *cq, const cli_spec *spec)
     if (rc == EXIT_OK)
         rc = resolve_alternatives(cq, spec);
     if (rc == EXIT_OK && cq->weights) {
-        if (lever_weights_parse(cq->store, cq->groups, cq->weights, &cq->weight_values))
-            return cli_usage(spec, "%s", lever_errmsg(cq->store));
+        if (lever_weights_parse(cq->store, cq->groups, cq->weights, &cq->weight_values, &err))
+            return cli_usage(spec, "%s", err.message);
         cq->q.weights = cq->weight_values;
     }
     if (rc == EXIT_OK && cq->sigma_file) {
-        if (lever_sigma_load(cq->store, cq->sigma_file, &cq->sigma_values, err, sizeof err)) {
-            cli_error("%s", err);
+        if (lever_sigma_load(cq->store, cq->sigma_file, &cq->sigma_values, &err)) {
+            cli_error("%s", err.message);
             return EXIT_ERROR;
         }
         cq->q.sigma = cq->sigma_values;

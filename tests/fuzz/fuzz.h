@@ -20,6 +20,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* The error of the last call (one thread per fuzzing process). */
+static lever_error fuzz_err;
+
 /* The bytes as a file: returns its path (valid until the next call). */
 static inline const char *fuzz_file(const uint8_t *data, size_t size)
 {
@@ -50,17 +53,16 @@ static inline const char *fuzz_store_path(void)
 static inline void fuzz_question(const char *path)
 {
     lever_store *s = NULL;
-    if (lever_open(path, &s) == LEVER_OK) {
+    if (lever_open(path, &s, &fuzz_err) == LEVER_OK) {
         lever_info info;
         lever_get_info(s, &info);
-        int checked = lever_check(s);
+        int checked = lever_check(s, &fuzz_err);
         if (checked == LEVER_OK && info.n_countries >= 2 && info.n_years > 0) {
             lever_dyad_result *r = NULL;
-            if (lever_dyad(s, 0, 1, 0, 0, NULL, 3, &r) == LEVER_OK)
+            if (lever_dyad(s, 0, 1, NULL, 3, &r, &fuzz_err) == LEVER_OK)
                 lever_dyad_free(r);
             int c;
-            if (lever_country_lookup(s, "FRA", &c) != LEVER_OK)
-                (void)lever_errmsg(s);
+            (void)lever_country_lookup(s, "FRA", &c, &fuzz_err);
         }
     }
     lever_close(s);
@@ -83,9 +85,10 @@ static inline bool fuzz_chosen(const uint8_t *data, size_t size)
  * questions the store. */
 static inline void fuzz_commit(lever_import *imp, int rc, bool commit)
 {
-    if (rc == LEVER_OK && commit && lever_import_commit(imp, fuzz_store_path()) == LEVER_OK)
+    if (rc == LEVER_OK && commit &&
+        lever_import_commit(imp, fuzz_store_path(), &fuzz_err) == LEVER_OK)
         fuzz_question(fuzz_store_path());
-    else if (rc != LEVER_OK && lever_import_errmsg(imp)[0] == 0)
+    else if (rc != LEVER_OK && fuzz_err.message[0] == 0)
         abort(); /* every refusal says why */
     lever_import_free(imp);
     unlink(fuzz_store_path());
@@ -94,7 +97,7 @@ static inline void fuzz_commit(lever_import *imp, int rc, bool commit)
 static inline lever_import *fuzz_import(void)
 {
     lever_import *imp = NULL;
-    if (lever_import_new(&imp) != LEVER_OK)
+    if (lever_import_new(&imp, &fuzz_err) != LEVER_OK)
         abort();
     lever_import_set_threads(imp, 1);
     return imp;

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lever_import *imp = fuzz_import();
-    int rc = lever_import_add_buffer(imp, "comtrade-2024-01-31", (const char *)data, size);
+    int rc = lever_import_add_buffer(imp, "comtrade-2024-01-31", (const char *)data, size, &fuzz_err);
     fuzz_commit(imp, rc, fuzz_chosen(data, size));
     return 0;
 }

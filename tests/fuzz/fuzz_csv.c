@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lever_import *imp = fuzz_import();
-    int rc = lever_import_add_buffer(imp, "fuzz.csv", (const char *)data, size);
+    int rc = lever_import_add_buffer(imp, "fuzz.csv", (const char *)data, size, &fuzz_err);
     fuzz_commit(imp, rc, fuzz_chosen(data, size));
     return 0;
 }

@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lever_groups *g = NULL;
-    char err[512];
-    if (lever_groups_load(fuzz_file(data, size), &g, err, sizeof err) == LEVER_OK) {
+    fuzz_err.message[0] = 0;
+    if (lever_groups_load(fuzz_file(data, size), &g, &fuzz_err) == LEVER_OK) {
         for (int n = 0; n < lever_groups_count(g); n++) {
             const char *name = lever_groups_name(g, n);
             (void)lever_groups_definition(g, n);
@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (lever_groups_find(g, name) < 0)
                 abort(); /* a group is found by its own name */
         }
-    } else if (!err[0]) {
+    } else if (!fuzz_err.message[0]) {
         abort();
     }
     lever_groups_free(g);

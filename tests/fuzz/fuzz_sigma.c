@@ -16,8 +16,9 @@ static lever_store *store(void)
     char path[64];
     snprintf(path, sizeof path, "/dev/shm/lever-fuzz-sigma-%d.store", (int)getpid());
     lever_import *imp = fuzz_import();
-    if (lever_import_add_buffer(imp, "rows.csv", rows, sizeof rows - 1) != LEVER_OK ||
-        lever_import_commit(imp, path) != LEVER_OK || lever_open(path, &s) != LEVER_OK)
+    if (lever_import_add_buffer(imp, "rows.csv", rows, sizeof rows - 1, &fuzz_err) != LEVER_OK ||
+        lever_import_commit(imp, path, &fuzz_err) != LEVER_OK ||
+        lever_open(path, &s, &fuzz_err) != LEVER_OK)
         abort();
     lever_import_free(imp);
     unlink(path); /* stays mapped */
@@ -28,9 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lever_store *s = store();
     double *sigma = NULL;
-    char err[512] = "";
-    if (lever_sigma_load(s, fuzz_file(data, size), &sigma, err, sizeof err) != LEVER_OK &&
-        !err[0])
+    fuzz_err.message[0] = 0;
+    if (lever_sigma_load(s, fuzz_file(data, size), &sigma, &fuzz_err) != LEVER_OK &&
+        !fuzz_err.message[0])
         abort();
     free(sigma);
     return 0;

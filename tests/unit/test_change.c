@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 /* BACI codes of the countries the worlds use. */
 #define DZA 12
 #define FRA 251
@@ -104,16 +107,16 @@ static fixture *open_world(const char *csv)
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof f->path, "%s/world.store", f->dir);
     lever_import *imp = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
-    int rc = lever_import_add_buffer(imp, "world.csv", csv, strlen(csv));
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
+    int rc = lever_import_add_buffer(imp, "world.csv", csv, strlen(csv), &E);
     if (rc == LEVER_OK)
-        rc = lever_import_commit(imp, f->path);
+        rc = lever_import_commit(imp, f->path, &E);
     if (rc != LEVER_OK)
-        fail_msg("import failed: %s", lever_import_errmsg(imp));
+        fail_msg("import failed: %s", E.message);
     lever_import_free(imp);
-    rc = lever_open(f->path, &f->s);
+    rc = lever_open(f->path, &f->s, &E);
     if (rc != LEVER_OK)
-        fail_msg("open failed: %s", lever_errmsg(f->s));
+        fail_msg("open failed: %s", E.message);
     return f;
 }
 
@@ -148,7 +151,7 @@ static int country(lever_store *s, int code)
     char text[16];
     snprintf(text, sizeof text, "%d", code);
     int c = -1;
-    assert_int_equal(lever_country_lookup(s, text, &c), LEVER_OK);
+    assert_int_equal(lever_country_lookup(s, text, &c, &E), LEVER_OK);
     lever_country k;
     lever_country_at(s, c, &k);
     assert_int_equal(k.code, code);
@@ -199,7 +202,7 @@ static void test_change_by_hand(void **state)
     lever_store *s = ((fixture *)*state)->s;
     lever_change_result *r = NULL;
     int fra = country(s, FRA), dza = country(s, DZA);
-    assert_int_equal(lever_change(s, fra, dza, 2019, 2021, NULL, &r), LEVER_OK);
+    assert_int_equal(lever_change(s, fra, dza, &(lever_query){.year_from = 2019, .year_to = 2021}, &r, &E), LEVER_OK);
     assert_int_equal(r->a, fra);
     assert_int_equal(r->b, dza);
     assert_int_equal(r->year0, 2019);
@@ -246,7 +249,7 @@ static void test_change_reverse_direction_and_years(void **state)
     lever_change_result *r = NULL;
     int fra = country(s, FRA), dza = country(s, DZA);
     /* DZA -> FRA: only oil, 999,000 -> 555,000 USD */
-    assert_int_equal(lever_change(s, dza, fra, 2019, 2021, NULL, &r), LEVER_OK);
+    assert_int_equal(lever_change(s, dza, fra, &(lever_query){.year_from = 2019, .year_to = 2021}, &r, &E), LEVER_OK);
     assert_true(r->total0 == 999000 && r->total1 == 555000 && r->delta == -444000);
     assert_int_equal(r->n, 1);
     assert_int_equal(hs6_of(s, r->rows[0].product), 270900);
@@ -257,13 +260,13 @@ static void test_change_reverse_direction_and_years(void **state)
     assert_change_properties(r);
     lever_change_free(r);
     /* 0 means the first and the last year of the store */
-    assert_int_equal(lever_change(s, fra, dza, 0, 0, NULL, &r), LEVER_OK);
+    assert_int_equal(lever_change(s, fra, dza, &(lever_query){.year_from = 0, .year_to = 0}, &r, &E), LEVER_OK);
     assert_int_equal(r->year0, 2019);
     assert_int_equal(r->year1, 2021);
     assert_true(r->delta == 450500);
     lever_change_free(r);
     /* the same year twice: nothing changed */
-    assert_int_equal(lever_change(s, fra, dza, 2021, 2021, NULL, &r), LEVER_OK);
+    assert_int_equal(lever_change(s, fra, dza, &(lever_query){.year_from = 2021, .year_to = 2021}, &r, &E), LEVER_OK);
     assert_true(r->total0 == 1760500 && r->total1 == 1760500 && r->delta == 0);
     assert_int_equal(r->n, 0);
     lever_change_free(r);
@@ -273,11 +276,10 @@ static void test_change_selection(void **state)
 {
     lever_store *s = ((fixture *)*state)->s;
     lever_selection *sel = NULL;
-    assert_int_equal(lever_selection_parse(s, "10", &sel), LEVER_OK);
-    lever_query q = {.products = sel};
+    assert_int_equal(lever_selection_parse(s, "10", &sel, &E), LEVER_OK);
+    lever_query q = {.year_from = 2019, .year_to = 2021, .products = sel};
     lever_change_result *r = NULL;
-    assert_int_equal(lever_change(s, country(s, FRA), country(s, DZA), 2019, 2021, &q, &r),
-                     LEVER_OK);
+    assert_int_equal(lever_change(s, country(s, FRA), country(s, DZA), &q, &r, &E), LEVER_OK);
     /* cereals only: wheat and barley */
     assert_true(r->total0 == 1010000 && r->total1 == 1540000 && r->delta == 530000);
     assert_int_equal(r->n, 2);
@@ -294,7 +296,7 @@ static void test_change_never_traded(void **state)
     lever_store *s = ((fixture *)*state)->s;
     lever_change_result *r = NULL;
     /* DZA never sold to DEU */
-    assert_int_equal(lever_change(s, country(s, DZA), country(s, DEU), 2019, 2021, NULL, &r),
+    assert_int_equal(lever_change(s, country(s, DZA), country(s, DEU), &(lever_query){.year_from = 2019, .year_to = 2021}, &r, &E),
                      LEVER_OK);
     assert_true(r->total0 == 0 && r->total1 == 0 && r->delta == 0);
     assert_int_equal(r->n, 0);
@@ -306,12 +308,12 @@ static void test_change_year_missing(void **state)
     lever_store *s = ((fixture *)*state)->s;
     lever_change_result *r = NULL;
     int fra = country(s, FRA), dza = country(s, DZA);
-    assert_int_equal(lever_change(s, fra, dza, 2020, 2021, NULL, &r), LEVER_ENOTFOUND);
+    assert_int_equal(lever_change(s, fra, dza, &(lever_query){.year_from = 2020, .year_to = 2021}, &r, &E), LEVER_ENOTFOUND);
     assert_null(r);
-    assert_non_null(strstr(lever_errmsg(s), "2020"));
-    assert_non_null(strstr(lever_errmsg(s), "2019-2021"));
-    assert_int_equal(lever_change(s, fra, dza, 2019, 2030, NULL, &r), LEVER_ENOTFOUND);
-    assert_non_null(strstr(lever_errmsg(s), "2030"));
+    assert_non_null(strstr(E.message, "2020"));
+    assert_non_null(strstr(E.message, "2019-2021"));
+    assert_int_equal(lever_change(s, fra, dza, &(lever_query){.year_from = 2019, .year_to = 2030}, &r, &E), LEVER_ENOTFOUND);
+    assert_non_null(strstr(E.message, "2030"));
     assert_null(r);
 }
 
@@ -323,7 +325,7 @@ static void test_indicators_by_hand(void **state)
     int fra = country(s, FRA), dza = country(s, DZA);
     lever_query q = {.year_from = 2021, .year_to = 2021};
     lever_indicators_result *r = NULL;
-    assert_int_equal(lever_indicators(s, fra, dza, &q, 5, &r), LEVER_OK);
+    assert_int_equal(lever_indicators(s, fra, dza, &q, 5, &r, &E), LEVER_OK);
     assert_int_equal(r->n_years, 1);
     const lever_indicators_year *y = &r->years[0];
     assert_int_equal(y->year, 2021);
@@ -355,7 +357,7 @@ static void test_indicators_rca_ties_and_top(void **state)
     int fra = country(s, FRA), dza = country(s, DZA);
     lever_query q = {.year_from = 2019, .year_to = 2019};
     lever_indicators_result *r = NULL;
-    assert_int_equal(lever_indicators(s, fra, dza, &q, 2, &r), LEVER_OK);
+    assert_int_equal(lever_indicators(s, fra, dza, &q, 2, &r, &E), LEVER_OK);
     /* top 2 of FRA's three equal RCAs, then of DZA's three */
     assert_int_equal(r->n_rca, 4);
     assert_int_equal(hs6_of(s, r->rca[0].product), 110100);
@@ -368,7 +370,7 @@ static void test_indicators_rca_ties_and_top(void **state)
     assert_close(r->rca[3].rca, 887.0 / 87.0);
     lever_indicators_free(r);
     /* top 0: no RCA rows; every year of the store */
-    assert_int_equal(lever_indicators(s, fra, dza, NULL, 0, &r), LEVER_OK);
+    assert_int_equal(lever_indicators(s, fra, dza, NULL, 0, &r, &E), LEVER_OK);
     assert_int_equal(r->n_years, 2);
     assert_int_equal(r->years[0].year, 2019);
     assert_int_equal(r->years[1].year, 2021);
@@ -381,10 +383,10 @@ static void test_indicators_selection(void **state)
     lever_store *s = ((fixture *)*state)->s;
     int fra = country(s, FRA), dza = country(s, DZA);
     lever_selection *sel = NULL;
-    assert_int_equal(lever_selection_parse(s, "10", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(s, "10", &sel, &E), LEVER_OK);
     lever_query q = {.year_from = 2021, .year_to = 2021, .products = sel};
     lever_indicators_result *r = NULL;
-    assert_int_equal(lever_indicators(s, fra, dza, &q, 5, &r), LEVER_OK);
+    assert_int_equal(lever_indicators(s, fra, dza, &q, 5, &r, &E), LEVER_OK);
     /* wheat only: X(FRA) 600, M(DZA) 600, W 700; DZA exports no wheat */
     const lever_indicators_year *y = &r->years[0];
     assert_close(y->tii_ab, 700.0 / 600.0);
@@ -405,7 +407,7 @@ static void test_indicators_never_traded(void **state)
     int dza = country(s, DZA), rus = country(s, RUS);
     lever_query q = {.year_from = 2021, .year_to = 2021};
     lever_indicators_result *r = NULL;
-    assert_int_equal(lever_indicators(s, dza, rus, &q, 5, &r), LEVER_OK);
+    assert_int_equal(lever_indicators(s, dza, rus, &q, 5, &r, &E), LEVER_OK);
     const lever_indicators_year *y = &r->years[0];
     assert_close(y->tii_ab, 0.0); /* DZA sells RUS nothing */
     assert_nan(y->tii_ba);        /* RUS exports nothing */
@@ -418,7 +420,7 @@ static void test_indicators_never_traded(void **state)
     lever_indicators_free(r);
     /* 2019: RUS has no trade at all */
     q.year_from = q.year_to = 2019;
-    assert_int_equal(lever_indicators(s, dza, rus, &q, 5, &r), LEVER_OK);
+    assert_int_equal(lever_indicators(s, dza, rus, &q, 5, &r, &E), LEVER_OK);
     assert_nan(r->years[0].tii_ab); /* M(RUS) is 0 */
     assert_nan(r->years[0].d_b_on_a); /* T(RUS) is 0 */
     assert_close(r->years[0].d_a_on_b, 0.0);
@@ -430,10 +432,10 @@ static void test_indicators_year_missing(void **state)
     lever_store *s = ((fixture *)*state)->s;
     lever_query q = {.year_from = 2020, .year_to = 2021};
     lever_indicators_result *r = NULL;
-    assert_int_equal(lever_indicators(s, country(s, FRA), country(s, DZA), &q, 5, &r),
+    assert_int_equal(lever_indicators(s, country(s, FRA), country(s, DZA), &q, 5, &r, &E),
                      LEVER_ENOTFOUND);
     assert_null(r);
-    assert_non_null(strstr(lever_errmsg(s), "2019-2021"));
+    assert_non_null(strstr(E.message, "2019-2021"));
 }
 
 int main(void)

@@ -15,6 +15,9 @@
 #include <unistd.h>
 #include <zip.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 static char warnings[8192];
 static int n_warnings;
 
@@ -29,7 +32,7 @@ static void collect_warning(void *ud, const char *message)
 static lever_import *new_import(void)
 {
     lever_import *imp = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
     warnings[0] = 0;
     n_warnings = 0;
     lever_import_set_warning(imp, collect_warning, NULL);
@@ -40,9 +43,9 @@ static lever_import *new_import(void)
 static lever_import *parse(const char *name, const char *text, int expected_rc)
 {
     lever_import *imp = new_import();
-    int rc = lever_import_add_buffer(imp, name, text, strlen(text));
+    int rc = lever_import_add_buffer(imp, name, text, strlen(text), &E);
     if (rc != expected_rc)
-        fail_msg("%s: rc %d, expected %d: %s", name, rc, expected_rc, lever_import_errmsg(imp));
+        fail_msg("%s: rc %d, expected %d: %s", name, rc, expected_rc, E.message);
     return imp;
 }
 
@@ -50,7 +53,7 @@ static lever_import *parse(const char *name, const char *text, int expected_rc)
 static void expect_error(const char *text, const char *message)
 {
     lever_import *imp = parse("x.csv", text, LEVER_EINPUT);
-    assert_string_equal(lever_import_errmsg(imp), message);
+    assert_string_equal(E.message, message);
     lever_import_free(imp);
 }
 
@@ -225,9 +228,9 @@ static void comments_and_synth_marker(void **state)
 
     /* set_meta wins over the marker */
     imp = new_import();
-    assert_int_equal(lever_import_set_meta(imp, "HS92", "V202301"), LEVER_OK);
+    assert_int_equal(lever_import_set_meta(imp, "HS92", "V202301", &E), LEVER_OK);
     const char *text = "# lever synth: hs=HS17\nt,i,j,k,v,q\n2021,4,24,1,1,1\n";
-    assert_int_equal(lever_import_add_buffer(imp, "s.csv", text, strlen(text)), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(imp, "s.csv", text, strlen(text), &E), LEVER_OK);
     assert_true(imp->synthetic);
     assert_string_equal(imp->hs_version, "HS92");
     assert_string_equal(imp->release, "V202301");
@@ -240,18 +243,18 @@ static void meta_from_names(void **state)
     const char *text = "t,i,j,k,v,q\n2021,4,24,1,1,1\n";
     lever_import *imp = new_import();
     assert_int_equal(lever_import_add_buffer(imp, "dir/BACI_HS92_Y2021_V202301.csv", text,
-                                             strlen(text)),
+                                             strlen(text), &E),
                      LEVER_OK);
     assert_string_equal(imp->hs_version, "HS92");
     assert_string_equal(imp->release, "V202301");
     /* a second classification is refused */
     assert_int_equal(lever_import_add_buffer(imp, "BACI_HS17_Y2021_V202301.csv", text,
-                                             strlen(text)),
+                                             strlen(text), &E),
                      LEVER_EINPUT);
-    assert_non_null(strstr(lever_import_errmsg(imp), "BACI_HS17_Y2021_V202301.csv: "
+    assert_non_null(strstr(E.message, "BACI_HS17_Y2021_V202301.csv: "
                                                      "classification HS17 differs from HS92 of "
                                                      "dir/BACI_HS92_Y2021_V202301.csv"));
-    assert_int_equal(lever_import_set_meta(imp, "HS99", NULL), LEVER_EUSAGE);
+    assert_int_equal(lever_import_set_meta(imp, "HS99", NULL, &E), LEVER_EUSAGE);
     lever_import_free(imp);
 }
 
@@ -320,16 +323,16 @@ static void unreadable_files(void **state)
 {
     (void)state;
     lever_import *imp = new_import();
-    assert_int_equal(lever_import_add_file(imp, "/nonexistent/dir/f.csv"), LEVER_EIO);
-    assert_string_equal(lever_import_errmsg(imp),
+    assert_int_equal(lever_import_add_file(imp, "/nonexistent/dir/f.csv", &E), LEVER_EIO);
+    assert_string_equal(E.message,
                         "/nonexistent/dir/f.csv: cannot open: No such file or directory");
     char path[] = "/tmp/test_csv_zipXXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, "PK\3\4\24\0\0\0\10\0", 10), 10); /* a zip cut after 10 bytes */
     close(fd);
-    assert_int_equal(lever_import_add_file(imp, path), LEVER_EIO);
-    assert_non_null(strstr(lever_import_errmsg(imp), "the archive may be truncated or damaged: "
+    assert_int_equal(lever_import_add_file(imp, path, &E), LEVER_EIO);
+    assert_non_null(strstr(E.message, "the archive may be truncated or damaged: "
                                                      "download it again"));
     unlink(path);
     lever_import_free(imp);
@@ -339,11 +342,11 @@ static void commit_needs_rows(void **state)
 {
     (void)state;
     lever_import *imp = new_import();
-    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store"), LEVER_EUSAGE);
+    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store", &E), LEVER_EUSAGE);
     lever_import_free(imp);
     imp = parse("h.csv", "t,i,j,k,v,q\n", LEVER_OK);
-    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store"), LEVER_EINPUT);
-    assert_non_null(strstr(lever_import_errmsg(imp), "no trade rows"));
+    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store", &E), LEVER_EINPUT);
+    assert_non_null(strstr(E.message, "no trade rows"));
     lever_import_free(imp);
     assert_int_equal(access("/tmp/never-written.store", F_OK), -1);
 }
@@ -383,8 +386,8 @@ static void chunked_threads_same_rows(void **state)
     lever_import *one = new_import(), *four = new_import();
     lever_import_set_threads(one, 1);
     lever_import_set_threads(four, 4);
-    assert_int_equal(lever_import_add_buffer(one, "big.csv", text, len), LEVER_OK);
-    assert_int_equal(lever_import_add_buffer(four, "big.csv", text, len), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(one, "big.csv", text, len, &E), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(four, "big.csv", text, len, &E), LEVER_OK);
     const lever_rows *a = &one->rows, *b = &four->rows;
     assert_true(a->n > 600000);
     assert_int_equal(a->n, b->n);
@@ -434,8 +437,8 @@ static void chunked_rows_outgrow_the_estimate(void **state)
     lever_import *one = new_import(), *two = new_import();
     lever_import_set_threads(one, 1);
     lever_import_set_threads(two, 2);
-    assert_int_equal(lever_import_add_buffer(one, "grow.csv", text, used), LEVER_OK);
-    assert_int_equal(lever_import_add_buffer(two, "grow.csv", text, used), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(one, "grow.csv", text, used, &E), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(two, "grow.csv", text, used, &E), LEVER_OK);
     assert_int_equal(one->rows.n, n);
     assert_int_equal(two->rows.n, n);
     assert_memory_equal(one->rows.k, two->rows.k, n * sizeof *one->rows.k);
@@ -468,9 +471,9 @@ static void chunked_error_is_the_first(void **state)
         lever_import *imp = new_import();
         lever_import_set_threads(imp, threads);
         const char *good = "t,i,j,k,v,q\n2021,4,24,1,1,1\n";
-        assert_int_equal(lever_import_add_buffer(imp, "good.csv", good, strlen(good)), LEVER_OK);
-        assert_int_equal(lever_import_add_buffer(imp, "big.csv", text, len), LEVER_EINPUT);
-        assert_non_null(strstr(lever_import_errmsg(imp), expected));
+        assert_int_equal(lever_import_add_buffer(imp, "good.csv", good, strlen(good), &E), LEVER_OK);
+        assert_int_equal(lever_import_add_buffer(imp, "big.csv", text, len, &E), LEVER_EINPUT);
+        assert_non_null(strstr(E.message, expected));
         /* the failed input left nothing behind: only good.csv's row and source */
         assert_int_equal(lever_import_rows(imp), 1);
         assert_int_equal(imp->n_sources, 1);
@@ -494,14 +497,14 @@ static void country_dictionaries(void **state)
                       "\"N/A\"\r\n";
     const char *newer = "country_code,country_name,country_iso2,country_iso3\n"
                         "12,Algérie,DZ,DZA\n4,Afghanistan,AF,AFG\n";
-    assert_int_equal(lever_import_add_buffer(imp, "country_codes_V202301.csv", old, strlen(old)),
+    assert_int_equal(lever_import_add_buffer(imp, "country_codes_V202301.csv", old, strlen(old), &E),
                      LEVER_OK);
     assert_int_equal(imp->n_countries, 2);
     assert_string_equal(imp->countries[1].name, "Other Asia, nes");
     assert_string_equal(imp->countries[1].full_name, "Other Asia, not elsewhere specified");
     assert_string_equal(imp->countries[1].iso3, ""); /* "N/A" is no code */
     assert_int_equal(lever_import_add_buffer(imp, "country_codes_V202401.csv", newer,
-                                             strlen(newer)),
+                                             strlen(newer), &E),
                      LEVER_OK);
     assert_int_equal(imp->n_countries, 3);
     assert_int_equal(imp->countries[0].code, 12);
@@ -514,7 +517,7 @@ static void country_dictionaries(void **state)
     lever_import *bad = parse("country_codes_V1.csv",
                               "country_code,country_name\n12,Algeria\n1200,Nowhere\n",
                               LEVER_EINPUT);
-    assert_string_equal(lever_import_errmsg(bad),
+    assert_string_equal(E.message,
                         "country_codes_V1.csv:3:1: country code 1200 is outside 0..999; "
                         "country_code must be a numeric code (0..999)");
     lever_import_free(bad);
@@ -587,15 +590,15 @@ static void comtrade(void **state)
              "H5,2018,2018,2018,6,1,2,Export,360,Indonesia,IDN,0,World,WLD,,,,,,,,010392,"
              "\"Swine\",5,Number of items,330236,,,,27862630,,55930137,,,2\r\n");
     imp = parse("ct.csv", text, LEVER_OK);
-    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store"), LEVER_EINPUT);
-    assert_non_null(strstr(lever_import_errmsg(imp), "partner 'all'"));
+    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store", &E), LEVER_EINPUT);
+    assert_non_null(strstr(E.message, "partner 'all'"));
     lever_import_free(imp);
 
     snprintf(text, sizeof text, "%s%s", comtrade_header,
              "S4,2018,2018,2018,6,1,2,Export,360,Indonesia,IDN,4,X,X,,,,,,,,010392,"
              "\"Swine\",5,Number of items,330236,,,,27862630,,55930137,,,2\r\n");
     imp = parse("ct.csv", text, LEVER_EINPUT);
-    assert_non_null(strstr(lever_import_errmsg(imp), "ct.csv:2:1: classification \"S4\" is not "
+    assert_non_null(strstr(E.message, "ct.csv:2:1: classification \"S4\" is not "
                                                      "HS"));
     lever_import_free(imp);
 }
@@ -634,13 +637,13 @@ static void zip_release(void **state)
     assert_int_equal(zip_close(z), 0);
 
     lever_import *imp = new_import();
-    assert_int_equal(lever_import_add_file(imp, path), LEVER_EINPUT);
+    assert_int_equal(lever_import_add_file(imp, path, &E), LEVER_EINPUT);
     char expected[512];
     snprintf(expected, sizeof expected, "%s:BACI_HS92_Y2020_V202301.csv:3:17: value \"-2.5\" is "
                                         "negative",
              path);
-    if (!strstr(lever_import_errmsg(imp), expected))
-        fail_msg("%s", lever_import_errmsg(imp));
+    if (!strstr(E.message, expected))
+        fail_msg("%s", E.message);
     lever_import_free(imp);
 
     z = zip_open(path, 0, &err);
@@ -648,7 +651,7 @@ static void zip_release(void **state)
     add_member(z, "BACI_HS92_Y2020_V202301.csv", "t,i,j,k,v,q\n2020,4,24,10190,2.5,1\n", true);
     assert_int_equal(zip_close(z), 0);
     imp = new_import();
-    assert_int_equal(lever_import_add_file(imp, path), LEVER_OK);
+    assert_int_equal(lever_import_add_file(imp, path, &E), LEVER_OK);
     assert_int_equal(imp->rows.n, 2);
     expect_row(&imp->rows, 0, 2020, 4, 24, 10190, 2500, 1000); /* members in name order */
     expect_row(&imp->rows, 1, 2021, 4, 24, 10190, 1500, LEVER_QTY_MISSING);
@@ -691,9 +694,9 @@ static lever_import *import_shared(const char *file, int expected_rc)
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", LEVER_SHARED_DATA, file);
     lever_import *imp = new_import();
-    int rc = lever_import_add_file(imp, path);
+    int rc = lever_import_add_file(imp, path, &E);
     if (rc != expected_rc)
-        fail_msg("%s: rc %d: %s", file, rc, lever_import_errmsg(imp));
+        fail_msg("%s: rc %d: %s", file, rc, E.message);
     return imp;
 }
 
@@ -725,8 +728,8 @@ static void real_baci_extracts(void **state)
             lever_import_set_threads(imp, threads);
             char path[1024];
             snprintf(path, sizeof path, "%s/%s", LEVER_SHARED_DATA, cases[c].file);
-            if (lever_import_add_file(imp, path) != LEVER_OK)
-                fail_msg("%s", lever_import_errmsg(imp));
+            if (lever_import_add_file(imp, path, &E) != LEVER_OK)
+                fail_msg("%s", E.message);
             totals t = import_totals(imp);
             assert_int_equal(t.rows, cases[c].expected.rows);
             assert_int_equal(t.v, cases[c].expected.v);
@@ -782,7 +785,7 @@ static void real_comtrade(void **state)
     assert_int_equal(imp->rows.n, 0);
     assert_string_equal(imp->hs_version, "HS17");
     assert_non_null(strstr(warnings, "skipped 8857 rows whose partner is World (0)"));
-    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store"), LEVER_EINPUT);
+    assert_int_equal(lever_import_commit(imp, "/tmp/never-written.store", &E), LEVER_EINPUT);
     lever_import_free(imp);
 }
 

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 enum { AFG = 4, IRN = 364, KAZ = 398, UZB = 860 };
 
 /* v in thousands of USD, as BACI writes it. */
@@ -60,14 +63,14 @@ static void open_world(world *w, const char *csv)
     assert_true(fd >= 0);
     close(fd);
     lever_import *imp = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
-    int rc = lever_import_add_buffer(imp, "world.csv", csv, strlen(csv));
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
+    int rc = lever_import_add_buffer(imp, "world.csv", csv, strlen(csv), &E);
     if (rc == LEVER_OK)
-        rc = lever_import_commit(imp, w->path);
+        rc = lever_import_commit(imp, w->path, &E);
     if (rc != LEVER_OK)
-        fail_msg("import: %s", lever_import_errmsg(imp));
+        fail_msg("import: %s", E.message);
     lever_import_free(imp);
-    assert_int_equal(lever_open(w->path, &w->s), LEVER_OK);
+    assert_int_equal(lever_open(w->path, &w->s, &E), LEVER_OK);
 }
 
 static void close_world(world *w)
@@ -132,7 +135,7 @@ static void flour_row_by_hand(void **state)
     world w;
     open_hand_world(&w);
     lever_depend_result *r = NULL;
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 0, NULL, 0, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, NULL, 0, &r, &E), LEVER_OK);
     assert_int_equal(r->year, 2021);
     assert_int_equal(r->n, 3); /* flour, wheat, crude; apricots are an export */
     const lever_depend_row *f = row_of(w.s, r, 110100);
@@ -175,7 +178,7 @@ static void single_supplier_and_no_exports(void **state)
     world w;
     open_hand_world(&w);
     lever_depend_result *r = NULL;
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 2021, NULL, 0, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, &(lever_query){.year_to = 2021}, 0, &r, &E), LEVER_OK);
     const lever_depend_row *wheat = row_of(w.s, r, 100190);
     assert_non_null(wheat);
     assert_int_equal(wheat->n_suppliers, 1);
@@ -196,7 +199,7 @@ static void ties_go_to_the_smallest_code(void **state)
     world w;
     open_hand_world(&w);
     lever_depend_result *r = NULL;
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 0, NULL, 0, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, NULL, 0, &r, &E), LEVER_OK);
     const lever_depend_row *crude = row_of(w.s, r, 270900);
     assert_non_null(crude);
     assert_int_equal(crude->supplier, country(w.s, KAZ)); /* 398 < 860 */
@@ -211,7 +214,7 @@ static void on_a_supplier(void **state)
     world w;
     open_hand_world(&w);
     lever_depend_result *r = NULL;
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), country(w.s, UZB), 0, NULL, 0, &r),
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), country(w.s, UZB), NULL, 0, &r, &E),
                      LEVER_OK);
     assert_int_equal(r->on, country(w.s, UZB));
     assert_int_equal(r->n, 2); /* UZB sells no wheat */
@@ -235,7 +238,7 @@ static void alternatives_modes(void **state)
     open_hand_world(&w);
     lever_depend_result *r = NULL;
     lever_query q = {.alternatives = LEVER_ALT_CURRENT};
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 0, &q, 0, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, &q, 0, &r, &E), LEVER_OK);
     const lever_depend_row *f = row_of(w.s, r, 110100);
     assert_int_equal(f->alt_supply, 300000); /* UZB, already selling flour to AFG */
     assert_close(f->d, 700000.0 / 1000000.0);
@@ -245,7 +248,7 @@ static void alternatives_modes(void **state)
 
     int list[] = {country(w.s, IRN), country(w.s, KAZ)};
     q = (lever_query){.alternatives = LEVER_ALT_LIST, .alt_countries = list, .n_alt_countries = 2};
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 0, &q, 0, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, &q, 0, &r, &E), LEVER_OK);
     f = row_of(w.s, r, 110100);
     assert_int_equal(f->alt_supply, 200000); /* IRN; KAZ is the supplier */
     assert_int_equal(f->n_alternatives, 1);
@@ -260,7 +263,7 @@ static void persistence_needs_two_years_before(void **state)
     world w;
     open_hand_world(&w);
     lever_depend_result *r = NULL;
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 2020, NULL, 0, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, &(lever_query){.year_to = 2020}, 0, &r, &E), LEVER_OK);
     for (size_t n = 0; n < r->n; n++)
         assert_int_equal(r->rows[n].geodep_persistent, -1); /* 2018 is not in the store */
     lever_depend_free(r);
@@ -273,28 +276,28 @@ static void selection_top_and_errors(void **state)
     world w;
     open_hand_world(&w);
     lever_selection *sel = NULL;
-    assert_int_equal(lever_selection_parse(w.s, "1101", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(w.s, "1101", &sel, &E), LEVER_OK);
     lever_query q = {.products = sel};
     lever_depend_result *r = NULL;
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 0, &q, 0, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, &q, 0, &r, &E), LEVER_OK);
     assert_int_equal(r->n, 1);
     assert_close(r->rows[0].import_share, 1.0); /* M(B) over the selection */
     lever_depend_free(r);
     lever_selection_free(sel);
 
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 0, NULL, 1, &r), LEVER_OK);
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, NULL, 1, &r, &E), LEVER_OK);
     assert_int_equal(r->n, 1);
     lever_depend_free(r);
     /* Iran imports nothing from Uzbekistan: an empty answer, not an error */
-    assert_int_equal(lever_depend(w.s, country(w.s, IRN), country(w.s, UZB), 0, NULL, 0, &r),
+    assert_int_equal(lever_depend(w.s, country(w.s, IRN), country(w.s, UZB), NULL, 0, &r, &E),
                      LEVER_OK);
     assert_int_equal(r->n, 0);
     lever_depend_free(r);
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, 2015, NULL, 0, &r),
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), -1, &(lever_query){.year_to = 2015}, 0, &r, &E),
                      LEVER_ENOTFOUND);
-    assert_non_null(strstr(lever_errmsg(w.s), "2019-2021"));
+    assert_non_null(strstr(E.message, "2019-2021"));
     assert_null(r);
-    assert_int_equal(lever_depend(w.s, country(w.s, AFG), country(w.s, AFG), 0, NULL, 0, &r),
+    assert_int_equal(lever_depend(w.s, country(w.s, AFG), country(w.s, AFG), NULL, 0, &r, &E),
                      LEVER_EUSAGE);
     close_world(&w);
 }
@@ -307,7 +310,7 @@ static void compare_by_hand(void **state)
     int sup[] = {country(w.s, KAZ), country(w.s, UZB)};
     lever_query q = {.year_from = 2021, .year_to = 2021};
     lever_compare_result *r = NULL;
-    assert_int_equal(lever_compare(w.s, country(w.s, AFG), sup, 2, &q, 0, &r), LEVER_OK);
+    assert_int_equal(lever_compare(w.s, country(w.s, AFG), sup, 2, &q, 0, &r, &E), LEVER_OK);
     assert_int_equal(r->n_years_rows, 2);
     assert_int_equal(r->years[0].value, 760000);
     assert_close(r->years[0].share, 760000.0 / 1070000.0);
@@ -326,15 +329,15 @@ static void compare_by_hand(void **state)
     assert_close(r->headon[3].overlap, 0.3);
     lever_compare_free(r);
 
-    assert_int_equal(lever_compare(w.s, country(w.s, AFG), sup, 2, NULL, 1, &r), LEVER_OK);
+    assert_int_equal(lever_compare(w.s, country(w.s, AFG), sup, 2, NULL, 1, &r, &E), LEVER_OK);
     assert_int_equal(r->n_years_rows, 6);     /* three years, two suppliers */
     assert_int_equal(r->n_headon, 3 * 2);     /* top 1 product a year, two sellers */
     lever_compare_free(r);
 
     int self[] = {country(w.s, KAZ), country(w.s, AFG)};
-    assert_int_equal(lever_compare(w.s, country(w.s, AFG), self, 2, NULL, 0, &r), LEVER_EUSAGE);
+    assert_int_equal(lever_compare(w.s, country(w.s, AFG), self, 2, NULL, 0, &r, &E), LEVER_EUSAGE);
     int twice[] = {country(w.s, KAZ), country(w.s, KAZ)};
-    assert_int_equal(lever_compare(w.s, country(w.s, AFG), twice, 2, NULL, 0, &r),
+    assert_int_equal(lever_compare(w.s, country(w.s, AFG), twice, 2, NULL, 0, &r, &E),
                      LEVER_EUSAGE);
     close_world(&w);
 }
@@ -344,8 +347,8 @@ static void compare_by_hand(void **state)
 static void open_synthetic_world(world *w, uint64_t rows)
 {
     lever_synth_options opt = {.rows = rows, .seed = 7, .year_from = 2019, .year_to = 2021};
-    char *csv = NULL, err[256];
-    assert_int_equal(lever_synth(&opt, write_to_buffer, &csv, err, sizeof err), LEVER_OK);
+    char *csv = NULL;
+    assert_int_equal(lever_synth(&opt, write_to_buffer, &csv, &E), LEVER_OK);
     open_world(w, csv);
     free(csv);
 }
@@ -381,7 +384,7 @@ static void concentration_bounds(void **state)
     size_t rows = 0, single = 0, infinite = 0;
     for (int b = 0; b < info.n_countries; b++) {
         lever_depend_result *r = NULL;
-        assert_int_equal(lever_depend(w.s, b, -1, 0, NULL, 0, &r), LEVER_OK);
+        assert_int_equal(lever_depend(w.s, b, -1, NULL, 0, &r, &E), LEVER_OK);
         for (size_t n = 0; n < r->n; n++) {
             const lever_depend_row *row = &r->rows[n];
             assert_true(row->n_suppliers >= 1);

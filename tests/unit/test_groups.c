@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 static char tmpdir[256];
 
 /* Exact comparison: every number here is written in the file or the code. */
@@ -44,22 +47,22 @@ static const char *write_file(const char *name, const char *text)
     return path;
 }
 
-/* Loads text as a group file; returns the result code, err gets the message. */
-static int load_text(const char *text, lever_groups **g, char *err, size_t errlen)
+/* Loads text as a group file; returns the result code, E.message gets the message. */
+static int load_text(const char *text, lever_groups **g)
 {
-    return lever_groups_load(write_file("g.txt", text), g, err, errlen);
+    return lever_groups_load(write_file("g.txt", text), g, &E);
 }
 
 /* Asserts that text fails with a message starting "FILE:line:col: " and holding what. */
 static void expect_error(const char *text, int line, int col, const char *what)
 {
     lever_groups *g = NULL;
-    char err[1024], want[600];
-    assert_int_equal(load_text(text, &g, err, sizeof err), LEVER_EINPUT);
+    char want[600];
+    assert_int_equal(load_text(text, &g), LEVER_EINPUT);
     assert_null(g);
     snprintf(want, sizeof want, "%s/g.txt:%d:%d: ", tmpdir, line, col);
-    if (strncmp(err, want, strlen(want)) != 0 || !strstr(err, what))
-        fail_msg("for %s\nwant \"%s...%s\"\ngot  \"%s\"", text, want, what, err);
+    if (strncmp(E.message, want, strlen(want)) != 0 || !strstr(E.message, what))
+        fail_msg("for %s\nwant \"%s...%s\"\ngot  \"%s\"", text, want, what, E.message);
 }
 
 /* ------------------------------------------------------------------ */
@@ -70,8 +73,7 @@ static void builtin_set_loads(void **state)
 {
     (void)state;
     lever_groups *g = NULL;
-    char err[512];
-    assert_int_equal(lever_groups_load(NULL, &g, err, sizeof err), LEVER_OK);
+    assert_int_equal(lever_groups_load(NULL, &g, &E), LEVER_OK);
     static const char *const names[] = {"cereals", "wheat",     "vegetable_oils", "sugar",
                                         "fertilisers", "fuels", "medicines",      "arms",
                                         "staples"};
@@ -100,14 +102,13 @@ static void file_with_comments_and_crlf(void **state)
 {
     (void)state;
     lever_groups *g = NULL;
-    char err[512];
     assert_int_equal(load_text("# my groups\r\n"
                                "\r\n"
                                "  grain-eq = 1001   1101*1.33  # flour as grain\r\n"
                                "veg_2 = 07 71120\n"
                                "   # indented comment\n"
                                "last=27",
-                               &g, err, sizeof err),
+                               &g),
                      LEVER_OK);
     assert_int_equal(lever_groups_count(g), 3);
     assert_string_equal(lever_groups_name(g, 0), "grain-eq");
@@ -125,9 +126,8 @@ static void factor_uses_longest_prefix(void **state)
 {
     (void)state;
     lever_groups *g = NULL;
-    char err[512];
     /* listed shortest last, so the order of the file cannot be what decides */
-    assert_int_equal(load_text("g = 100190*4 1001*3 10*2\n", &g, err, sizeof err), LEVER_OK);
+    assert_int_equal(load_text("g = 100190*4 1001*3 10*2\n", &g), LEVER_OK);
     assert_same_double(lever_groups_factor(g, 0, 100190), 4.0);
     assert_same_double(lever_groups_factor(g, 0, 100110), 3.0);
     assert_same_double(lever_groups_factor(g, 0, 100200), 2.0);
@@ -156,12 +156,12 @@ static void empty_and_missing_files(void **state)
 {
     (void)state;
     lever_groups *g = NULL;
-    char err[512], path[600];
-    assert_int_equal(load_text("# only comments\n\n", &g, err, sizeof err), LEVER_EINPUT);
-    assert_non_null(strstr(err, "defines no group"));
+    char path[600];
+    assert_int_equal(load_text("# only comments\n\n", &g), LEVER_EINPUT);
+    assert_non_null(strstr(E.message, "defines no group"));
     snprintf(path, sizeof path, "%s/absent.txt", tmpdir);
-    assert_int_equal(lever_groups_load(path, &g, err, sizeof err), LEVER_EIO);
-    assert_non_null(strstr(err, "absent.txt: cannot open"));
+    assert_int_equal(lever_groups_load(path, &g, &E), LEVER_EIO);
+    assert_non_null(strstr(E.message, "absent.txt: cannot open"));
     assert_null(g);
 }
 
@@ -183,12 +183,12 @@ static lever_store *tiny_store(void)
     char path[600];
     snprintf(path, sizeof path, "%s/tiny.store", tmpdir);
     lever_import *imp = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
-    assert_int_equal(lever_import_add_buffer(imp, "tiny.csv", csv, used), LEVER_OK);
-    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(imp, "tiny.csv", csv, used, &E), LEVER_OK);
+    assert_int_equal(lever_import_commit(imp, path, &E), LEVER_OK);
     lever_import_free(imp);
     lever_store *s = NULL;
-    assert_int_equal(lever_open(path, &s), LEVER_OK);
+    assert_int_equal(lever_open(path, &s, &E), LEVER_OK);
     assert_int_equal(s->n_products, N_STORE_PRODUCTS);
     for (size_t p = 0; p < N_STORE_PRODUCTS; p++)
         assert_int_equal(s->products[p].hs6, store_hs6[p]);
@@ -200,10 +200,9 @@ static void group_selection_holds_its_products(void **state)
     (void)state;
     lever_store *s = tiny_store();
     lever_groups *g = NULL;
-    char err[512];
-    assert_int_equal(lever_groups_load(NULL, &g, err, sizeof err), LEVER_OK);
+    assert_int_equal(lever_groups_load(NULL, &g, &E), LEVER_OK);
     lever_selection *sel = NULL;
-    assert_int_equal(lever_groups_selection(s, g, lever_groups_find(g, "wheat"), &sel),
+    assert_int_equal(lever_groups_selection(s, g, lever_groups_find(g, "wheat"), &sel, &E),
                      LEVER_OK);
     for (size_t p = 0; p < N_STORE_PRODUCTS; p++) {
         bool want = store_hs6[p] == 100190 || store_hs6[p] == 110100;
@@ -211,7 +210,7 @@ static void group_selection_holds_its_products(void **state)
     }
     assert_non_null(strstr(lever_selection_label(sel), "wheat"));
     lever_selection_free(sel);
-    assert_int_equal(lever_groups_selection(s, g, lever_groups_find(g, "cereals"), &sel),
+    assert_int_equal(lever_groups_selection(s, g, lever_groups_find(g, "cereals"), &sel, &E),
                      LEVER_OK);
     for (size_t p = 0; p < N_STORE_PRODUCTS; p++) {
         bool want = store_hs6[p] / 10000 == 10 || store_hs6[p] / 100 == 1101;
@@ -219,10 +218,10 @@ static void group_selection_holds_its_products(void **state)
     }
     lever_selection_free(sel);
     /* sugar (1701) is not in the store: an error, not an empty filter */
-    assert_int_equal(lever_groups_selection(s, g, lever_groups_find(g, "sugar"), &sel),
+    assert_int_equal(lever_groups_selection(s, g, lever_groups_find(g, "sugar"), &sel, &E),
                      LEVER_ENOTFOUND);
     assert_null(sel);
-    assert_non_null(strstr(lever_errmsg(s), "sugar"));
+    assert_non_null(strstr(E.message, "sugar"));
     lever_groups_free(g);
     lever_close(s);
 }
@@ -232,10 +231,9 @@ static void weights_by_group(void **state)
     (void)state;
     lever_store *s = tiny_store();
     lever_groups *g = NULL;
-    char err[512];
-    assert_int_equal(lever_groups_load(NULL, &g, err, sizeof err), LEVER_OK);
+    assert_int_equal(lever_groups_load(NULL, &g, &E), LEVER_OK);
     double *w = NULL;
-    assert_int_equal(lever_weights_parse(s, g, "wheat=2, fuels = 1.5,arms=0", &w), LEVER_OK);
+    assert_int_equal(lever_weights_parse(s, g, "wheat=2, fuels = 1.5,arms=0", &w, &E), LEVER_OK);
     for (size_t p = 0; p < N_STORE_PRODUCTS; p++) {
         int hs = store_hs6[p];
         double want = hs == 100190 || hs == 110100 ? 2 : hs == 270900 ? 1.5 : hs == 930100 ? 0 : 1;
@@ -243,19 +241,19 @@ static void weights_by_group(void **state)
     }
     free(w);
     /* a product in two weighted groups takes the weight listed last */
-    assert_int_equal(lever_weights_parse(s, g, "cereals=3,wheat=2", &w), LEVER_OK);
+    assert_int_equal(lever_weights_parse(s, g, "cereals=3,wheat=2", &w, &E), LEVER_OK);
     assert_same_double(w[1], 2);      /* 100190: cereals and wheat */
     assert_same_double(w[2], 3);      /* 100200: cereals only */
     free(w);
-    assert_int_equal(lever_weights_parse(s, g, "staple=2", &w), LEVER_EUSAGE);
+    assert_int_equal(lever_weights_parse(s, g, "staple=2", &w, &E), LEVER_EUSAGE);
     assert_null(w);
-    const char *msg = lever_errmsg(s);
+    const char *msg = E.message;
     assert_non_null(strstr(msg, "no product group 'staple'"));
     assert_non_null(strstr(msg, "cereals, wheat"));
-    assert_int_equal(lever_weights_parse(s, g, "wheat=-1", &w), LEVER_EUSAGE);
-    assert_int_equal(lever_weights_parse(s, g, "wheat=", &w), LEVER_EUSAGE);
-    assert_int_equal(lever_weights_parse(s, g, "wheat", &w), LEVER_EUSAGE);
-    assert_int_equal(lever_weights_parse(s, g, ",", &w), LEVER_EUSAGE);
+    assert_int_equal(lever_weights_parse(s, g, "wheat=-1", &w, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_weights_parse(s, g, "wheat=", &w, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_weights_parse(s, g, "wheat", &w, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_weights_parse(s, g, ",", &w, &E), LEVER_EUSAGE);
     lever_groups_free(g);
     lever_close(s);
 }
@@ -264,7 +262,6 @@ static void sigma_longest_prefix_wins(void **state)
 {
     (void)state;
     lever_store *s = tiny_store();
-    char err[512];
     double *sigma = NULL;
     const char *path = write_file("sigma.csv", "# elasticities\n"
                                                "hs,sigma\r\n"
@@ -274,7 +271,7 @@ static void sigma_longest_prefix_wins(void **state)
                                                "100190, 4.5\n"
                                                "10190,7\n"
                                                "27,1.25\n");
-    assert_int_equal(lever_sigma_load(s, path, &sigma, err, sizeof err), LEVER_OK);
+    assert_int_equal(lever_sigma_load(s, path, &sigma, &E), LEVER_OK);
     const double want[N_STORE_PRODUCTS] = {7, 4.5, 2, NAN, 1.25, NAN, NAN, NAN};
     for (size_t p = 0; p < N_STORE_PRODUCTS; p++) {
         if (isnan(want[p]))
@@ -304,13 +301,13 @@ static void sigma_errors_name_line_and_column(void **state)
     };
     for (size_t n = 0; n < sizeof cases / sizeof cases[0]; n++) {
         const char *path = write_file("bad.csv", cases[n].text);
-        char err[1024], want[700];
+        char want[700];
         double *sigma = NULL;
-        assert_int_equal(lever_sigma_load(s, path, &sigma, err, sizeof err), LEVER_EINPUT);
+        assert_int_equal(lever_sigma_load(s, path, &sigma, &E), LEVER_EINPUT);
         assert_null(sigma);
         snprintf(want, sizeof want, "%s%s", path, cases[n].where);
-        if (strncmp(err, want, strlen(want)) != 0 || !strstr(err, cases[n].what))
-            fail_msg("case %zu: want \"%s...%s\", got \"%s\"", n, want, cases[n].what, err);
+        if (strncmp(E.message, want, strlen(want)) != 0 || !strstr(E.message, cases[n].what))
+            fail_msg("case %zu: want \"%s...%s\", got \"%s\"", n, want, cases[n].what, E.message);
     }
     lever_close(s);
 }

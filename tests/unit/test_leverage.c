@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 #define NC 9
 #define NP 10
 #define NY 3
@@ -93,12 +96,12 @@ static int setup(void **state)
     size_t len;
     make_world(&csv, &len);
     lever_import *imp = NULL;
-    if (lever_import_new(&imp) || lever_import_add_buffer(imp, "world.csv", csv, len) ||
-        lever_import_commit(imp, store_path))
+    if (lever_import_new(&imp, &E) || lever_import_add_buffer(imp, "world.csv", csv, len, &E) ||
+        lever_import_commit(imp, store_path, &E))
         return -1;
     lever_import_free(imp);
     free(csv);
-    if (lever_open(store_path, &store))
+    if (lever_open(store_path, &store, &E))
         return -1;
     for (int c = 0; c < NC; c++)
         for (uint32_t n = 0; n < store->n_countries; n++)
@@ -272,7 +275,7 @@ static lever_query make_query(const ref_options *o, lever_selection **sel)
     *sel = NULL;
     if (o->selected) {
         /* HS 10 and 27 are the selected products of every test using a filter */
-        assert_int_equal(lever_selection_parse(store, "10,27", sel), LEVER_OK);
+        assert_int_equal(lever_selection_parse(store, "10,27", sel, &E), LEVER_OK);
         for (int k = 0; k < NP; k++)
             assert_int_equal(lever_selection_has(*sel, product_index[k]), o->selected[k]);
         q.products = *sel;
@@ -309,7 +312,7 @@ static void check_pairs(const ref_options *o)
                 continue;
             lever_leverage_result *r = NULL;
             assert_int_equal(
-                lever_leverage(store, country_index[a], country_index[b], &q, 0, &r), LEVER_OK);
+                lever_leverage(store, country_index[a], country_index[b], &q, 0, &r, &E), LEVER_OK);
             assert_int_equal(r->n_years, NY);
             assert_int_equal(r->n_contributions, 0);
             for (int t = 0; t < NY; t++) {
@@ -385,7 +388,7 @@ static void sigma_one_gives_hirschman(void **state)
                 continue;
             lever_leverage_result *r = NULL;
             assert_int_equal(
-                lever_leverage(store, country_index[a], country_index[b], &q, 0, &r), LEVER_OK);
+                lever_leverage(store, country_index[a], country_index[b], &q, 0, &r, &E), LEVER_OK);
             for (int t = 0; t < NY; t++) {
                 /* D(B on A) = T(A,B) / T(B), from the raw flows */
                 uint64_t tab = 0, tb = 0;
@@ -414,7 +417,7 @@ static void lev_between_zero_and_one(void **state)
                     continue;
                 lever_leverage_result *r = NULL;
                 assert_int_equal(
-                    lever_leverage(store, country_index[a], country_index[b], &q, 0, &r),
+                    lever_leverage(store, country_index[a], country_index[b], &q, 0, &r, &E),
                     LEVER_OK);
                 for (int t = 0; t < NY; t++) {
                     double l = r->years[t].lev_ab;
@@ -442,8 +445,8 @@ static void world_path_equals_substitute(void **state)
             if (a == b)
                 continue;
             lever_leverage_result *r1 = NULL, *r2 = NULL;
-            assert_int_equal(lever_leverage(store, a, b, &fast, 1000, &r1), LEVER_OK);
-            assert_int_equal(lever_leverage(store, a, b, &slow, 1000, &r2), LEVER_OK);
+            assert_int_equal(lever_leverage(store, a, b, &fast, 1000, &r1, &E), LEVER_OK);
+            assert_int_equal(lever_leverage(store, a, b, &slow, 1000, &r2, &E), LEVER_OK);
             assert_int_equal(r1->n_contributions, r2->n_contributions);
             assert_memory_equal(r1->years, r2->years, NY * sizeof *r1->years);
             assert_memory_equal(r1->contributions, r2->contributions,
@@ -452,8 +455,8 @@ static void world_path_equals_substitute(void **state)
             lever_leverage_free(r2);
         }
         lever_ranking *r1 = NULL, *r2 = NULL;
-        assert_int_equal(lever_exposure(store, a, 0, &fast, &r1), LEVER_OK);
-        assert_int_equal(lever_exposure(store, a, 0, &slow, &r2), LEVER_OK);
+        assert_int_equal(lever_exposure(store, a, &fast, &r1, &E), LEVER_OK);
+        assert_int_equal(lever_exposure(store, a, &slow, &r2, &E), LEVER_OK);
         assert_int_equal(r1->n, r2->n);
         for (size_t n = 0; n < r1->n; n++)
             assert_same_rank_row(&r1->rows[n], &r2->rows[n]);
@@ -467,7 +470,7 @@ static void check_contributions(const lever_leverage_result *r, int top)
 {
     for (int n = 0; n < r->n_years; n++) {
         const lever_leverage_year *y = &r->years[n];
-        double sums[2][2] = {{0, 0}, {0, 0}};
+        double sums[2][2] = {{0, 0}, {0, 0}}, shares[2][2] = {{0, 0}, {0, 0}};
         int counts[2][2] = {{0, 0}, {0, 0}};
         double last[2][2] = {{INFINITY, INFINITY}, {INFINITY, INFINITY}};
         for (size_t c = 0; c < r->n_contributions; c++) {
@@ -477,6 +480,15 @@ static void check_contributions(const lever_leverage_result *r, int top)
             int h = e->holder == r->a ? 0 : 1;
             assert_true(e->holder == r->a || e->holder == r->b);
             assert_close(e->term, (double)e->value * e->d * e->weight, "term", 0, 0, e->year);
+            double channel = h == 0 ? (e->channel == LEVER_CHANNEL_SUPPLY ? y->supply_ab
+                                                                         : y->market_ab)
+                                    : (e->channel == LEVER_CHANNEL_SUPPLY ? y->supply_ba
+                                                                         : y->market_ba);
+            if (channel > 0)
+                assert_close(e->share, e->term / channel, "channel share", 0, 0, e->year);
+            else
+                assert_true(isnan(e->share));
+            shares[h][e->channel] += e->share;
             assert_true(e->term <= last[h][e->channel]); /* largest first */
             last[h][e->channel] = e->term;
             sums[h][e->channel] += e->term;
@@ -495,7 +507,57 @@ static void check_contributions(const lever_leverage_result *r, int top)
                      y->year);
         assert_close(sums[1][LEVER_CHANNEL_MARKET], y->market_ba, "sum of K(B over A)", 0, 0,
                      y->year);
+        /* every product listed: a channel's shares sum to 1, against the sum of its terms */
+        for (int h = 0; h < 2; h++)
+            for (int ch = 0; ch < 2; ch++)
+                if (sums[h][ch] > 0)
+                    assert_close(shares[h][ch], 1.0, "sum of channel shares", h, ch, y->year);
     }
+}
+
+/* lever_suppliers against the world's flows: every exporter with a flow, its value, largest
+ * first, and the supplier share from the sum of the flows. */
+static void suppliers_match_the_flows(void **state)
+{
+    (void)state;
+    for (int t = 0; t < NY; t++)
+        for (int j = 0; j < NC; j++)
+            for (int k = 0; k < NP; k++) {
+                lever_query q = {.year_from = YEAR0 + t, .year_to = YEAR0 + t};
+                lever_suppliers_result *r = NULL;
+                assert_int_equal(lever_suppliers(store, country_index[j], product_index[k], &q,
+                                                 &r, &E),
+                                 LEVER_OK);
+                uint64_t m = 0;
+                size_t n = 0;
+                for (int i = 0; i < NC; i++) {
+                    m += flows[t][i][j][k];
+                    n += flows[t][i][j][k] > 0;
+                }
+                assert_int_equal(r->n, n);
+                assert_int_equal(r->year, YEAR0 + t);
+                uint64_t sum = 0;
+                for (size_t f = 0; f < r->n; f++) {
+                    const lever_product_flow *x = &r->flows[f];
+                    int i = 0;
+                    while (i < NC && country_index[i] != x->exporter)
+                        i++;
+                    assert_true(i < NC);
+                    assert_true(x->importer == country_index[j] && x->product == product_index[k]);
+                    assert_true(x->value == flows[t][i][j][k]);
+                    assert_close(x->supplier_share, (double)x->value / (double)m, "s", i, j,
+                                 YEAR0 + t);
+                    assert_true(f == 0 || r->flows[f - 1].value >= x->value);
+                    sum += x->value;
+                }
+                assert_true(sum == m);
+                lever_suppliers_free(r);
+            }
+    lever_suppliers_result *r = NULL;
+    lever_query range = {.year_from = YEAR0, .year_to = YEAR0 + 1};
+    assert_int_equal(lever_suppliers(store, 0, 0, &range, &r, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_suppliers(store, 0, NP, NULL, &r, &E), LEVER_EUSAGE);
+    assert_null(r);
 }
 
 static void contributions_sum_to_channels(void **state)
@@ -513,12 +575,12 @@ static void contributions_sum_to_channels(void **state)
                     continue;
                 lever_leverage_result *r = NULL;
                 assert_int_equal(lever_leverage(store, country_index[a], country_index[b], &q,
-                                                1 << 20, &r),
+                                                1 << 20, &r, &E),
                                  LEVER_OK);
                 check_contributions(r, 1 << 20);
                 lever_leverage_free(r);
                 assert_int_equal(
-                    lever_leverage(store, country_index[a], country_index[b], &q, 2, &r),
+                    lever_leverage(store, country_index[a], country_index[b], &q, 2, &r, &E),
                     LEVER_OK);
                 check_contributions(r, 2);
                 lever_leverage_free(r);
@@ -531,9 +593,10 @@ static void check_ranking(const ref_options *o, int c, int t, bool exposure)
 {
     lever_selection *sel;
     lever_query q = make_query(o, &sel);
+    q.year_from = q.year_to = YEAR0 + t;
     lever_ranking *r = NULL;
-    int rc = exposure ? lever_exposure(store, country_index[c], YEAR0 + t, &q, &r)
-                      : lever_leverage_rank(store, country_index[c], YEAR0 + t, &q, &r);
+    int rc = exposure ? lever_exposure(store, country_index[c], &q, &r, &E)
+                      : lever_leverage_rank(store, country_index[c], &q, &r, &E);
     assert_int_equal(rc, LEVER_OK);
     assert_int_equal(r->country, country_index[c]);
     assert_int_equal(r->year, YEAR0 + t);
@@ -606,12 +669,12 @@ static lever_store *open_big_world(const char *path)
             }
     lever_import *imp = NULL;
     lever_store *big = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
-    assert_int_equal(lever_import_add_buffer(imp, "big.csv", text, used), LEVER_OK);
-    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(imp, "big.csv", text, used, &E), LEVER_OK);
+    assert_int_equal(lever_import_commit(imp, path, &E), LEVER_OK);
     lever_import_free(imp);
     free(text);
-    assert_int_equal(lever_open(path, &big), LEVER_OK);
+    assert_int_equal(lever_open(path, &big, &E), LEVER_OK);
     assert_int_equal(big->n_countries, BIG_NC);
     assert_int_equal(big->n_products, BIG_NP);
     return big;
@@ -637,7 +700,7 @@ static void big_ranking_matches_pairs(void **state)
         no_sigma[k] = NAN;
     }
     lever_selection *sel = NULL;
-    assert_int_equal(lever_selection_parse(big, "1001,1003", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(big, "1001,1003", &sel, &E), LEVER_OK);
     for (int pass = 0; pass < 2; pass++) {
         lever_query fast = {0};
         if (pass) {
@@ -648,10 +711,10 @@ static void big_ranking_matches_pairs(void **state)
         slow.sigma = no_sigma;
         for (int exposure = 0; exposure < 2; exposure++) {
             lever_ranking *r1 = NULL, *r2 = NULL;
-            int rc1 = exposure ? lever_exposure(big, c, 0, &fast, &r1)
-                               : lever_leverage_rank(big, c, 0, &fast, &r1);
-            int rc2 = exposure ? lever_exposure(big, c, 0, &slow, &r2)
-                               : lever_leverage_rank(big, c, 0, &slow, &r2);
+            int rc1 = exposure ? lever_exposure(big, c, &fast, &r1, &E)
+                               : lever_leverage_rank(big, c, &fast, &r1, &E);
+            int rc2 = exposure ? lever_exposure(big, c, &slow, &r2, &E)
+                               : lever_leverage_rank(big, c, &slow, &r2, &E);
             assert_int_equal(rc1, LEVER_OK);
             assert_int_equal(rc2, LEVER_OK);
             assert_int_equal(r1->n, BIG_NC - 1);
@@ -660,7 +723,7 @@ static void big_ranking_matches_pairs(void **state)
                 const lever_rank_row *x = &r1->rows[n];
                 assert_same_rank_row(x, &r2->rows[n]);
                 lever_leverage_result *pair = NULL;
-                assert_int_equal(lever_leverage(big, c, x->partner, &fast, 0, &pair), LEVER_OK);
+                assert_int_equal(lever_leverage(big, c, x->partner, &fast, 0, &pair, &E), LEVER_OK);
                 assert_int_equal(pair->n_years, 1);
                 const lever_leverage_year *py = &pair->years[0];
                 assert_int_equal(x->trade, py->trade);
@@ -687,7 +750,7 @@ static void pair_that_never_traded(void **state)
 {
     (void)state;
     lever_leverage_result *r = NULL;
-    assert_int_equal(lever_leverage(store, country_index[USA], country_index[UZB], NULL, 5, &r),
+    assert_int_equal(lever_leverage(store, country_index[USA], country_index[UZB], NULL, 5, &r, &E),
                      LEVER_OK);
     for (int t = 0; t < NY; t++) {
         const lever_leverage_year *y = &r->years[t];
@@ -702,7 +765,7 @@ static void pair_that_never_traded(void **state)
     lever_leverage_free(r);
     /* AFG's only partner is KAZ */
     lever_ranking *rank = NULL;
-    assert_int_equal(lever_exposure(store, country_index[AFG], 0, NULL, &rank), LEVER_OK);
+    assert_int_equal(lever_exposure(store, country_index[AFG], NULL, &rank, &E), LEVER_OK);
     assert_int_equal(rank->year, YEAR0 + NY - 1);
     assert_true(rank->n == 1 && rank->rows[0].partner == country_index[KAZ]);
     lever_ranking_free(rank);
@@ -713,17 +776,17 @@ static void missing_year_and_bad_countries(void **state)
     (void)state;
     lever_query q = {.year_from = 1990, .year_to = 2020};
     lever_leverage_result *r = NULL;
-    assert_int_equal(lever_leverage(store, 0, 1, &q, 5, &r), LEVER_ENOTFOUND);
+    assert_int_equal(lever_leverage(store, 0, 1, &q, 5, &r, &E), LEVER_ENOTFOUND);
     assert_null(r);
-    assert_non_null(strstr(lever_errmsg(store), "1990"));
-    assert_non_null(strstr(lever_errmsg(store), "2019-2021"));
+    assert_non_null(strstr(E.message, "1990"));
+    assert_non_null(strstr(E.message, "2019-2021"));
     lever_ranking *rank = NULL;
-    assert_int_equal(lever_leverage_rank(store, 0, 2030, NULL, &rank), LEVER_ENOTFOUND);
-    assert_int_equal(lever_exposure(store, 0, 2018, NULL, &rank), LEVER_ENOTFOUND);
+    assert_int_equal(lever_leverage_rank(store, 0, &(lever_query){.year_to = 2030}, &rank, &E), LEVER_ENOTFOUND);
+    assert_int_equal(lever_exposure(store, 0, &(lever_query){.year_to = 2018}, &rank, &E), LEVER_ENOTFOUND);
     assert_null(rank);
-    assert_int_equal(lever_leverage(store, 3, 3, NULL, 5, &r), LEVER_EUSAGE);
-    assert_int_equal(lever_leverage(store, 0, NC, NULL, 5, &r), LEVER_EUSAGE);
-    assert_int_equal(lever_exposure(store, -1, 0, NULL, &rank), LEVER_EUSAGE);
+    assert_int_equal(lever_leverage(store, 3, 3, NULL, 5, &r, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_leverage(store, 0, NC, NULL, 5, &r, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_exposure(store, -1, NULL, &rank, &E), LEVER_EUSAGE);
     lever_leverage_free(NULL);
     lever_ranking_free(NULL);
 }
@@ -738,6 +801,7 @@ int main(void)
         cmocka_unit_test(sigma_one_gives_hirschman),
         cmocka_unit_test(lev_between_zero_and_one),
         cmocka_unit_test(contributions_sum_to_channels),
+        cmocka_unit_test(suppliers_match_the_flows),
         cmocka_unit_test(rankings_match_pairs),
         cmocka_unit_test(big_ranking_matches_pairs),
         cmocka_unit_test(pair_that_never_traded),

@@ -15,6 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 static const char countries_csv[] =
     "\"country_code\",\"country_name_abbreviation\",\"country_name_full\","
     "\"iso_2digit_alpha\",\"iso_3digit_alpha\"\r\n"
@@ -70,24 +73,24 @@ static int build_store(void **state)
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof f->path, "%s/t.store", f->dir);
     lever_import *imp = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
     assert_int_equal(lever_import_add_buffer(imp, "country_codes_V202301.csv", countries_csv,
-                                             sizeof countries_csv - 1),
+                                             sizeof countries_csv - 1, &E),
                      LEVER_OK);
     assert_int_equal(lever_import_add_buffer(imp, "product_codes_HS92_V202301.csv", products_csv,
-                                             sizeof products_csv - 1),
+                                             sizeof products_csv - 1, &E),
                      LEVER_OK);
     int rc = lever_import_add_buffer(imp, "BACI_HS92_V202301_test.csv", trade_csv,
-                                     sizeof trade_csv - 1);
+                                     sizeof trade_csv - 1, &E);
     if (rc)
-        fail_msg("%s", lever_import_errmsg(imp));
-    rc = lever_import_commit(imp, f->path);
+        fail_msg("%s", E.message);
+    rc = lever_import_commit(imp, f->path, &E);
     if (rc)
-        fail_msg("%s", lever_import_errmsg(imp));
+        fail_msg("%s", E.message);
     lever_import_free(imp);
-    rc = lever_open(f->path, &f->s);
+    rc = lever_open(f->path, &f->s, &E);
     if (rc)
-        fail_msg("%s", lever_errmsg(f->s));
+        fail_msg("%s", E.message);
     *state = f;
     return 0;
 }
@@ -130,9 +133,9 @@ static int product_of(lever_store *s, int hs6)
 static void assert_country(lever_store *s, const char *query, int code)
 {
     int c = -1;
-    int rc = lever_country_lookup(s, query, &c);
+    int rc = lever_country_lookup(s, query, &c, &E);
     if (rc != LEVER_OK)
-        fail_msg("\"%s\": %s", query, lever_errmsg(s));
+        fail_msg("\"%s\": %s", query, E.message);
     assert_int_equal(c, country_of(s, code));
 }
 
@@ -178,20 +181,20 @@ static void ambiguous_country_lists_candidates(void **state)
 {
     lever_store *s = store(state);
     int c = -1;
-    assert_int_equal(lever_country_lookup(s, "korea", &c), LEVER_EAMBIGUOUS);
-    assert_non_null(strstr(lever_errmsg(s), "\"korea\" matches 2 countries"));
-    assert_non_null(strstr(lever_errmsg(s), "PRK Dem. People's Rep. of Korea (408)"));
-    assert_non_null(strstr(lever_errmsg(s), "KOR Rep. of Korea (410)"));
+    assert_int_equal(lever_country_lookup(s, "korea", &c, &E), LEVER_EAMBIGUOUS);
+    assert_non_null(strstr(E.message, "\"korea\" matches 2 countries"));
+    assert_non_null(strstr(E.message, "PRK Dem. People's Rep. of Korea (408)"));
+    assert_non_null(strstr(E.message, "KOR Rep. of Korea (410)"));
 }
 
 static void unknown_country_suggests_the_closest(void **state)
 {
     lever_store *s = store(state);
     int c = -1;
-    assert_int_equal(lever_country_lookup(s, "Kazakstan", &c), LEVER_ENOTFOUND);
-    assert_string_equal(lever_errmsg(s),
+    assert_int_equal(lever_country_lookup(s, "Kazakstan", &c, &E), LEVER_ENOTFOUND);
+    assert_string_equal(E.message,
                         "unknown country \"Kazakstan\"; did you mean: KAZ Kazakhstan (398)?");
-    assert_int_equal(lever_country_lookup(s, "", &c), LEVER_EUSAGE);
+    assert_int_equal(lever_country_lookup(s, "", &c, &E), LEVER_EUSAGE);
 }
 
 static void country_search_lists_the_best_kind_of_match(void **state)
@@ -288,7 +291,7 @@ static void selection_by_prefix(void **state)
 {
     lever_store *s = store(state);
     lever_selection *sel = NULL;
-    assert_int_equal(lever_selection_parse(s, "1001", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(s, "1001", &sel, &E), LEVER_OK);
     assert_string_equal(lever_selection_label(sel), "HS 1001");
     assert_true(lever_selection_has(sel, product_of(s, 100110)));
     assert_true(lever_selection_has(sel, product_of(s, 100190)));
@@ -296,13 +299,13 @@ static void selection_by_prefix(void **state)
     assert_false(lever_selection_has(sel, -1));
     lever_selection_free(sel);
 
-    assert_int_equal(lever_selection_parse(s, "1001, 1101", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(s, "1001, 1101", &sel, &E), LEVER_OK);
     assert_string_equal(lever_selection_label(sel), "HS 1001, HS 1101");
     assert_true(lever_selection_has(sel, product_of(s, 110100)));
     assert_false(lever_selection_has(sel, product_of(s, 271000)));
     lever_selection_free(sel);
 
-    assert_int_equal(lever_selection_parse(s, "110100", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(s, "110100", &sel, &E), LEVER_OK);
     assert_string_equal(lever_selection_label(sel), "110100 Wheat or meslin flour");
     lever_selection_free(sel);
 }
@@ -311,11 +314,11 @@ static void selection_by_words(void **state)
 {
     lever_store *s = store(state);
     lever_selection *sel = NULL;
-    assert_int_equal(lever_selection_parse(s, "wheat flour", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(s, "wheat flour", &sel, &E), LEVER_OK);
     assert_string_equal(lever_selection_label(sel), "110100 Wheat or meslin flour");
     lever_selection_free(sel);
     /* a description that is also part of a longer one selects itself */
-    assert_int_equal(lever_selection_parse(s, "cereals: durum wheat", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(s, "cereals: durum wheat", &sel, &E), LEVER_OK);
     assert_true(lever_selection_has(sel, product_of(s, 100110)));
     lever_selection_free(sel);
 }
@@ -324,15 +327,15 @@ static void selection_errors(void **state)
 {
     lever_store *s = store(state);
     lever_selection *sel = (lever_selection *)1;
-    assert_int_equal(lever_selection_parse(s, "wheat", &sel), LEVER_EAMBIGUOUS);
+    assert_int_equal(lever_selection_parse(s, "wheat", &sel, &E), LEVER_EAMBIGUOUS);
     assert_null(sel);
-    assert_non_null(strstr(lever_errmsg(s), "\"wheat\" matches 4 products"));
-    assert_non_null(strstr(lever_errmsg(s), "110100 Wheat or meslin flour"));
-    assert_int_equal(lever_selection_parse(s, "9999", &sel), LEVER_ENOTFOUND);
-    assert_non_null(strstr(lever_errmsg(s), "no product under HS 9999"));
-    assert_int_equal(lever_selection_parse(s, "unobtainium", &sel), LEVER_ENOTFOUND);
-    assert_int_equal(lever_selection_parse(s, " ", &sel), LEVER_EUSAGE);
-    assert_int_equal(lever_selection_parse(s, ",", &sel), LEVER_EUSAGE);
+    assert_non_null(strstr(E.message, "\"wheat\" matches 4 products"));
+    assert_non_null(strstr(E.message, "110100 Wheat or meslin flour"));
+    assert_int_equal(lever_selection_parse(s, "9999", &sel, &E), LEVER_ENOTFOUND);
+    assert_non_null(strstr(E.message, "no product under HS 9999"));
+    assert_int_equal(lever_selection_parse(s, "unobtainium", &sel, &E), LEVER_ENOTFOUND);
+    assert_int_equal(lever_selection_parse(s, " ", &sel, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_selection_parse(s, ",", &sel, &E), LEVER_EUSAGE);
     /* no selection means every product */
     assert_true(lever_selection_has(NULL, 0));
     assert_string_equal(lever_selection_label(NULL), "all products");
@@ -347,7 +350,7 @@ static void dyad_years(void **state)
     lever_store *s = store(state);
     int kaz = country_of(s, 398), afg = country_of(s, 4);
     lever_dyad_result *r = NULL;
-    assert_int_equal(lever_dyad(s, kaz, afg, 0, 0, NULL, 0, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 0, .year_to = 0, .products = NULL}, 0, &r, &E), LEVER_OK);
     assert_int_equal(r->n_years, 3);
     assert_int_equal(r->n_a_to_b + r->n_b_to_a, 0);
     const lever_dyad_year *y = r->years;
@@ -370,7 +373,7 @@ static void dyad_years(void **state)
     lever_dyad_free(r);
 
     /* B -> A mirrors A -> B */
-    assert_int_equal(lever_dyad(s, afg, kaz, 2019, 2019, NULL, 0, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, afg, kaz, &(lever_query){.year_from = 2019, .year_to = 2019, .products = NULL}, 0, &r, &E), LEVER_OK);
     assert_int_equal(r->n_years, 1);
     assert_int_equal(r->years[0].a_to_b, 1000);
     assert_int_equal(r->years[0].balance, -149000);
@@ -383,7 +386,7 @@ static void dyad_top_products(void **state)
     lever_store *s = store(state);
     int kaz = country_of(s, 398), afg = country_of(s, 4), uzb = country_of(s, 860);
     lever_dyad_result *r = NULL;
-    assert_int_equal(lever_dyad(s, kaz, afg, 2020, 2020, NULL, 5, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 2020, .year_to = 2020, .products = NULL}, 5, &r, &E), LEVER_OK);
     assert_int_equal(r->n_a_to_b, 2);
     assert_int_equal(r->n_b_to_a, 0);
     const lever_product_flow *f = r->a_to_b;
@@ -405,21 +408,21 @@ static void dyad_top_products(void **state)
     lever_dyad_free(r);
 
     /* top 1 over every year: one product a year; a missing quantity gives NaN unit value */
-    assert_int_equal(lever_dyad(s, afg, kaz, 0, 0, NULL, 1, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, afg, kaz, &(lever_query){.year_from = 0, .year_to = 0, .products = NULL}, 1, &r, &E), LEVER_OK);
     assert_int_equal(r->n_a_to_b, 1);
     assert_int_equal(r->a_to_b[0].qty_kg, LEVER_QTY_MISSING);
     assert_true(isnan(r->a_to_b[0].unit_value));
     assert_int_equal(r->a_to_b[0].unit_value_flag, 0);
     lever_dyad_free(r);
 
-    assert_int_equal(lever_dyad(s, kaz, afg, 0, 0, NULL, 1, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 0, .year_to = 0, .products = NULL}, 1, &r, &E), LEVER_OK);
     assert_int_equal(r->n_a_to_b, 3);
     assert_int_equal(r->a_to_b[0].year, 2019);
     assert_int_equal(r->a_to_b[2].year, 2021);
     lever_dyad_free(r);
 
     /* UZB -> AFG: the other supplier of flour, share 1/3 in 2020 */
-    assert_int_equal(lever_dyad(s, uzb, afg, 2020, 0, NULL, 1, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, uzb, afg, &(lever_query){.year_from = 2020, .year_to = 0, .products = NULL}, 1, &r, &E), LEVER_OK);
     assert_near(r->a_to_b[0].supplier_share, 1.0 / 3.0);
     lever_dyad_free(r);
 }
@@ -429,9 +432,9 @@ static void dyad_with_selection(void **state)
     lever_store *s = store(state);
     int kaz = country_of(s, 398), afg = country_of(s, 4);
     lever_selection *sel = NULL;
-    assert_int_equal(lever_selection_parse(s, "1001", &sel), LEVER_OK);
+    assert_int_equal(lever_selection_parse(s, "1001", &sel, &E), LEVER_OK);
     lever_dyad_result *r = NULL;
-    assert_int_equal(lever_dyad(s, kaz, afg, 0, 0, sel, 10, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 0, .year_to = 0, .products = sel}, 10, &r, &E), LEVER_OK);
     assert_int_equal(r->years[0].a_to_b, 50000);
     assert_int_equal(r->years[1].a_to_b, 200000);
     assert_int_equal(r->years[2].a_to_b, 0);
@@ -450,16 +453,16 @@ static void dyad_errors(void **state)
     lever_store *s = store(state);
     int kaz = country_of(s, 398), afg = country_of(s, 4), prk = country_of(s, 408);
     lever_dyad_result *r = (lever_dyad_result *)1;
-    assert_int_equal(lever_dyad(s, kaz, afg, 2018, 2020, NULL, 0, &r), LEVER_ENOTFOUND);
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 2018, .year_to = 2020, .products = NULL}, 0, &r, &E), LEVER_ENOTFOUND);
     assert_null(r);
-    assert_string_equal(lever_errmsg(s), "year 2018 is not in the store; it holds 2019-2021");
-    assert_int_equal(lever_dyad(s, kaz, afg, 2020, 2022, NULL, 0, &r), LEVER_ENOTFOUND);
-    assert_int_equal(lever_dyad(s, kaz, afg, 2021, 2020, NULL, 0, &r), LEVER_EUSAGE);
-    assert_int_equal(lever_dyad(s, kaz, kaz, 0, 0, NULL, 0, &r), LEVER_EUSAGE);
-    assert_int_equal(lever_dyad(s, kaz, 9999, 0, 0, NULL, 0, &r), LEVER_EUSAGE);
-    assert_int_equal(lever_dyad(s, kaz, afg, 0, 0, NULL, -1, &r), LEVER_EUSAGE);
+    assert_string_equal(E.message, "year 2018 is not in the store; it holds 2019-2021");
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 2020, .year_to = 2022, .products = NULL}, 0, &r, &E), LEVER_ENOTFOUND);
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 2021, .year_to = 2020, .products = NULL}, 0, &r, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_dyad(s, kaz, kaz, &(lever_query){.year_from = 0, .year_to = 0, .products = NULL}, 0, &r, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_dyad(s, kaz, 9999, &(lever_query){.year_from = 0, .year_to = 0, .products = NULL}, 0, &r, &E), LEVER_EUSAGE);
+    assert_int_equal(lever_dyad(s, kaz, afg, &(lever_query){.year_from = 0, .year_to = 0, .products = NULL}, -1, &r, &E), LEVER_EUSAGE);
     /* a pair that never traded is zeros, not an error */
-    assert_int_equal(lever_dyad(s, kaz, prk, 0, 0, NULL, 10, &r), LEVER_OK);
+    assert_int_equal(lever_dyad(s, kaz, prk, &(lever_query){.year_from = 0, .year_to = 0, .products = NULL}, 10, &r, &E), LEVER_OK);
     for (int n = 0; n < r->n_years; n++)
         assert_int_equal(r->years[n].total, 0);
     assert_true(isnan(r->cagr_total));

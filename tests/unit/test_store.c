@@ -18,6 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 __extension__ typedef unsigned __int128 u128;
 
 static char tmpdir[256];
@@ -49,7 +52,7 @@ static lever_import *random_world(uint64_t seed, size_t want, long dup_row, bool
     static const uint16_t codes[] = {4, 12, 156, 251, 276, 398, 643, 842, 860, 999};
     static const uint32_t hs[] = {10190, 100190, 110100, 271000, 300490, 310210, 999999};
     lever_import *imp = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
     lever_import_set_threads(imp, 1);
     rng_state = seed;
     uint8_t *used = calloc(3 * 10 * 10 * 7, 1);
@@ -89,7 +92,7 @@ static lever_import *random_world(uint64_t seed, size_t want, long dup_row, bool
     }
     if (dup_row >= 0)
         len += (size_t)snprintf(csv + len, cap - len, "%s,1.000,NA\n", first_key);
-    assert_int_equal(lever_import_add_buffer(imp, "world.csv", csv, len), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(imp, "world.csv", csv, len, &E), LEVER_OK);
     free(csv);
     free(used);
     return imp;
@@ -131,10 +134,10 @@ static void test_aggregates_match_brute_force(void **state)
         lever_rows copy = copy_rows(&imp->rows);
         const lever_rows *raw = &copy;
         char *path = path_in_tmp("agg.store");
-        assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+        assert_int_equal(lever_import_commit(imp, path, &E), LEVER_OK);
         lever_store *s = NULL;
-        assert_int_equal(lever_open(path, &s), LEVER_OK);
-        assert_int_equal(lever_check(s), LEVER_OK);
+        assert_int_equal(lever_open(path, &s, &E), LEVER_OK);
+        assert_int_equal(lever_check(s, &E), LEVER_OK);
         assert_int_equal(s->rows, raw->n);
 
         for (uint32_t y = 0; y < s->n_years; y++) {
@@ -252,9 +255,9 @@ static void test_sorted_and_quantities_kept(void **state)
         else
             want_q += (uint64_t)imp->rows.q[r];
     }
-    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    assert_int_equal(lever_import_commit(imp, path, &E), LEVER_OK);
     lever_store *s = NULL;
-    assert_int_equal(lever_open(path, &s), LEVER_OK);
+    assert_int_equal(lever_open(path, &s, &E), LEVER_OK);
     uint64_t got_q = 0, got_missing = 0;
     for (uint64_t r = 0; r < s->rows; r++) {
         if (store_q(s, r) == LEVER_QTY_MISSING)
@@ -313,7 +316,7 @@ static void test_failed_import_leaves_store_unchanged(void **state)
     (void)state;
     lever_import *good = random_world(7, 300, -1, false);
     char *path = path_in_tmp("keep.store");
-    assert_int_equal(lever_import_commit(good, path), LEVER_OK);
+    assert_int_equal(lever_import_commit(good, path, &E), LEVER_OK);
     lever_import_free(good);
     char *before = NULL, *after = NULL;
     size_t lb = 0, la = 0;
@@ -322,17 +325,17 @@ static void test_failed_import_leaves_store_unchanged(void **state)
 
     /* a duplicate key */
     lever_import *bad = random_world(7, 300, 0, false);
-    assert_int_equal(lever_import_commit(bad, path), LEVER_EINPUT);
-    assert_non_null(strstr(lever_import_errmsg(bad), "duplicate"));
-    assert_non_null(strstr(lever_import_errmsg(bad), "world.csv:2"));
+    assert_int_equal(lever_import_commit(bad, path, &E), LEVER_EINPUT);
+    assert_non_null(strstr(E.message, "duplicate"));
+    assert_non_null(strstr(E.message, "world.csv:2"));
     lever_import_free(bad);
 
     /* a header and no rows */
     lever_import *empty = NULL;
-    assert_int_equal(lever_import_new(&empty), LEVER_OK);
-    assert_int_equal(lever_import_add_buffer(empty, "empty.csv", "t,i,j,k,v,q\n", 12), LEVER_OK);
-    assert_int_equal(lever_import_commit(empty, path), LEVER_EINPUT);
-    assert_non_null(strstr(lever_import_errmsg(empty), "no trade rows"));
+    assert_int_equal(lever_import_new(&empty, &E), LEVER_OK);
+    assert_int_equal(lever_import_add_buffer(empty, "empty.csv", "t,i,j,k,v,q\n", 12, &E), LEVER_OK);
+    assert_int_equal(lever_import_commit(empty, path, &E), LEVER_EINPUT);
+    assert_non_null(strstr(E.message, "no trade rows"));
     lever_import_free(empty);
 
     assert_int_equal(read_file(path, &after, &la), 0);
@@ -356,7 +359,7 @@ static void test_damaged_store_refused(void **state)
     (void)state;
     lever_import *imp = random_world(9, 300, -1, false);
     char *path = path_in_tmp("damage.store");
-    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    assert_int_equal(lever_import_commit(imp, path, &E), LEVER_OK);
     lever_import_free(imp);
     char *data = NULL;
     size_t len = 0;
@@ -369,35 +372,35 @@ static void test_damaged_store_refused(void **state)
 
     /* truncated */
     write_bytes(bad, data, len - 4096);
-    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
-    assert_non_null(strstr(lever_errmsg(s), "truncated"));
+    assert_int_equal(lever_open(bad, &s, &E), LEVER_ECORRUPT);
+    assert_non_null(strstr(E.message, "truncated"));
     lever_close(s);
     /* bad magic */
     memcpy(copy, data, len);
     copy[0] = 'X';
     write_bytes(bad, copy, len);
-    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
+    assert_int_equal(lever_open(bad, &s, &E), LEVER_ECORRUPT);
     lever_close(s);
     /* a flipped header byte */
     memcpy(copy, data, len);
     copy[40] ^= 1;
     write_bytes(bad, copy, len);
-    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
+    assert_int_equal(lever_open(bad, &s, &E), LEVER_ECORRUPT);
     lever_close(s);
     /* a flipped data byte: opens (nothing read) but lever_check finds it */
     memcpy(copy, data, len);
     const store_section *tab = (const store_section *)(data + STORE_HEADER_BYTES);
     copy[tab[SEC_FLOW_V - 1].offset + 3] ^= 0x10;
     write_bytes(bad, copy, len);
-    assert_int_equal(lever_open(bad, &s), LEVER_OK);
-    assert_int_equal(lever_check(s), LEVER_ECORRUPT);
-    assert_non_null(strstr(lever_errmsg(s), "flow values"));
+    assert_int_equal(lever_open(bad, &s, &E), LEVER_OK);
+    assert_int_equal(lever_check(s, &E), LEVER_ECORRUPT);
+    assert_non_null(strstr(E.message, "flow values"));
     lever_close(s);
     /* not a store at all, and a missing file */
     write_bytes(bad, "t,i,j,k,v,q\n", 12);
-    assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
+    assert_int_equal(lever_open(bad, &s, &E), LEVER_ECORRUPT);
     lever_close(s);
-    assert_int_equal(lever_open(path_in_tmp("missing.store"), &s), LEVER_ENOTFOUND);
+    assert_int_equal(lever_open(path_in_tmp("missing.store"), &s, &E), LEVER_ENOTFOUND);
     lever_close(s);
     /* random garbage of the right size never crashes the opener */
     rng_state = 99;
@@ -406,7 +409,7 @@ static void test_damaged_store_refused(void **state)
         size_t at = (size_t)(rnd() % (STORE_HEADER_BYTES + STORE_N_SECTIONS * sizeof(store_section)));
         copy[at] = (char)rnd();
         write_bytes(bad, copy, len);
-        int rc = lever_open(bad, &s);
+        int rc = lever_open(bad, &s, &E);
         assert_true(rc == LEVER_OK || rc == LEVER_ECORRUPT || rc == LEVER_EVERSION);
         lever_close(s);
     }

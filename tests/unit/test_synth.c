@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* The error of the last library call (the tests run on one thread). */
+static lever_error E;
+
 /* ------------------------------------------------------------------ */
 /* Capturing and parsing the output                                    */
 /* ------------------------------------------------------------------ */
@@ -45,10 +48,9 @@ static text generate(uint64_t rows, uint64_t seed, int year_from, int year_to)
     lever_synth_options opt = {.rows = rows, .seed = seed, .year_from = year_from,
                                .year_to = year_to, .hs_version = "HS17"};
     text t = {0};
-    char err[256] = "";
-    int rc = lever_synth(&opt, append, &t, err, sizeof err);
+    int rc = lever_synth(&opt, append, &t, &E);
     if (rc != LEVER_OK)
-        fail_msg("lever_synth failed (%d): %s", rc, err);
+        fail_msg("lever_synth failed (%d): %s", rc, E.message);
     assert_non_null(t.data);
     return t;
 }
@@ -176,12 +178,12 @@ static void header_names_the_options(void **state)
     /* years 0 mean 2019-2021; one end alone makes a three-year range */
     lever_synth_options opt = {.rows = 100, .seed = 42};
     text d = {0};
-    assert_int_equal(lever_synth(&opt, append, &d, NULL, 0), LEVER_OK);
+    assert_int_equal(lever_synth(&opt, append, &d, NULL), LEVER_OK);
     assert_non_null(strstr(d.data, "(hs=HS17 seed=42 rows=100 years=2019-2021)\n"));
     free(d.data);
     opt.year_from = 2010;
     text e = {0};
-    assert_int_equal(lever_synth(&opt, append, &e, NULL, 0), LEVER_OK);
+    assert_int_equal(lever_synth(&opt, append, &e, NULL), LEVER_OK);
     assert_non_null(strstr(e.data, "years=2010-2012)\n"));
     free(e.data);
 }
@@ -344,11 +346,10 @@ static int failing_writer(void *ud, const char *data, size_t len)
 
 static void expect_usage_error(lever_synth_options opt, const char *words)
 {
-    char err[512] = "";
     text t = {0};
-    assert_int_equal(lever_synth(&opt, append, &t, err, sizeof err), LEVER_EUSAGE);
-    if (!strstr(err, words))
-        fail_msg("message '%s' does not say '%s'", err, words);
+    assert_int_equal(lever_synth(&opt, append, &t, &E), LEVER_EUSAGE);
+    if (!strstr(E.message, words))
+        fail_msg("message '%s' does not say '%s'", E.message, words);
     assert_int_equal(t.len, 0); /* nothing written */
     free(t.data);
 }
@@ -363,17 +364,12 @@ static void bad_options_are_refused(void **state)
                        "outside");
     expect_usage_error((lever_synth_options){.rows = 10, .hs_version = "HS92"}, "only HS17");
     expect_usage_error((lever_synth_options){.rows = 3000000000ull}, "fewer rows or more years");
-
-    char err[256] = "";
-    assert_int_equal(lever_synth(NULL, append, NULL, err, sizeof err), LEVER_EUSAGE);
-    assert_true(err[0] != '\0');
+    assert_int_equal(lever_synth(NULL, append, NULL, &E), LEVER_EUSAGE);
+    assert_true(E.message[0] != '\0');
     lever_synth_options ok = {.rows = 10};
-    assert_int_equal(lever_synth(&ok, NULL, NULL, err, sizeof err), LEVER_EUSAGE);
-    /* a tiny or absent error buffer is fine */
-    char tiny[4];
-    assert_int_equal(lever_synth(NULL, append, NULL, tiny, sizeof tiny), LEVER_EUSAGE);
-    assert_int_equal(strlen(tiny), 3);
-    assert_int_equal(lever_synth(NULL, append, NULL, NULL, 0), LEVER_EUSAGE);
+    assert_int_equal(lever_synth(&ok, NULL, NULL, &E), LEVER_EUSAGE);
+    /* an absent error struct is fine */
+    assert_int_equal(lever_synth(NULL, append, NULL, NULL), LEVER_EUSAGE);
 }
 
 static void write_failure_is_an_io_error(void **state)
@@ -381,10 +377,9 @@ static void write_failure_is_an_io_error(void **state)
     (void)state;
     lever_synth_options opt = {.rows = 100000};
     int calls = 0;
-    char err[256] = "";
-    assert_int_equal(lever_synth(&opt, failing_writer, &calls, err, sizeof err), LEVER_EIO);
+    assert_int_equal(lever_synth(&opt, failing_writer, &calls, &E), LEVER_EIO);
     assert_int_equal(calls, 1); /* stops at the first failure */
-    assert_non_null(strstr(err, "could not write"));
+    assert_non_null(strstr(E.message, "could not write"));
 }
 
 static void chapter_names(void **state)
@@ -418,15 +413,15 @@ static void imports_as_synthetic(void **state)
     char path[sizeof dir + 16];
     snprintf(path, sizeof path, "%s/s.store", dir);
     lever_import *imp = NULL;
-    assert_int_equal(lever_import_new(&imp), LEVER_OK);
-    int rc = lever_import_add_buffer(imp, "synth.csv", t.data, t.len);
+    assert_int_equal(lever_import_new(&imp, &E), LEVER_OK);
+    int rc = lever_import_add_buffer(imp, "synth.csv", t.data, t.len, &E);
     if (rc == LEVER_OK)
-        rc = lever_import_commit(imp, path);
+        rc = lever_import_commit(imp, path, &E);
     if (rc != LEVER_OK)
-        fail_msg("import failed: %s", lever_import_errmsg(imp));
+        fail_msg("import failed: %s", E.message);
     lever_import_free(imp);
     lever_store *s = NULL;
-    assert_int_equal(lever_open(path, &s), LEVER_OK);
+    assert_int_equal(lever_open(path, &s, &E), LEVER_OK);
     lever_info info;
     lever_get_info(s, &info);
     assert_int_equal(info.synthetic, 1);

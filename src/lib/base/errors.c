@@ -47,3 +47,21 @@ void msg_vsend(void (*fn)(void *ud, const char *message), void *ud, const char *
     vsnprintf(buf, sizeof buf, fmt, ap);
     fn(ud, buf);
 }
+
+int error_vset(lever_error *err, int rc, const char *fmt, va_list ap)
+{
+    if (err) {
+        err->code = rc;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+    }
+    return rc;
+}
+
+int error_set(lever_error *err, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_vset(err, rc, fmt, ap);
+    va_end(ap);
+    return rc;
+}

@@ -9,6 +9,7 @@
  * records from then on guards the copy kept.
  */
 #include "fetch.h"
+#include "importer.h"
 #include "parser.h"
 
 #include <ctype.h>
@@ -49,7 +50,7 @@ static check_result check_zip(lever_fetch *f, const char *path, void *ud)
                                : MAP_FAILED;
     close(fd);
     lever_import *imp = NULL;
-    int rc = lever_import_new(&imp);
+    int rc = lever_import_new(&imp, NULL);
     if (rc == LEVER_OK) {
         import_input in = {.name = ud, .path = path, .data = map == MAP_FAILED ? "" : map,
                            .len = map == MAP_FAILED ? 0 : (size_t)sb.st_size, .mapped = true};
@@ -60,7 +61,7 @@ static check_result check_zip(lever_fetch *f, const char *path, void *ud)
     else if (rc != LEVER_OK)
         fetch_fail(f, LEVER_EFETCH, "the download is not a whole BACI release: %s (the "
                    "download was dropped; run the same command again, or check --url)",
-                   lever_import_errmsg(imp));
+                   imp->errmsg);
     lever_import_free(imp);
     if (map != MAP_FAILED)
         munmap(map, (size_t)sb.st_size);

@@ -26,11 +26,20 @@
 static int dispatch(lever_import *imp, const import_input *in);
 static int dispatch_stream(lever_import *imp, const char *name, import_read_fn read, void *ud);
 
-int lever_import_new(lever_import **out)
+/* The import keeps the message of its failing input (parsers write it through sink_fail);
+ * each public call hands it to the caller's error. */
+static int report(lever_import *imp, int rc, lever_error *err)
+{
+    if (rc != LEVER_OK)
+        error_set(err, rc, "%s", imp->errmsg);
+    return rc;
+}
+
+int lever_import_new(lever_import **out, lever_error *err)
 {
     *out = calloc(1, sizeof **out);
     if (!*out)
-        return LEVER_ENOMEM;
+        return error_set(err, LEVER_ENOMEM, "out of memory starting an import");
     (*out)->dispatch = dispatch;
     (*out)->dispatch_stream = dispatch_stream;
     return LEVER_OK;
@@ -51,11 +60,6 @@ void lever_import_free(lever_import *imp)
     import_drop_sources(imp, 0);
     free(imp->sources);
     free(imp);
-}
-
-const char *lever_import_errmsg(const lever_import *imp)
-{
-    return imp ? imp->errmsg : "out of memory";
 }
 
 void lever_import_set_progress(lever_import *imp, lever_progress_fn fn, void *ud)
@@ -91,7 +95,7 @@ static bool release_valid(const char *release)
     return true;
 }
 
-int lever_import_set_meta(lever_import *imp, const char *hs_version, const char *release)
+static int set_meta(lever_import *imp, const char *hs_version, const char *release)
 {
     if (hs_version) {
         char up[16] = "";
@@ -117,6 +121,12 @@ int lever_import_set_meta(lever_import *imp, const char *hs_version, const char 
         imp->release_forced = true;
     }
     return LEVER_OK;
+}
+
+int lever_import_set_meta(lever_import *imp, const char *hs_version, const char *release,
+                          lever_error *err)
+{
+    return report(imp, set_meta(imp, hs_version, release), err);
 }
 
 
@@ -180,14 +190,15 @@ static int add_buffer(lever_import *imp, const char *name, const char *data, siz
     return dispatch(imp, &in);
 }
 
-int lever_import_add_buffer(lever_import *imp, const char *name, const char *data, size_t len)
+int lever_import_add_buffer(lever_import *imp, const char *name, const char *data, size_t len,
+                           lever_error *err)
 {
     imp->errmsg[0] = 0;
     if (imp->consumed)
-        return sink_fail(imp, LEVER_EUSAGE, "this import was committed already; start a new one");
+        return error_set(err, LEVER_EUSAGE, "this import was committed already; start a new one");
     size_t rows_before = imp->rows.n, sources_before = imp->n_sources;
-    return rollback_on_error(imp, add_buffer(imp, name, data, len), rows_before,
-                             sources_before);
+    int rc = rollback_on_error(imp, add_buffer(imp, name, data, len), rows_before, sources_before);
+    return report(imp, rc, err);
 }
 
 /* Longest dictionary or Comtrade file read whole from a stream (their parsers need it
@@ -376,13 +387,14 @@ static int add_file(lever_import *imp, const char *path)
     return rc;
 }
 
-int lever_import_add_file(lever_import *imp, const char *path)
+int lever_import_add_file(lever_import *imp, const char *path, lever_error *err)
 {
     imp->errmsg[0] = 0;
     if (imp->consumed)
-        return sink_fail(imp, LEVER_EUSAGE, "this import was committed already; start a new one");
+        return error_set(err, LEVER_EUSAGE, "this import was committed already; start a new one");
     size_t rows_before = imp->rows.n, sources_before = imp->n_sources;
-    return rollback_on_error(imp, add_file(imp, path), rows_before, sources_before);
+    int rc = rollback_on_error(imp, add_file(imp, path), rows_before, sources_before);
+    return report(imp, rc, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -394,7 +406,7 @@ static void warn_from_writer(void *ud, const char *message)
     sink_warn(ud, "%s", message);
 }
 
-int lever_import_commit(lever_import *imp, const char *path)
+static int commit(lever_import *imp, const char *path)
 {
     imp->errmsg[0] = 0;
     if (imp->consumed)
@@ -450,4 +462,9 @@ int lever_import_commit(lever_import *imp, const char *path)
     imp->consumed = in.consumed;
     free(names);
     return rc;
+}
+
+int lever_import_commit(lever_import *imp, const char *path, lever_error *err)
+{
+    return report(imp, commit(imp, path), err);
 }

@@ -1281,20 +1281,6 @@ static void year_emit(synth_world *w, int year, int32_t to_usd)
 /* Entry point                                                         */
 /* ------------------------------------------------------------------ */
 
-static int synth_fail(char *errbuf, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int synth_fail(char *errbuf, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (errbuf && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errbuf, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
 /* The year range of the options: both 0 is 2019-2021; one end 0 makes a 3-year range. */
 static void synth_years(const lever_synth_options *opt, int *first, int *last)
 {
@@ -1316,42 +1302,40 @@ static uint64_t world_capacity_per_year(const synth_world *w)
     return products * (uint64_t)(w->n_countries - 1) * SYNTH_MAX_FILL_PERCENT / 100;
 }
 
-int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud, char *errbuf,
-                size_t errlen)
+int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud,
+                lever_error *err)
 {
-    if (errbuf && errlen)
-        errbuf[0] = '\0';
     if (!opt || !write)
-        return synth_fail(errbuf, errlen, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "lever_synth needs options and a write callback");
     const char *hs = opt->hs_version && *opt->hs_version ? opt->hs_version : "HS17";
     if (strcasecmp(hs, "HS17") != 0)
-        return synth_fail(errbuf, errlen, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "no synthetic data for HS version '%s': only HS17 is available", hs);
     if (opt->rows == 0)
-        return synth_fail(errbuf, errlen, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "the number of rows must be at least 1");
     int first, last;
     synth_years(opt, &first, &last);
     if (first < SYNTH_MIN_YEAR || last > SYNTH_MAX_YEAR)
-        return synth_fail(errbuf, errlen, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "years %d-%d are outside %d-%d; choose years in that range", first,
                           last, SYNTH_MIN_YEAR, SYNTH_MAX_YEAR);
     if (first > last)
-        return synth_fail(errbuf, errlen, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "the year range %d-%d runs backwards; give the first year first",
                           first, last);
 
     synth_world w;
     if (world_init(&w, opt->seed) != LEVER_OK) {
         world_free(&w);
-        return synth_fail(errbuf, errlen, LEVER_ENOMEM, "out of memory");
+        return error_set(err, LEVER_ENOMEM, "out of memory");
     }
     const uint64_t years = (uint64_t)(last - first + 1);
     const uint64_t capacity = world_capacity_per_year(&w);
     if (opt->rows / years + (opt->rows % years != 0) > capacity) {
         world_free(&w);
-        return synth_fail(errbuf, errlen, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "%llu rows over %llu years is more than the synthetic world holds: "
                           "at most %llu rows per year (%d countries, %d products); ask for "
                           "fewer rows or more years",
@@ -1377,7 +1361,7 @@ int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud, 
     bool failed = w.failed;
     world_free(&w);
     if (failed)
-        return synth_fail(errbuf, errlen, LEVER_EIO,
+        return error_set(err, LEVER_EIO,
                           "could not write the synthetic data: the output failed");
     return LEVER_OK;
 }

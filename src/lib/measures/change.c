@@ -25,16 +25,6 @@ typedef struct year_flow {
     int64_t qty_kg; /* 0 when the product was not shipped that year */
 } year_flow;
 
-/* Resolves a calendar year (0 = the first or last year of the store) to a year index. */
-static int change_year(lever_store *s, int year, bool last, int *y)
-{
-    if (year == 0 && s->n_years > 0) {
-        *y = last ? (int)s->n_years - 1 : 0;
-        return LEVER_OK;
-    }
-    return query_year(s, year, y);
-}
-
 /* Fills a result row from the product's flows in the two years. */
 static void fill_change_row(int product, year_flow f0, year_flow f1, lever_change_row *row)
 {
@@ -93,16 +83,14 @@ static void merge_years(const lever_store *s, const lever_query *q, uint64_t lo0
     }
 }
 
-int lever_change(lever_store *s, int a, int b, int year0, int year1, const lever_query *q,
-                 lever_change_result **out)
+int lever_change(const lever_store *s, int a, int b, const lever_query *q,
+                 lever_change_result **out, lever_error *err)
 {
     *out = NULL;
     if (a < 0 || b < 0 || a >= (int)s->n_countries || b >= (int)s->n_countries)
-        return store_fail(s, LEVER_EUSAGE, "country index out of range");
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
     int y0, y1;
-    int rc = change_year(s, year0, false, &y0);
-    if (rc == LEVER_OK)
-        rc = change_year(s, year1, true, &y1);
+    int rc = query_two_years(s, q, &y0, &y1, err);
     if (rc != LEVER_OK)
         return rc;
     uint64_t lo0, hi0, lo1, hi1;
@@ -112,7 +100,7 @@ int lever_change(lever_store *s, int a, int b, int year0, int year1, const lever
     size_t room = (size_t)(hi0 - lo0) + (size_t)(hi1 - lo1);
     if (!r || !(r->rows = malloc((room ? room : 1) * sizeof *r->rows))) {
         free(r);
-        return store_fail(s, LEVER_ENOMEM, "out of memory comparing two years");
+        return error_set(err, LEVER_ENOMEM, "out of memory comparing two years");
     }
     r->a = a;
     r->b = b;

@@ -25,7 +25,8 @@ typedef struct supplier_flow {
 
 /* Everything one lever_compare call shares. */
 typedef struct compare_ctx {
-    lever_store *s;
+    const lever_store *s;
+    lever_error *err;
     const lever_query *q;
     int market;
     const int *suppliers;
@@ -73,10 +74,10 @@ static int leverage_all(compare_ctx *c, int y0, int n_years)
 {
     c->lev = malloc((size_t)c->n_suppliers * (size_t)n_years * sizeof *c->lev);
     if (!c->lev)
-        return store_fail(c->s, LEVER_ENOMEM, "out of memory comparing suppliers");
+        return error_set(c->err, LEVER_ENOMEM, "out of memory comparing suppliers");
     for (int n = 0; n < c->n_suppliers; n++) {
         lever_leverage_result *lr = NULL;
-        int rc = lever_leverage(c->s, c->suppliers[n], c->market, c->q, 0, &lr);
+        int rc = lever_leverage(c->s, c->suppliers[n], c->market, c->q, 0, &lr, c->err);
         if (rc)
             return rc; /* lever_leverage set the message */
         for (int t = 0; t < n_years; t++) {
@@ -225,22 +226,23 @@ static int add_headon(compare_ctx *c, int y, lever_compare_result *r)
 }
 
 /* Checks the market and suppliers: in range, distinct, none the market itself. */
-static int check_countries(lever_store *s, int market, const int *suppliers, int n_suppliers)
+static int check_countries(const lever_store *s, int market, const int *suppliers,
+                           int n_suppliers, lever_error *err)
 {
     int C = (int)s->n_countries;
     if (market < 0 || market >= C)
-        return store_fail(s, LEVER_EUSAGE, "country index out of range");
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
     if (n_suppliers < 1)
-        return store_fail(s, LEVER_EUSAGE, "compare needs at least one supplier");
+        return error_set(err, LEVER_EUSAGE, "compare needs at least one supplier");
     for (int n = 0; n < n_suppliers; n++) {
         if (suppliers[n] < 0 || suppliers[n] >= C)
-            return store_fail(s, LEVER_EUSAGE, "country index out of range");
+            return error_set(err, LEVER_EUSAGE, "country index out of range");
         if (suppliers[n] == market)
-            return store_fail(s, LEVER_EUSAGE,
+            return error_set(err, LEVER_EUSAGE,
                               "a supplier is the market itself: list only other countries");
         for (int m = 0; m < n; m++)
             if (suppliers[m] == suppliers[n])
-                return store_fail(s, LEVER_EUSAGE,
+                return error_set(err, LEVER_EUSAGE,
                                   "a supplier is listed twice: list each country once");
     }
     return LEVER_OK;
@@ -262,24 +264,24 @@ static int compare_years(compare_ctx *c, int y0, int y1, lever_compare_result *r
         }
     }
     if (rc)
-        return store_fail(c->s, rc, "out of memory comparing suppliers");
+        return error_set(c->err, rc, "out of memory comparing suppliers");
     return LEVER_OK;
 }
 
-int lever_compare(lever_store *s, int market, const int *suppliers, int n_suppliers,
-                  const lever_query *q, int top, lever_compare_result **out)
+int lever_compare(const lever_store *s, int market, const int *suppliers, int n_suppliers,
+                  const lever_query *q, int top, lever_compare_result **out, lever_error *err)
 {
     *out = NULL;
-    int rc = check_countries(s, market, suppliers, n_suppliers);
+    int rc = check_countries(s, market, suppliers, n_suppliers, err);
     if (rc)
         return rc;
     if (top < 0)
-        return store_fail(s, LEVER_EUSAGE, "the number of products to keep cannot be negative");
+        return error_set(err, LEVER_EUSAGE, "the number of products to keep cannot be negative");
     int y0, y1;
-    if ((rc = query_years(s, q, &y0, &y1)))
+    if ((rc = query_years(s, q, &y0, &y1, err)))
         return rc;
     size_t n_years = (size_t)(y1 - y0 + 1), n = (size_t)n_suppliers;
-    compare_ctx c = {.s = s, .q = q, .market = market, .suppliers = suppliers,
+    compare_ctx c = {.s = s, .err = err, .q = q, .market = market, .suppliers = suppliers,
                      .n_suppliers = n_suppliers, .top = top};
     lever_compare_result *r = calloc(1, sizeof *r);
     c.first = malloc((n + 1) * sizeof *c.first);
@@ -289,7 +291,7 @@ int lever_compare(lever_store *s, int market, const int *suppliers, int n_suppli
         r->similarities = malloc((n_years * n * (n - 1) / 2 + 1) * sizeof *r->similarities);
     }
     if (!r || !c.first || !r->years || !r->similarities)
-        rc = store_fail(s, LEVER_ENOMEM, "out of memory comparing suppliers");
+        rc = error_set(err, LEVER_ENOMEM, "out of memory comparing suppliers");
     else
         rc = compare_years(&c, y0, y1, r);
     free(c.first);

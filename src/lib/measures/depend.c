@@ -36,7 +36,7 @@ typedef struct world_supply {
 
 /* Everything one lever_depend call shares. */
 typedef struct depend_ctx {
-    lever_store *s;
+    const lever_store *s;
     const lever_query *q;
     int importer, on, y;
     uint64_t m_total;       /* M(B) over the selected products */
@@ -229,7 +229,7 @@ static void fill_row(const depend_ctx *c, const store_mjk *e, uint64_t x_bk, int
             geodep_persistent(geodep_in_year(s, &c->world[2], c->importer, k),
                               geodep_in_year(s, &c->world[1], c->importer, k), row->geodep);
     row->critical = critical_dependence(row->supplier_share, row->hhi, row->net_import);
-    row->score = row->import_share * row->supplier_share * row->d;
+    row->score = exposure_score(row->import_share, row->supplier_share, row->d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -364,25 +364,25 @@ static int collect_rows(const depend_ctx *c, lever_depend_row **rows, size_t *n)
     return LEVER_OK;
 }
 
-int lever_depend(lever_store *s, int importer, int on, int year, const lever_query *q, int top,
-                 lever_depend_result **out)
+int lever_depend(const lever_store *s, int importer, int on, const lever_query *q, int top,
+                 lever_depend_result **out, lever_error *err)
 {
     *out = NULL;
     if (importer < 0 || importer >= (int)s->n_countries || on < -1 ||
         on >= (int)s->n_countries)
-        return store_fail(s, LEVER_EUSAGE, "country index out of range");
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
     if (on == importer)
-        return store_fail(s, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "--on names the importer itself: give another country as supplier");
     if (top < 0)
-        return store_fail(s, LEVER_EUSAGE, "the number of products to keep cannot be negative");
+        return error_set(err, LEVER_EUSAGE, "the number of products to keep cannot be negative");
     depend_ctx c = {.s = s, .q = q, .importer = importer, .on = on};
-    int rc = query_year(s, year, &c.y);
+    int rc = query_one_year(s, q, &c.y, err);
     if (rc)
         return rc;
     lever_depend_result *r = calloc(1, sizeof *r);
     if (!r)
-        return store_fail(s, LEVER_ENOMEM, "out of memory computing dependence");
+        return error_set(err, LEVER_ENOMEM, "out of memory computing dependence");
     r->importer = importer;
     r->on = on;
     r->year = lever_year_at(s, c.y);
@@ -401,7 +401,7 @@ int lever_depend(lever_store *s, int importer, int on, int year, const lever_que
         world_supply_free(&c.world[w]);
     if (rc) {
         lever_depend_free(r);
-        return store_fail(s, rc, "out of memory computing dependence");
+        return error_set(err, rc, "out of memory computing dependence");
     }
     *out = r;
     return LEVER_OK;

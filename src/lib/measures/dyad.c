@@ -17,6 +17,9 @@
  * never mixes A's declarations with B's within a year; the importer's (CIF) declaration
  * standing for a flow's value is divided by 1 + c exactly. A direction the chosen side
  * did not declare that year, or the store does not hold, is "not covered", never 0.
+ *
+ * Also every supplier of one (importer, product) (lever_suppliers): the same flows,
+ * read from the permutation sorted by (t, j, k, i), where they are one run.
  */
 #include "query.h"
 
@@ -282,32 +285,32 @@ static int add_top_products(const picker *p, int dir, int y, int i, int j,
     return LEVER_OK;
 }
 
-int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
-               const lever_selection *sel, int top, lever_dyad_result **out)
+int lever_dyad(const lever_store *s, int a, int b, const lever_query *q, int top,
+               lever_dyad_result **out, lever_error *err)
 {
-    return lever_dyad_from(s, a, b, year_from, year_to, sel, top, LEVER_SOURCE_BEST, 0, out);
+    return lever_dyad_from(s, a, b, q, top, LEVER_SOURCE_BEST, 0, out, err);
 }
 
-int lever_dyad_from(lever_store *s, int a, int b, int year_from, int year_to,
-                    const lever_selection *sel, int top, lever_source source, uint32_t cif_ppm,
-                    lever_dyad_result **out)
+int lever_dyad_from(const lever_store *s, int a, int b, const lever_query *q, int top,
+                    lever_source source, uint32_t cif_ppm, lever_dyad_result **out,
+                    lever_error *err)
 {
     *out = NULL;
+    const lever_selection *sel = q ? q->products : NULL;
     if (a < 0 || b < 0 || a >= (int)s->n_countries || b >= (int)s->n_countries)
-        return store_fail(s, LEVER_EUSAGE, "country index out of range");
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
     if (a == b)
-        return store_fail(s, LEVER_EUSAGE, "a dyad needs two different countries");
+        return error_set(err, LEVER_EUSAGE, "a dyad needs two different countries");
     if (top < 0)
-        return store_fail(s, LEVER_EUSAGE, "the number of top products cannot be negative");
+        return error_set(err, LEVER_EUSAGE, "the number of top products cannot be negative");
     int first = 0, last = 0;
-    lever_query years = {.year_from = year_from, .year_to = year_to};
-    int rc = query_years(s, &years, &first, &last);
+    int rc = query_years(s, q, &first, &last, err);
     if (rc)
         return rc;
     lever_dyad_result *r = calloc(1, sizeof *r);
     if (!r || !(r->years = calloc((size_t)(last - first + 1), sizeof *r->years))) {
         free(r);
-        return store_fail(s, LEVER_ENOMEM, "out of memory computing a dyad");
+        return error_set(err, LEVER_ENOMEM, "out of memory computing a dyad");
     }
     r->a = a;
     r->b = b;
@@ -325,7 +328,7 @@ int lever_dyad_from(lever_store *s, int a, int b, int year_from, int year_to,
             rc = add_top_products(&p, 1, y, b, a, sel, top, &r->b_to_a, &r->n_b_to_a, &cap_ba);
         if (rc) {
             lever_dyad_free(r);
-            return store_fail(s, rc, "out of memory computing a dyad");
+            return error_set(err, rc, "out of memory computing a dyad");
         }
     }
     *out = r;
@@ -339,5 +342,58 @@ void lever_dyad_free(lever_dyad_result *r)
     free(r->years);
     free(r->a_to_b);
     free(r->b_to_a);
+    free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Every supplier of one (importer, product): lever_suppliers          */
+/* ------------------------------------------------------------------ */
+
+static int by_value_then_exporter(const void *pa, const void *pb)
+{
+    const lever_product_flow *a = pa, *b = pb;
+    if (a->value != b->value)
+        return a->value > b->value ? -1 : 1;
+    return (a->exporter > b->exporter) - (a->exporter < b->exporter);
+}
+
+int lever_suppliers(const lever_store *s, int importer, int product, const lever_query *q,
+                    lever_suppliers_result **out, lever_error *err)
+{
+    *out = NULL;
+    if (importer < 0 || importer >= (int)s->n_countries)
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
+    if (product < 0 || product >= (int)s->n_products)
+        return error_set(err, LEVER_EUSAGE, "product index out of range");
+    int y;
+    int rc = query_one_year(s, q, &y, err);
+    if (rc)
+        return rc;
+    /* the suppliers of (t, j, k) are one run of the permutation sorted by (t, j, k, i) */
+    const store_mjk *e = store_find_mjk(s, y, importer, product);
+    size_t n = e ? e->n_suppliers : 0;
+    lever_suppliers_result *r = calloc(1, sizeof *r);
+    if (!r || !(r->flows = malloc((n ? n : 1) * sizeof *r->flows))) {
+        free(r);
+        return error_set(err, LEVER_ENOMEM, "out of memory listing suppliers");
+    }
+    r->importer = importer;
+    r->product = product;
+    r->year = lever_year_at(s, y);
+    /* the store's own figure of each flow (in a Comtrade store: the importer's declaration,
+     * else the exporter's), as shares and concentration use */
+    picker p = {s, {SIDE_STORE, SIDE_STORE}, s->decl ? "importer, else exporter" : "BACI", 0};
+    for (size_t m = 0; m < n; m++)
+        fill_flow(&p, 0, y, s->by_imp[e->imp_pos + m], &r->flows[r->n++]);
+    qsort(r->flows, r->n, sizeof *r->flows, by_value_then_exporter);
+    *out = r;
+    return LEVER_OK;
+}
+
+void lever_suppliers_free(lever_suppliers_result *r)
+{
+    if (!r)
+        return;
+    free(r->flows);
     free(r);
 }

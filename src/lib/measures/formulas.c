@@ -140,6 +140,11 @@ double headroom(uint64_t alt, uint64_t v)
 /* non_substitutability and the world alternatives are inline in formulas.h: the
  * leverage passes call them for every flow. */
 
+double exposure_score(double import_share, double supplier_share, double d)
+{
+    return import_share * supplier_share * d;
+}
+
 /* ---- Section 6: leverage --------------------------------------------------------- */
 
 double leverage_ratio(double supply_channel, double market_channel, uint64_t t_b)
@@ -147,6 +152,11 @@ double leverage_ratio(double supply_channel, double market_channel, uint64_t t_b
     if (t_b == 0)
         return NAN;
     return (supply_channel + market_channel) / (double)t_b;
+}
+
+double channel_share(double term, double channel_total)
+{
+    return channel_total > 0 ? term / channel_total : NAN;
 }
 
 double net_leverage(double lev_ab, double lev_ba)

@@ -66,8 +66,13 @@ static inline uint64_t alternative_demand_world(uint64_t w_k, uint64_t m_jk, uin
     return w_k > used ? w_k - used : 0;
 }
 
+/* Section 5, lever depend's ranking: M(B,k)/M(B) * s(A->B,k) * d(A,B,k). */
+double exposure_score(double import_share, double supplier_share, double d);
+
 /* Section 6: leverage. */
 double leverage_ratio(double supply_channel, double market_channel, uint64_t t_b); /* (S+K)/T(B) */
+/* A product's term over its channel's total (S or K); NaN when the total is 0. */
+double channel_share(double term, double channel_total);
 double net_leverage(double lev_ab, double lev_ba);
 double asymmetry_ratio(double lev_ab, double lev_ba); /* +inf when lev_ba == 0 < lev_ab */
 

@@ -355,11 +355,9 @@ static int parse_groups(const char *file, char *text, lever_groups *set, char *e
     return LEVER_OK;
 }
 
-int lever_groups_load(const char *path, lever_groups **out, char *err, size_t errlen)
+static int groups_load(const char *path, lever_groups **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (err && errlen)
-        err[0] = '\0';
     char *text = NULL;
     int rc = path ? read_text_file(path, &text, err, errlen) : LEVER_OK;
     if (rc)
@@ -444,18 +442,18 @@ static bool group_has(const group_def *e, int hs6)
     return false;
 }
 
-int lever_groups_selection(lever_store *s, const lever_groups *g, int group,
-                           lever_selection **out)
+int lever_groups_selection(const lever_store *s, const lever_groups *g, int group,
+                           lever_selection **out, lever_error *err)
 {
     *out = NULL;
     const group_def *e = group_at(g, group);
     if (!e)
-        return store_fail(s, LEVER_EUSAGE, "no product group number %d", group);
+        return error_set(err, LEVER_EUSAGE, "no product group number %d", group);
     char label[MAX_LINE + 2 * MAX_NAME];
     snprintf(label, sizeof label, "group %s (%s)", e->name, e->definition);
     lever_selection *sel = selection_new(s, label);
     if (!sel)
-        return store_fail(s, LEVER_ENOMEM, "out of memory selecting group '%s'", e->name);
+        return error_set(err, LEVER_ENOMEM, "out of memory selecting group '%s'", e->name);
     int found = 0;
     for (uint32_t p = 0; p < s->n_products; p++)
         if (group_has(e, (int)s->products[p].hs6)) {
@@ -464,7 +462,7 @@ int lever_groups_selection(lever_store *s, const lever_groups *g, int group,
         }
     if (found == 0) {
         lever_selection_free(sel);
-        return store_fail(s, LEVER_ENOTFOUND,
+        return error_set(err, LEVER_ENOTFOUND,
                           "product group '%s' (%s) matches no product of this store; check its "
                           "HS prefixes against the store's HS version",
                           e->name, e->definition);
@@ -478,7 +476,8 @@ int lever_groups_selection(lever_store *s, const lever_groups *g, int group,
 /* ------------------------------------------------------------------ */
 
 /* Fails with the list of group names, so the user sees what can be weighted. */
-static int unknown_group(lever_store *s, const lever_groups *g, const char *name, size_t len)
+static int unknown_group(const lever_store *s, const lever_groups *g, const char *name,
+                         size_t len, lever_error *err)
 {
     char names[1024];
     size_t used = 0;
@@ -490,19 +489,19 @@ static int unknown_group(lever_store *s, const lever_groups *g, const char *name
             break;
         used += (size_t)w;
     }
-    return store_fail(s, LEVER_EUSAGE,
+    return error_set(err, LEVER_EUSAGE,
                       "--weights: no product group '%.*s'; the groups are: %s (define more "
                       "with --groups FILE)",
                       (int)len, name, used ? names : "none");
 }
 
 /* Applies one "name=weight" item [item, item+len) of the spec. */
-static int apply_weight(lever_store *s, const lever_groups *g, const char *item, size_t len,
-                        double *weights)
+static int apply_weight(const lever_store *s, const lever_groups *g, const char *item, size_t len,
+                        double *weights, lever_error *err)
 {
     const char *eq = memchr(item, '=', len);
     if (!eq)
-        return store_fail(s, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "--weights: '%.*s' has no '='; write GROUP=WEIGHT, e.g. staples=2",
                           (int)len, item);
     char name[MAX_NAME + 1], number[64];
@@ -514,14 +513,14 @@ static int apply_weight(lever_store *s, const lever_groups *g, const char *item,
         name_len--;
     }
     if (name_len == 0 || name_len > MAX_NAME)
-        return unknown_group(s, g, item, name_len);
+        return unknown_group(s, g, item, name_len, err);
     memcpy(name, item, name_len);
     name[name_len] = '\0';
     int group = lever_groups_find(g, name);
     if (group < 0)
-        return unknown_group(s, g, name, name_len);
+        return unknown_group(s, g, name, name_len, err);
     if (num_len == 0 || num_len >= sizeof number)
-        return store_fail(s, LEVER_EUSAGE, "--weights: group '%s' has no weight after '='",
+        return error_set(err, LEVER_EUSAGE, "--weights: group '%s' has no weight after '='",
                           name);
     memcpy(number, eq + 1, num_len);
     number[num_len] = '\0';
@@ -531,7 +530,7 @@ static int apply_weight(lever_store *s, const lever_groups *g, const char *item,
     while (end && isspace((unsigned char)*end))
         end++;
     if (errno || end == number || *end || !isfinite(w) || w < 0)
-        return store_fail(s, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "--weights: bad weight '%s' for group '%s'; write a number >= 0, "
                           "e.g. %s=2",
                           number, name, name);
@@ -541,13 +540,13 @@ static int apply_weight(lever_store *s, const lever_groups *g, const char *item,
     return LEVER_OK;
 }
 
-int lever_weights_parse(lever_store *s, const lever_groups *g, const char *spec,
-                        double **weights)
+int lever_weights_parse(const lever_store *s, const lever_groups *g, const char *spec,
+                        double **weights, lever_error *err)
 {
     *weights = NULL;
     double *w = malloc(((size_t)s->n_products + 1) * sizeof *w);
     if (!w)
-        return store_fail(s, LEVER_ENOMEM, "out of memory for --weights");
+        return error_set(err, LEVER_ENOMEM, "out of memory for --weights");
     for (uint32_t p = 0; p < s->n_products; p++)
         w[p] = 1.0;
     const char *p = spec ? spec : "";
@@ -556,7 +555,7 @@ int lever_weights_parse(lever_store *s, const lever_groups *g, const char *spec,
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len > 0) {
-            int rc = apply_weight(s, g, p, len, w);
+            int rc = apply_weight(s, g, p, len, w, err);
             if (rc) {
                 free(w);
                 return rc;
@@ -567,7 +566,7 @@ int lever_weights_parse(lever_store *s, const lever_groups *g, const char *spec,
     }
     if (items == 0) {
         free(w);
-        return store_fail(s, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "--weights is empty; write GROUP=WEIGHT,... e.g. staples=2,fuels=1.5");
     }
     *weights = w;
@@ -724,12 +723,10 @@ static const sigma_entry *find_sigma(const sigma_entry *entries, size_t n, hs_pr
     return bsearch(&key, entries, n, sizeof *entries, compare_sigma);
 }
 
-int lever_sigma_load(lever_store *s, const char *path, double **sigma, char *err,
-                     size_t errlen)
+static int sigma_load(const lever_store *s, const char *path, double **sigma, char *err,
+                      size_t errlen)
 {
     *sigma = NULL;
-    if (err && errlen)
-        err[0] = '\0';
     char *text = NULL;
     int rc = read_text_file(path, &text, err, errlen);
     if (rc)
@@ -755,4 +752,26 @@ int lever_sigma_load(lever_store *s, const char *path, double **sigma, char *err
     free(entries);
     *sigma = out;
     return LEVER_OK;
+}
+
+/* The group and sigma readers write "file:line:column: ..." into a plain buffer. */
+static int into_error(int rc, lever_error *err)
+{
+    if (rc && err)
+        err->code = rc;
+    return rc;
+}
+
+int lever_groups_load(const char *path, lever_groups **out, lever_error *err)
+{
+    return into_error(groups_load(path, out, err ? err->message : NULL,
+                                  err ? sizeof err->message : 0),
+                      err);
+}
+
+int lever_sigma_load(const lever_store *s, const char *path, double **sigma, lever_error *err)
+{
+    return into_error(sigma_load(s, path, sigma, err ? err->message : NULL,
+                                 err ? sizeof err->message : 0),
+                      err);
 }

@@ -230,8 +230,9 @@ static int pass_dyad(const subject_pass *ps, const product_sums *from_sums,
         traded += v;
         if (!candidates || rc)
             continue;
-        lever_contribution sc = {ps->year, from, LEVER_CHANNEL_SUPPLY, k, v, d, w, supply};
-        lever_contribution mc = {ps->year, to, LEVER_CHANNEL_MARKET, k, v, d_market, w, market};
+        lever_contribution sc = {ps->year, from, LEVER_CHANNEL_SUPPLY, k, v, d, w, supply, NAN};
+        lever_contribution mc = {ps->year, to, LEVER_CHANNEL_MARKET, k, v, d_market, w, market,
+                                 NAN};
         rc = contrib_push(candidates, &sc);
         if (!rc)
             rc = contrib_push(candidates, &mc);
@@ -354,18 +355,33 @@ void lever_leverage_free(lever_leverage_result *r)
     free(r);
 }
 
-int lever_leverage(lever_store *s, int a, int b, const lever_query *q, int top,
-                   lever_leverage_result **out)
+/* The total (S or K, of A or of B) of the channel a contribution belongs to. */
+static double channel_total(const lever_leverage_result *r, const lever_contribution *c)
+{
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_leverage_year *y = &r->years[n];
+        if (y->year != c->year)
+            continue;
+        bool a_holds = c->holder == r->a;
+        if (c->channel == LEVER_CHANNEL_SUPPLY)
+            return a_holds ? y->supply_ab : y->supply_ba;
+        return a_holds ? y->market_ab : y->market_ba;
+    }
+    return NAN;
+}
+
+int lever_leverage(const lever_store *s, int a, int b, const lever_query *q, int top,
+                   lever_leverage_result **out, lever_error *err)
 {
     *out = NULL;
     if (!valid_country(s, a) || !valid_country(s, b))
-        return store_fail(s, LEVER_EUSAGE, "leverage: country index out of range");
+        return error_set(err, LEVER_EUSAGE, "leverage: country index out of range");
     if (a == b)
-        return store_fail(s, LEVER_EUSAGE,
+        return error_set(err, LEVER_EUSAGE,
                           "leverage of a country over itself is not defined; name two "
                           "different countries");
     int y0, y1;
-    int rc = query_years(s, q, &y0, &y1);
+    int rc = query_years(s, q, &y0, &y1, err);
     if (rc)
         return rc;
     lever_leverage_result *r = calloc(1, sizeof *r);
@@ -379,7 +395,7 @@ int lever_leverage(lever_store *s, int a, int b, const lever_query *q, int top,
         free(a_sums);
         free(b_sums);
         lever_leverage_free(r);
-        return store_fail(s, LEVER_ENOMEM, "out of memory computing leverage");
+        return error_set(err, LEVER_ENOMEM, "out of memory computing leverage");
     }
     r->a = a;
     r->b = b;
@@ -393,10 +409,14 @@ int lever_leverage(lever_store *s, int a, int b, const lever_query *q, int top,
     if (rc) {
         free(kept.items);
         lever_leverage_free(r);
-        return store_fail(s, rc, "out of memory computing leverage");
+        return error_set(err, rc, "out of memory computing leverage");
     }
     r->contributions = kept.items;
     r->n_contributions = kept.n;
+    for (size_t n = 0; n < kept.n; n++) {
+        lever_contribution *c = &kept.items[n];
+        c->share = channel_share(c->term, channel_total(r, c));
+    }
     *out = r;
     return LEVER_OK;
 }
@@ -528,14 +548,14 @@ static void fill_ranking(lever_ranking *r, const lever_store *s, int c,
     qsort(r->rows, r->n, sizeof *r->rows, compare_rank_rows);
 }
 
-static int rank_partners(lever_store *s, int c, int year, const lever_query *q, bool holder_is_c,
-                         lever_ranking **out)
+static int rank_partners(const lever_store *s, int c, const lever_query *q, bool holder_is_c,
+                         lever_ranking **out, lever_error *err)
 {
     *out = NULL;
     if (!valid_country(s, c))
-        return store_fail(s, LEVER_EUSAGE, "country index out of range");
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
     int y;
-    int rc = query_year(s, year, &y);
+    int rc = query_one_year(s, q, &y, err);
     if (rc)
         return rc;
     size_t nc = s->n_countries;
@@ -551,7 +571,7 @@ static int rank_partners(lever_store *s, int c, int year, const lever_query *q, 
         free(c_sums);
         free(p_sums);
         lever_ranking_free(r);
-        return store_fail(s, LEVER_ENOMEM, "out of memory ranking partners");
+        return error_set(err, LEVER_ENOMEM, "out of memory ranking partners");
     }
     subject_pass ps;
     pass_start(&ps, s, q, y, c, c_sums);
@@ -569,15 +589,16 @@ static int rank_partners(lever_store *s, int c, int year, const lever_query *q, 
     return LEVER_OK;
 }
 
-int lever_leverage_rank(lever_store *s, int a, int year, const lever_query *q,
-                        lever_ranking **out)
+int lever_leverage_rank(const lever_store *s, int a, const lever_query *q, lever_ranking **out,
+                        lever_error *err)
 {
-    return rank_partners(s, a, year, q, true, out);
+    return rank_partners(s, a, q, true, out, err);
 }
 
-int lever_exposure(lever_store *s, int b, int year, const lever_query *q, lever_ranking **out)
+int lever_exposure(const lever_store *s, int b, const lever_query *q, lever_ranking **out,
+                   lever_error *err)
 {
-    return rank_partners(s, b, year, q, false, out);
+    return rank_partners(s, b, q, false, out, err);
 }
 
 void lever_ranking_free(lever_ranking *r)

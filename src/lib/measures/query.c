@@ -34,45 +34,55 @@ uint64_t query_exports(const lever_store *s, const lever_query *q, int y, int i)
     return sum;
 }
 
-static int years_error(lever_store *s, int year)
+static int years_error(const lever_store *s, int year, lever_error *err)
 {
     if (s->n_years == 0)
-        return store_fail(s, LEVER_ENOTFOUND, "the store holds no years");
+        return error_set(err, LEVER_ENOTFOUND, "the store holds no years");
     if (s->n_years == 1)
-        return store_fail(s, LEVER_ENOTFOUND, "year %d is not in the store; it holds %d only",
-                          year, s->years[0].year);
-    return store_fail(s, LEVER_ENOTFOUND, "year %d is not in the store; it holds %d-%d", year,
-                      s->years[0].year, s->years[s->n_years - 1].year);
+        return error_set(err, LEVER_ENOTFOUND, "year %d is not in the store; it holds %d only",
+                         year, s->years[0].year);
+    return error_set(err, LEVER_ENOTFOUND, "year %d is not in the store; it holds %d-%d", year,
+                     s->years[0].year, s->years[s->n_years - 1].year);
 }
 
-int query_year(lever_store *s, int year, int *y)
+/* Index of a calendar year, or of the store's first (last) year when year is 0. */
+static int year_or_end(const lever_store *s, int year, bool last, int *y, lever_error *err)
 {
     if (s->n_years == 0)
-        return years_error(s, year);
+        return years_error(s, year, err);
     if (year == 0) {
-        *y = (int)s->n_years - 1;
+        *y = last ? (int)s->n_years - 1 : 0;
         return LEVER_OK;
     }
-    int idx = lever_year_index(s, year);
-    if (idx < 0)
-        return years_error(s, year);
-    *y = idx;
+    if ((*y = lever_year_index(s, year)) < 0)
+        return years_error(s, year, err);
     return LEVER_OK;
 }
 
-int query_years(lever_store *s, const lever_query *q, int *y0, int *y1)
+int query_years(const lever_store *s, const lever_query *q, int *y0, int *y1, lever_error *err)
 {
     int from = q ? q->year_from : 0, to = q ? q->year_to : 0;
-    if (s->n_years == 0)
-        return years_error(s, from);
-    *y0 = 0;
-    *y1 = (int)s->n_years - 1;
-    if (from && (*y0 = lever_year_index(s, from)) < 0)
-        return years_error(s, from);
-    if (to && (*y1 = lever_year_index(s, to)) < 0)
-        return years_error(s, to);
-    if (*y0 > *y1)
-        return store_fail(s, LEVER_EUSAGE, "the year range %d-%d is reversed", from, to);
-    return LEVER_OK;
+    int rc = year_or_end(s, from, false, y0, err);
+    if (!rc)
+        rc = year_or_end(s, to, true, y1, err);
+    if (!rc && *y0 > *y1)
+        rc = error_set(err, LEVER_EUSAGE, "the year range %d-%d is reversed", from, to);
+    return rc;
 }
 
+int query_one_year(const lever_store *s, const lever_query *q, int *y, lever_error *err)
+{
+    int from = q ? q->year_from : 0, to = q ? q->year_to : 0;
+    if (from && from != to)
+        return error_set(err, LEVER_EUSAGE,
+                         "this query takes one year, not the range %d-%d; give year_to only",
+                         from, to);
+    return year_or_end(s, to, true, y, err);
+}
+
+int query_two_years(const lever_store *s, const lever_query *q, int *y0, int *y1,
+                    lever_error *err)
+{
+    int rc = year_or_end(s, q ? q->year_from : 0, false, y0, err);
+    return rc ? rc : year_or_end(s, q ? q->year_to : 0, true, y1, err);
+}

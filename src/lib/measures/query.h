@@ -36,11 +36,15 @@ bool query_has_product(const lever_query *q, int k);
  * totals without a selection). */
 uint64_t query_imports(const lever_store *s, const lever_query *q, int y, int j);
 uint64_t query_exports(const lever_store *s, const lever_query *q, int y, int i);
-/* Resolves the query's year range to year indices [*y0, *y1]; LEVER_ENOTFOUND (with the
- * store's range in the message) when a named year is not in the store. */
-int query_years(lever_store *s, const lever_query *q, int *y0, int *y1);
-/* Year index for a single year (0 = last); LEVER_ENOTFOUND with the range when absent. */
-int query_year(lever_store *s, int year, int *y);
+/* The years of the query (lever.h, lever_query), as year indices, with one wording of the
+ * errors: LEVER_ENOTFOUND (with the store's range) when a named year is not in the store.
+ * query_years: the range [*y0, *y1] (LEVER_EUSAGE when reversed); query_one_year: year_to
+ * (LEVER_EUSAGE when year_from names another year); query_two_years: year_from and year_to,
+ * compared by lever_change. */
+int query_years(const lever_store *s, const lever_query *q, int *y0, int *y1, lever_error *err);
+int query_one_year(const lever_store *s, const lever_query *q, int *y, lever_error *err);
+int query_two_years(const lever_store *s, const lever_query *q, int *y0, int *y1,
+                    lever_error *err);
 
 
 #endif /* LEVER_QUERY_H */

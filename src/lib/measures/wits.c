@@ -169,14 +169,14 @@ static size_t most_export_entries(const lever_store *s, int y0, int y1, int a, i
     return most;
 }
 
-int lever_indicators(lever_store *s, int a, int b, const lever_query *q, int top,
-                     lever_indicators_result **out)
+int lever_indicators(const lever_store *s, int a, int b, const lever_query *q, int top,
+                     lever_indicators_result **out, lever_error *err)
 {
     *out = NULL;
     if (a < 0 || b < 0 || a >= (int)s->n_countries || b >= (int)s->n_countries)
-        return store_fail(s, LEVER_EUSAGE, "country index out of range");
+        return error_set(err, LEVER_EUSAGE, "country index out of range");
     int y0, y1;
-    int rc = query_years(s, q, &y0, &y1);
+    int rc = query_years(s, q, &y0, &y1, err);
     if (rc != LEVER_OK)
         return rc;
     if (top < 0)
@@ -193,7 +193,7 @@ int lever_indicators(lever_store *s, int a, int b, const lever_query *q, int top
     if (!r || !scratch || !r->years || !r->rca) {
         free(scratch);
         lever_indicators_free(r);
-        return store_fail(s, LEVER_ENOMEM, "out of memory computing bilateral indicators");
+        return error_set(err, LEVER_ENOMEM, "out of memory computing bilateral indicators");
     }
     r->a = a;
     r->b = b;

@@ -267,7 +267,7 @@ static int country_distance(const lever_store *s, int c, const char *key)
 }
 
 /* ENOTFOUND with the closest countries by edit distance. */
-static int country_not_found(lever_store *s, const char *query)
+static int country_not_found(const lever_store *s, const char *query, lever_error *err)
 {
     char key[KEY_MAX];
     fold(query, key, sizeof key);
@@ -304,11 +304,11 @@ static int country_not_found(lever_store *s, const char *query)
         }
         append(msg, sizeof msg, &used, "?");
     }
-    return store_fail(s, LEVER_ENOTFOUND, "%s", msg);
+    return error_set(err, LEVER_ENOTFOUND, "%s", msg);
 }
 
-static int country_ambiguous(lever_store *s, const char *query, const int *tiers, int best,
-                             int count)
+static int country_ambiguous(const lever_store *s, const char *query, const int *tiers,
+                             int best, int count, lever_error *err)
 {
     char msg[1024];
     size_t used = 0;
@@ -323,27 +323,28 @@ static int country_ambiguous(lever_store *s, const char *query, const int *tiers
     if (count > listed)
         append(msg, sizeof msg, &used, ", ...");
     append(msg, sizeof msg, &used, "; name one by its ISO3 or numeric code, or a longer name");
-    return store_fail(s, LEVER_EAMBIGUOUS, "%s", msg);
+    return error_set(err, LEVER_EAMBIGUOUS, "%s", msg);
 }
 
-int lever_country_lookup(lever_store *s, const char *query, int *country)
+int lever_country_lookup(const lever_store *s, const char *query, int *country,
+                         lever_error *err)
 {
     char *q = trimmed_copy(query ? query : "");
     int *tiers = malloc(((size_t)s->n_countries + 1) * sizeof *tiers);
     if (!q || !tiers) {
         free(q);
         free(tiers);
-        return store_fail(s, LEVER_ENOMEM, "out of memory looking up a country");
+        return error_set(err, LEVER_ENOMEM, "out of memory looking up a country");
     }
     int rc;
     if (!q[0]) {
-        rc = store_fail(s, LEVER_EUSAGE, "empty country name: give an ISO3 code, a numeric "
+        rc = error_set(err, LEVER_EUSAGE, "empty country name: give an ISO3 code, a numeric "
                                          "code or a name");
         goto done;
     }
     int best = country_tiers(s, q, tiers);
     if (best == TIER_NONE) {
-        rc = country_not_found(s, q);
+        rc = country_not_found(s, q, err);
         goto done;
     }
     int count = 0, trading = 0, first = -1, first_trading = -1;
@@ -362,7 +363,7 @@ int lever_country_lookup(lever_store *s, const char *query, int *country)
         *country = first_trading;
         rc = LEVER_OK;
     } else {
-        rc = country_ambiguous(s, q, tiers, best, count);
+        rc = country_ambiguous(s, q, tiers, best, count, err);
     }
 done:
     free(q);
@@ -517,8 +518,8 @@ static void append_product(char *buf, size_t len, size_t *used, const lever_stor
 
 /* Selects the products of one comma-separated part of a selection query and appends its
  * label ("HS 1101", or "110100 Wheat or meslin flour") to label. */
-static int select_part(lever_store *s, const char *part, lever_selection *sel, char *label,
-                       size_t label_len, size_t *label_used)
+static int select_part(const lever_store *s, const char *part, lever_selection *sel, char *label,
+                       size_t label_len, size_t *label_used, lever_error *err)
 {
     hs_prefix prefix;
     if (query_is_prefix(part, &prefix)) {
@@ -532,7 +533,7 @@ static int select_part(lever_store *s, const char *part, lever_selection *sel, c
         if (found == 0) {
             lever_info info;
             lever_get_info(s, &info);
-            return store_fail(s, LEVER_ENOTFOUND,
+            return error_set(err, LEVER_ENOTFOUND,
                               "no product under HS %0*d in this store; check the code (HS "
                               "version %s) or search the descriptions by words",
                               prefix.digits, prefix.value,
@@ -546,7 +547,7 @@ static int select_part(lever_store *s, const char *part, lever_selection *sel, c
     }
     int *scores = malloc(((size_t)s->n_products + 1) * sizeof *scores);
     if (!scores)
-        return store_fail(s, LEVER_ENOMEM, "out of memory selecting products");
+        return error_set(err, LEVER_ENOMEM, "out of memory selecting products");
     product_scores(s, part, scores);
     char key[KEY_MAX], description[DESCRIPTION_KEY_MAX];
     fold(part, key, sizeof key);
@@ -568,7 +569,7 @@ static int select_part(lever_store *s, const char *part, lever_selection *sel, c
         selection_add(sel, p);
         append_product(label, label_len, label_used, s, p);
     } else if (count == 0) {
-        rc = store_fail(s, LEVER_ENOTFOUND,
+        rc = error_set(err, LEVER_ENOTFOUND,
                         "no product description contains all of \"%s\"; try fewer words or "
                         "an HS code (e.g. 1001)",
                         part);
@@ -592,7 +593,7 @@ static int select_part(lever_store *s, const char *part, lever_selection *sel, c
                 }
         if (count > listed)
             append(msg, sizeof msg, &used, "; ...");
-        rc = store_fail(s, LEVER_EAMBIGUOUS, "%s", msg);
+        rc = error_set(err, LEVER_EAMBIGUOUS, "%s", msg);
     }
     free(scores);
     return rc;
@@ -619,7 +620,8 @@ void selection_add(lever_selection *sel, int product)
         sel->selected[product] = 1;
 }
 
-int lever_selection_parse(lever_store *s, const char *query, lever_selection **out)
+int lever_selection_parse(const lever_store *s, const char *query, lever_selection **out,
+                          lever_error *err)
 {
     *out = NULL;
     lever_selection *sel = selection_new(s, "");
@@ -629,11 +631,11 @@ int lever_selection_parse(lever_store *s, const char *query, lever_selection **o
     label[0] = '\0';
     int rc = LEVER_OK;
     if (!sel || !text) {
-        rc = store_fail(s, LEVER_ENOMEM, "out of memory selecting products");
+        rc = error_set(err, LEVER_ENOMEM, "out of memory selecting products");
         goto done;
     }
     if (!text[0]) {
-        rc = store_fail(s, LEVER_EUSAGE,
+        rc = error_set(err, LEVER_EUSAGE,
                         "empty product selection: give an HS code prefix (e.g. 1101) or words "
                         "of a description");
         goto done;
@@ -642,26 +644,26 @@ int lever_selection_parse(lever_store *s, const char *query, lever_selection **o
     for (char *part = strtok_r(text, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
         char *p = trimmed_copy(part);
         if (!p) {
-            rc = store_fail(s, LEVER_ENOMEM, "out of memory selecting products");
+            rc = error_set(err, LEVER_ENOMEM, "out of memory selecting products");
             goto done;
         }
         if (p[0]) {
             if (label_used)
                 append(label, sizeof label, &label_used, ", ");
-            rc = select_part(s, p, sel, label, sizeof label, &label_used);
+            rc = select_part(s, p, sel, label, sizeof label, &label_used, err);
         }
         free(p);
         if (rc)
             goto done;
     }
     if (!label_used) {
-        rc = store_fail(s, LEVER_EUSAGE, "empty product selection \"%s\"", query);
+        rc = error_set(err, LEVER_EUSAGE, "empty product selection \"%s\"", query);
         goto done;
     }
     free(sel->label);
     sel->label = strdup(label);
     if (!sel->label)
-        rc = store_fail(s, LEVER_ENOMEM, "out of memory selecting products");
+        rc = error_set(err, LEVER_ENOMEM, "out of memory selecting products");
 done:
     free(text);
     if (rc) {

@@ -65,26 +65,26 @@ static uint64_t expected_length(const lever_store *s, uint32_t id, uint64_t n_mj
     }
 }
 
-static int map_store(lever_store *s, const char *path)
+static int map_store(lever_store *s, const char *path, lever_error *err)
 {
     s->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (s->fd < 0) {
         int e = errno;
-        return store_fail(s, e == ENOENT ? LEVER_ENOTFOUND : LEVER_EIO, "cannot open store '%s': %s",
+        return error_set(err, e == ENOENT ? LEVER_ENOTFOUND : LEVER_EIO, "cannot open store '%s': %s",
                           path, strerror(e));
     }
     struct stat st;
     if (fstat(s->fd, &st) != 0)
-        return store_fail(s, LEVER_EIO, "cannot stat store '%s': %s", path, strerror(errno));
+        return error_set(err, LEVER_EIO, "cannot stat store '%s': %s", path, strerror(errno));
     if ((uint64_t)st.st_size < STORE_HEADER_BYTES)
-        return store_fail(s, LEVER_ECORRUPT,
+        return error_set(err, LEVER_ECORRUPT,
                           "'%s' is not a lever store (too short); create one with 'lever import'",
                           path);
     s->map_len = (size_t)st.st_size;
     void *m = mmap(NULL, s->map_len, PROT_READ, MAP_SHARED, s->fd, 0);
     if (m == MAP_FAILED) {
         s->map_len = 0;
-        return store_fail(s, LEVER_EIO, "cannot map store '%s': %s", path, strerror(errno));
+        return error_set(err, LEVER_EIO, "cannot map store '%s': %s", path, strerror(errno));
     }
     s->map = m;
     /* Large page-cache folios: a page fault then maps up to 2 MB of the store instead of
@@ -94,34 +94,34 @@ static int map_store(lever_store *s, const char *path)
     return LEVER_OK;
 }
 
-static int check_header(lever_store *s, const char *path)
+static int check_header(lever_store *s, const char *path, lever_error *err)
 {
     const store_header *h = (const store_header *)s->map;
     if (memcmp(h->magic, STORE_MAGIC, 8) != 0)
-        return store_fail(s, LEVER_ECORRUPT,
+        return error_set(err, LEVER_ECORRUPT,
                           "'%s' is not a lever store (bad magic); create one with 'lever import'",
                           path);
     if (h->format_version != STORE_FORMAT_VERSION)
-        return store_fail(s, LEVER_EVERSION,
+        return error_set(err, LEVER_EVERSION,
                           "'%s' has store format %u, this lever reads format %u: re-import the data",
                           path, h->format_version, STORE_FORMAT_VERSION);
     if (h->n_sections != STORE_N_SECTIONS ||
         STORE_HEADER_BYTES + (uint64_t)h->n_sections * sizeof(store_section) > s->map_len)
-        return store_fail(s, LEVER_ECORRUPT, "'%s': bad section table; re-import it", path);
+        return error_set(err, LEVER_ECORRUPT, "'%s': bad section table; re-import it", path);
     /* the checksum covers the header (with the checksum field 0) and the section table */
     uint8_t head[STORE_HEADER_BYTES + STORE_N_SECTIONS * sizeof(store_section)];
     memcpy(head, s->map, sizeof head);
     memset(head + offsetof(store_header, checksum), 0, sizeof h->checksum);
     if (XXH64(head, sizeof head, 0) != h->checksum)
-        return store_fail(s, LEVER_ECORRUPT, "'%s': header checksum mismatch; the store is damaged, "
+        return error_set(err, LEVER_ECORRUPT, "'%s': header checksum mismatch; the store is damaged, "
                                              "re-import it", path);
     if (h->file_bytes != s->map_len)
-        return store_fail(s, LEVER_ECORRUPT,
+        return error_set(err, LEVER_ECORRUPT,
                           "'%s' is %zu bytes but its header says %llu: the file was truncated or "
                           "appended to; re-import it",
                           path, s->map_len, (unsigned long long)h->file_bytes);
     if (h->hs_version[sizeof h->hs_version - 1] != '\0' || h->release[sizeof h->release - 1] != '\0')
-        return store_fail(s, LEVER_ECORRUPT, "'%s': bad header strings; re-import it", path);
+        return error_set(err, LEVER_ECORRUPT, "'%s': bad header strings; re-import it", path);
     s->hdr = h;
     s->n_years = h->n_years;
     s->n_countries = h->n_countries;
@@ -130,37 +130,37 @@ static int check_header(lever_store *s, const char *path)
     return LEVER_OK;
 }
 
-static int check_sections(lever_store *s, const char *path)
+static int check_sections(lever_store *s, const char *path, lever_error *err)
 {
     const store_section *tab = (const store_section *)(s->map + STORE_HEADER_BYTES);
     for (uint32_t n = 0; n < s->hdr->n_sections; n++) {
         const store_section *sec = &tab[n];
         if (sec->id == 0 || sec->id >= SEC_COUNT_PLUS_ONE || s->sections[sec->id])
-            return store_fail(s, LEVER_ECORRUPT, "'%s': bad section id %u; re-import it", path,
+            return error_set(err, LEVER_ECORRUPT, "'%s': bad section id %u; re-import it", path,
                               sec->id);
         if (sec->offset % STORE_ALIGN != 0 || sec->offset > s->map_len ||
             sec->length > s->map_len - sec->offset)
-            return store_fail(s, LEVER_ECORRUPT,
+            return error_set(err, LEVER_ECORRUPT,
                               "'%s': section '%s' lies outside the file; re-import it", path,
                               section_name(sec->id));
         s->sections[sec->id] = sec;
     }
     for (uint32_t id = 1; id < SEC_COUNT_PLUS_ONE; id++)
         if (!s->sections[id])
-            return store_fail(s, LEVER_ECORRUPT, "'%s': section '%s' is missing; re-import it",
+            return error_set(err, LEVER_ECORRUPT, "'%s': section '%s' is missing; re-import it",
                               path, section_name(id));
     uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
     uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
     for (uint32_t id = 2; id < SEC_COUNT_PLUS_ONE; id++)
         if (s->sections[id]->length != expected_length(s, id, n_mjk, n_xik))
-            return store_fail(s, LEVER_ECORRUPT,
+            return error_set(err, LEVER_ECORRUPT,
                               "'%s': section '%s' has %llu bytes, expected %llu; re-import it",
                               path, section_name(id),
                               (unsigned long long)s->sections[id]->length,
                               (unsigned long long)expected_length(s, id, n_mjk, n_xik));
     if (s->sections[SEC_STRINGS]->length == 0 ||
         s->map[s->sections[SEC_STRINGS]->offset + s->sections[SEC_STRINGS]->length - 1] != '\0')
-        return store_fail(s, LEVER_ECORRUPT, "'%s': bad string section; re-import it", path);
+        return error_set(err, LEVER_ECORRUPT, "'%s': bad string section; re-import it", path);
     return LEVER_OK;
 }
 
@@ -200,7 +200,7 @@ static void point_arrays(lever_store *s)
 
 /* Cheap consistency of the small tables that index the big ones, so that a damaged store
  * cannot send a query out of bounds. O(years x countries), no large section is read. */
-static int check_indexes(lever_store *s, const char *path)
+static int check_indexes(lever_store *s, const char *path, lever_error *err)
 {
     uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
     uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
@@ -210,7 +210,7 @@ static int check_indexes(lever_store *s, const char *path)
         if (yr->row_start != next_row || yr->row_count > s->rows - yr->row_start ||
             yr->mjk_start > n_mjk || yr->mjk_count > n_mjk - yr->mjk_start ||
             yr->xik_start > n_xik || yr->xik_count > n_xik - yr->xik_start)
-            return store_fail(s, LEVER_ECORRUPT, "'%s': bad year table; re-import it", path);
+            return error_set(err, LEVER_ECORRUPT, "'%s': bad year table; re-import it", path);
         next_row += yr->row_count;
         const uint64_t *offs[4] = {s->exp_off, s->imp_off, s->mjk_off, s->xik_off};
         const uint64_t lo[4] = {yr->row_start, yr->row_start, yr->mjk_start, yr->xik_start};
@@ -219,52 +219,43 @@ static int check_indexes(lever_store *s, const char *path)
         for (int t = 0; t < 4; t++) {
             const uint64_t *o = offs[t] + (size_t)y * (s->n_countries + 1u);
             if (o[0] != lo[t] || o[s->n_countries] != hi[t])
-                return store_fail(s, LEVER_ECORRUPT, "'%s': bad offset table; re-import it", path);
+                return error_set(err, LEVER_ECORRUPT, "'%s': bad offset table; re-import it", path);
             for (uint32_t c = 0; c < s->n_countries; c++)
                 if (o[c] > o[c + 1])
-                    return store_fail(s, LEVER_ECORRUPT, "'%s': bad offset table; re-import it",
+                    return error_set(err, LEVER_ECORRUPT, "'%s': bad offset table; re-import it",
                                       path);
         }
     }
     if (next_row != s->rows)
-        return store_fail(s, LEVER_ECORRUPT, "'%s': bad year table; re-import it", path);
+        return error_set(err, LEVER_ECORRUPT, "'%s': bad year table; re-import it", path);
     return LEVER_OK;
 }
 
-int store_fail(lever_store *s, int rc, const char *fmt, ...)
+int lever_open(const char *path, lever_store **out, lever_error *err)
 {
-    if (s) {
-        va_list ap;
-        va_start(ap, fmt);
-        msg_vfail(s->errmsg, sizeof s->errmsg, rc, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-int lever_open(const char *path, lever_store **out)
-{
-    lever_store *s = calloc(1, sizeof *s);
-    *out = s;
-    if (!s)
-        return LEVER_ENOMEM;
-    s->fd = -1;
+    *out = NULL;
     if (!store_host_little_endian())
-        return store_fail(s, LEVER_EVERSION,
-                          "%s: the store format is little-endian and this host big-endian: "
-                          "lever cannot read stores here",
-                          path);
-    int rc = map_store(s, path);
+        return error_set(err, LEVER_EVERSION,
+                         "%s: the store format is little-endian and this host big-endian: "
+                         "lever cannot read stores here",
+                         path);
+    lever_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return error_set(err, LEVER_ENOMEM, "out of memory opening '%s'", path);
+    s->fd = -1;
+    int rc = map_store(s, path, err);
     if (!rc)
-        rc = check_header(s, path);
+        rc = check_header(s, path, err);
     if (!rc)
-        rc = check_sections(s, path);
+        rc = check_sections(s, path, err);
     if (!rc) {
         point_arrays(s);
-        rc = check_indexes(s, path);
+        rc = check_indexes(s, path, err);
     }
     if (rc)
-        s->hdr = NULL; /* accessors must not be used; the message stays */
+        lever_close(s);
+    else
+        *out = s;
     return rc;
 }
 
@@ -279,21 +270,14 @@ void lever_close(lever_store *s)
     free(s);
 }
 
-const char *lever_errmsg(const lever_store *s)
-{
-    if (!s)
-        return "out of memory";
-    return s->errmsg[0] ? s->errmsg : "ok";
-}
-
-int lever_check(lever_store *s)
+int lever_check(const lever_store *s, lever_error *err)
 {
     if (!s->hdr)
-        return store_fail(s, LEVER_EUSAGE, "the store is not open");
+        return error_set(err, LEVER_EUSAGE, "the store is not open");
     for (uint32_t id = 1; id < SEC_COUNT_PLUS_ONE; id++) {
         const store_section *sec = s->sections[id];
         if (XXH64(s->map + sec->offset, sec->length, 0) != sec->checksum)
-            return store_fail(s, LEVER_ECORRUPT,
+            return error_set(err, LEVER_ECORRUPT,
                               "section '%s' fails its checksum: the store is damaged; re-import it",
                               section_name(id));
     }
@@ -302,31 +286,31 @@ int lever_check(lever_store *s)
     uint64_t marked_v = 0, marked_q = 0;
     for (uint64_t r = 0; r < s->rows; r++) {
         if (s->fj[r] >= s->n_countries || s->fk[r] >= s->n_products || s->by_imp[r] >= s->rows)
-            return store_fail(s, LEVER_ECORRUPT, "row %llu holds an index out of range; re-import",
+            return error_set(err, LEVER_ECORRUPT, "row %llu holds an index out of range; re-import",
                               (unsigned long long)r);
         if (s->v32[r] == STORE_V_BIG &&
             (marked_v >= s->n_big_v || s->big_v[marked_v++].row != r))
-            return store_fail(s, LEVER_ECORRUPT, "row %llu: large value not found; re-import",
+            return error_set(err, LEVER_ECORRUPT, "row %llu: large value not found; re-import",
                               (unsigned long long)r);
         if (s->q32[r] == STORE_Q_BIG &&
             (marked_q >= s->n_big_q || s->big_q[marked_q++].row != r))
-            return store_fail(s, LEVER_ECORRUPT, "row %llu: large quantity not found; re-import",
+            return error_set(err, LEVER_ECORRUPT, "row %llu: large quantity not found; re-import",
                               (unsigned long long)r);
     }
     if (marked_v != s->n_big_v || marked_q != s->n_big_q)
-        return store_fail(s, LEVER_ECORRUPT, "the tables of large values do not match the rows; "
+        return error_set(err, LEVER_ECORRUPT, "the tables of large values do not match the rows; "
                                              "re-import");
     uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
     for (uint64_t e = 0; e < n_mjk; e++)
         if (s->mjk[e].j >= s->n_countries || s->mjk[e].k >= s->n_products ||
             s->mjk[e].imp_pos > s->rows || s->mjk[e].n_suppliers > s->rows - s->mjk[e].imp_pos ||
             s->mjk[e].m >= STORE_MJK_LIMIT)
-            return store_fail(s, LEVER_ECORRUPT, "M(j,k) entry %llu is out of range; re-import",
+            return error_set(err, LEVER_ECORRUPT, "M(j,k) entry %llu is out of range; re-import",
                               (unsigned long long)e);
     uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
     for (uint64_t e = 0; e < n_xik; e++)
         if (s->xik[e].i >= s->n_countries || s->xik[e].k >= s->n_products)
-            return store_fail(s, LEVER_ECORRUPT, "X(i,k) entry %llu is out of range; re-import",
+            return error_set(err, LEVER_ECORRUPT, "X(i,k) entry %llu is out of range; re-import",
                               (unsigned long long)e);
     return LEVER_OK;
 }

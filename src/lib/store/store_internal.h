@@ -46,12 +46,7 @@ struct lever_store {
     const uint8_t *cover;     /* [n_years * C] COVER_* */
     const store_reflow *reflows;
     uint64_t n_reflows;
-    char errmsg[2048];
 };
-
-/* Sets the store's message (printf-style) and returns rc. */
-int store_fail(lever_store *s, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 static inline const char *store_str(const lever_store *s, uint32_t off)
 {
