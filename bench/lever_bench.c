@@ -602,7 +602,7 @@ static void q5_scan(lever_store *s, int a, q5_sums *q)
         memset(rev_market, 0, C * sizeof(double));
         memset(trade, 0, C * sizeof(uint64_t));
         uint64_t lo, hi;
-        store_exporter_rows(s, y, a, &lo, &hi);
+        store_exporter_rows(s, y, a, ROW_J | ROW_K | ROW_V, &lo, &hi);
         for (uint64_t r = lo; r < hi; r++) { /* A -> P */
             int p = s->fj[r];
             uint64_t v = store_v(s, r);
@@ -855,7 +855,7 @@ static int cmd_pick(const char *path)
     memset(exports, 0, C * sizeof *exports);
     for (uint32_t y = 0; y < s->n_years; y++) {
         uint64_t lo, hi;
-        store_exporter_rows(s, (int)y, (int)a, &lo, &hi);
+        store_exporter_rows(s, (int)y, (int)a, ROW_J | ROW_V, &lo, &hi);
         for (uint64_t r = lo; r < hi; r++)
             exports[s->fj[r]] += store_v(s, r);
     }

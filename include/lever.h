@@ -96,12 +96,15 @@ uint64_t lever_import_rows(const lever_import *imp);
 
 typedef struct lever_store lever_store;
 
-/* Maps the store read-only. Checks the header and section bounds only; lever_check()
- * verifies every section checksum. *out is set even on failure (for lever_errmsg). */
+/* Maps the store read-only. Checks the header and section bounds and verifies the small
+ * tables every query reads; every other block is verified when a query first reads it, and
+ * a query that meets a damaged block returns LEVER_ECORRUPT (as does every later query on
+ * the handle). lever_check() verifies the whole file. A directory, FIFO or device is
+ * refused. *out is set even on failure (for lever_errmsg). */
 int lever_open(const char *path, lever_store **out);
 void lever_close(lever_store *s);
 const char *lever_errmsg(const lever_store *s);
-/* Verifies the checksum of every section. */
+/* Verifies every block, the checksum of every section and every index in the store. */
 int lever_check(lever_store *s);
 
 typedef struct lever_info {

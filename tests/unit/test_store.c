@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -414,6 +415,15 @@ static void test_damaged_store_refused(void **state)
     assert_int_equal(lever_check(s), LEVER_ECORRUPT);
     assert_non_null(strstr(lever_errmsg(s), "flow values"));
     lever_close(s);
+    /* ... and a query that reads it refuses (the first row is its exporter's first) */
+    assert_int_equal(lever_open(bad, &s), LEVER_OK);
+    lever_ranking *rank = NULL;
+    assert_int_equal(lever_leverage_rank(s, store_row_exporter(s, 0, 0), s->years[0].year, NULL,
+                                         &rank),
+                     LEVER_ECORRUPT);
+    assert_null(rank);
+    assert_non_null(strstr(lever_errmsg(s), "is damaged: section 'flow values' fails"));
+    lever_close(s);
     /* not a store at all, and a missing file */
     write_bytes(bad, "t,i,j,k,v,q\n", 12);
     assert_int_equal(lever_open(bad, &s), LEVER_ECORRUPT);
@@ -435,6 +445,46 @@ static void test_damaged_store_refused(void **state)
     free(data);
 }
 
+/* A store whose checksums were forged around an importer index out of range: the index
+ * is found when its block is verified, and no query reads out of bounds. */
+static void test_forged_index_refused(void **state)
+{
+    (void)state;
+    lever_import *imp = random_world(11, 300, -1, false);
+    char *path = path_in_tmp("forged.store");
+    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    lever_import_free(imp);
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(read_file(path, &data, &len), 0);
+    store_header *h = (store_header *)data;
+    store_section *tab = (store_section *)(data + STORE_HEADER_BYTES);
+    store_section *fj = &tab[SEC_FLOW_J - 1], *sums_sec = &tab[SEC_BLOCK_SUMS - 1];
+    uint64_t *sums = (uint64_t *)(data + sums_sec->offset);
+    uint16_t bad = 0xFFFF;
+    memcpy(data + fj->offset, &bad, sizeof bad);
+    /* forge: the block's sum, the section's checksum, the sums' checksum, the header's */
+    uint64_t b = fj->offset / STORE_ALIGN;
+    size_t in_block = fj->length < STORE_ALIGN ? (size_t)fj->length : STORE_ALIGN;
+    sums[b] = XXH3_64bits(data + fj->offset, in_block);
+    size_t n_blocks = (size_t)((fj->length + STORE_ALIGN - 1) / STORE_ALIGN);
+    fj->checksum = XXH3_64bits(&sums[b], n_blocks * sizeof *sums);
+    sums_sec->checksum = XXH3_64bits(sums, (size_t)sums_sec->length);
+    h->checksum = 0;
+    h->checksum = XXH64(data, STORE_HEADER_BYTES + STORE_N_SECTIONS * sizeof(store_section), 0);
+    write_bytes(path, data, len);
+    lever_store *s;
+    assert_int_equal(lever_open(path, &s), LEVER_OK);
+    lever_ranking *rank = NULL;
+    assert_int_equal(lever_leverage_rank(s, store_row_exporter(s, 0, 0), s->years[0].year, NULL,
+                                         &rank),
+                     LEVER_ECORRUPT);
+    assert_non_null(strstr(lever_errmsg(s), "'flow importers' holds an index out of range"));
+    assert_int_equal(lever_check(s), LEVER_ECORRUPT);
+    lever_close(s);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_sorted_and_quantities_kept),
         cmocka_unit_test(test_failed_import_leaves_store_unchanged),
         cmocka_unit_test(test_damaged_store_refused),
+        cmocka_unit_test(test_forged_index_refused),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

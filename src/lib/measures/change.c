@@ -123,6 +123,10 @@ int lever_change(lever_store *s, int a, int b, int year0, int year1, const lever
     for (size_t n = 0; n < r->n; n++)
         r->rows[n].share_of_change = change_share(r->rows[n].delta, r->delta);
     qsort(r->rows, r->n, sizeof *r->rows, by_abs_delta_desc);
+    if (store_damaged(s)) {
+        lever_change_free(r);
+        return store_damage_fail(s);
+    }
     *out = r;
     return LEVER_OK;
 }

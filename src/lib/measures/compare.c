@@ -296,6 +296,8 @@ int lever_compare(lever_store *s, int market, const int *suppliers, int n_suppli
     free(c.lev);
     free(c.flows);
     free(c.by_product);
+    if (!rc && store_damaged(s))
+        rc = store_damage_fail(s);
     if (rc) {
         lever_compare_free(r);
         return rc;

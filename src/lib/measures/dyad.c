@@ -105,7 +105,7 @@ static void fill_flow(const lever_store *s, int y, uint64_t r, lever_product_flo
     f->qty_kg = store_q(s, r);
     f->unit_value = unit_value(f->value, f->qty_kg);
     f->unit_value_flag =
-        unit_value_flag(f->unit_value, s->uv_median[(size_t)y * s->n_products + (size_t)k]);
+        unit_value_flag(f->unit_value, store_uv_median(s, y, k));
     const store_mjk *m = store_find_mjk(s, y, f->importer, k);
     const store_xik *x = store_find_xik(s, y, f->exporter, k);
     f->supplier_share = m ? supplier_share(f->value, m->m) : NAN;
@@ -188,6 +188,10 @@ int lever_dyad(lever_store *s, int a, int b, int year_from, int year_to,
             lever_dyad_free(r);
             return store_fail(s, rc, "out of memory computing a dyad");
         }
+    }
+    if (store_damaged(s)) {
+        lever_dyad_free(r);
+        return store_damage_fail(s);
     }
     *out = r;
     return LEVER_OK;

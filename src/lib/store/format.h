@@ -31,7 +31,7 @@
 /* ------------------------------------------------------------------ */
 
 #define STORE_MAGIC "LEVERSTO"
-#define STORE_FORMAT_VERSION 2u
+#define STORE_FORMAT_VERSION 3u
 #define STORE_HEADER_BYTES 256u
 #define STORE_ALIGN 4096u
 #define STORE_MAX_COUNTRIES 65535 /* indices 0..65534; 0xFFFF marks "no index" */
@@ -58,7 +58,8 @@ typedef struct store_section {
     uint32_t elem_size; /* bytes per element, for bounds checks */
     uint64_t offset;    /* from the start of the file, STORE_ALIGN-aligned */
     uint64_t length;    /* bytes */
-    uint64_t checksum;  /* XXH64 of the section bytes, seed 0 */
+    uint64_t checksum;  /* XXH3-64 of the section's entries in SEC_BLOCK_SUMS (of the section
+                           bytes themselves for SEC_BLOCK_SUMS) */
 } store_section;        /* the table follows the header at offset STORE_HEADER_BYTES */
 
 enum {
@@ -85,6 +86,9 @@ enum {
     SEC_X_I,           /* uint64_t[n_years * C]: X(i) */
     SEC_W_K,           /* uint64_t[n_years * P]: W(k) */
     SEC_UV_MEDIAN,     /* double[n_years * P]: world median unit value of k, USD/kg, NaN if none */
+    SEC_BLOCK_SUMS,    /* uint64_t[file blocks before it]: XXH3 of the section bytes in each
+                          4096-byte block of the file (0 for the header's block); last in the
+                          file. A section's table checksum is the XXH3 of its slice of these. */
     SEC_COUNT_PLUS_ONE
 };
 #define STORE_N_SECTIONS (SEC_COUNT_PLUS_ONE - 1)
@@ -143,6 +147,16 @@ typedef struct store_xik {
     uint64_t vmax;        /* largest v(i->j,k) over j */
 } store_xik;
 
+
+/* XXH3 (64 bits) of a block of the file (blockhash.c): the library's, or the same compiled
+ * for AVX2 when the processor has it. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LEVER_HAVE_AVX2_HASH 1
+uint64_t store_block_hash_avx2(const void *p, size_t len);
+#else
+#define LEVER_HAVE_AVX2_HASH 0
+#endif
+uint64_t store_block_hash(const void *p, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Layout checks: a change here is a change of the file format         */
@@ -223,7 +237,7 @@ FORMAT_AT(store_xik, vmax, 16);
 
 /* The columns' element types, and the double of SEC_UV_MEDIAN (IEEE 754 binary64). */
 _Static_assert(sizeof(double) == 8, "SEC_UV_MEDIAN holds 8-byte doubles");
-_Static_assert(STORE_N_SECTIONS == 21, "a section was added or removed");
+_Static_assert(STORE_N_SECTIONS == 22, "a section was added or removed");
 
 #undef FORMAT_AT
 #undef FORMAT_SIZE
