@@ -7,9 +7,9 @@ usage: damage_trials.py LEVER STORE A B C WORKDIR [TRIALS]
 For every trial, every command must either refuse (non-zero exit and a message saying the
 store is damaged) or answer exactly as on the intact store (same exit status, same
 output); a signal, a sanitizer report or a different answer fails the run. Offsets are
-picked deterministically: the header and its section table byte by byte where it matters,
-then every section of the table at evenly spread offsets (TRIALS in all, about), then
-truncations at evenly spread lengths. Prints one line per failure and a summary
+picked deterministically: fields of the header, entries of the section table, then every
+section at evenly spread offsets (TRIALS flips in all, about, at least one per section),
+bytes of padding, then truncations at evenly spread lengths. Prints one line per failure and a summary
 "trials N refused N exact N crashed N differed N unclear N"; exits 1 on any failure.
 
 Only the Python standard library is used; the layout read here (header at 0, the section
@@ -64,11 +64,13 @@ def flip_offsets(data, trials):
     """(offset, mask) pairs: header fields, the section table, then every section."""
     n, secs = sections(data)
     picks = []
-    # the header's fields (magic, version, sizes, counts, strings, checksum) and the table
-    for at in list(range(0, 64, 4)) + [80, 112, 248, 255]:
+    # the header's fields (magic, version, flags, sizes, counts, names, checksum) and entries
+    # of the section table (all of them from 100 trials up)
+    for at in [0, 8, 20, 24, 32, 44, 56, 104, 232, 239]:
         picks.append(at)
     for s in range(n):
-        picks.append(HEADER + ENTRY * s + (s * 7) % ENTRY)
+        if trials >= 100 or s % 3 == 0:
+            picks.append(HEADER + ENTRY * s + (s * 7) % ENTRY)
     per = max(1, (trials - len(picks)) // max(1, len(secs)))
     for sid, off, length in secs:
         if length == 0:
@@ -77,20 +79,20 @@ def flip_offsets(data, trials):
             # evenly spread, shifted by a per-section amount so every byte lane is hit
             picks.append(off + (length * m) // per + (sid * 5 + m * 3) % min(length, 8)
                          if length > 8 else off + m % length)
-        if length % 4096 and sid % 5 == 0:
+        if length % 4096 and sid % 7 == 0:
             picks.append(off + length)  # padding after the section, which no query reads
     masks = [0x01, 0x80, 0x10, 0xff, 0x04, 0x40, 0x02, 0x20]
     return [(at, masks[i % len(masks)]) for i, at in enumerate(sorted(set(p for p in picks if p < len(data))))]
 
 
 def trunc_lengths(size, count):
-    return sorted(set([1, 100, HEADER - 1, HEADER + 8, 1000, 4096] +
+    return sorted(set([100, HEADER + 8, 4096] +
                       [size * m // count for m in range(1, count)] + [size - 1]))
 
 
 def main():
     lever, store, a, b, c, work = sys.argv[1:7]
-    trials = int(sys.argv[7]) if len(sys.argv) > 7 else 80
+    trials = int(sys.argv[7]) if len(sys.argv) > 7 else 40
     data = open(store, "rb").read()
     cmds = commands(a, b, c)
     intact = [run(lever, store, cmd) for cmd in cmds]
@@ -99,7 +101,7 @@ def main():
         copy = bytearray(data)
         copy[at] ^= mask
         damaged.append(("flip byte %d ^ 0x%02x" % (at, mask), bytes(copy)))
-    for length in trunc_lengths(len(data), max(6, trials // 8)):
+    for length in trunc_lengths(len(data), max(3, trials // 8)):
         damaged.append(("truncate to %d bytes" % length, data[:length]))
 
     counts = {"trials": 0, "refused": 0, "exact": 0, "crashed": 0, "differed": 0, "unclear": 0}
