@@ -373,16 +373,23 @@ static void write_bytes(const char *path, const char *data, size_t len)
     fclose(f);
 }
 
+/* Imports a random world of 300 rows into NAME in the test folder and reads the file. */
+static char *store_file(uint64_t seed, const char *name, char **data, size_t *len)
+{
+    lever_import *imp = random_world(seed, 300, -1, false);
+    char *path = path_in_tmp(name);
+    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
+    lever_import_free(imp);
+    assert_int_equal(read_file(path, data, len), 0);
+    return path;
+}
+
 static void test_damaged_store_refused(void **state)
 {
     (void)state;
-    lever_import *imp = random_world(9, 300, -1, false);
-    char *path = path_in_tmp("damage.store");
-    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
-    lever_import_free(imp);
     char *data = NULL;
     size_t len = 0;
-    assert_int_equal(read_file(path, &data, &len), 0);
+    store_file(9, "damage.store", &data, &len);
     assert_true(len > 3 * STORE_ALIGN);
     char *copy = malloc(len + STORE_ALIGN);
     assert_non_null(copy);
@@ -450,13 +457,9 @@ static void test_damaged_store_refused(void **state)
 static void test_forged_index_refused(void **state)
 {
     (void)state;
-    lever_import *imp = random_world(11, 300, -1, false);
-    char *path = path_in_tmp("forged.store");
-    assert_int_equal(lever_import_commit(imp, path), LEVER_OK);
-    lever_import_free(imp);
     char *data = NULL;
     size_t len = 0;
-    assert_int_equal(read_file(path, &data, &len), 0);
+    char *path = store_file(11, "forged.store", &data, &len);
     store_header *h = (store_header *)data;
     store_section *tab = (store_section *)(data + STORE_HEADER_BYTES);
     store_section *fj = &tab[SEC_FLOW_J - 1], *sums_sec = &tab[SEC_BLOCK_SUMS - 1];
