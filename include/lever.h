@@ -138,11 +138,14 @@ char *lever_utf8_from_legacy(const char *text, size_t *bad_at);
 
 typedef struct lever_store lever_store;
 
-/* Maps the store read-only. Checks the header and section bounds only; lever_check()
- * verifies every section checksum. On failure *out is NULL. */
+/* Maps the store read-only. Checks the header and section bounds and verifies the small
+ * tables every query reads; every other block is verified when a query first reads it, and
+ * a query that meets a damaged block returns LEVER_ECORRUPT (as does every later query on
+ * the handle). lever_check() verifies the whole file. A directory, FIFO or device is
+ * refused. On failure *out is NULL. */
 int lever_open(const char *path, lever_store **out, lever_error *err);
 void lever_close(lever_store *s);
-/* Verifies the checksum of every section. */
+/* Verifies every block, the checksum of every section and every index in the store. */
 int lever_check(const lever_store *s, lever_error *err);
 
 typedef struct lever_info {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 /* The error of the last library call (the tests run on one thread). */
 static lever_error E;
@@ -354,16 +355,23 @@ static void write_bytes(const char *path, const char *data, size_t len)
     fclose(f);
 }
 
+/* Imports a random world of 300 rows into NAME in the test folder and reads the file. */
+static char *store_file(uint64_t seed, const char *name, char **data, size_t *len)
+{
+    lever_import *imp = random_world(seed, 300, -1, false);
+    char *path = path_in_tmp(name);
+    assert_int_equal(lever_import_commit(imp, path, &E), LEVER_OK);
+    lever_import_free(imp);
+    assert_int_equal(read_file(path, data, len), 0);
+    return path;
+}
+
 static void test_damaged_store_refused(void **state)
 {
     (void)state;
-    lever_import *imp = random_world(9, 300, -1, false);
-    char *path = path_in_tmp("damage.store");
-    assert_int_equal(lever_import_commit(imp, path, &E), LEVER_OK);
-    lever_import_free(imp);
     char *data = NULL;
     size_t len = 0;
-    assert_int_equal(read_file(path, &data, &len), 0);
+    store_file(9, "damage.store", &data, &len);
     assert_true(len > 3 * STORE_ALIGN);
     char *copy = malloc(len + STORE_ALIGN);
     assert_non_null(copy);
@@ -396,6 +404,15 @@ static void test_damaged_store_refused(void **state)
     assert_int_equal(lever_check(s, &E), LEVER_ECORRUPT);
     assert_non_null(strstr(E.message, "flow values"));
     lever_close(s);
+    /* ... and a query that reads it refuses (the first row is its exporter's first) */
+    assert_int_equal(lever_open(bad, &s, &E), LEVER_OK);
+    lever_ranking *rank = NULL;
+    lever_query year0 = {.year_from = s->years[0].year, .year_to = s->years[0].year};
+    assert_int_equal(lever_leverage_rank(s, store_row_exporter(s, 0, 0), &year0, &rank, &E),
+                     LEVER_ECORRUPT);
+    assert_null(rank);
+    assert_non_null(strstr(E.message, "is damaged: section 'flow values' fails"));
+    lever_close(s);
     /* not a store at all, and a missing file */
     write_bytes(bad, "t,i,j,k,v,q\n", 12);
     assert_int_equal(lever_open(bad, &s, &E), LEVER_ECORRUPT);
@@ -417,6 +434,42 @@ static void test_damaged_store_refused(void **state)
     free(data);
 }
 
+/* A store whose checksums were forged around an importer index out of range: the index
+ * is found when its block is verified, and no query reads out of bounds. */
+static void test_forged_index_refused(void **state)
+{
+    (void)state;
+    char *data = NULL;
+    size_t len = 0;
+    char *path = store_file(11, "forged.store", &data, &len);
+    store_header *h = (store_header *)data;
+    store_section *tab = (store_section *)(data + STORE_HEADER_BYTES);
+    store_section *fj = &tab[SEC_FLOW_J - 1], *sums_sec = &tab[SEC_BLOCK_SUMS - 1];
+    uint64_t *sums = (uint64_t *)(data + sums_sec->offset);
+    uint16_t bad = 0xFFFF;
+    memcpy(data + fj->offset, &bad, sizeof bad);
+    /* forge: the block's sum, the section's checksum, the sums' checksum, the header's */
+    uint64_t b = fj->offset / STORE_ALIGN;
+    size_t in_block = fj->length < STORE_ALIGN ? (size_t)fj->length : STORE_ALIGN;
+    sums[b] = XXH3_64bits(data + fj->offset, in_block);
+    size_t n_blocks = (size_t)((fj->length + STORE_ALIGN - 1) / STORE_ALIGN);
+    fj->checksum = XXH3_64bits(&sums[b], n_blocks * sizeof *sums);
+    sums_sec->checksum = XXH3_64bits(sums, (size_t)sums_sec->length);
+    h->checksum = 0;
+    h->checksum = XXH64(data, STORE_HEADER_BYTES + STORE_N_SECTIONS * sizeof(store_section), 0);
+    write_bytes(path, data, len);
+    lever_store *s;
+    assert_int_equal(lever_open(path, &s, &E), LEVER_OK);
+    lever_ranking *rank = NULL;
+    lever_query year0 = {.year_from = s->years[0].year, .year_to = s->years[0].year};
+    assert_int_equal(lever_leverage_rank(s, store_row_exporter(s, 0, 0), &year0, &rank, &E),
+                     LEVER_ECORRUPT);
+    assert_non_null(strstr(E.message, "'flow importers' holds an index out of range"));
+    assert_int_equal(lever_check(s, &E), LEVER_ECORRUPT);
+    lever_close(s);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_sorted_and_quantities_kept),
         cmocka_unit_test(test_failed_import_leaves_store_unchanged),
         cmocka_unit_test(test_damaged_store_refused),
+        cmocka_unit_test(test_forged_index_refused),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

@@ -111,6 +111,10 @@ int lever_change(const lever_store *s, int a, int b, const lever_query *q,
     for (size_t n = 0; n < r->n; n++)
         r->rows[n].share_of_change = change_share(r->rows[n].delta, r->delta);
     qsort(r->rows, r->n, sizeof *r->rows, by_abs_delta_desc);
+    if (store_damaged(s)) {
+        lever_change_free(r);
+        return store_damage_fail(s, err);
+    }
     *out = r;
     return LEVER_OK;
 }

@@ -298,6 +298,8 @@ int lever_compare(const lever_store *s, int market, const int *suppliers, int n_
     free(c.lev);
     free(c.flows);
     free(c.by_product);
+    if (!rc && store_damaged(s))
+        rc = store_damage_fail(s, err);
     if (rc) {
         lever_compare_free(r);
         return rc;

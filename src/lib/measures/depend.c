@@ -83,7 +83,8 @@ static int world_supply_fill(const lever_store *s, const lever_query *q, int y, 
     }
     memset(sumsq, 0, P * sizeof *sumsq);
     const store_year *yr = &s->years[y];
-    for (uint64_t e = yr->xik_start; e < yr->xik_start + yr->xik_count; e++) {
+    uint64_t n_xik = store_need(s, SEC_XIK, yr->xik_start, yr->xik_count) ? yr->xik_count : 0;
+    for (uint64_t e = yr->xik_start; e < yr->xik_start + n_xik; e++) {
         const store_xik *x = &s->xik[e];
         if (!query_has_product(q, x->k))
             continue;
@@ -129,15 +130,18 @@ static int world_supply_all(depend_ctx *c)
 /* Per product                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The by-importer positions [*lo, *hi) of the suppliers of entry e (year index y). Rows
- * with v = 0 lie inside the run too, so the run ends where the next entry starts. */
+/* The by-importer positions [*lo, *hi) of the suppliers of entry e (year index y), verified.
+ * Rows with v = 0 lie inside the run too, so the run ends where the next entry starts. */
 static void supplier_run(const lever_store *s, int y, const store_mjk *e, uint64_t *lo,
                          uint64_t *hi)
 {
     const store_year *yr = &s->years[y];
-    const store_mjk *last = &s->mjk[yr->mjk_start + yr->mjk_count - 1];
+    uint64_t at = (uint64_t)(e - s->mjk), last = yr->mjk_start + yr->mjk_count - 1;
     *lo = e->imp_pos;
-    *hi = e < last ? e[1].imp_pos : yr->row_start + yr->row_count;
+    *hi = at < last && store_need(s, SEC_MJK, at + 1, 1) ? e[1].imp_pos
+                                                          : yr->row_start + yr->row_count;
+    if (*hi < *lo || !store_need(s, SEC_BY_IMP, *lo, *hi - *lo))
+        *hi = *lo;
 }
 
 /* The largest supplier of entry e (ties to the smallest country: the run is sorted by
@@ -169,7 +173,7 @@ static uint64_t supplier_value(const lever_store *s, int y, const store_mjk *e, 
 {
     uint64_t lo, hi, end, first, last;
     supplier_run(s, y, e, &lo, &end);
-    store_exporter_rows(s, y, a, &first, &last);
+    store_exporter_rows(s, y, a, 0, &first, &last);
     hi = end;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
@@ -271,8 +275,9 @@ static void fill_alternatives(const depend_ctx *c, lever_depend_row *row)
     lever_alternatives mode = c->q ? c->q->alternatives : LEVER_ALT_WORLD;
     if (mode == LEVER_ALT_CURRENT) {
         const store_mjk *e = store_find_mjk(s, c->y, j, k);
-        uint64_t lo, hi;
-        supplier_run(s, c->y, e, &lo, &hi);
+        uint64_t lo = 0, hi = 0;
+        if (e)
+            supplier_run(s, c->y, e, &lo, &hi);
         for (uint64_t p = lo; p < hi; p++) {
             uint32_t r = s->by_imp[p];
             int m = store_row_exporter(s, c->y, r);
@@ -402,6 +407,10 @@ int lever_depend(const lever_store *s, int importer, int on, const lever_query *
     if (rc) {
         lever_depend_free(r);
         return error_set(err, rc, "out of memory computing dependence");
+    }
+    if (store_damaged(s)) {
+        lever_depend_free(r);
+        return store_damage_fail(s, err);
     }
     *out = r;
     return LEVER_OK;

@@ -51,6 +51,8 @@ static uint64_t cif_to_fob(uint64_t v, uint32_t ppm)
 static uint64_t row_figure(const picker *p, int dir, uint64_t r)
 {
     const lever_store *s = p->s;
+    if (p->sides[dir] != SIDE_STORE && !store_need(s, SEC_DECL, r, 1))
+        return LEVER_NO_DECLARATION; /* damaged: the query refuses at its end */
     switch (p->sides[dir]) {
     case SIDE_X: return s->decl[r].vx;
     case SIDE_M:
@@ -219,11 +221,11 @@ static void keep_best(ranked_row *rows, size_t n, size_t keep)
 static void fill_flow(const picker *p, int dir, int y, uint64_t r, lever_product_flow *f)
 {
     const lever_store *s = p->s;
-    int k = s->fk[r];
+    int k = store_fk(s, r);
     f->year = lever_year_at(s, y);
     f->product = k;
     f->exporter = store_row_exporter(s, y, r);
-    f->importer = s->fj[r];
+    f->importer = store_fj(s, r);
     f->value = row_figure(p, dir, r);
     f->source = p->source;
     f->qty_kg = p->sides[dir] == SIDE_X   ? s->decl[r].qx
@@ -231,7 +233,7 @@ static void fill_flow(const picker *p, int dir, int y, uint64_t r, lever_product
                                           : store_q(s, r);
     f->unit_value = unit_value(f->value, f->qty_kg);
     f->unit_value_flag =
-        unit_value_flag(f->unit_value, s->uv_median[(size_t)y * s->n_products + (size_t)k]);
+        unit_value_flag(f->unit_value, store_uv_median(s, y, k));
     const store_mjk *m = store_find_mjk(s, y, f->importer, k);
     const store_xik *x = store_find_xik(s, y, f->exporter, k);
     /* shares and concentration are those of the store's figures, as M(j,k) and X(i,k) are */
@@ -331,6 +333,10 @@ int lever_dyad_from(const lever_store *s, int a, int b, const lever_query *q, in
             return error_set(err, rc, "out of memory computing a dyad");
         }
     }
+    if (store_damaged(s)) {
+        lever_dyad_free(r);
+        return store_damage_fail(s, err);
+    }
     *out = r;
     return LEVER_OK;
 }
@@ -384,7 +390,11 @@ int lever_suppliers(const lever_store *s, int importer, int product, const lever
      * else the exporter's), as shares and concentration use */
     picker p = {s, {SIDE_STORE, SIDE_STORE}, s->decl ? "importer, else exporter" : "BACI", 0};
     for (size_t m = 0; m < n; m++)
-        fill_flow(&p, 0, y, s->by_imp[e->imp_pos + m], &r->flows[r->n++]);
+        fill_flow(&p, 0, y, store_by_imp(s, e->imp_pos + m), &r->flows[r->n++]);
+    if (store_damaged(s)) {
+        lever_suppliers_free(r);
+        return store_damage_fail(s, err);
+    }
     qsort(r->flows, r->n, sizeof *r->flows, by_value_then_exporter);
     *out = r;
     return LEVER_OK;

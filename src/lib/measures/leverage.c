@@ -104,6 +104,9 @@ static void all_country_totals(const lever_store *s, const lever_query *q, int y
     }
     memset(totals, 0, s->n_countries * sizeof *totals);
     const store_year *yr = &s->years[y];
+    if (!store_need(s, SEC_XIK, yr->xik_start, yr->xik_count) ||
+        !store_need(s, SEC_MJK, yr->mjk_start, yr->mjk_count))
+        return;
     for (uint64_t e = yr->xik_start; e < yr->xik_start + yr->xik_count; e++)
         if (query_has_product(q, s->xik[e].k))
             totals[s->xik[e].i] += s->xik[e].x;
@@ -159,6 +162,8 @@ static void pass_start(subject_pass *ps, const lever_store *s, const lever_query
     if (!ps->world)
         return;
     ps->w_k = s->w_k + (size_t)y * s->n_products;
+    /* W(k) of the year, read directly by pass_dyad (on damage, the query fails at its end) */
+    (void)store_need(s, SEC_W_K, (size_t)y * s->n_products, s->n_products);
     ps->c_sums = c_sums;
     sums_load(s, y, c, c_sums);
 }
@@ -202,16 +207,14 @@ static int pass_dyad(const subject_pass *ps, const product_sums *from_sums,
     const lever_store *s = ps->s;
     const lever_query *q = ps->q;
     const uint16_t *fk = s->fk; /* in locals: the calls below could otherwise change them */
-    const uint32_t *v32 = s->v32;
-    const store_big *big_v = s->big_v;
-    const uint64_t n_big_v = s->n_big_v, *w_k = ps->w_k;
+    const uint64_t *w_k = ps->w_k;
     const bool world = ps->world, filtered = ps->filtered;
     double supply_sum = 0, market_sum = 0;
     uint64_t traded = 0;
     int rc = LEVER_OK;
     for (uint64_t r = lo; r < hi; r++) {
         int k = fk[r];
-        uint64_t v = column_v(v32, big_v, n_big_v, r);
+        uint64_t v = column_v(s, r); /* the rows of a dyad are verified */
         if (v == 0 || (filtered && !query_has_product(q, k)))
             continue; /* a zero value moves no trade and its d is undefined */
         double d, d_market, w = query_weight(q, k);
@@ -417,6 +420,10 @@ int lever_leverage(const lever_store *s, int a, int b, const lever_query *q, int
         lever_contribution *c = &kept.items[n];
         c->share = channel_share(c->term, channel_total(r, c));
     }
+    if (store_damaged(s)) {
+        lever_leverage_free(r);
+        return store_damage_fail(s, err);
+    }
     *out = r;
     return LEVER_OK;
 }
@@ -474,7 +481,7 @@ static int rank_thread_count(const subject_pass *ps)
 {
     const lever_store *s = ps->s;
     uint64_t lo, hi;
-    store_exporter_rows(s, ps->y, ps->c, &lo, &hi);
+    store_exporter_rows(s, ps->y, ps->c, 0, &lo, &hi);
     const uint64_t *imp = s->imp_off + (size_t)ps->y * (s->n_countries + 1u);
     uint64_t rows = (hi - lo) + (imp[ps->c + 1] - imp[ps->c]);
     uint64_t per = ps->world ? RANK_ROWS_PER_THREAD_WORLD : RANK_ROWS_PER_THREAD_OTHER;
@@ -585,6 +592,10 @@ static int rank_partners(const lever_store *s, int c, const lever_query *q, bool
     fill_ranking(r, s, c, acc, totals, holder_is_c);
     free(acc);
     free(totals);
+    if (store_damaged(s)) {
+        lever_ranking_free(r);
+        return store_damage_fail(s, err);
+    }
     *out = r;
     return LEVER_OK;
 }

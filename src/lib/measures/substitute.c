@@ -41,7 +41,7 @@ uint64_t subst_alt_supply(const lever_store *s, const lever_query *q, int y, int
         return listed_sum(s, q, y, i, j, k, x_ik);
     if (mode == LEVER_ALT_CURRENT) {
         const store_mjk *e = store_find_mjk(s, y, j, k);
-        if (!e)
+        if (!e || !store_need(s, SEC_BY_IMP, e->imp_pos, e->n_suppliers))
             return 0;
         uint64_t sum = 0;
         for (uint64_t p = e->imp_pos; p < e->imp_pos + e->n_suppliers; p++) {
@@ -75,7 +75,7 @@ uint64_t subst_alt_demand(const lever_store *s, const lever_query *q, int y, int
     if (mode == LEVER_ALT_CURRENT) {
         /* i's rows are sorted by (buyer, product): per buyer run, a binary search for k */
         uint64_t lo, hi, sum = 0;
-        store_exporter_rows(s, y, i, &lo, &hi);
+        store_exporter_rows(s, y, i, ROW_J | ROW_K, &lo, &hi);
         while (lo < hi) {
             uint16_t buyer = s->fj[lo];
             uint64_t end = first_row_after(s->fj, lo, hi, buyer);

@@ -159,12 +159,10 @@ static size_t most_export_entries(const lever_store *s, int y0, int y1, int a, i
     size_t most = 0;
     for (int y = y0; y <= y1; y++) {
         const int sides[2] = {a, b};
-        for (int n = 0; n < 2; n++) {
-            const store_xik *first, *end;
-            store_exporter_entries(s, y, sides[n], &first, &end);
-            if ((size_t)(end - first) > most)
-                most = (size_t)(end - first);
-        }
+        const uint64_t *o = s->xik_off + (size_t)y * (s->n_countries + 1u);
+        for (int n = 0; n < 2; n++)
+            if (o[sides[n] + 1] - o[sides[n]] > most)
+                most = (size_t)(o[sides[n] + 1] - o[sides[n]]);
     }
     return most;
 }
@@ -208,6 +206,10 @@ int lever_indicators(const lever_store *s, int a, int b, const lever_query *q, i
         }
     }
     free(scratch);
+    if (store_damaged(s)) {
+        lever_indicators_free(r);
+        return store_damage_fail(s, err);
+    }
     *out = r;
     return LEVER_OK;
 }

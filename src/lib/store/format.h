@@ -31,7 +31,7 @@
 /* ------------------------------------------------------------------ */
 
 #define STORE_MAGIC "LEVERSTO"
-#define STORE_FORMAT_VERSION 3u
+#define STORE_FORMAT_VERSION 4u
 #define STORE_HEADER_BYTES 256u
 #define STORE_ALIGN 4096u
 #define STORE_MAX_COUNTRIES 65535 /* indices 0..65534; 0xFFFF marks "no index" */
@@ -59,7 +59,8 @@ typedef struct store_section {
     uint32_t elem_size; /* bytes per element, for bounds checks */
     uint64_t offset;    /* from the start of the file, STORE_ALIGN-aligned */
     uint64_t length;    /* bytes */
-    uint64_t checksum;  /* XXH64 of the section bytes, seed 0 */
+    uint64_t checksum;  /* XXH3-64 of the section's entries in SEC_BLOCK_SUMS (of the section
+                           bytes themselves for SEC_BLOCK_SUMS) */
 } store_section;        /* the table follows the header at offset STORE_HEADER_BYTES */
 
 enum {
@@ -92,6 +93,9 @@ enum {
                           each country in each year */
     SEC_REFLOWS,       /* store_reflow[]: Comtrade re-exports and re-imports, kept apart, by
                           (year, reporter, partner, flow, hs6) */
+    SEC_BLOCK_SUMS,    /* uint64_t[file blocks before it]: XXH3 of the section bytes in each
+                          4096-byte block of the file (0 for the header's block); last in the
+                          file. A section's table checksum is the XXH3 of its slice of these. */
     SEC_COUNT_PLUS_ONE
 };
 #define STORE_N_SECTIONS (SEC_COUNT_PLUS_ONE - 1)
@@ -168,6 +172,15 @@ typedef struct store_reflow {
     uint64_t value;             /* USD */
     int64_t kg;                 /* or LEVER_QTY_MISSING */
 } store_reflow;
+/* XXH3 (64 bits) of a block of the file (blockhash.c): the library's, or the same compiled
+ * for AVX2 when the processor has it. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LEVER_HAVE_AVX2_HASH 1
+uint64_t store_block_hash_avx2(const void *p, size_t len);
+#else
+#define LEVER_HAVE_AVX2_HASH 0
+#endif
+uint64_t store_block_hash(const void *p, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Layout checks: a change here is a change of the file format         */
@@ -261,7 +274,7 @@ FORMAT_AT(store_reflow, kg, 24);
 
 /* The columns' element types, and the double of SEC_UV_MEDIAN (IEEE 754 binary64). */
 _Static_assert(sizeof(double) == 8, "SEC_UV_MEDIAN holds 8-byte doubles");
-_Static_assert(STORE_N_SECTIONS == 24, "a section was added or removed");
+_Static_assert(STORE_N_SECTIONS == 25, "a section was added or removed");
 
 #undef FORMAT_AT
 #undef FORMAT_SIZE

@@ -4,10 +4,11 @@
  * The store is one file mapped read-only (LMDB-style): lever_open checks the
  * header (magic, version, its own checksum) and that every section lies inside
  * the file with the size its counts imply, then points typed arrays into the map.
- * It reads nothing else, so opening costs microseconds whatever the store's size
- * and a query touches only the pages it needs (mapped in large folios). Section
- * checksums are verified on demand by lever_check (`lever info --check`), which
- * reads the whole file.
+ * It verifies only the small tables every query needs (dictionaries, years, offset
+ * tables), so opening costs little whatever the store's size, and a query touches
+ * only the pages it needs (mapped in large folios), each verified against its block
+ * checksum on first use (verify.c). lever_check (`lever info --check`) verifies the
+ * whole file.
  */
 #include "store_internal.h"
 
@@ -19,17 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
-
-static const char *section_name(uint32_t id)
-{
-    static const char *names[] = {
-        "", "strings", "countries", "products", "years", "flow importers", "flow products",
-        "flow values", "flow quantities", "large values", "large quantities", "exporter offsets",
-        "importer permutation", "importer offsets", "M(j,k)", "M(j,k) offsets", "X(i,k)",
-        "X(i,k) offsets", "M(j)", "X(i)", "W(k)", "unit value medians", "declarations",
-        "coverage", "re-exports and re-imports"};
-    return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
-}
 
 /* Bytes a section must have, given the header's counts and the entries of the sections
  * whose length depends on the data. */
@@ -61,13 +51,15 @@ static uint64_t expected_length(const lever_store *s, uint32_t id, uint64_t n_mj
     case SEC_COVER: return Y * C;
     case SEC_REFLOWS:
         return s->sections[id]->length / sizeof(store_reflow) * sizeof(store_reflow);
+    case SEC_BLOCK_SUMS: return s->sections[id]->offset / STORE_ALIGN * sizeof(uint64_t);
     default: return 0;
     }
 }
 
 static int map_store(lever_store *s, const char *path, lever_error *err)
 {
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* non-blocking: opening a FIFO for reading would otherwise wait for a writer */
+    s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (s->fd < 0) {
         int e = errno;
         return error_set(err, e == ENOENT ? LEVER_ENOTFOUND : LEVER_EIO, "cannot open store '%s': %s",
@@ -76,6 +68,13 @@ static int map_store(lever_store *s, const char *path, lever_error *err)
     struct stat st;
     if (fstat(s->fd, &st) != 0)
         return error_set(err, LEVER_EIO, "cannot stat store '%s': %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return error_set(err, LEVER_EUSAGE,
+                          "store '%s' is a directory; give the file 'lever import -o' wrote", path);
+    if (!S_ISREG(st.st_mode))
+        return error_set(err, LEVER_EUSAGE,
+                          "store '%s' is not a regular file (a pipe or a device); a store is the "
+                          "file 'lever import -o' wrote", path);
     if ((uint64_t)st.st_size < STORE_HEADER_BYTES)
         return error_set(err, LEVER_ECORRUPT,
                           "'%s' is not a lever store (too short); create one with 'lever import'",
@@ -142,20 +141,28 @@ static int check_sections(lever_store *s, const char *path, lever_error *err)
             sec->length > s->map_len - sec->offset)
             return error_set(err, LEVER_ECORRUPT,
                               "'%s': section '%s' lies outside the file; re-import it", path,
-                              section_name(sec->id));
+                              store_section_name(sec->id));
         s->sections[sec->id] = sec;
     }
     for (uint32_t id = 1; id < SEC_COUNT_PLUS_ONE; id++)
         if (!s->sections[id])
             return error_set(err, LEVER_ECORRUPT, "'%s': section '%s' is missing; re-import it",
-                              path, section_name(id));
+                              path, store_section_name(id));
     uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
     uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
+    /* the block sums come last and cover every block before them */
+    uint64_t summed = s->sections[SEC_BLOCK_SUMS]->offset;
+    for (uint32_t id = 1; id < SEC_BLOCK_SUMS; id++)
+        if (s->sections[id]->offset + s->sections[id]->length > summed ||
+            s->sections[id]->length % store_elem_bytes[id] != 0)
+            return error_set(err, LEVER_ECORRUPT,
+                              "'%s': section '%s' lies outside the checksummed blocks; re-import it",
+                              path, store_section_name(id));
     for (uint32_t id = 2; id < SEC_COUNT_PLUS_ONE; id++)
         if (s->sections[id]->length != expected_length(s, id, n_mjk, n_xik))
             return error_set(err, LEVER_ECORRUPT,
                               "'%s': section '%s' has %llu bytes, expected %llu; re-import it",
-                              path, section_name(id),
+                              path, store_section_name(id),
                               (unsigned long long)s->sections[id]->length,
                               (unsigned long long)expected_length(s, id, n_mjk, n_xik));
     if (s->sections[SEC_STRINGS]->length == 0 ||
@@ -196,6 +203,23 @@ static void point_arrays(lever_store *s)
     s->cover = SEC_PTR(s, SEC_COVER);
     s->reflows = SEC_PTR(s, SEC_REFLOWS);
     s->n_reflows = s->sections[SEC_REFLOWS]->length / sizeof(store_reflow);
+    s->block_sums = SEC_PTR(s, SEC_BLOCK_SUMS);
+    s->n_block_sums = s->sections[SEC_BLOCK_SUMS]->length / sizeof(uint64_t);
+}
+
+/* The small sections every query reads are verified whole at open: the dictionaries, the
+ * years, the offset tables (check_indexes reads them all) and M(j), X(i). */
+static int verify_small_sections(lever_store *s, lever_error *err)
+{
+    static const uint32_t ids[] = {SEC_STRINGS, SEC_COUNTRIES, SEC_PRODUCTS, SEC_YEARS,
+                                   SEC_EXP_OFF, SEC_IMP_OFF, SEC_MJK_OFF, SEC_XIK_OFF,
+                                   SEC_M_J, SEC_X_I, SEC_COVER, SEC_REFLOWS};
+    for (size_t n = 0; n < sizeof ids / sizeof ids[0]; n++) {
+        int rc = store_verify_section(s, ids[n], err);
+        if (rc)
+            return rc;
+    }
+    return LEVER_OK;
 }
 
 /* Cheap consistency of the small tables that index the big ones, so that a damaged store
@@ -248,10 +272,14 @@ int lever_open(const char *path, lever_store **out, lever_error *err)
         rc = check_header(s, path, err);
     if (!rc)
         rc = check_sections(s, path, err);
+    if (!rc)
+        rc = store_verify_open(s, path, err);
     if (!rc) {
         point_arrays(s);
-        rc = check_indexes(s, path, err);
+        rc = verify_small_sections(s, err);
     }
+    if (!rc)
+        rc = check_indexes(s, path, err);
     if (rc)
         lever_close(s);
     else
@@ -267,6 +295,7 @@ void lever_close(lever_store *s)
         munmap((void *)s->map, s->map_len);
     if (s->fd >= 0)
         close(s->fd);
+    store_verify_close(s);
     free(s);
 }
 
@@ -274,20 +303,13 @@ int lever_check(const lever_store *s, lever_error *err)
 {
     if (!s->hdr)
         return error_set(err, LEVER_EUSAGE, "the store is not open");
-    for (uint32_t id = 1; id < SEC_COUNT_PLUS_ONE; id++) {
-        const store_section *sec = s->sections[id];
-        if (XXH64(s->map + sec->offset, sec->length, 0) != sec->checksum)
-            return error_set(err, LEVER_ECORRUPT,
-                              "section '%s' fails its checksum: the store is damaged; re-import it",
-                              section_name(id));
-    }
-    /* Row-level indices must stay in range for queries to be safe on a damaged file, and
-     * every marked value or quantity must have its entry in the tables of large ones. */
+    /* every block (hash and indices), every section's checksum of its blocks */
+    int rc = store_verify_all(s, err);
+    if (rc)
+        return rc;
+    /* every marked value or quantity has its entry in the tables of large ones */
     uint64_t marked_v = 0, marked_q = 0;
     for (uint64_t r = 0; r < s->rows; r++) {
-        if (s->fj[r] >= s->n_countries || s->fk[r] >= s->n_products || s->by_imp[r] >= s->rows)
-            return error_set(err, LEVER_ECORRUPT, "row %llu holds an index out of range; re-import",
-                              (unsigned long long)r);
         if (s->v32[r] == STORE_V_BIG &&
             (marked_v >= s->n_big_v || s->big_v[marked_v++].row != r))
             return error_set(err, LEVER_ECORRUPT, "row %llu: large value not found; re-import",
@@ -300,18 +322,6 @@ int lever_check(const lever_store *s, lever_error *err)
     if (marked_v != s->n_big_v || marked_q != s->n_big_q)
         return error_set(err, LEVER_ECORRUPT, "the tables of large values do not match the rows; "
                                              "re-import");
-    uint64_t n_mjk = s->sections[SEC_MJK]->length / sizeof(store_mjk);
-    for (uint64_t e = 0; e < n_mjk; e++)
-        if (s->mjk[e].j >= s->n_countries || s->mjk[e].k >= s->n_products ||
-            s->mjk[e].imp_pos > s->rows || s->mjk[e].n_suppliers > s->rows - s->mjk[e].imp_pos ||
-            s->mjk[e].m >= STORE_MJK_LIMIT)
-            return error_set(err, LEVER_ECORRUPT, "M(j,k) entry %llu is out of range; re-import",
-                              (unsigned long long)e);
-    uint64_t n_xik = s->sections[SEC_XIK]->length / sizeof(store_xik);
-    for (uint64_t e = 0; e < n_xik; e++)
-        if (s->xik[e].i >= s->n_countries || s->xik[e].k >= s->n_products)
-            return error_set(err, LEVER_ECORRUPT, "X(i,k) entry %llu is out of range; re-import",
-                              (unsigned long long)e);
     return LEVER_OK;
 }
 
@@ -388,12 +398,12 @@ void lever_product_at(const lever_store *s, int product, lever_product *out)
 void store_dyad_rows(const lever_store *s, int y, int i, int j, uint64_t *lo, uint64_t *hi)
 {
     uint64_t a, b;
-    store_exporter_rows(s, y, i, &a, &b);
+    store_exporter_rows(s, y, i, 0, &a, &b);
     /* rows of exporter i are sorted by (j, k): find the run of j */
     uint64_t l = a, h = b;
     while (l < h) {
         uint64_t mid = l + (h - l) / 2;
-        if (s->fj[mid] < j)
+        if (store_fj(s, mid) < j)
             l = mid + 1;
         else
             h = mid;
@@ -402,43 +412,54 @@ void store_dyad_rows(const lever_store *s, int y, int i, int j, uint64_t *lo, ui
     h = b;
     while (l < h) {
         uint64_t mid = l + (h - l) / 2;
-        if (s->fj[mid] <= j)
+        if (store_fj(s, mid) <= j)
             l = mid + 1;
         else
             h = mid;
     }
     *hi = l;
+    if (!store_need_rows(s, *lo, *hi, ROW_J | ROW_K | ROW_V | ROW_Q))
+        *hi = *lo;
+}
+
+/* Binary search for product k among entries [first, end) of section id (M(j,k) or X(i,k)),
+ * whose k sits at byte k_at of each element; verifies each entry it looks at. */
+static const void *find_k(const lever_store *s, uint32_t id, const uint8_t *base, uint64_t first,
+                          uint64_t end, size_t k_at, int k)
+{
+    size_t es = store_elem_bytes[id];
+    uint64_t l = first, h = end;
+    while (l < h) {
+        uint64_t mid = l + (h - l) / 2;
+        uint16_t mk;
+        if (!store_need(s, id, mid, 1))
+            return NULL;
+        memcpy(&mk, base + mid * es + k_at, sizeof mk);
+        if (mk < k)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    if (l == end || !store_need(s, id, l, 1))
+        return NULL;
+    uint16_t lk;
+    memcpy(&lk, base + l * es + k_at, sizeof lk);
+    return lk == k ? base + l * es : NULL;
 }
 
 const store_mjk *store_find_mjk(const lever_store *s, int y, int j, int k)
 {
-    const store_mjk *l, *end;
-    store_importer_entries(s, y, j, &l, &end);
-    for (const store_mjk *h = end; l < h;) {
-        const store_mjk *mid = l + (h - l) / 2;
-        if (mid->k < k)
-            l = mid + 1;
-        else
-            h = mid;
-    }
-    return l < end && l->k == k ? l : NULL;
+    const uint64_t *o = s->mjk_off + (size_t)y * (s->n_countries + 1u);
+    return find_k(s, SEC_MJK, (const uint8_t *)s->mjk, o[j], o[j + 1], offsetof(store_mjk, k), k);
 }
 
 const store_xik *store_find_xik(const lever_store *s, int y, int i, int k)
 {
-    const store_xik *l, *end;
-    store_exporter_entries(s, y, i, &l, &end);
-    for (const store_xik *h = end; l < h;) {
-        const store_xik *mid = l + (h - l) / 2;
-        if (mid->k < k)
-            l = mid + 1;
-        else
-            h = mid;
-    }
-    return l < end && l->k == k ? l : NULL;
+    const uint64_t *o = s->xik_off + (size_t)y * (s->n_countries + 1u);
+    return find_k(s, SEC_XIK, (const uint8_t *)s->xik, o[i], o[i + 1], offsetof(store_xik, k), k);
 }
 
-uint64_t store_big_lookup(const store_big *t, uint64_t n, uint64_t row)
+uint64_t big_find(const store_big *t, uint64_t n, uint64_t row)
 {
     uint64_t l = 0, h = n;
     while (l < h) {
@@ -449,6 +470,19 @@ uint64_t store_big_lookup(const store_big *t, uint64_t n, uint64_t row)
             h = mid;
     }
     return l < n && t[l].row == row ? t[l].value : 0;
+}
+
+uint64_t store_big_lookup(const lever_store *s, uint32_t id, uint64_t row)
+{
+    const store_big *t = id == SEC_BIG_V ? s->big_v : s->big_q;
+    uint64_t n = id == SEC_BIG_V ? s->n_big_v : s->n_big_q;
+    if (!store_need(s, id, 0, n))
+        return 0;
+    uint64_t v = big_find(t, n, row); /* never 0: the table holds values of 2^32 - 2 and more */
+    if (v == 0)
+        store_damage(s, "row %llu is marked large but section '%s' does not hold it",
+                     (unsigned long long)row, store_section_name(id));
+    return v;
 }
 
 int store_row_exporter(const lever_store *s, int y, uint64_t r)

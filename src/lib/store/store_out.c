@@ -54,6 +54,8 @@ struct store_out {
     bool closing;
     uint64_t end; /* aligned offset after the last section handed over */
     store_section table[STORE_N_SECTIONS];
+    uint64_t *sums;      /* XXH3 of each file block's section bytes (the block-sums section) */
+    uint64_t sums_cap;   /* entries allocated */
     int err;           /* errno of the first failed write, 0 if none */
     const char *failed; /* what failed */
 };
@@ -114,6 +116,33 @@ static int write_section(store_out *o, const uint8_t *data, uint64_t len, uint64
     return 0;
 }
 
+/* The XXH3 of each block of a section about to be written at offset into o->sums, and in
+ * *sum the XXH3 of those entries (the section's checksum in the table). Only the writer
+ * thread grows o->sums. */
+static int block_sums(store_out *o, const uint8_t *data, uint64_t len, uint64_t offset,
+                      uint64_t *sum)
+{
+    uint64_t b0 = offset / STORE_ALIGN, n = (len + STORE_ALIGN - 1) / STORE_ALIGN;
+    if (b0 + n > o->sums_cap) {
+        uint64_t cap = o->sums_cap ? o->sums_cap : 1024;
+        while (cap < b0 + n)
+            cap *= 2;
+        uint64_t *grown = realloc(o->sums, cap * sizeof *grown);
+        if (!grown)
+            return ENOMEM;
+        memset(grown + o->sums_cap, 0, (cap - o->sums_cap) * sizeof *grown);
+        o->sums = grown;
+        o->sums_cap = cap;
+    }
+    for (uint64_t b = 0; b < n; b++) {
+        uint64_t at = b * STORE_ALIGN;
+        size_t in_block = len - at < STORE_ALIGN ? (size_t)(len - at) : STORE_ALIGN;
+        o->sums[b0 + b] = store_block_hash(data + at, in_block);
+    }
+    *sum = XXH3_64bits(o->sums + b0, n * sizeof *o->sums);
+    return 0;
+}
+
 static void *writer(void *arg)
 {
     store_out *o = arg;
@@ -126,8 +155,10 @@ static void *writer(void *arg)
             break;
         out_job job = o->jobs[o->next_job];
         pthread_mutex_unlock(&o->lock);
-        uint64_t sum = XXH64(job.len ? job.data : zeros, job.len, 0);
-        int e = o->err ? 0 : write_section(o, job.data, job.len, job.offset);
+        uint64_t sum = 0;
+        int e = block_sums(o, job.data ? job.data : zeros, job.len, job.offset, &sum);
+        if (!e && !o->err)
+            e = write_section(o, job.data, job.len, job.offset);
         pthread_mutex_lock(&o->lock);
         store_section *t = &o->table[job.id - 1];
         t->id = job.id;
@@ -213,6 +244,7 @@ static void destroy(store_out *o)
     pthread_mutex_destroy(&o->lock);
     pthread_cond_destroy(&o->cond);
     free(o->bounce);
+    free(o->sums);
     free(o);
 }
 
@@ -231,12 +263,27 @@ int store_out_finish(store_out *o, store_header *h)
     size_t errlen = o->errlen;
     stop(o);
     int rc = LEVER_OK;
-    if (o->n_jobs != STORE_N_SECTIONS)
+    if (o->n_jobs != STORE_N_SECTIONS - 1)
         rc = msg_fail(errmsg, errlen, LEVER_EIO, "internal error: %d of %d store sections written",
-                         o->n_jobs, STORE_N_SECTIONS);
+                      o->n_jobs, STORE_N_SECTIONS - 1);
     else if (o->err)
         rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot %s '%s': %s", o->failed, outfile_name(&o->file),
                          strerror(o->err));
+    if (!rc) {
+        /* last, the checksums of every block before it (the header's block stays 0) */
+        uint64_t n = o->end / STORE_ALIGN, sum = 0;
+        int e = n > o->sums_cap ? block_sums(o, (const uint8_t *)"", 0, o->end, &sum) : 0;
+        if (!e) {
+            sum = XXH3_64bits(o->sums, n * sizeof *o->sums);
+            e = write_section(o, (const uint8_t *)o->sums, n * sizeof *o->sums, o->end);
+        }
+        if (e)
+            rc = msg_fail(errmsg, errlen, LEVER_EIO, "cannot write '%s': %s", outfile_name(&o->file),
+                          strerror(e));
+        o->table[SEC_BLOCK_SUMS - 1] = (store_section){SEC_BLOCK_SUMS, 8, o->end,
+                                                       n * sizeof *o->sums, sum};
+        o->end = align_up(o->end + n * sizeof *o->sums);
+    }
     if (!rc) {
         /* the header checksum covers the header (checksum field 0) and the section table */
         h->n_sections = STORE_N_SECTIONS;

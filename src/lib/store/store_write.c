@@ -722,7 +722,7 @@ static int check_declarations(build *b)
         return LEVER_OK;
     for (uint64_t r = 0; r < b->R; r++) {
         uint64_t best = d[r].vm != DECL_NONE ? d[r].vm : d[r].vx;
-        if (column_v(b->v32, b->big_v, b->n_big_v, r) != best)
+        if (narrow_v(b->v32, b->big_v, b->n_big_v, r) != best)
             return writer_fail(b->in, LEVER_EINPUT,
                                "internal error: the declarations of row %llu are out of order",
                                (unsigned long long)r);
@@ -856,7 +856,7 @@ static int build_importer_side(build *b, uint32_t y, uint32_t *count, uint32_t *
         uint32_t ns = 0;
         for (uint64_t p = g->imp_pos; p < end; p++) {
             uint32_t x = vs[p - lo];
-            uint64_t v = x != STORE_V_BIG ? x : store_big_lookup(b->big_v, b->n_big_v,
+            uint64_t v = x != STORE_V_BIG ? x : big_find(b->big_v, b->n_big_v,
                                                                    b->by_imp[p]);
             wide_m += v;
             sq += (u128)v * v;
@@ -893,7 +893,7 @@ static int build_exporter_side(build *b, uint32_t y, uint64_t *acc_x, uint64_t *
         uint64_t start = r;
         while (r < hi && b->fi[r] == i) {
             uint16_t k = b->fk[r];
-            uint64_t v = column_v(b->v32, b->big_v, b->n_big_v, r);
+            uint64_t v = narrow_v(b->v32, b->big_v, b->n_big_v, r);
             acc_x[k] += v;
             acc_n[k]++;
             if (v > acc_max[k])
@@ -941,8 +941,8 @@ static int build_unit_values(build *b, uint32_t y, uint64_t *count, double *valu
     for (uint64_t r = lo; r < hi; r++)
         if (b->q32[r] != 0 && b->q32[r] != STORE_Q_MISSING)
             values[count[b->fk[r]]++] =
-                unit_value(column_v(b->v32, b->big_v, b->n_big_v, r),
-                           column_q(b->q32, b->big_q, b->n_big_q, r));
+                unit_value(narrow_v(b->v32, b->big_v, b->n_big_v, r),
+                           narrow_q(b->q32, b->big_q, b->n_big_q, r));
     /* count[k] is now the end of product k's values */
     uint64_t start = 0;
     for (uint32_t k = 0; k < b->P; k++) {
