@@ -16,8 +16,7 @@
 
 #include <stdlib.h>
 
-/* Sum of the selected values of the dyad i->j in year index y. */
-static uint64_t dyad_total(const lever_store *s, int y, int i, int j,
+uint64_t dyad_total(const lever_store *s, int y, int i, int j,
                            const lever_selection *sel)
 {
     uint64_t lo, hi, sum = 0;
@@ -26,6 +25,27 @@ static uint64_t dyad_total(const lever_store *s, int y, int i, int j,
         if (lever_selection_has(sel, s->fk[r]))
             sum += store_v(s, r);
     return sum;
+}
+
+/* Quantity (kg times the selection's factor of each product) of the dyad i->j in year
+ * index y over the flows that have one; *missing counts the others. */
+static double dyad_quantity(const lever_store *s, int y, int i, int j,
+                            const lever_selection *sel, uint64_t *missing)
+{
+    uint64_t lo, hi;
+    double kg = 0;
+    *missing = 0;
+    store_dyad_rows(s, y, i, j, &lo, &hi);
+    for (uint64_t r = lo; r < hi; r++) {
+        if (!lever_selection_has(sel, s->fk[r]))
+            continue;
+        int64_t q = store_q(s, r);
+        if (q == LEVER_QTY_MISSING)
+            (*missing)++;
+        else
+            kg += (double)q * lever_selection_factor(sel, s->fk[r]);
+    }
+    return kg;
 }
 
 /* Fills the year table and the CAGR of the total. */
@@ -38,6 +58,8 @@ static void fill_years(const lever_store *s, int a, int b, int first, const leve
         row->a_to_b = dyad_total(s, first + n, a, b, sel);
         row->b_to_a = dyad_total(s, first + n, b, a, sel);
         row->total = row->a_to_b + row->b_to_a;
+        row->qty_a_to_b = dyad_quantity(s, first + n, a, b, sel, &row->no_qty_a_to_b);
+        row->qty_b_to_a = dyad_quantity(s, first + n, b, a, sel, &row->no_qty_b_to_a);
         row->balance = (int64_t)row->a_to_b - (int64_t)row->b_to_a;
         row->growth_a_to_b = row->growth_b_to_a = row->growth_total = NAN;
         if (n > 0) {

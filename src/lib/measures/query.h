@@ -41,6 +41,8 @@ uint64_t query_exports(const lever_store *s, const lever_query *q, int y, int i)
 int query_years(lever_store *s, const lever_query *q, int *y0, int *y1);
 /* Year index for a single year (0 = last); LEVER_ENOTFOUND with the range when absent. */
 int query_year(lever_store *s, int year, int *y);
+/* X(i->j) over the selected products (NULL = all) in year index y (dyad.c). */
+uint64_t dyad_total(const lever_store *s, int y, int i, int j, const lever_selection *sel);
 
 
 #endif /* LEVER_QUERY_H */
