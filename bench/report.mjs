@@ -116,6 +116,8 @@ function summarise(rows, results) {
   out.q1lever = out.steps.q1.lever.warm_rec?.data;
   out.q2cli = find(results, 'q2cli', 'lever');
   out.q5cli = find(results, 'q5cli', 'lever');
+  out.q7cli = find(results, 'q7cli', 'lever');
+  out.q8cli = find(results, 'q8cli', 'lever');
   out.pick = find(results, 'pick', 'lever')[0]?.data;
   out.load = find(results, 'load', 'system')[0]?.data;
   out.q5method = find(results, 'q5', 'lever')[0]?.data?.method;
@@ -157,6 +159,11 @@ function sizeTable(S) {
     `${rss(Math.max(0, ...S.q2cli.map((r) => r.data.rss_kb)))} | | |`);
   L.push(`| Q5 as a process: \`lever leverage A --year LAST --format csv\` (one year) | lever | ${secs(q5c)} | ${secs(q5w)} | | | | ` +
     `${rss(Math.max(0, ...S.q5cli.map((r) => r.data.rss_kb)))} | | |`);
+  for (const [key, what] of [['q7cli', '`lever chains B --product 1101`'], ['q8cli', '`lever transit --over B`']]) {
+    if (!S[key]?.length) continue;
+    L.push(`| ${what} as a process (one year) | lever | ${secs(bestWall(S[key], 'cold'))} | ${secs(bestWall(S[key], 'warm'))} | | | | ` +
+      `${rss(Math.max(0, ...S[key].map((r) => r.data.rss_kb)))} | | |`);
+  }
   L.push('', 'cold: a fresh process, the store (DuckDB: the database file) dropped from the page cache first; ' +
     'Q1: the CSV dropped from the page cache. fresh: a fresh process, files in the page cache. ' +
     'warm: the best of the repeated runs in that process, store or database already open. ' +
@@ -187,6 +194,11 @@ function targets(S) {
   add('Q5 from a fresh process: open the store, answer (library, every year)', '<= 50 ms', `${secs(q5fresh)} (cold store: ${secs(st.q5.lever.cold)})`, q5fresh <= 0.05);
   const q5cli = bestWall(S.q5cli, 'warm');
   add('Q5 as a whole command (`lever leverage`, one year)', '<= 50 ms', `${secs(q5cli)} (cold store: ${secs(bestWall(S.q5cli, 'cold'))})`, q5cli <= 0.05);
+  for (const [key, what] of [['q7cli', '`lever chains`'], ['q8cli', '`lever transit --over B`']]) {
+    if (!S[key]?.length) continue;
+    const w = bestWall(S[key], 'warm');
+    add(`${what} as a whole command (one year)`, '<= 50 ms', `${secs(w)} (cold store: ${secs(bestWall(S[key], 'cold'))})`, w <= 0.05);
+  }
   add('Q3 dependence table (warm)', '<= 0.3 s', `${secs(st.q3.lever.warm)} (cold ${secs(st.q3.lever.cold)})`, st.q3.lever.warm <= 0.3);
   add('Q4 market table (warm)', '<= 0.2 s', `${secs(st.q4.lever.warm)} (cold ${secs(st.q4.lever.cold)})`, st.q4.lever.warm <= 0.2);
   add('Q6 full LEV matrix (warm)', '<= 2 s', `${secs(st.q6.lever.warm)} (cold ${secs(st.q6.lever.cold)})`, st.q6.lever.warm <= 2);

@@ -218,6 +218,19 @@ run_size() {
     for n in $(seq "$repeat"); do
         record q5cli lever warm "$("$bench" spawn --out /dev/null "$lever" leverage "$a" --year "$last" --format csv --store "$store")"
     done
+    # chains and transit as a user runs them (the targets are whole commands): the
+    # importer b of the benchmark pair, its flour by origin and every transit country.
+    log "$rows rows: lever chains / lever transit --over as processes"
+    local step cmd
+    for step in q7cli q8cli; do
+        if [ $step = q7cli ]; then cmd=(chains "$b" --product 1101 --year "$last")
+        else cmd=(transit --over "$b" --year "$last"); fi
+        "$bench" evict "$store" >/dev/null
+        record $step lever cold "$("$bench" spawn --out /dev/null "$lever" "${cmd[@]}" --format csv --store "$store")"
+        for n in $(seq "$repeat"); do
+            record $step lever warm "$("$bench" spawn --out /dev/null "$lever" "${cmd[@]}" --format csv --store "$store")"
+        done
+    done
     [ $keep = 1 ] || rm -f "$db" "$db.wal"
     # other work on the machine makes every figure slower: say how busy it was
     record load system info "{\"start\":$load_start,\"end\":$(cut -d' ' -f1 /proc/loadavg)}"

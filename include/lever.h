@@ -210,6 +210,9 @@ int lever_selection_parse(const lever_store *s, const char *query, lever_selecti
                           lever_error *err);
 void lever_selection_free(lever_selection *sel);
 int lever_selection_has(const lever_selection *sel, int product);
+/* Quantity factor of a product in the selection: a group's factor (flour 1101*1.33 counted
+ * as grain), 1 for products selected otherwise and for a NULL selection. */
+double lever_selection_factor(const lever_selection *sel, int product);
 /* Human description of the selection, e.g. "HS 1101" or "110100 Wheat or meslin flour";
  * owned by the selection. */
 const char *lever_selection_label(const lever_selection *sel);
@@ -261,6 +264,10 @@ typedef struct lever_dyad_year {
      * delta = (M - X) / max(M, X), NaN unless both declared */
     uint64_t x_decl_a_to_b, m_decl_a_to_b, x_decl_b_to_a, m_decl_b_to_a;
     double delta_a_to_b, delta_b_to_a;
+    /* the same flows in kg, each flow's quantity times the selection's factor of its product
+     * (grain equivalent for a group such as wheat), over the flows that have a quantity */
+    double qty_a_to_b, qty_b_to_a;
+    uint64_t no_qty_a_to_b, no_qty_b_to_a; /* flows without a quantity, left out of qty_ */
 } lever_dyad_year;
 #define LEVER_NO_DECLARATION UINT64_MAX
 
@@ -636,6 +643,194 @@ int lever_fetch_comtrade(lever_fetch *f, const lever_comtrade_query *q, const ch
 /* The Comtrade code of a country given as ISO3 ("KAZ"), a code ("398") or "world" (0).
  * LEVER_ENOTFOUND when unknown (message in lever_fetch_errmsg). */
 int lever_comtrade_code(lever_fetch *f, const char *name, int *code);
+/* Indirect supply through processors: lever chains (INDICATORS.md 10) */
+/* ------------------------------------------------------------------ */
+
+/* What a share is counted in: USD, or kg of the flows that have a quantity (the others
+ * are left out and counted). */
+enum { LEVER_MEASURE_VALUE = 0, LEVER_MEASURE_QUANTITY = 1 };
+
+/* A processing chain: kg of input per kg of output. */
+typedef struct lever_chain {
+    char input[8], output[8]; /* HS prefixes, "1001" and "1101" */
+    double factor;            /* 1.33 */
+} lever_chain;
+
+/* Chains from a CSV "input,output,factor" (header optional, '#' comments), or the built-in
+ * one (wheat 1001 -> flour 1101, 1.33) when path is NULL. *out is malloc'd (free()). */
+int lever_chains_load(const char *path, lever_chain **out, size_t *n, lever_error *err);
+
+/* Production of inputs, from a CSV "country,year,product,tonnes" (e.g. FAOSTAT figures with
+ * the product written as an HS prefix); countries as every query names them. */
+typedef struct lever_production lever_production;
+int lever_production_load(const lever_store *s, const char *path, lever_production **out, lever_error *err);
+void lever_production_free(lever_production *p);
+
+typedef struct lever_origin_row {
+    int country;
+    double direct;      /* s(A->B,k_out) */
+    double share_low;   /* s°(A->B,k_out) with the low bound of every unknown γ (0) */
+    double share_high;  /* with the high bound (1 for processors that import the input) */
+    double input_equivalent_low_t, input_equivalent_high_t; /* s° Q(B,k_out) f, tonnes */
+    int critical_low, critical_high; /* bilateral critical dependence on the origin */
+} lever_origin_row;
+
+typedef struct lever_processor_row {
+    int country;            /* m, a supplier of k_out to B */
+    double share;           /* s(m->B,k_out) */
+    uint64_t input_imports; /* M(m,k_in), USD */
+    int64_t input_imports_kg;         /* of the flows with a quantity */
+    uint64_t input_flows_without_qty; /* left out of input_imports_kg */
+    int has_production;
+    double production_t;    /* P(m,k_in), tonnes; NaN without a figure */
+    double gamma_low, gamma_high; /* γ(m), equal when known */
+    int top_origin;         /* largest supplier of m's input, -1 */
+    double top_origin_share;
+} lever_processor_row;
+
+typedef struct lever_chains_result {
+    int importer, year, measure;
+    lever_chain chain;
+    uint64_t imports;           /* M(B,k_out), USD */
+    int64_t imports_kg;         /* of B's flows with a quantity */
+    uint64_t flows_without_qty; /* B's flows of k_out without a quantity */
+    uint64_t input_flows_without_qty; /* processors' input flows without a quantity */
+    uint64_t exports;           /* X(B,k_out) */
+    double net_import;          /* M/X */
+    double hhi_world;           /* HHI_W(k_out) */
+    double hhi_direct;          /* HHI_M(B,k_out) */
+    double hhi_origin[2];       /* HHI° with the low [0] and high [1] bounds */
+    const char *level[2];       /* their levels (section 3), "" when NaN */
+    int n_origins_positive[2];
+    int geodep[2];              /* the GeoDep screen on HHI° */
+    int gamma_known;            /* every γ known: the bounds are equal */
+    size_t n_origins, n_processors;
+    lever_origin_row *origins;  /* by share_high, largest first */
+    lever_processor_row *processors; /* by share */
+} lever_chains_result;
+
+/* Shares by origin of B's imports of the chain's output in the query's year (year_to, 0 = last); production
+ * may be NULL (bounds); measure LEVER_MEASURE_VALUE or _QUANTITY. */
+int lever_chains(const lever_store *s, int b, const lever_chain *chain,
+                 const lever_production *production, int measure, const lever_query *q,
+                 lever_chains_result **out, lever_error *err);
+void lever_chains_free(lever_chains_result *r);
+
+/* ------------------------------------------------------------------ */
+/* Events shown beside the years (lever dyad, lever change, reports)  */
+/* ------------------------------------------------------------------ */
+
+/* Dated events from a CSV "date,countries,label,source" (header optional, '#' comments):
+ * dates YYYY-MM-DD, YYYY-MM or YYYY; countries ISO3 joined by ';' (empty: every country);
+ * label and source required. Sorted by date. */
+typedef struct lever_events lever_events;
+
+typedef struct lever_event {
+    int year, month, day;  /* month and day 0 when the date does not give them */
+    const char *date;      /* as written: "2023-04" */
+    const char *countries; /* "KAZ;AFG", or "" */
+    const char *label;
+    const char *source;
+} lever_event;
+
+/* Errors: "file:line:column: what; what to do" in err->message (LEVER_EINPUT, LEVER_EIO). */
+int lever_events_load(const char *path, lever_events **out, lever_error *err);
+void lever_events_free(lever_events *ev);
+size_t lever_events_count(const lever_events *ev);
+/* Event n (0 <= n < count); the strings live as long as ev. */
+void lever_event_at(const lever_events *ev, size_t n, lever_event *out);
+/* The events of years [year_from, year_to] (0 = open end) that name any of the n_iso3
+ * codes (n_iso3 = 0: any country; an event naming no country always matches). Writes
+ * their indices, by date, to idx (room for lever_events_count entries); returns how many. */
+size_t lever_events_select(const lever_events *ev, const char *const *iso3, int n_iso3,
+                           int year_from, int year_to, size_t *idx);
+
+/* ------------------------------------------------------------------ */
+/* Borders and transit routes (INDICATORS.md section 11)               */
+/* ------------------------------------------------------------------ */
+
+/* The border graph: countries (by ISO3) are nodes, a land border is an edge, and one node
+ * "SEA" joins every country with a coast. Loaded from a folder holding contiguity.csv
+ * (iso3_a,iso3_b) and countries.csv (iso3,landlocked); lever ships one (data/geo). */
+typedef struct lever_borders lever_borders;
+
+/* The folder lever was installed with (meson's datadir/lever/geo), or, for a build that
+ * was never installed, the data/geo folder of its sources. */
+const char *lever_borders_default_dir(void);
+/* dir NULL = lever_borders_default_dir(). Errors: "file:line:column: ..." in err->message. */
+int lever_borders_load(const char *dir, lever_borders **out, lever_error *err);
+void lever_borders_free(lever_borders *b);
+/* Closes crossings given as "AFG-CHN,TKM-UZB" (LEVER_EUSAGE when one is unknown). */
+int lever_borders_close(lever_borders *b, const char *list, lever_error *err);
+/* Applies a file of edits, one CSV record "close,AFG,CHN" or "add,SSD,SDN" per line
+ * (optional header, '#' comments); SEA may be one side; an added code becomes a node. */
+int lever_borders_edit_file(lever_borders *b, const char *path, lever_error *err);
+const char *lever_borders_dir(const lever_borders *b);
+/* The edits applied, "closed AFG-CHN, added SSD-SDN", or "". */
+const char *lever_borders_edits(const lever_borders *b);
+/* Neighbours of a node (ISO3 or "SEA"), up to max copied; returns how many, -1 if unknown. */
+int lever_borders_neighbours(const lever_borders *b, const char *iso3, char (*out)[4], int max);
+
+#define LEVER_ROUTE_MAX_EDGES 24
+
+typedef struct lever_route {
+    int length;   /* edges */
+    int shortest; /* 1 when length == h */
+    char path[LEVER_ROUTE_MAX_EDGES * 4 + 4]; /* "KAZ-UZB-AFG", "PAK-SEA-IND" */
+} lever_route;
+
+/* A transit country T of the flows between A and B. */
+typedef struct lever_transit_share {
+    char iso3[4];
+    int country;         /* store index, -1 when the store has no such country */
+    double share;        /* c(T | A->B) = c(T | B->A): share of the shortest routes crossing T */
+    int chokepoint;      /* T is crossed by every route of at most h + slack edges */
+    int n_routes;        /* routes of at most h + slack edges crossing T */
+    double tlev_b, tlev_b_chokepoint; /* TLEV(T over B) and its chokepoint part */
+    double tlev_a, tlev_a_chokepoint; /* TLEV(T over A) and its chokepoint part */
+} lever_transit_share;
+
+typedef struct lever_transit_result {
+    int a, b, year, h, slack; /* h: edges of the shortest routes (0 when there is none) */
+    uint64_t a_to_b, b_to_a;  /* X(A->B), X(B->A) over the query's products */
+    size_t n_routes, n_shortest;
+    lever_route *routes;      /* shortest first, then by path */
+    size_t n_transit;
+    lever_transit_share *transit; /* largest share first, then chokepoints, then ISO3 */
+} lever_transit_result;
+
+/* Routes and transit countries of A-B in the query's year (year_to, 0 = last), slack 0..4 extra edges.
+ * LEVER_ENOTFOUND when A or B is not in the border data. */
+int lever_transit(const lever_store *s, const lever_borders *g, int a, int b, int slack,
+                  const lever_query *q, lever_transit_result **out, lever_error *err);
+void lever_transit_free(lever_transit_result *r);
+
+typedef struct lever_tlev_row {
+    char iso3[4];
+    int country;               /* store index, -1 when the store has no such country */
+    double carried;            /* sum over partners A of T(A,B) c(T | A->B), USD */
+    double carried_chokepoint; /* the same with c = 1 where T is a chokepoint, else 0 */
+    double tlev, tlev_chokepoint; /* divided by T(B) */
+    int n_partners;            /* partners whose shortest routes cross T */
+    int n_chokepoint_partners; /* partners for which T is a chokepoint */
+    int top_partner;           /* the partner adding most to carried (store index) */
+    double top_partner_carried;
+} lever_tlev_row;
+
+typedef struct lever_tlev_result {
+    int b, year, slack;
+    uint64_t total_b;    /* T(B) = X(B) + M(B) over the query's products */
+    uint64_t routed;     /* trade with partners that have a route */
+    uint64_t unrouted;   /* trade with partners not in the border data or unreachable */
+    int n_partners, n_unrouted;
+    size_t n;
+    lever_tlev_row *rows; /* every transit country, largest TLEV first */
+} lever_tlev_result;
+
+/* Every transit country T ranked by TLEV(T over B) in the query's year (year_to, 0 = last). */
+int lever_transit_over(const lever_store *s, const lever_borders *g, int b, int slack,
+                       const lever_query *q, lever_tlev_result **out, lever_error *err);
+void lever_tlev_free(lever_tlev_result *r);
 
 /* ------------------------------------------------------------------ */
 /* Synthetic data: lever synth                                         */

@@ -167,6 +167,18 @@ void cli_query_close(cli_query *cq);
  * exposure, countries by LEV(. over B). Shared by `lever leverage A` and `lever exposure B`. */
 int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure);
 
+/* --events FILE (events.c). Loads the file (NULL path: NULL, *rc EXIT_OK); on error prints
+ * it and sets *rc. */
+lever_events *cli_events_load(const char *path, int *rc);
+/* One cell: "DATE LABEL; DATE LABEL" of the events naming country a or b in `year`. */
+void cli_events_cell(out_table *t, const lever_store *s, const lever_events *ev, int a, int b,
+                     int year);
+/* --measure value|quantity as a CLI_CALLBACK: sets the bool *value (true: quantity). */
+const char *cli_measure_parse(const char *arg, void *value);
+/* Table "events": the events naming a or b in [y0, y1], with their sources. */
+void cli_events_table(out_doc *d, const lever_store *s, const lever_events *ev, int a, int b,
+                      int y0, int y1);
+
 /* Subcommands (one file each: src/cli/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
@@ -182,5 +194,7 @@ int cmd_exposure(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_change(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
+int cmd_transit(int argc, char **argv);
+int cmd_chains(int argc, char **argv);
 
 #endif /* LEVER_CLI_H */

@@ -26,7 +26,8 @@ static const cli_spec spec = {
         "when BACI has its quantity in both years, the split of its change into a\n"
         "quantity effect (q1 - q0) * uv0 and a price effect (uv1 - uv0) * q1. A last\n"
         "row sums every other product, so the table adds up to the totals.\n"
-        "Values in USD, quantities in kg. Two years, so no --year.\n",
+        "Values in USD, quantities in kg. Two years, so no --year. With --events FILE,\n"
+        "the events of A or B from T0 to T1 are listed with their sources.\n",
     .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever change FRA DZA --from 2019 --to 2021",
                  "lever change RUS DZA --from 2020 --to 2021 --product 1001 --top 5",
@@ -140,6 +141,7 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_cha
 typedef struct change_args {
     const char *a, *b;
     int from, to; /* 0 = from --years, else the first / last year of the store */
+    const char *events_file; /* --events */
 } change_args;
 
 /* Runs the query and prints it; the store and the shared options are resolved. */
@@ -155,9 +157,15 @@ static int run_change(cli_query *cq, change_args *args, char **countries)
     q.year_from = args->from ? args->from : cq->q.year_from;
     q.year_to = args->to ? args->to : cq->q.year_to;
     lever_change_result *r = NULL;
+    int rc;
+    lever_events *ev = cli_events_load(args->events_file, &rc);
+    if (rc != EXIT_OK)
+        return rc;
     lever_error err;
-    if (lever_change(s, a, b, &q, &r, &err) != LEVER_OK)
+    if (lever_change(s, a, b, &q, &r, &err) != LEVER_OK) {
+        lever_events_free(ev);
         return cli_fail(&err);
+    }
     cli_country_names na, nb;
     cli_name_country(s, a, &na);
     cli_name_country(s, b, &nb);
@@ -171,6 +179,10 @@ static int run_change(cli_query *cq, change_args *args, char **countries)
                             "both years; other changes are not split");
     add_summary_table(d, r);
     add_products_table(d, s, r, (size_t)cq->top);
+    if (ev)
+        cli_events_table(d, s, ev, a, b, r->year0 < r->year1 ? r->year0 : r->year1,
+                         r->year0 < r->year1 ? r->year1 : r->year0);
+    lever_events_free(ev);
     lever_change_free(r);
     return out_doc_print(d, cq->fmt);
 }
@@ -184,6 +196,10 @@ int cmd_change(int argc, char **argv)
                  &args.from),
         CLI_YEAR(0, "to", "T1", "second year (default: the last of --years, else of the store)",
                  &args.to),
+        CLI_STRING(0, "events", "FILE",
+                   "dated events (CSV date,countries,label,source) of A or B from T0\n"
+                   "to T1, listed with their sources",
+                   &args.events_file),
         CLI_OPT_END,
     };
     char **countries;

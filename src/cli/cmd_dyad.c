@@ -14,7 +14,8 @@
 
 static const cli_spec spec = {
     .name = "dyad",
-    .usage = {"A B [--years Y0-Y1 | --year T] [--product P] [--top N] [options]"},
+    .usage = {"A B [--years Y0-Y1 | --year T] [--product P] [--top N] [options]",
+              "A B --product GROUP --measure quantity [--events FILE] [options]"},
     .about =
         "Trade between countries A and B: per year the value A exported to B, B to A,\n"
         "their total and balance with growth over the previous year, the yearly growth\n"
@@ -23,7 +24,10 @@ static const cli_spec spec = {
         "imports of the product (supplier share s), the share of the exporter's sales\n"
         "of the product going to the importer (destination share e), and how\n"
         "concentrated the importer's suppliers of the product are (HHI_M and their\n"
-        "number N). Values in USD, quantities in kg.\n",
+        "number N). Values in USD, quantities in kg. With --measure quantity the year\n"
+        "table is in tonnes, each product's quantity times its group factor (wheat\n"
+        "counts flour as grain x1.33), and counts the flows without a quantity.\n"
+        "With --events FILE, the events of A or B are shown beside their years.\n",
     .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever dyad KAZ AFG --years 2019-2021", "lever dyad FRA DZA --product 1001 --top 5",
                  "lever dyad france algeria --year 2021 --format json",
@@ -65,8 +69,9 @@ static void held_double(out_table *t, bool held, double v)
     out_double(t, held ? v : NAN);
 }
 
-static void add_year_table(out_doc *d, const lever_dyad_result *r, const cli_country_names *a,
-                           const cli_country_names *b)
+static void add_year_table(out_doc *d, const lever_store *s, const lever_dyad_result *r,
+                           const cli_country_names *a, const cli_country_names *b,
+                           const lever_events *ev)
 {
     char ab[64], ba[64], gab[80], gba[80], vab[80], vba[80], title[1024];
     snprintf(ab, sizeof ab, "%s->%s", a->code, b->code);
@@ -87,9 +92,11 @@ static void add_year_table(out_doc *d, const lever_dyad_result *r, const cli_cou
         {"source", NULL, COL_STR},
         {"valuation_a_to_b", vab, COL_STR},
         {"valuation_b_to_a", vba, COL_STR},
+        {"events", NULL, COL_STR},
     };
     snprintf(title, sizeof title, "By year, USD: A = %s, B = %s", a->label, b->label);
-    out_table *t = out_doc_table(d, "years", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    int ncols = (int)(sizeof cols / sizeof cols[0]) - (ev ? 0 : 1);
+    out_table *t = out_doc_table(d, "years", title, ncols, cols);
     for (int n = 0; n < r->n_years; n++) {
         const lever_dyad_year *y = &r->years[n];
         bool ok_ab = y->covered_a_to_b, ok_ba = y->covered_b_to_a, both = ok_ab && ok_ba;
@@ -108,6 +115,44 @@ static void add_year_table(out_doc *d, const lever_dyad_result *r, const cli_cou
         out_str(t, y->source);
         out_str(t, y->valuation_a_to_b);
         out_str(t, y->valuation_b_to_a);
+        if (ev)
+            cli_events_cell(t, s, ev, r->a, r->b, y->year);
+    }
+}
+
+/* --measure quantity: the year table in tonnes, with the flows left out for want of one. */
+static void add_quantity_table(out_doc *d, const lever_store *s, const lever_dyad_result *r,
+                               const cli_country_names *a, const cli_country_names *b,
+                               const lever_events *ev)
+{
+    char ab[64], ba[64], nab[96], nba[96], title[1024];
+    snprintf(ab, sizeof ab, "%s->%s t", a->code, b->code);
+    snprintf(ba, sizeof ba, "%s->%s t", b->code, a->code);
+    snprintf(nab, sizeof nab, "%s->%s flows without qty", a->code, b->code);
+    snprintf(nba, sizeof nba, "%s->%s flows without qty", b->code, a->code);
+    const out_col cols[] = {
+        {"year", NULL, COL_INT},
+        {"a_to_b_t", ab, COL_RATIO},
+        {"b_to_a_t", ba, COL_RATIO},
+        {"total_t", "total t", COL_RATIO},
+        {"no_qty_a_to_b", nab, COL_INT},
+        {"no_qty_b_to_a", nba, COL_INT},
+        {"events", NULL, COL_STR},
+    };
+    snprintf(title, sizeof title, "By year, tonnes (group factors applied): A = %s, B = %s",
+             a->label, b->label);
+    int ncols = (int)(sizeof cols / sizeof cols[0]) - (ev ? 0 : 1);
+    out_table *t = out_doc_table(d, "years", title, ncols, cols);
+    for (int n = 0; n < r->n_years; n++) {
+        const lever_dyad_year *y = &r->years[n];
+        out_int(t, y->year);
+        out_double(t, y->qty_a_to_b / 1000.0);
+        out_double(t, y->qty_b_to_a / 1000.0);
+        out_double(t, (y->qty_a_to_b + y->qty_b_to_a) / 1000.0);
+        out_int(t, (int64_t)y->no_qty_a_to_b);
+        out_int(t, (int64_t)y->no_qty_b_to_a);
+        if (ev)
+            cli_events_cell(t, s, ev, r->a, r->b, y->year);
     }
 }
 
@@ -236,7 +281,8 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
 }
 
 /* Runs the query and prints it; cq is open (store, selection, years resolved). */
-static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
+static int run_dyad_events(cli_query *cq, const char *query_a, const char *query_b,
+                           const lever_events *ev, bool quantity)
 {
     lever_store *s = cq->store;
     int a, b;
@@ -266,10 +312,20 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
                      cq->cif_ppm / 1000000u, cq->cif_ppm % 1000000u,
                      cq->cif_ppm ? "are divided by 1 + this rate (FOB from CIF)"
                                  : "are kept as declared (CIF)");
-    add_year_table(d, r, &na, &nb);
+    if (quantity) {
+        out_doc_meta(d, "measure", "quantity: the year table in tonnes, each flow's quantity "
+                                   "times its product's group factor; the product tables "
+                                   "stay in value");
+        add_quantity_table(d, s, r, &na, &nb, ev);
+    } else {
+        add_year_table(d, s, r, &na, &nb, ev);
+    }
     if (info.comtrade)
         add_declarations_table(d, r, &na, &nb);
-    add_summary_table(d, r);
+    if (!quantity)
+        add_summary_table(d, r);
+    if (ev)
+        cli_events_table(d, s, ev, a, b, r->years[0].year, r->years[r->n_years - 1].year);
     if (cq->top > 0) {
         add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, r->a_to_b, r->n_a_to_b);
         add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, r->b_to_a, r->n_b_to_a);
@@ -280,12 +336,37 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b)
     return rc == EXIT_OK && missing ? EXIT_UNCOVERED : rc;
 }
 
+static int run_dyad(cli_query *cq, const char *query_a, const char *query_b,
+                    const char *events_file, bool quantity)
+{
+    int rc;
+    lever_events *ev = cli_events_load(events_file, &rc);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = run_dyad_events(cq, query_a, query_b, ev, quantity);
+    lever_events_free(ev);
+    return rc;
+}
+
 int cmd_dyad(int argc, char **argv)
 {
     cli_query cq = {.top = DEFAULT_TOP};
+    const char *events_file = NULL;
+    bool quantity = false;
+    const cli_option options[] = {
+        CLI_CALLBACK(0, "measure", "M",
+                   "value (default) or quantity: the year table in tonnes with group\n"
+                   "factors applied; flows without a quantity left out and counted",
+                   &quantity, cli_measure_parse),
+        CLI_STRING(0, "events", "FILE",
+                   "dated events (CSV date,countries,label,source) of A or B shown\n"
+                   "beside the years, with a table of their sources",
+                   &events_file),
+        CLI_OPT_END,
+    };
     char **args;
-    int n = cli_query_parse(&spec, NULL, &cq, argc, argv, &args);
-    int rc = n < 0 ? cli_parse_exit(n) : run_dyad(&cq, args[0], args[1]);
+    int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
+    int rc = n < 0 ? cli_parse_exit(n) : run_dyad(&cq, args[0], args[1], events_file, quantity);
     cli_query_close(&cq);
     return rc;
 }

@@ -22,6 +22,8 @@ static const cli_command commands[] = {
     {"change", cmd_change, "the products that drove a change in a flow, value vs volume"},
     {"indicators", cmd_indicators, "trade intensity, complementarity, dependence, RCA"},
     {"fetch", cmd_fetch, "download BACI releases and Comtrade Plus API answers, for lever import"},
+    {"chains", cmd_chains, "shares by origin through processors (wheat milled into flour)"},
+    {"transit", cmd_transit, "transit routes, route shares, chokepoints and transit leverage"},
     {"synth", cmd_synth, "write a deterministic synthetic world in BACI layout (demo, benchmark)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

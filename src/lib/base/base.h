@@ -29,6 +29,42 @@ int error_vset(lever_error *err, int rc, const char *fmt, va_list ap);
 void msg_vsend(void (*fn)(void *ud, const char *message), void *ud, const char *fmt,
                va_list ap);
 
+/* Small text files a user gives (textfile.c): groups, elasticities, borders, events,
+ * production, chains. Errors read "file:line:column: what; what to do". */
+typedef struct text_pos {
+    const char *file;
+    int line;
+    char *err;
+    size_t errlen;
+} text_pos;
+typedef struct text_field {
+    const char *text; /* NUL-terminated, quotes removed, blanks trimmed */
+    size_t column;    /* 0-based column of the field in its line */
+} text_field;
+/* "file:line:column: " + message into pos->err; returns LEVER_EINPUT. */
+int text_error_at(const text_pos *pos, size_t column, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Reads a whole text file (malloc'd, NUL-terminated); refuses NUL bytes. */
+int text_file_read(const char *path, char **text, char *err, size_t errlen);
+/* Splits the next line off *cursor in place (\n or \r\n); NULL at the end. */
+char *text_next_line(char **cursor);
+/* A line holding only blanks, or a '#' comment. */
+bool text_blank_or_comment(const char *line);
+/* Splits a line in place into CSV fields (at most max); returns their number (>= 1), or
+ * LEVER_EINPUT negated with the message in pos->err. */
+int text_csv_fields(const text_pos *pos, char *line, text_field *fields, int max);
+/* Every record of a CSV text (modified in place), blank and '#' lines skipped: the first
+ * record is passed to is_header (may be NULL) and skipped when it says so; record() gets
+ * the others and its non-zero result stops the reading. At most TEXT_MAX_FIELDS fields. */
+#define TEXT_MAX_FIELDS 16
+typedef bool (*text_header_fn)(void *ctx, const text_field *fields, int n);
+typedef int (*text_record_fn)(void *ctx, const text_pos *pos, const text_field *fields, int n);
+int text_csv_records(const char *name, char *text, int max_fields, text_header_fn is_header,
+                     text_record_fn record, void *ctx, char *err, size_t errlen);
+/* The same for a file (text_file_read, then text_csv_records). */
+int text_csv_file(const char *path, int max_fields, text_header_fn is_header,
+                  text_record_fn record, void *ctx, char *err, size_t errlen);
+
 /* Unit value in USD per kg, NaN when q is missing or 0 (INDICATORS.md section 1): here,
  * not in formulas.h, because the store writer precomputes the world medians of it. */
 static inline double unit_value(uint64_t v, int64_t q_kg)

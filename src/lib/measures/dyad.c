@@ -100,8 +100,19 @@ static const char *valuation(const picker *p, int dir)
     return p->cif_ppm == 0 ? "CIF" : "FOB from CIF";
 }
 
+/* X(i->j) over the selected products in year index y, the store's figures (query.h). */
+uint64_t dyad_total(const lever_store *s, int y, int i, int j, const lever_selection *sel)
+{
+    uint64_t lo, hi, sum = 0;
+    store_dyad_rows(s, y, i, j, &lo, &hi);
+    for (uint64_t r = lo; r < hi; r++)
+        if (lever_selection_has(sel, s->fk[r]))
+            sum += store_v(s, r);
+    return sum;
+}
+
 /* Sum of the selected figures of the dyad i->j (direction dir) in year index y. */
-static uint64_t dyad_total(const picker *p, int dir, int y, int i, int j,
+static uint64_t picked_total(const picker *p, int dir, int y, int i, int j,
                            const lever_selection *sel)
 {
     const lever_store *s = p->s;
@@ -140,6 +151,37 @@ static void declared_totals(const lever_store *s, int y, int i, int j, const lev
         *delta = declaration_discrepancy(m, x);
 }
 
+/* The quantity of row r from the direction's side (kg, LEVER_QTY_MISSING when none). */
+static int64_t row_quantity(const picker *p, int dir, uint64_t r)
+{
+    const lever_store *s = p->s;
+    return p->sides[dir] == SIDE_X   ? s->decl[r].qx
+           : p->sides[dir] == SIDE_M ? s->decl[r].qm
+                                     : store_q(s, r);
+}
+
+/* Quantity (kg times the selection's factor of each product) of the dyad i->j in year
+ * index y over the flows that have one; *missing counts the others. */
+static double dyad_quantity(const picker *p, int dir, int y, int i, int j,
+                            const lever_selection *sel, uint64_t *missing)
+{
+    const lever_store *s = p->s;
+    uint64_t lo, hi;
+    double kg = 0;
+    *missing = 0;
+    store_dyad_rows(s, y, i, j, &lo, &hi);
+    for (uint64_t r = lo; r < hi; r++) {
+        if (!lever_selection_has(sel, s->fk[r]))
+            continue;
+        int64_t q = row_quantity(p, dir, r);
+        if (q == LEVER_QTY_MISSING)
+            (*missing)++;
+        else
+            kg += (double)q * lever_selection_factor(sel, s->fk[r]);
+    }
+    return kg;
+}
+
 /* Fills the year table and the CAGR of the total. */
 static void fill_years(const lever_store *s, int a, int b, int first, const lever_selection *sel,
                        lever_source source, uint32_t cif_ppm, lever_dyad_result *r)
@@ -155,13 +197,16 @@ static void fill_years(const lever_store *s, int a, int b, int first, const leve
         row->valuation_b_to_a = valuation(&p, 1);
         row->covered_a_to_b = covered[0];
         row->covered_b_to_a = covered[1];
-        row->a_to_b = covered[0] ? dyad_total(&p, 0, y, a, b, sel) : 0;
-        row->b_to_a = covered[1] ? dyad_total(&p, 1, y, b, a, sel) : 0;
+        row->a_to_b = covered[0] ? picked_total(&p, 0, y, a, b, sel) : 0;
+        row->b_to_a = covered[1] ? picked_total(&p, 1, y, b, a, sel) : 0;
         declared_totals(s, y, a, b, sel, &row->x_decl_a_to_b, &row->m_decl_a_to_b,
                         &row->delta_a_to_b);
         declared_totals(s, y, b, a, sel, &row->x_decl_b_to_a, &row->m_decl_b_to_a,
                         &row->delta_b_to_a);
         row->total = row->a_to_b + row->b_to_a;
+        row->no_qty_a_to_b = row->no_qty_b_to_a = 0;
+        row->qty_a_to_b = covered[0] ? dyad_quantity(&p, 0, y, a, b, sel, &row->no_qty_a_to_b) : 0;
+        row->qty_b_to_a = covered[1] ? dyad_quantity(&p, 1, y, b, a, sel, &row->no_qty_b_to_a) : 0;
         row->balance = (int64_t)row->a_to_b - (int64_t)row->b_to_a;
         row->growth_a_to_b = row->growth_b_to_a = row->growth_total = NAN;
         if (n > 0) {
@@ -228,9 +273,7 @@ static void fill_flow(const picker *p, int dir, int y, uint64_t r, lever_product
     f->importer = store_fj(s, r);
     f->value = row_figure(p, dir, r);
     f->source = p->source;
-    f->qty_kg = p->sides[dir] == SIDE_X   ? s->decl[r].qx
-                : p->sides[dir] == SIDE_M ? s->decl[r].qm
-                                          : store_q(s, r);
+    f->qty_kg = row_quantity(p, dir, r);
     f->unit_value = unit_value(f->value, f->qty_kg);
     f->unit_value_flag =
         unit_value_flag(f->unit_value, store_uv_median(s, y, k));

@@ -57,110 +57,6 @@ struct lever_groups {
 };
 
 /* ------------------------------------------------------------------ */
-/* Errors with a location                                              */
-/* ------------------------------------------------------------------ */
-
-typedef struct parse_pos {
-    const char *file;
-    int line;
-    char *err;
-    size_t errlen;
-} parse_pos;
-
-static int parse_error(const parse_pos *pos, size_t column, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int parse_error(const parse_pos *pos, size_t column, const char *fmt, ...)
-{
-    if (!pos->err || pos->errlen == 0)
-        return LEVER_EINPUT;
-    int n = snprintf(pos->err, pos->errlen, "%s:%d:%zu: ", pos->file, pos->line, column + 1);
-    if (n >= 0 && (size_t)n < pos->errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(pos->err + n, pos->errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return LEVER_EINPUT;
-}
-
-static int plain_error(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int plain_error(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Reading a whole text file                                           */
-/* ------------------------------------------------------------------ */
-
-static int read_text_file(const char *path, char **text, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return plain_error(err, errlen, LEVER_EIO, "%s: cannot open: %s; check the path",
-                           path, strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (len < cap - 1)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (!buf)
-        return plain_error(err, errlen, LEVER_ENOMEM, "%s: out of memory reading it", path);
-    if (failed) {
-        free(buf);
-        return plain_error(err, errlen, LEVER_EIO, "%s: read error", path);
-    }
-    buf[len] = '\0';
-    if (memchr(buf, '\0', len)) {
-        free(buf);
-        return plain_error(err, errlen, LEVER_EINPUT,
-                           "%s: holds NUL bytes, so it is not a text file; give a text file",
-                           path);
-    }
-    *text = buf;
-    return LEVER_OK;
-}
-
-/* Splits the next line off *cursor (handles \n and \r\n); NULL at the end. */
-static char *next_line(char **cursor)
-{
-    char *line = *cursor;
-    if (!*line)
-        return NULL;
-    char *end = strchr(line, '\n');
-    if (end) {
-        *end = '\0';
-        *cursor = end + 1;
-    } else {
-        *cursor = line + strlen(line);
-    }
-    size_t n = strlen(line);
-    if (n > 0 && line[n - 1] == '\r')
-        line[n - 1] = '\0';
-    return line;
-}
-
-/* ------------------------------------------------------------------ */
 /* Group file                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -178,7 +74,7 @@ static bool valid_name_char(char c, bool first)
 }
 
 /* Parses one "PREFIX[*FACTOR]" token [tok, tok+len) at column col. */
-static int parse_member(const parse_pos *pos, const char *line, const char *tok, size_t len,
+static int parse_member(const text_pos *pos, const char *line, const char *tok, size_t len,
                         group_member *out)
 {
     size_t col = (size_t)(tok - line);
@@ -186,7 +82,7 @@ static int parse_member(const parse_pos *pos, const char *line, const char *tok,
     size_t digits = star ? (size_t)(star - tok) : len;
     out->factor = 1.0;
     if (!hs_prefix_parse(tok, digits, &out->prefix))
-        return parse_error(pos, col,
+        return text_error_at(pos, col,
                            "'%.*s' is not an HS prefix; write 2, 4 or 6 digits (e.g. 1001), "
                            "optionally followed by *FACTOR",
                            (int)len, tok);
@@ -195,7 +91,7 @@ static int parse_member(const parse_pos *pos, const char *line, const char *tok,
     char number[64];
     size_t flen = len - digits - 1;
     if (flen == 0 || flen >= sizeof number)
-        return parse_error(pos, col + digits + 1,
+        return text_error_at(pos, col + digits + 1,
                            "missing quantity factor after '*'; write e.g. 1101*1.33");
     memcpy(number, star + 1, flen);
     number[flen] = '\0';
@@ -203,7 +99,7 @@ static int parse_member(const parse_pos *pos, const char *line, const char *tok,
     errno = 0;
     double f = strtod(number, &end);
     if (errno || *end || !isfinite(f) || f <= 0)
-        return parse_error(pos, col + digits + 1,
+        return text_error_at(pos, col + digits + 1,
                            "bad quantity factor '%s'; write a positive number such as 1.33",
                            number);
     out->factor = f;
@@ -211,7 +107,7 @@ static int parse_member(const parse_pos *pos, const char *line, const char *tok,
 }
 
 /* Parses the members after '=' into g; rest starts at column (rest - line). */
-static int parse_members(const parse_pos *pos, const char *line, const char *rest, group_def *g)
+static int parse_members(const text_pos *pos, const char *line, const char *rest, group_def *g)
 {
     size_t cap = 0;
     size_t def_len = 0;
@@ -232,27 +128,27 @@ static int parse_members(const parse_pos *pos, const char *line, const char *res
         for (int n = 0; n < g->n_members; n++)
             if (g->members[n].prefix.digits == m.prefix.digits &&
                 g->members[n].prefix.value == m.prefix.value)
-                return parse_error(pos, (size_t)(tok - line),
+                return text_error_at(pos, (size_t)(tok - line),
                                    "HS prefix '%.*s' is listed twice in group '%s'; keep one",
                                    (int)len, tok, g->name);
         if ((size_t)g->n_members == cap) {
             cap = cap ? cap * 2 : 8;
             group_member *bigger = realloc(g->members, cap * sizeof *bigger);
             if (!bigger)
-                return parse_error(pos, 0, "out of memory");
+                return text_error_at(pos, 0, "out of memory");
             g->members = bigger;
         }
         g->members[g->n_members++] = m;
         def_len += len + 1;
     }
     if (g->n_members == 0)
-        return parse_error(pos, (size_t)(rest - line),
+        return text_error_at(pos, (size_t)(rest - line),
                            "group '%s' lists no HS prefix; write e.g. '%s = 1001 1101*1.33'",
                            g->name, g->name);
     /* the definition: the members as written, one space apart */
     g->definition = malloc(def_len);
     if (!g->definition)
-        return parse_error(pos, 0, "out of memory");
+        return text_error_at(pos, 0, "out of memory");
     size_t used = 0;
     for (p = rest;;) {
         while (isspace((unsigned char)*p))
@@ -269,7 +165,7 @@ static int parse_members(const parse_pos *pos, const char *line, const char *res
 }
 
 /* Parses one non-blank line "name = members" into g. */
-static int parse_group_line(const parse_pos *pos, char *line, const lever_groups *set, group_def *g)
+static int parse_group_line(const text_pos *pos, char *line, const lever_groups *set, group_def *g)
 {
     char *hash = strchr(line, '#');
     if (hash)
@@ -279,36 +175,29 @@ static int parse_group_line(const parse_pos *pos, char *line, const lever_groups
         p++;
     const char *name = p;
     if (!valid_name_char(*p, true))
-        return parse_error(pos, (size_t)(p - line),
+        return text_error_at(pos, (size_t)(p - line),
                            "a group name must start with a letter; write 'name = PREFIX ...'");
     while (valid_name_char(*p, false))
         p++;
     size_t name_len = (size_t)(p - name);
     if (name_len > MAX_NAME)
-        return parse_error(pos, (size_t)(name - line), "group name longer than %d characters",
+        return text_error_at(pos, (size_t)(name - line), "group name longer than %d characters",
                            MAX_NAME);
     while (isspace((unsigned char)*p))
         p++;
     if (*p != '=')
-        return parse_error(pos, (size_t)(p - line),
+        return text_error_at(pos, (size_t)(p - line),
                            "expected '=' after the group name '%.*s' (names use letters, "
                            "digits, '_' and '-'); write 'name = PREFIX ...'",
                            (int)name_len, name);
     g->name = strndup(name, name_len);
     if (!g->name)
-        return parse_error(pos, 0, "out of memory");
+        return text_error_at(pos, 0, "out of memory");
     for (int n = 0; n < set->n; n++)
         if (strcasecmp(set->groups[n].name, g->name) == 0)
-            return parse_error(pos, (size_t)(name - line),
+            return text_error_at(pos, (size_t)(name - line),
                                "group '%s' is defined twice; rename or merge one", g->name);
     return parse_members(pos, line, p + 1, g);
-}
-
-static bool blank_or_comment(const char *line)
-{
-    while (isspace((unsigned char)*line))
-        line++;
-    return *line == '\0' || *line == '#';
 }
 
 static int add_group(lever_groups *set, group_def *g)
@@ -329,26 +218,26 @@ static int add_group(lever_groups *set, group_def *g)
 static int parse_groups(const char *file, char *text, lever_groups *set, char *err,
                         size_t errlen)
 {
-    parse_pos pos = {file, 0, err, errlen};
+    text_pos pos = {file, 0, err, errlen};
     char *cursor = text;
-    for (char *line; (line = next_line(&cursor));) {
+    for (char *line; (line = text_next_line(&cursor));) {
         pos.line++;
-        if (blank_or_comment(line))
+        if (text_blank_or_comment(line))
             continue;
         if (strlen(line) > MAX_LINE)
-            return parse_error(&pos, MAX_LINE, "line longer than %d characters; split the group",
+            return text_error_at(&pos, MAX_LINE, "line longer than %d characters; split the group",
                                MAX_LINE);
         group_def g = {0};
         int rc = parse_group_line(&pos, line, set, &g);
         if (rc == LEVER_OK && add_group(set, &g) != LEVER_OK)
-            rc = parse_error(&pos, 0, "out of memory");
+            rc = text_error_at(&pos, 0, "out of memory");
         if (rc) {
             group_clear(&g);
             return rc;
         }
     }
     if (set->n == 0)
-        return plain_error(err, errlen, LEVER_EINPUT,
+        return msg_fail(err, errlen, LEVER_EINPUT,
                            "%s: defines no group; write one per line as 'name = PREFIX ...' "
                            "(e.g. 'wheat = 1001 1101*1.33')",
                            file);
@@ -359,15 +248,15 @@ static int groups_load(const char *path, lever_groups **out, char *err, size_t e
 {
     *out = NULL;
     char *text = NULL;
-    int rc = path ? read_text_file(path, &text, err, errlen) : LEVER_OK;
+    int rc = path ? text_file_read(path, &text, err, errlen) : LEVER_OK;
     if (rc)
         return rc;
     if (!path && !(text = strdup(builtin_groups)))
-        return plain_error(err, errlen, LEVER_ENOMEM, "out of memory loading groups");
+        return msg_fail(err, errlen, LEVER_ENOMEM, "out of memory loading groups");
     lever_groups *set = calloc(1, sizeof *set);
     if (!set) {
         free(text);
-        return plain_error(err, errlen, LEVER_ENOMEM, "out of memory loading groups");
+        return msg_fail(err, errlen, LEVER_ENOMEM, "out of memory loading groups");
     }
     rc = parse_groups(path ? path : BUILTIN_NAME, text, set, err, errlen);
     free(text);
@@ -458,6 +347,12 @@ int lever_groups_selection(const lever_store *s, const lever_groups *g, int grou
     for (uint32_t p = 0; p < s->n_products; p++)
         if (group_has(e, (int)s->products[p].hs6)) {
             selection_add(sel, (int)p);
+            if (!selection_set_factor(sel, (int)p,
+                                      lever_groups_factor(g, group, (int)s->products[p].hs6))) {
+                lever_selection_free(sel);
+                return error_set(err, LEVER_ENOMEM, "out of memory selecting group '%s'",
+                                  e->name);
+            }
             found++;
         }
     if (found == 0) {
@@ -613,28 +508,28 @@ static void trim_field(const char **start, size_t *len)
 }
 
 /* Parses one data line "hs,sigma" into e; false with the message in err. */
-static int parse_sigma_line(const parse_pos *pos, const char *line, sigma_entry *e)
+static int parse_sigma_line(const text_pos *pos, const char *line, sigma_entry *e)
 {
     const char *comma = strchr(line, ',');
     if (!comma)
-        return parse_error(pos, strlen(line),
+        return text_error_at(pos, strlen(line),
                            "expected two fields 'hs,sigma' (e.g. 100190,4.5); add the comma");
     const char *hs = line;
     size_t hs_len = (size_t)(comma - line);
     trim_field(&hs, &hs_len);
     if (!hs_prefix_parse(hs, hs_len, &e->prefix))
-        return parse_error(pos, (size_t)(hs - line),
+        return text_error_at(pos, (size_t)(hs - line),
                            "'%.*s' is not an HS code or prefix; write 2, 4 or 6 digits",
                            (int)hs_len, hs);
     const char *num = comma + 1;
     size_t num_len = strcspn(num, ",");
     if (num[num_len] == ',')
-        return parse_error(pos, (size_t)(num + num_len - line),
+        return text_error_at(pos, (size_t)(num + num_len - line),
                            "more than two fields; the file holds 'hs,sigma' per line");
     trim_field(&num, &num_len);
     char number[64];
     if (num_len == 0 || num_len >= sizeof number)
-        return parse_error(pos, (size_t)(num - line),
+        return text_error_at(pos, (size_t)(num - line),
                            "missing or overlong sigma; write a positive number (e.g. 4.5)");
     memcpy(number, num, num_len);
     number[num_len] = '\0';
@@ -642,7 +537,7 @@ static int parse_sigma_line(const parse_pos *pos, const char *line, sigma_entry 
     errno = 0;
     double sigma = strtod(number, &end);
     if (errno || *end || !isfinite(sigma) || sigma <= 0)
-        return parse_error(pos, (size_t)(num - line),
+        return text_error_at(pos, (size_t)(num - line),
                            "bad sigma '%s'; write a positive number (e.g. 4.5)", number);
     e->sigma = sigma;
     e->line = pos->line;
@@ -661,15 +556,15 @@ static bool is_header(const char *line)
 static int read_sigma_entries(const char *path, char *text, sigma_entry **out, size_t *n_out,
                               char *err, size_t errlen)
 {
-    parse_pos pos = {path, 0, err, errlen};
+    text_pos pos = {path, 0, err, errlen};
     sigma_entry *entries = NULL;
     size_t n = 0, cap = 0;
     char *cursor = text;
     int rc = LEVER_OK;
     bool header_allowed = true; /* on the first line that is not a comment */
-    for (char *line; (line = next_line(&cursor));) {
+    for (char *line; (line = text_next_line(&cursor));) {
         pos.line++;
-        if (blank_or_comment(line))
+        if (text_blank_or_comment(line))
             continue;
         bool header = header_allowed && is_header(line);
         header_allowed = false;
@@ -679,7 +574,7 @@ static int read_sigma_entries(const char *path, char *text, sigma_entry **out, s
             cap = cap ? cap * 2 : 256;
             sigma_entry *bigger = realloc(entries, cap * sizeof *bigger);
             if (!bigger) {
-                rc = plain_error(err, errlen, LEVER_ENOMEM, "%s: out of memory", path);
+                rc = msg_fail(err, errlen, LEVER_ENOMEM, "%s: out of memory", path);
                 break;
             }
             entries = bigger;
@@ -689,7 +584,7 @@ static int read_sigma_entries(const char *path, char *text, sigma_entry **out, s
         n++;
     }
     if (rc == LEVER_OK && n == 0)
-        rc = plain_error(err, errlen, LEVER_EINPUT,
+        rc = msg_fail(err, errlen, LEVER_EINPUT,
                          "%s: holds no elasticity; write one 'hs,sigma' per line (e.g. "
                          "100190,4.5)",
                          path);
@@ -702,7 +597,7 @@ static int read_sigma_entries(const char *path, char *text, sigma_entry **out, s
                                                : &entries[e];
                 const sigma_entry *again = first == &entries[e] ? &entries[e - 1] : &entries[e];
                 pos.line = again->line;
-                rc = parse_error(&pos, 0,
+                rc = text_error_at(&pos, 0,
                                  "HS prefix %0*d is given again (first on line %d); keep one",
                                  first->prefix.digits, first->prefix.value, first->line);
                 break;
@@ -728,7 +623,7 @@ static int sigma_load(const lever_store *s, const char *path, double **sigma, ch
 {
     *sigma = NULL;
     char *text = NULL;
-    int rc = read_text_file(path, &text, err, errlen);
+    int rc = text_file_read(path, &text, err, errlen);
     if (rc)
         return rc;
     sigma_entry *entries = NULL;
@@ -740,7 +635,7 @@ static int sigma_load(const lever_store *s, const char *path, double **sigma, ch
     double *out = malloc(((size_t)s->n_products + 1) * sizeof *out);
     if (!out) {
         free(entries);
-        return plain_error(err, errlen, LEVER_ENOMEM, "%s: out of memory", path);
+        return msg_fail(err, errlen, LEVER_ENOMEM, "%s: out of memory", path);
     }
     for (uint32_t p = 0; p < s->n_products; p++) {
         int hs6 = (int)s->products[p].hs6;

@@ -86,3 +86,8 @@ int query_two_years(const lever_store *s, const lever_query *q, int *y0, int *y1
     int rc = year_or_end(s, q ? q->year_from : 0, false, y0, err);
     return rc ? rc : year_or_end(s, q ? q->year_to : 0, true, y1, err);
 }
+
+int query_year(const lever_store *s, int year, int *y, lever_error *err)
+{
+    return year_or_end(s, year, true, y, err);
+}

@@ -46,5 +46,10 @@ int query_one_year(const lever_store *s, const lever_query *q, int *y, lever_err
 int query_two_years(const lever_store *s, const lever_query *q, int *y0, int *y1,
                     lever_error *err);
 
+/* Year index for a single year (0 = last); LEVER_ENOTFOUND with the range when absent. */
+int query_year(const lever_store *s, int year, int *y, lever_error *err);
+/* X(i->j) over the selected products (NULL = all) in year index y, the store's figures
+ * (dyad.c). */
+uint64_t dyad_total(const lever_store *s, int y, int i, int j, const lever_selection *sel);
 
 #endif /* LEVER_QUERY_H */

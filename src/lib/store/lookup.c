@@ -44,6 +44,7 @@ enum {
 struct lever_selection {
     int n_products;
     uint8_t *selected; /* one byte per product index */
+    double *factor;    /* quantity factor per product index (a group's 1101*1.33); NULL: 1 */
     char *label;
 };
 
@@ -620,6 +621,30 @@ void selection_add(lever_selection *sel, int product)
         sel->selected[product] = 1;
 }
 
+bool selection_set_factor(lever_selection *sel, int product, double factor)
+{
+    if (product < 0 || product >= sel->n_products)
+        return true;
+    if (!sel->factor) {
+        if (factor == 1.0)
+            return true;
+        sel->factor = malloc((size_t)sel->n_products * sizeof *sel->factor);
+        if (!sel->factor)
+            return false;
+        for (int p = 0; p < sel->n_products; p++)
+            sel->factor[p] = 1.0;
+    }
+    sel->factor[product] = factor;
+    return true;
+}
+
+double lever_selection_factor(const lever_selection *sel, int product)
+{
+    if (!sel || !sel->factor || product < 0 || product >= sel->n_products)
+        return 1.0;
+    return sel->factor[product];
+}
+
 int lever_selection_parse(const lever_store *s, const char *query, lever_selection **out,
                           lever_error *err)
 {
@@ -679,6 +704,7 @@ void lever_selection_free(lever_selection *sel)
     if (!sel)
         return;
     free(sel->selected);
+    free(sel->factor);
     free(sel->label);
     free(sel);
 }

@@ -279,6 +279,8 @@ bool hs_prefix_matches(hs_prefix prefix, int hs6);
 /* Selections built by code (lookup.c): an empty selection over the store's products. */
 lever_selection *selection_new(const lever_store *s, const char *label);
 void selection_add(lever_selection *sel, int product);
+/* Sets the quantity factor of a selected product (groups: 1101*1.33); false: no memory. */
+bool selection_set_factor(lever_selection *sel, int product, double factor);
 
 
 #endif /* LEVER_STORE_INTERNAL_H */

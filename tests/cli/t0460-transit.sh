@@ -1,0 +1,129 @@
+#!/bin/sh
+# t0460-transit.sh - lever transit: routes, route shares, chokepoints and transit leverage
+# (INDICATORS.md section 11). A hand-built world whose answers are worked out below, the
+# real border data lever ships for the landlocked pairs of Central Asia, and every figure
+# of a synthetic sample against tests/ref/transit.py (an independent Python computation).
+. "$(dirname "$0")/lib.sh"
+
+REF="python3 $ROOT/tests/ref/transit.py"
+GEO=$ROOT/data/geo
+
+# ---- a hand-built world ------------------------------------------------------------------
+# KAZ-UZB, KAZ-TKM, UZB-AFG, TKM-AFG, AFG-PAK; only PAK has a coast. Trade in 2021 (thousands
+# of USD): KAZ->AFG 300, AFG->KAZ 100, PAK->AFG 50, so T(AFG) = 450.
+# KAZ-AFG: h = 2, routes KAZ-UZB-AFG and KAZ-TKM-AFG (no third within 3 edges), so
+# c(UZB) = c(TKM) = 1/2 and TLEV(UZB over AFG) = 400 * 1/2 / 450 = 4/9; PAK is AFG's
+# neighbour, so its trade crosses nobody. With KAZ-TKM closed, UZB is a chokepoint:
+# TLEV(UZB over AFG) = 400/450 = 8/9, all of it the chokepoint part.
+mkdir -p "$TMP/geo"
+printf 'iso3,landlocked\nKAZ,1\nUZB,1\nTKM,1\nAFG,1\nPAK,0\n' >"$TMP/geo/countries.csv"
+printf 'iso3_a,iso3_b\nKAZ,UZB\nKAZ,TKM\nAFG,UZB\nAFG,TKM\nAFG,PAK\n' >"$TMP/geo/contiguity.csv"
+printf 't,i,j,k,v,q\n2021,398,4,110100,300,1000\n2021,4,398,80450,100,10\n2021,586,4,100199,50,200\n' \
+    >"$TMP/hand.csv"
+HAND="--store $TMP/hand.store --geo $TMP/geo --format csv"
+
+expect "the hand-built world imports" '$LEVER import "$TMP/hand.csv" -o "$TMP/hand.store"'
+
+expect "KAZ-AFG: two shortest routes, via UZB and TKM, half each, no chokepoint" '
+    $LEVER transit KAZ AFG $HAND >"$TMP/h.csv"
+    test "$(field routes route <"$TMP/h.csv" | tr "\n" " ")" = "KAZ-TKM-AFG KAZ-UZB-AFG "
+    table transit <"$TMP/h.csv" | cut -d, -f1,3,4,5 | sort >"$TMP/got"
+    printf "TKM,0.5,0,1\nUZB,0.5,0,1\n" | diff - "$TMP/got"
+'
+
+expect "TLEV(UZB over AFG) = 4/9, carried 150,000 of KAZ->AFG and 50,000 of AFG->KAZ" '
+    table transit <"$TMP/h.csv" | awk -F, "\$1 == \"UZB\" {
+        if (\$6 != 150000 || \$7 != 50000) exit 1
+        d = \$8 - 4/9; if (d < 0) d = -d; if (d > 1e-12) exit 1
+        if (\$9 != 0) exit 1 }"
+'
+
+expect "--closed KAZ-TKM: UZB is a chokepoint, TLEV 8/9 and all of it the chokepoint part" '
+    $LEVER transit --over AFG $HAND --closed KAZ-TKM >"$TMP/c.csv"
+    test "$(table transit <"$TMP/c.csv" | wc -l)" -eq 1
+    table transit <"$TMP/c.csv" | awk -F, "{
+        if (\$2 != \"UZB\" || \$6 != 400000 || \$7 != 400000 || \$8 != 1 || \$9 != 1) exit 1
+        d = \$4 - 8/9; e = \$5 - 8/9; if (d*d > 1e-24 || e*e > 1e-24) exit 1 }"
+    test "$(field coverage total_trade <"$TMP/c.csv")" = 450000
+'
+
+expect "--borders FILE: closing KAZ-UZB and adding KAZ-AFG makes them neighbours, no transit" '
+    printf "action,a,b\nclose,KAZ,UZB\nadd,KAZ,AFG\n" >"$TMP/edits.csv"
+    $LEVER transit KAZ AFG $HAND --borders "$TMP/edits.csv" >"$TMP/e.csv"
+    test "$(field flows h <"$TMP/e.csv")" = 1
+    grep -q "^# border_edits: closed KAZ-UZB, added KAZ-AFG" "$TMP/e.csv"
+'
+
+expect "bad crossings and bad border files are refused with what to do" '
+    exits 2 $LEVER transit KAZ AFG $HAND --closed KAZ-PAK
+    grep -q "share no crossing" "$TMP/err"
+    exits 2 $LEVER transit KAZ AFG $HAND --closed KAZAFG
+    printf "close,KAZ,UZB\nopen,KAZ,AFG\n" >"$TMP/bad.csv"
+    exits 1 $LEVER transit KAZ AFG $HAND --borders "$TMP/bad.csv"
+    grep -q "bad.csv:2:1: .open. is not an edit; write add or close" "$TMP/err"
+    exits 1 $LEVER transit KAZ AFG --store "$TMP/hand.store" --geo "$TMP/nowhere"
+    grep -q "no border data" "$TMP/err"
+'
+
+expect "usage errors: arguments, --slack, --years" '
+    usage_errors "transit --store $TMP/hand.store" "KAZ" "--over AFG KAZ" "KAZ AFG --slack 9" \
+        "KAZ AFG --years 2021"
+'
+
+# ---- the real border data lever ships -----------------------------------------------------
+
+expect "real borders: KAZ-AFG share no border; shortest routes via CHN, TKM and UZB" '
+    $LEVER transit KAZ AFG --store "$TMP/hand.store" --format csv >"$TMP/r.csv"
+    test "$(field flows h <"$TMP/r.csv")" = 2
+    test "$(table routes <"$TMP/r.csv" | awk -F, "\$3 == 1 { print \$4 }" | tr "\n" " ")" = \
+        "KAZ-CHN-AFG KAZ-TKM-AFG KAZ-UZB-AFG "
+    $LEVER transit KAZ AFG --store "$TMP/hand.store" --closed AFG-CHN --format csv >"$TMP/r2.csv"
+    test "$(table routes <"$TMP/r2.csv" | awk -F, "\$3 == 1 { print \$4 }" | tr "\n" " ")" = \
+        "KAZ-TKM-AFG KAZ-UZB-AFG "
+'
+
+expect "real borders: routes of landlocked pairs match the reference" '
+    synth_store synth 50000 11
+    $LEVER country --store "$TMP/synth.store" --format csv >"$TMP/codes.csv"
+    for pair in "KAZ AFG" "UZB PAK" "AFG GBR" "BOL PRY" "ETH UGA" "NPL BTN" "CHE AUT" "MNG LAO"; do
+        $LEVER transit $pair --store "$TMP/synth.store" --top 0 --format csv >"$TMP/p.csv"
+        $REF --geo "$GEO" --codes "$TMP/codes.csv" --pair $pair --check "$TMP/p.csv" \
+            "$TMP/synth.csv"
+    done
+'
+
+expect "real borders, synthetic trade: TLEV over AFG, KAZ, DEU and USA match the reference" '
+    for b in AFG KAZ DEU USA; do
+        $LEVER transit --over $b --store "$TMP/synth.store" --format csv >"$TMP/o.csv"
+        $REF --geo "$GEO" --codes "$TMP/codes.csv" --over $b --check "$TMP/o.csv" "$TMP/synth.csv"
+    done
+'
+
+expect "--closed, --slack 2, --product and --year match the reference" '
+    $LEVER transit --over AFG --store "$TMP/synth.store" --closed AFG-CHN,IRN-SEA --slack 2 \
+        --product 1101 --year 2020 --format csv >"$TMP/o2.csv"
+    $REF --geo "$GEO" --codes "$TMP/codes.csv" --over AFG --closed AFG-CHN,IRN-SEA --slack 2 \
+        --product 1101 --year 2020 --check "$TMP/o2.csv" "$TMP/synth.csv"
+    $LEVER transit KAZ AFG --store "$TMP/synth.store" --slack 0 --top 0 --format csv >"$TMP/p0.csv"
+    $REF --geo "$GEO" --codes "$TMP/codes.csv" --pair KAZ AFG --slack 0 --check "$TMP/p0.csv" \
+        "$TMP/synth.csv"
+'
+
+if need_shared "the shipped borders are GeoDist's and agree with GeoDataSource in Central Asia"; then
+    expect "the shipped borders are GeoDist's and agree with GeoDataSource in Central Asia" '
+        "$ROOT/scripts/geo-derive.sh" "$SHARED/geo/dist_cepii.csv" "$SHARED/geo/geo_cepii.csv" "$TMP"
+        cmp "$TMP/contiguity.csv" "$GEO/contiguity.csv"
+        cmp "$TMP/countries.csv" "$GEO/countries.csv"
+        python3 "$ROOT/tests/ref/borders_crosscheck.py" "$GEO/contiguity.csv" \
+            "$SHARED/geo/GEODATASOURCE-COUNTRY-BORDERS.CSV" /usr/share/iso-codes/json/iso_3166-1.json \
+            --must AFG-CHN,AFG-IRN,AFG-PAK,AFG-TJK,AFG-TKM,AFG-UZB,KAZ-CHN,KAZ-KGZ,KAZ-RUS,KAZ-TKM,KAZ-UZB >"$TMP/x.txt"
+        cat "$TMP/x.txt"
+    '
+fi
+
+expect "--help prints usage and examples on stdout" '
+    $LEVER transit --help | grep -q "^usage: lever transit A B"
+    $LEVER transit --help | grep -q "lever transit --over AFG"
+'
+
+finish

@@ -1,0 +1,70 @@
+#!/bin/sh
+# t0490-measure.sh - --measure quantity: figures in tonnes with the group factors applied
+# (grain equivalent: flour counted as grain x1.33), and the count of flows left out for
+# want of a quantity. Checked against awk sums of the synthetic CSV (q in tonnes with 3
+# decimals, turned into exact kg), with the built-in factor and with a factor of 1000.
+. "$(dirname "$0")/lib.sh"
+
+export LEVER_STORE="$TMP/synth.store"
+expect "a synthetic sample imports" 'synth_store synth 50000 11'
+
+# kg of A->B per year for products under 1001 (x1) and 1101 (x FLOUR), and the flows
+# without a quantity (NA), from the CSV
+want() {
+    awk -F, -v a="$1" -v b="$2" -v f="$3" "$USD"'
+        /^#/ || $1 == "t" { next }
+        $2 == a && $3 == b {
+            k = sprintf("%06d", $4)
+            if (k !~ /^1001/ && k !~ /^1101/) next
+            if ($6 == "NA") { miss[$1]++; next }
+            kg[$1] += usd($6) * (k ~ /^1101/ ? f : 1)
+        }
+        END { for (y = 2019; y <= 2021; y++) printf "%d %.6f %d\n", y, kg[y] / 1000, miss[y] }' \
+        "$TMP/synth.csv"
+}
+# a document of one table does not name it: its rows are the lines after the header
+rows() {
+    grep -v "^#" | sed 1d
+}
+got() {
+    rows | awk -F, '{ printf "%d %.6f %d\n", $1, $2, $5 }'
+}
+
+expect "dyad --product wheat --measure quantity: KAZ->AFG in tonnes of grain (flour x1.33)" '
+    $LEVER dyad KAZ AFG --product wheat --measure quantity --top 0 --format csv | got >"$TMP/got"
+    want 398 4 1.33 >"$TMP/want"
+    paste -d" " "$TMP/got" "$TMP/want" | awk "{ d = \$2 - \$5; if (d < 0) d = -d
+        if (\$1 != \$4 || d > 1e-6 * (\$5 > 1 ? \$5 : 1) || \$3 != \$6) { print; exit 1 } }"
+    test "$(wc -l <"$TMP/got")" -eq 3
+'
+
+expect "a group file with flour x1000 changes the figure the same way (the factor is applied)" '
+    printf "wheat = 1001 1101*1000\n" >"$TMP/groups.txt"
+    $LEVER dyad KAZ AFG --product wheat --measure quantity --groups "$TMP/groups.txt" --top 0 \
+        --format csv | got >"$TMP/got1000"
+    fails cmp -s "$TMP/got" "$TMP/got1000"
+    want 398 4 1000 >"$TMP/want1000"
+    paste -d" " "$TMP/got1000" "$TMP/want1000" | awk "{ d = \$2 - \$5; if (d < 0) d = -d
+        if (\$1 != \$4 || d > 1e-6 * (\$5 > 1 ? \$5 : 1) || \$3 != \$6) { print; exit 1 } }"
+'
+
+expect "flows without a quantity are left out and counted (all products, a pair with some)" '
+    set -- $(awk -F, "\$6 == \"NA\" { print \$2, \$3; exit }" "$TMP/synth.csv")
+    test -n "$1"
+    $LEVER dyad $1 $2 --measure quantity --top 0 --format csv >"$TMP/df.csv"
+    rows <"$TMP/df.csv" | cut -d, -f1,5 >"$TMP/gotna"
+    awk -F, -v a=$1 -v b=$2 "/^#/ || \$1 == \"t\" { next } \$2 == a && \$3 == b && \$6 == \"NA\" { n[\$1]++ }
+        END { for (y = 2019; y <= 2021; y++) print y \",\" n[y] + 0 }" "$TMP/synth.csv" >"$TMP/wantna"
+    diff "$TMP/wantna" "$TMP/gotna"
+    test "$(awk -F, "{ s += \$2 } END { print s }" "$TMP/gotna")" -gt 0
+    grep -q "^# measure: quantity" "$TMP/df.csv"
+'
+
+expect "--measure value is the default; anything else is a usage error" '
+    $LEVER dyad KAZ AFG --top 0 --format csv >"$TMP/v1.csv"
+    $LEVER dyad KAZ AFG --top 0 --measure value --format csv >"$TMP/v2.csv"
+    cmp "$TMP/v1.csv" "$TMP/v2.csv"
+    usage_errors dyad "KAZ AFG --measure tonnes"
+'
+
+finish
