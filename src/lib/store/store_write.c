@@ -202,8 +202,15 @@ static int build_countries(build *b)
         } else {
             char iso3[4] = "", iso2[4] = "";
             char *nm = NULL, *fn = NULL;
-            if (baci_country((int)c, iso3, iso2, &nm, &fn) ||
-                isocodes_country((int)c, iso3, iso2, &nm, &fn)) {
+            int found = baci_country((int)c, iso3, iso2, &nm, &fn);
+            if (found == 0)
+                found = isocodes_country((int)c, iso3, iso2, &nm, &fn);
+            if (found < 0) {
+                rc = writer_fail(in, LEVER_ENOMEM,
+                                 "out of memory while reading country names, or the iso-codes "
+                                 "file " LEVER_ISO_CODES_DIR "/iso_3166-1.json is damaged "
+                                 "(reinstall the iso-codes package)");
+            } else if (found) {
                 sc->known = 1;
                 copy_code(sc->iso3, iso3);
                 copy_code(sc->iso2, iso2);
