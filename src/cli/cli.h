@@ -179,6 +179,17 @@ const char *cli_measure_parse(const char *arg, void *value);
 void cli_events_table(out_doc *d, const lever_store *s, const lever_events *ev, int a, int b,
                       int y0, int y1);
 
+/* What lever chart and lever report render (save.c): the library's output collected in
+ * memory (cli_collect is a lever_write_fn on a cli_text), then written to FILE through
+ * FILE.tmp and a rename, or to stdout for "-" or NULL; png: through rsvg-convert. */
+typedef struct cli_text {
+    char *data;
+    size_t len, cap;
+} cli_text;
+int cli_collect(void *ud, const char *data, size_t len);
+bool cli_path_is_png(const char *path);
+int cli_save(const char *path, const cli_text *t, bool png);
+
 /* Subcommands (one file each: src/cli/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
@@ -196,5 +207,7 @@ int cmd_change(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
 int cmd_transit(int argc, char **argv);
 int cmd_chains(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* LEVER_CLI_H */
