@@ -544,6 +544,7 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     svg_open(b, w, h, id, "suppliers");
     lever_product p;
     lever_product_at(s, m->product, &p);
+    rb_printf(b, "<g class=\"meta\" data-hs6=\"%06d\"/>\n", p.hs6);
     snprintf(title, sizeof title, "Who supplies %s with %06d", country_name(s, m->importer),
              p.hs6);
     text_open(b, 16, 24, "start", 15, "font-weight=\"bold\"");
@@ -618,11 +619,15 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
             char fill[64];
             snprintf(fill, sizeof fill, series_fill[si], id);
             double sw = share * pw;
+            lever_country kc = {0};
+            if (k < ns)
+                lever_country_at(s, series[k], &kc);
             rb_printf(b, "<rect class=\"mark\" data-year=\"%d\" data-supplier=\"%s\" "
-                         "data-value=\"%llu\" data-share=\"%.17g\" x=\"%.1f\" y=\"%.1f\" "
-                         "width=\"%.1f\" height=\"%.0f\" fill=\"%s\" stroke=\"#ffffff\" "
-                         "stroke-width=\"1\"/>\n",
-                      m->years[y], code, (unsigned long long)value, share, x, yy, sw, bar, fill);
+                         "data-code=\"%d\" data-value=\"%llu\" data-share=\"%.17g\" "
+                         "x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\" "
+                         "stroke=\"#ffffff\" stroke-width=\"1\"/>\n",
+                      m->years[y], code, k < ns ? kc.code : -1, (unsigned long long)value, share,
+                      x, yy, sw, bar, fill);
             if (sw >= 64) {
                 char label[48], pct[16];
                 snprintf(label, sizeof label, "%s %s", code, fmt_share(share, pct, sizeof pct));

@@ -59,8 +59,8 @@ static const char css[] =
     ".card .note{font-size:13px;color:var(--muted);margin:0}\n"
     ".card.a .figure{color:var(--a)}.card.b .figure{color:var(--b)}\n"
     ".summary{font-size:17px;margin:14px 0 8px}\n"
-    "nav.toc{font-size:14px;margin:10px 0 6px;color:var(--muted)}\n"
-    "nav.toc a{color:var(--a);text-decoration:none;margin-right:14px;white-space:nowrap}\n"
+    "nav.toc{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:14px;margin:10px 0 6px}\n"
+    "nav.toc a{color:var(--a);text-decoration:none;white-space:nowrap}\n"
     "section{margin-top:34px}\n"
     "h2{font-size:22px;margin:0 0 6px;padding-top:10px;border-top:1px solid var(--rule)}\n"
     "h3{font-size:16px;margin:20px 0 6px}\n"
@@ -795,6 +795,11 @@ static void json_depend(rbuf *b, const report_data *d, const lever_depend_result
     rb_puts(b, ", \"on\": ");
     country_code(d->s, r->on, code, sizeof code);
     rb_json_str(b, code);
+    lever_country kc;
+    lever_country_at(d->s, r->importer, &kc);
+    rb_printf(b, ", \"importer_code\": %d", kc.code);
+    lever_country_at(d->s, r->on, &kc);
+    rb_printf(b, ", \"on_code\": %d", kc.code);
     rb_printf(b, ", \"year\": %d, \"products\": [", r->year);
     for (size_t i = 0; i < r->n; i++) {
         const lever_depend_row *w = &r->rows[i];
@@ -928,8 +933,11 @@ static void json_data(rbuf *b, const report_data *d)
             for (size_t i = 0; r && i < r->n; i++) {
                 char code[16];
                 country_code(d->s, r->flows[i].exporter, code, sizeof code);
+                lever_country kc;
+                lever_country_at(d->s, r->flows[i].exporter, &kc);
                 rb_printf(b, "%s{\"country\": ", i ? ", " : "");
                 rb_json_str(b, code);
+                rb_printf(b, ", \"country_code\": %d", kc.code);
                 json_ku(b, "value", r->flows[i].value);
                 json_kv(b, "share", r->flows[i].supplier_share);
                 rb_puts(b, "}");
