@@ -189,6 +189,9 @@ typedef struct cli_text {
 int cli_collect(void *ud, const char *data, size_t len);
 bool cli_path_is_png(const char *path);
 int cli_save(const char *path, const cli_text *t, bool png);
+/* The line saying what was written: "wrote FILE (N bytes) in S s", on stderr; bytes 0
+ * leaves the size out (a PNG, whose size lever does not know). */
+void cli_wrote(const lever_store *s, const char *path, size_t bytes, double t0);
 
 /* Subcommands (one file each: src/cli/cmd_NAME.c). */
 int cmd_import(int argc, char **argv);

@@ -71,6 +71,7 @@ static int run_chart(cli_query *cq, char **args, const char *output, long width)
     if (o.a == o.b)
         return cli_usage(&spec, "A and B are the same country");
     bool png = output && cli_path_is_png(output);
+    double t0 = cli_now();
     cli_text text = {0};
     lever_error err;
     if (lever_chart_svg(cq->store, &o, &cq->q, cli_collect, &text, &err) != LEVER_OK) {
@@ -78,6 +79,8 @@ static int run_chart(cli_query *cq, char **args, const char *output, long width)
         return cli_fail(&err);
     }
     int rc = cli_save(output, &text, png);
+    if (rc == EXIT_OK && output && strcmp(output, "-") != 0)
+        cli_wrote(cq->store, output, png ? 0 : text.len, t0);
     free(text.data);
     return rc;
 }

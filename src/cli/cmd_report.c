@@ -46,6 +46,7 @@ static int run_report(cli_query *cq, char **args, const char *output)
         return EXIT_ERROR;
     if (a == b)
         return cli_usage(&spec, "A and B are the same country");
+    double t0 = cli_now();
     cli_text text = {0};
     lever_error err;
     if (lever_report_html(cq->store, a, b, &cq->q, (int)cq->top, cli_collect, &text, &err) !=
@@ -54,6 +55,8 @@ static int run_report(cli_query *cq, char **args, const char *output)
         return cli_fail(&err);
     }
     int rc = cli_save(output, &text, false);
+    if (rc == EXIT_OK && output && strcmp(output, "-") != 0)
+        cli_wrote(cq->store, output, text.len, t0);
     free(text.data);
     return rc;
 }

@@ -147,3 +147,16 @@ int cli_save(const char *given, const cli_text *t, bool png)
     free(path);
     return rc;
 }
+
+void cli_wrote(const lever_store *s, const char *path, size_t bytes, double t0)
+{
+    lever_info info;
+    lever_get_info(s, &info);
+    char size[48] = "";
+    if (bytes) {
+        char n[32];
+        snprintf(size, sizeof size, " (%s bytes)", out_grouped(bytes, n, sizeof n));
+    }
+    fprintf(stderr, "wrote %s%s in %.2f s%s\n", path, size, cli_now() - t0,
+            info.synthetic ? " (synthetic data, not real trade)" : "");
+}

@@ -534,7 +534,7 @@ static int mix_series(const supplier_mix *m, int *series)
 void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int width,
                      const char *id)
 {
-    char buf[64], title[400], sub[300];
+    char buf[64], title[400], sub[300], n1[40];
     int series[N_SERIES];
     int ns = mix_series(m, series);
     int w = width, rows = m->n_years;
@@ -553,8 +553,17 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     rb_puts(b, "</tspan></text>\n");
     snprintf(sub, sizeof sub, "%s", p.description);
     text_data(b, 16, 42, "start", 12, "fill=\"" MUTED "\"", sub, (int)(w / 6.4));
+    /* "others" in the legend only when some year has suppliers beyond the named ones */
+    int any_other = 0;
+    for (int y = 0; y < rows; y++)
+        for (size_t i = 0; m->by_year[y] && i < m->by_year[y]->n; i++) {
+            int named = 0;
+            for (int k = 0; k < ns; k++)
+                named |= series[k] == m->by_year[y]->flows[i].exporter;
+            any_other |= !named;
+        }
     double lx = 16;
-    for (int k = 0; k <= ns; k++) {
+    for (int k = 0; k < ns + any_other; k++) {
         char fill[64];
         int si = k < ns ? k : N_SERIES - 1;
         snprintf(fill, sizeof fill, series_fill[si], id);
@@ -623,11 +632,11 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
             if (k < ns)
                 lever_country_at(s, series[k], &kc);
             rb_printf(b, "<rect class=\"mark\" data-year=\"%d\" data-supplier=\"%s\" "
-                         "data-code=\"%d\" data-value=\"%llu\" data-share=\"%.17g\" "
+                         "data-code=\"%d\" data-value=\"%llu\" data-share=\"%s\" "
                          "x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\" "
                          "stroke=\"#ffffff\" stroke-width=\"1\"/>\n",
-                      m->years[y], code, k < ns ? kc.code : -1, (unsigned long long)value, share,
-                      x, yy, sw, bar, fill);
+                      m->years[y], code, k < ns ? kc.code : -1, (unsigned long long)value,
+                      fmt_exact(share, n1, sizeof n1), x, yy, sw, bar, fill);
             if (sw >= 64) {
                 char label[48], pct[16];
                 snprintf(label, sizeof label, "%s %s", code, fmt_share(share, pct, sizeof pct));
@@ -656,7 +665,7 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
 void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *r, int width,
                     const char *id)
 {
-    char ca[16], cb[16], buf[64], label[96], title[300];
+    char ca[16], cb[16], buf[64], label[96], title[300], n1[40], n2[40], n3[40];
     country_code(s, r->a, ca, sizeof ca);
     country_code(s, r->b, cb, sizeof cb);
     int w = width, n = r->n_years;
@@ -709,8 +718,9 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
             /* the bar's length is LEV; its two parts are in the ratio S : K */
             double sw = sup + mkt > 0 ? bw * sup / (sup + mkt) : 0;
             rb_printf(b, "<g class=\"mark\" data-dir=\"%s\" data-year=\"%d\" "
-                         "data-value=\"%.17g\" data-supply=\"%.17g\" data-market=\"%.17g\">",
-                      dir == 0 ? "ab" : "ba", ly->year, lev, sup, mkt);
+                         "data-value=\"%s\" data-supply=\"%s\" data-market=\"%s\">",
+                      dir == 0 ? "ab" : "ba", ly->year, fmt_exact(lev, n1, sizeof n1),
+                      fmt_exact(sup, n2, sizeof n2), fmt_exact(mkt, n3, sizeof n3));
             rb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
                          "fill=\"%s\"/>",
                       left, by, sw, bar, dir == 0 ? COL_A : COL_B);
@@ -731,7 +741,7 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
 void chart_change(rbuf *b, const lever_store *s, const lever_change_result *r, int top,
                   int width, const char *id)
 {
-    char ca[16], cb[16], buf[64], b2[64], b3[64], title[300], sub[300];
+    char ca[16], cb[16], buf[64], b2[64], b3[64], title[300], sub[300], n1[40];
     country_code(s, r->a, ca, sizeof ca);
     country_code(s, r->b, cb, sizeof cb);
     size_t shown = r->n < (size_t)top ? r->n : (size_t)top;
@@ -812,9 +822,10 @@ void chart_change(rbuf *b, const lever_store *s, const lever_change_result *r, i
             double x1 = zero + v[k] / xmax * half;
             double x = x1 < zero ? x1 : zero, bw = fabs(x1 - zero);
             rb_printf(b, "<rect class=\"mark\" data-hs6=\"%s\" data-what=\"%s\" "
-                         "data-value=\"%.17g\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                         "data-value=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                          "height=\"%.0f\" fill=\"%s\"%s/>\n",
-                      code, what[k], v[k], x, hy[k], bw < 0.5 ? 0.5 : bw, hh[k], fills[k],
+                      code, what[k], fmt_exact(v[k], n1, sizeof n1), x, hy[k],
+                      bw < 0.5 ? 0.5 : bw, hh[k], fills[k],
                       k ? " stroke=\"#555555\" stroke-width=\"0.4\"" : "");
         }
         /* the value of the change beside its bar, on the side away from the zero line */

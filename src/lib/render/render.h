@@ -37,6 +37,10 @@ void rb_json_str(rbuf *b, const char *s);
  * infinities as null. */
 void rb_json_num(rbuf *b, double v);
 
+/* A double as the shortest text that reads back to it (integers without a point), as
+ * the commands' CSV and JSON print it; "" for NaN, "inf" / "-inf". */
+const char *fmt_exact(double v, char *buf, size_t len);
+
 /* Number formats for people. */
 /* 347210628 -> "347,210,628" (negative values with a minus sign) */
 const char *fmt_grouped(int64_t v, char *buf, size_t len);

@@ -68,8 +68,8 @@ static const char css[] =
     "figure{margin:12px 0 6px}\n"
     "figure svg{display:block;width:100%;height:auto;max-width:760px}\n"
     ".table-wrap{overflow-x:auto;margin:8px 0 4px;-webkit-overflow-scrolling:touch}\n"
-    "table{border-collapse:collapse;font-size:14px;min-width:100%}\n"
-    "th,td{padding:5px 10px 5px 0;text-align:left;vertical-align:top;"
+    "table{border-collapse:collapse;font-size:13.5px;min-width:100%}\n"
+    "th,td{padding:5px 9px 5px 0;text-align:left;vertical-align:top;"
     "border-bottom:1px solid var(--rule)}\n"
     "th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1.5px solid var(--ink);"
     "white-space:nowrap}\n"
@@ -690,10 +690,11 @@ static void section_notes(rbuf *b, const report_data *d)
     rb_esc(b, in->hs_version[0] ? in->hs_version : "unknown");
     rb_puts(b, "</dd>\n<dt>Release</dt><dd>");
     rb_esc(b, in->release[0] ? in->release : "unknown");
-    rb_printf(b, "</dd>\n<dt>Store</dt><dd>%s rows, years %d\xE2\x80\x93%d, %d countries, %d "
+    char nprod[32];
+    rb_printf(b, "</dd>\n<dt>Store</dt><dd>%s rows, years %d\xE2\x80\x93%d, %d countries, %s "
                  "products</dd>\n",
               fmt_grouped_u(in->rows, buf, sizeof buf), in->year_min, in->year_max,
-              in->n_countries, in->n_products);
+              in->n_countries, fmt_grouped_u((uint64_t)in->n_products, nprod, sizeof nprod));
     rb_printf(b, "<dt>This report</dt><dd>years %d\xE2\x80\x93%d; values in current US dollars, "
                  "exact to the dollar in tables; shares and ratios as the indicator "
                  "definitions give them</dd>\n",

@@ -168,14 +168,28 @@ void rb_json_str(rbuf *b, const char *s)
     rb_puts(b, "\"");
 }
 
+const char *fmt_exact(double v, char *buf, size_t len)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, len, "%s", isnan(v) ? "" : v < 0 ? "-inf" : "inf");
+        return buf;
+    }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        snprintf(buf, len, "%.0f", v);
+        return buf;
+    }
+    for (int digits = 15; digits <= 17; digits++) { /* the shortest that reads back */
+        snprintf(buf, len, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
 void rb_json_num(rbuf *b, double v)
 {
-    if (!isfinite(v))
-        rb_puts(b, "null");
-    else if (v == floor(v) && fabs(v) < 9007199254740992.0)
-        rb_printf(b, "%.0f", v);
-    else
-        rb_printf(b, "%.17g", v);
+    char buf[40];
+    rb_puts(b, isfinite(v) ? fmt_exact(v, buf, sizeof buf) : "null");
 }
 
 const char *fmt_grouped_u(uint64_t v, char *buf, size_t len)
