@@ -31,7 +31,7 @@
 
 #define DEFAULT_TOP 10
 #define SUPPLIER_PRODUCTS 3 /* products shown in the supplier-mix section */
-#define CHART_WIDTH 720
+#define CHART_WIDTH 600
 
 static const char css[] =
     ":root{--ink:#1f2328;--muted:#5b6470;--rule:#d9dde2;--soft:#f5f7f9;--a:#1b4f72;"
@@ -66,7 +66,7 @@ static const char css[] =
     "h3{font-size:16px;margin:20px 0 6px}\n"
     "p{margin:6px 0 10px;max-width:46em}\n"
     "figure{margin:12px 0 6px}\n"
-    "figure svg{display:block;width:100%;height:auto;max-width:760px}\n"
+    "figure svg{display:block;width:100%;height:auto;max-width:720px}\n"
     ".table-wrap{overflow-x:auto;margin:8px 0 4px;-webkit-overflow-scrolling:touch}\n"
     "table{border-collapse:collapse;font-size:13.5px;min-width:100%}\n"
     "th,td{padding:5px 9px 5px 0;text-align:left;vertical-align:top;"
@@ -89,7 +89,8 @@ static const char css[] =
     "@media (max-width:760px){main{padding:0 14px 32px}h1{font-size:27px}"
     ".headline{grid-template-columns:1fr 1fr}.card{border-left:0;padding-left:0;"
     "border-top:1px solid var(--rule)}.card .figure{font-size:24px}"
-    "dl.notes{grid-template-columns:1fr}dl.notes dt{margin-top:6px}}\n"
+    "dl.notes{grid-template-columns:1fr}dl.notes dt{margin-top:6px}"
+    "figure{overflow-x:auto;-webkit-overflow-scrolling:touch}figure svg{min-width:540px}}\n"
     "@media print{@page{margin:14mm 12mm}body{font-size:10pt}main{max-width:none;padding:0}"
     "nav.toc{display:none}section{margin-top:18px}h1{font-size:22pt}h2{font-size:14pt;"
     "break-after:avoid}h3{break-after:avoid}figure,tr,.card{break-inside:avoid}"
@@ -265,6 +266,23 @@ static const lever_leverage_year *lev_year(const report_data *d, int year)
 /* Sections                                                            */
 /* ------------------------------------------------------------------ */
 
+/* A headline amount with 4 significant digits: "343.4 M", "12.69 M", "1.107 bn". */
+static const char *fmt_usd_head(double v, char *buf, size_t len)
+{
+    static const struct {
+        double unit;
+        const char *name;
+    } units[] = {{1e9, " bn"}, {1e6, " M"}, {1e3, " k"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (v >= units[i].unit) {
+            double x = v / units[i].unit;
+            snprintf(buf, len, "%.*f%s", x >= 100 ? 1 : x >= 10 ? 2 : 3, x, units[i].name);
+            return buf;
+        }
+    snprintf(buf, len, "%.0f", v);
+    return buf;
+}
+
 static void card_open(rbuf *b, const char *cls, const char *key)
 {
     rb_printf(b, "<div class=\"card %s\" data-key=\"%s\">", cls, key);
@@ -287,7 +305,7 @@ static void headline(rbuf *b, const report_data *d)
         rb_puts(b, "<p class=\"label\">");
         rb_esc(b, label);
         rb_printf(b, "</p><p class=\"figure\" data-v=\"%llu\">%s <span class=\"unit\">USD</span></p>",
-                  (unsigned long long)x, fmt_usd_short((double)x, 0, v, sizeof v));
+                  (unsigned long long)x, fmt_usd_head((double)x, v, sizeof v));
         if (prev && isfinite(g))
             rb_printf(b, "<p class=\"note\">%s%.1f%% on %d</p>", g >= 0 ? "+" : "\xE2\x88\x92",
                       fabs(g) * 100, prev->year);
