@@ -180,7 +180,9 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
     svg_open(b, w, h, id, "flows");
     snprintf(title, sizeof title, "Trade between %s and %s", country_name(s, r->a),
              country_name(s, r->b));
-    if (r->n_years > 0)
+    if (r->n_years == 1)
+        snprintf(sub, sizeof sub, "Exports each way, USD, %d", r->years[0].year);
+    else if (r->n_years > 1)
         snprintf(sub, sizeof sub, "Exports each way, USD per year, %d\xE2\x80\x93%d",
                  r->years[0].year, r->years[r->n_years - 1].year);
     else

@@ -160,6 +160,26 @@ static int gather(report_data *d, const lever_query *q, lever_error *err)
     return LEVER_OK;
 }
 
+/* "2021", or "2019–2021" for a range. */
+static const char *years_text(const report_data *d, char *buf, size_t len)
+{
+    if (d->y0 == d->y1)
+        snprintf(buf, len, "%d", d->y1);
+    else
+        snprintf(buf, len, "%d\xE2\x80\x93%d", d->y0, d->y1);
+    return buf;
+}
+
+/* "--years 2021" or "--years 2019-2021", for the command lines named in the page. */
+static const char *years_option(const report_data *d, char *buf, size_t len)
+{
+    if (d->y0 == d->y1)
+        snprintf(buf, len, "--years %d", d->y1);
+    else
+        snprintf(buf, len, "--years %d-%d", d->y0, d->y1);
+    return buf;
+}
+
 /* ------------------------------------------------------------------ */
 /* Pieces of markup                                                    */
 /* ------------------------------------------------------------------ */
@@ -370,7 +390,7 @@ static void summary_sentence(rbuf *b, const report_data *d)
         lever_product p;
         lever_product_at(d->s, c->product, &p);
         rb_printf(b, " Its largest source is HS %06d (", p.hs6);
-        rb_esc_cut(b, p.description, 60);
+        rb_esc_cut(b, p.description, 90);
         rb_printf(b, "), %s of its supply channel.", fmt_share(c->share, buf, sizeof buf));
         break;
     }
@@ -413,7 +433,8 @@ static void section_flows(rbuf *b, const report_data *d)
         rb_puts(b, "</tr>\n");
     }
     table_close(b);
-    snprintf(cmd, sizeof cmd, "lever dyad %s %s --years %d-%d", d->ca, d->cb, d->y0, d->y1);
+    char yo[32];
+    snprintf(cmd, sizeof cmd, "lever dyad %s %s %s", d->ca, d->cb, years_option(d, yo, sizeof yo));
     cmd_line(b, cmd);
     rb_puts(b, "</section>\n");
 }
@@ -590,8 +611,9 @@ static void section_leverage(rbuf *b, const report_data *d)
         rb_puts(b, "</tr>\n");
     }
     table_close(b);
-    snprintf(cmd, sizeof cmd, "lever leverage %s --over %s --years %d-%d --top 5", d->ca, d->cb,
-             d->y0, d->y1);
+    char yo[32];
+    snprintf(cmd, sizeof cmd, "lever leverage %s --over %s %s --top 5", d->ca, d->cb,
+             years_option(d, yo, sizeof yo));
     cmd_line(b, cmd);
     rb_puts(b, "</section>\n");
 }
@@ -713,10 +735,11 @@ static void section_notes(rbuf *b, const report_data *d)
                  "products</dd>\n",
               fmt_grouped_u(in->rows, buf, sizeof buf), in->year_min, in->year_max,
               in->n_countries, fmt_grouped_u((uint64_t)in->n_products, nprod, sizeof nprod));
-    rb_printf(b, "<dt>This report</dt><dd>years %d\xE2\x80\x93%d; values in current US dollars, "
+    char yt[32];
+    rb_printf(b, "<dt>This report</dt><dd>%s %s; values in current US dollars, "
                  "exact to the dollar in tables; shares and ratios as the indicator "
                  "definitions give them</dd>\n",
-              d->y0, d->y1);
+              d->y0 == d->y1 ? "year" : "years", years_text(d, yt, sizeof yt));
     rb_puts(b, "<dt>Coverage</dt><dd>");
     int gaps = 0;
     for (int yi = 0; yi < in->n_years; yi++) {
@@ -981,12 +1004,13 @@ static void page(rbuf *b, const report_data *d)
     rb_esc(b, na);
     rb_puts(b, " and ");
     rb_esc(b, nb);
-    rb_printf(b, ": trade, dependence and leverage, %d\xE2\x80\x93%d%s</title>\n<style>\n", d->y0,
-              d->y1, d->info.synthetic ? " (synthetic data)" : "");
+    char yt[32];
+    rb_printf(b, ": trade, dependence and leverage, %s%s</title>\n<style>\n",
+              years_text(d, yt, sizeof yt), d->info.synthetic ? " (synthetic data)" : "");
     rb_puts(b, css);
     rb_puts(b, "</style>\n</head>\n<body>\n<main>\n<header class=\"masthead\">\n");
-    rb_printf(b, "<p class=\"kicker\">Bilateral report \xC2\xB7 %d\xE2\x80\x93%d \xC2\xB7 ", d->y0,
-              d->y1);
+    rb_printf(b, "<p class=\"kicker\">Bilateral report \xC2\xB7 %s \xC2\xB7 ",
+              years_text(d, yt, sizeof yt));
     rb_esc(b, d->info.synthetic ? "synthetic data"
                                 : d->info.comtrade ? "UN Comtrade" : "CEPII BACI");
     if (d->info.hs_version[0]) {
