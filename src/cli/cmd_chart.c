@@ -9,7 +9,7 @@
  * `lever chart leverage KAZ AFG --years 2019-2021` draws what `lever leverage KAZ --over
  * AFG --years 2019-2021` prints.
  */
-#include "cli.h"
+#include "save.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * writes the file through FILE.tmp and a rename (save.c). The page's figures are those
  * the commands print for the same options, which the page names under each section.
  */
-#include "cli.h"
+#include "save.h"
 
 #include <stdlib.h>
 #include <string.h>

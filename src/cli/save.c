@@ -7,7 +7,7 @@
  * lever links no image library, and a missing rsvg-convert is a clear error naming the
  * package, while SVG and HTML need nothing.
  */
-#include "cli.h"
+#include "save.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -122,6 +122,16 @@ const supplierLabels = byKind('suppliers').every((c, i) =>
 check('suppliers charts: one total label per year with imports', supplierLabels,
       JSON.stringify(byKind('suppliers')));
 
+if (data.change.a_to_b) {
+    const shown = data.change.a_to_b.products.slice(0, 8);
+    const rows = shown.length + (data.change.a_to_b.products_changed > shown.length ? 1 : 0);
+    const want = shown.reduce((n, r) => n + 1 + (r.quantity_effect !== null) +
+                              (r.price_effect !== null), 0) + (rows - shown.length);
+    check('change chart: a bar per product and per effect, a value label per row',
+          byKind('change')[0]?.marks === want && byKind('change')[0]?.labels === rows,
+          JSON.stringify({ got: byKind('change')[0], want, rows }));
+}
+
 // ---- the marks' values are the figures ----
 const flowMarks = await page.$$eval('svg[data-chart=flows] .mark', (l) =>
     l.map((m) => [m.dataset.series, Number(m.dataset.year), m.dataset.value]));

@@ -96,7 +96,8 @@ static const char css[] =
     "break-after:avoid}h3{break-after:avoid}figure,tr,.card{break-inside:avoid}"
     "figure svg{max-width:17cm}.table-wrap{overflow:visible}table{font-size:8.5pt}"
     "tbody tr:nth-child(even) td{background:none}.headline{grid-template-columns:repeat(5,1fr)}"
-    ".card{border-top:0}.card .figure{font-size:16pt}a{color:inherit;text-decoration:none}}\n";
+    ".card{border-top:0}.card .figure{font-size:16pt}.card .label,.card .note{font-size:8pt}"
+    ".lede,.summary{font-size:11pt}.synthetic{font-size:10pt}a{color:inherit;text-decoration:none}}\n";
 
 /* Everything the page shows, gathered before a byte is written. */
 typedef struct report_data {
