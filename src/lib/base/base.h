@@ -16,6 +16,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+
+/* qsort for arrays that may be empty: qsort(NULL, 0, ...) is undefined behaviour, and an
+ * empty result's array is NULL. Every sort of the library goes through here. */
+static inline void sort_items(void *base, size_t n, size_t size,
+                              int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
 
 /* Formats a message into buf (printf-style) and returns rc: the one way every module
  * fills an error message. */

@@ -1249,7 +1249,7 @@ static int ctp_finish(import_sink *imp)
     for (size_t a = 0; a < n; a++)
         if (cs->d[a].level == 6)
             six[m++] = (keyed){group_key(&cs->d[a]) | cs->d[a].k, &cs->d[a]};
-    qsort(six, n6, sizeof *six, keyed_cmp);
+    sort_items(six, n6, sizeof *six, keyed_cmp);
     int rc = LEVER_OK;
     for (size_t a = 1; a < n6 && !rc; a++)
         if (six[a].key == six[a - 1].key) {
@@ -1299,7 +1299,7 @@ static int ctp_finish(import_sink *imp)
     for (size_t a = 0; a < ny; a++)
         if (years[a].flow == FLOW_M || years[a].flow == FLOW_X)
             flows[nf++] = (keyed){flow_key(&years[a]), &years[a]};
-    qsort(flows, nf, sizeof *flows, keyed_cmp);
+    sort_items(flows, nf, sizeof *flows, keyed_cmp);
     row_decl *decl = malloc((nf ? nf : 1) * sizeof *decl);
     if (!decl || rows_reserve(rows, nf)) {
         free(decl);

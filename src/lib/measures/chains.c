@@ -446,8 +446,8 @@ int lever_chains(const lever_store *s, int b, const lever_chain *chain,
         o->input_equivalent_low_t = low[a] * (double)to_b.total_kg * chain->factor / 1000.0;
         o->input_equivalent_high_t = high[a] * (double)to_b.total_kg * chain->factor / 1000.0;
     }
-    qsort(r->origins, r->n_origins, sizeof *r->origins, by_origin);
-    qsort(r->processors, r->n_processors, sizeof *r->processors, by_processor);
+    sort_items(r->origins, r->n_origins, sizeof *r->origins, by_origin);
+    sort_items(r->processors, r->n_processors, sizeof *r->processors, by_processor);
     concentration(r, 0);
     concentration(r, 1);
     r->gamma_known = true;
