@@ -850,6 +850,43 @@ typedef int (*lever_write_fn)(void *ud, const char *data, size_t len);
 int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud,
                 lever_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Charts and reports: lever chart, lever report (src/lib/render)      */
+/* ------------------------------------------------------------------ */
+
+/* Charts are SVG written by lever; every figure comes from the queries above. */
+typedef enum {
+    LEVER_CHART_FLOWS = 0,     /* X(A->B) and X(B->A) over the query's years (lever_dyad) */
+    LEVER_CHART_PRODUCTS = 1,  /* what each sells the other in year_to, by HS section */
+    LEVER_CHART_SUPPLIERS = 2, /* B's suppliers of one product, year by year */
+    LEVER_CHART_LEVERAGE = 3,  /* LEV both ways per year, supply and market channels */
+    LEVER_CHART_CHANGE = 4     /* contributions to the change of X(A->B), year_from to year_to */
+} lever_chart_kind;
+
+typedef struct lever_chart_options {
+    lever_chart_kind kind;
+    int a, b;    /* country indices */
+    int product; /* suppliers: product index; -1 = A's largest export to B in year_to */
+    int top;     /* products and change: bars per direction (0 = 10) */
+    int width;   /* pixels (0 = 640), 320 to 4000 */
+} lever_chart_options;
+
+/* Draws one chart as a standalone SVG document through write (called once, with the
+ * whole chart; a non-zero return is LEVER_EIO). */
+int lever_chart_svg(const lever_store *s, const lever_chart_options *o, const lever_query *q,
+                    lever_write_fn write, void *ud, lever_error *err);
+/* A's largest export to B (product index) in q's year_to over q's products: the default
+ * product of the suppliers chart. LEVER_ENOTFOUND when A sold B none of them. */
+int lever_chart_largest_product(const lever_store *s, int a, int b, const lever_query *q,
+                                int *product, lever_error *err);
+
+/* The bilateral report of A and B over q's years (0 = every year of the store) as one
+ * self-contained HTML page: inline CSS and SVG, no script but a JSON block of its figures
+ * (id "lever-data"), nothing loaded from elsewhere. q's products, alternatives, weights
+ * and sigma apply to every section. top: products per table (0 = 10). */
+int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, int top,
+                      lever_write_fn write, void *ud, lever_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -196,5 +196,7 @@ int cmd_change(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
 int cmd_transit(int argc, char **argv);
 int cmd_chains(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* LEVER_CLI_H */
