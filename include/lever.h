@@ -368,6 +368,12 @@ typedef enum {
  *     must be 0 or equal to year_to, else LEVER_EUSAGE;
  *   - change: compares two years, year_from (the first by default) with year_to (the last).
  * A year not in the store gives LEVER_ENOTFOUND with the store's range in the message. */
+/* What a share, an HHI or a ranking is counted in (INDICATORS.md section 9): USD, or the
+ * kilograms of the flows that have a quantity, each times its product's factor in the
+ * query's selection (grain equivalent for a group such as wheat), rounded to the kg; the
+ * flows without a quantity are left out and counted. */
+enum { LEVER_MEASURE_VALUE = 0, LEVER_MEASURE_QUANTITY = 1 };
+
 struct lever_query {
     int year_from, year_to;          /* see above */
     const lever_selection *products; /* NULL = every product */
@@ -376,6 +382,8 @@ struct lever_query {
     int n_alt_countries;
     const double *weights;           /* per product index; NULL = every weight 1 */
     const double *sigma;             /* per product index; NULL or NaN entry = use d */
+    int measure;                     /* LEVER_MEASURE_VALUE (0) or _QUANTITY: lever_depend,
+                                        lever_compare, lever_change (the others: value) */
 };
 
 /* A supplier (or buyer) and its value, used in lists of alternatives. */
@@ -410,9 +418,15 @@ typedef struct lever_depend_row {
     lever_partner_value alternatives[3]; /* largest other suppliers of k (share = w(m,k)) */
 } lever_depend_row;
 
+/* With q->measure LEVER_MEASURE_QUANTITY every USD field of a row (imports, exports,
+ * supplier_value, alt_supply, alternatives[].value) holds kilograms (factors applied), every
+ * share and HHI is of kilograms, and geodep_persistent is -1. */
 typedef struct lever_depend_result {
     int importer, on; /* on = -1 without --on */
     int year;
+    int measure;                /* LEVER_MEASURE_* */
+    uint64_t flows_without_qty; /* quantity: B's import flows of the selected products left
+                                   out for want of a quantity */
     size_t n;
     lever_depend_row *rows; /* ranked */
 } lever_depend_result;
@@ -646,9 +660,6 @@ int lever_comtrade_code(lever_fetch *f, const char *name, int *code);
 /* Indirect supply through processors: lever chains (INDICATORS.md 10) */
 /* ------------------------------------------------------------------ */
 
-/* What a share is counted in: USD, or kg of the flows that have a quantity (the others
- * are left out and counted). */
-enum { LEVER_MEASURE_VALUE = 0, LEVER_MEASURE_QUANTITY = 1 };
 
 /* A processing chain: kg of input per kg of output. */
 typedef struct lever_chain {

@@ -34,7 +34,10 @@ static const cli_spec spec = {
     .min_args = 0,
     .max_args = 2,
     .args_name = "two countries A and B, or none with --over B",
-    .query = CLI_Q_QUERY | CLI_Q_YEAR,
+    .query = CLI_Q_QUERY | CLI_Q_YEAR | CLI_Q_MEASURE,
+    .value_only = "TLEV(T over B) is a share of B's total trade T(B), which sums every "
+                  "product, and tonnes of different goods do not add up to a trade total "
+                  "(INDICATORS.md section 11)",
     .top_help = "routes listed (default 50; 0 = all), or with --over, transit countries\n"
                 "(default all)",
 };
