@@ -782,6 +782,32 @@ const char *lever_borders_edits(const lever_borders *b);
 /* Neighbours of a node (ISO3 or "SEA"), up to max copied; returns how many, -1 if unknown. */
 int lever_borders_neighbours(const lever_borders *b, const char *iso3, char (*out)[4], int max);
 
+/* The observed split of a pair's trade by mode of transport and by country of
+ * consignment, from a CSV the user gives: "year,reporter,flow,partner,mode,consignment,
+ * value", the Comtrade Plus columns refYear, reporterISO, flowCode (M or X), partnerISO,
+ * motCode (0 = all modes), partner2ISO (empty or W00 = none) and primaryValue (USD). */
+typedef struct lever_observed lever_observed;
+enum { LEVER_OBSERVED_MODE = 0, LEVER_OBSERVED_CONSIGNMENT = 1 };
+typedef struct lever_observed_row {
+    char reporter[4], partner[4];
+    char flow;             /* 'M' or 'X', as the reporter declared it */
+    int breakdown;         /* LEVER_OBSERVED_MODE or _CONSIGNMENT */
+    int mode;              /* motCode (mode rows) */
+    const char *mode_name; /* "Railway"; "" for consignment rows */
+    char consignment[4];   /* ISO3 (consignment rows) */
+    uint64_t value;        /* USD */
+    double share;          /* of the reporter's flow over the records of this breakdown */
+} lever_observed_row;
+/* Errors: "file:line:column: what; what to do" (LEVER_EINPUT, LEVER_EIO). */
+int lever_observed_load(const char *path, lever_observed **out, lever_error *err);
+void lever_observed_free(lever_observed *o);
+/* The rows of `year` declared by a about b or by b about a (ISO3), by reporter, flow,
+ * breakdown and value; *out malloc'd (free()). LEVER_ENOMEM only. */
+int lever_observed_split(const lever_observed *o, int year, const char *a, const char *b,
+                         lever_observed_row **out, size_t *n);
+/* The name of a Comtrade Plus mode of transport ("Railway" for 3100), "" when unknown. */
+const char *lever_transport_mode_name(int code);
+
 #define LEVER_ROUTE_MAX_EDGES 24
 
 typedef struct lever_route {

@@ -58,6 +58,17 @@ class Block:
         return "%s:%d: %s" % (os.path.relpath(self.path, ROOT), self.start + 1, first)
 
 
+class FileBlock:
+    """A fenced block after <!-- golden: file=NAME -->: written to NAME in the page's
+    folder, for the examples after it to read."""
+
+    def __init__(self, name, lines):
+        if os.path.basename(name) != name or name in ("", ".", ".."):
+            raise SystemExit("docs.py: file=%r: give a plain file name" % name)
+        self.name, self.lines = name, lines
+        self.steps, self.directives = [], {}
+
+
 def blocks_of(path):
     text = open(path, encoding="utf-8").read().split("\n")
     out, n, directives = [], 0, {}
@@ -69,7 +80,14 @@ def blocks_of(path):
             for word in m.group(1).split():
                 key, _, value = word.partition("=")
                 directives[key] = value
-        if text[n].strip() == "```console":
+        if "file" in directives and text[n].startswith("```"):
+            end = n + 1
+            while end < len(text) and text[end].strip() != "```":
+                end += 1
+            out.append(FileBlock(directives["file"], text[n + 1:end]))
+            directives = {}
+            n = end
+        elif text[n].strip() == "```console":
             end = n + 1
             while end < len(text) and text[end].strip() != "```":
                 end += 1
@@ -249,6 +267,10 @@ def check_file(runner, path, update, counts):
     env["LEVER_STORE"] = "demo.store"
     edits = []
     for b in blocks:
+        if isinstance(b, FileBlock):
+            with open(os.path.join(cwd, b.name), "w", encoding="utf-8") as f:
+                f.write("\n".join(b.lines) + "\n")
+            continue
         needs = any(w in s[0] or w in b.directives.get("store", "")
                     for s in b.steps for w in SHARED_WORDS)
         if "skip" in b.directives:
