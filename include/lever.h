@@ -549,8 +549,13 @@ typedef struct lever_change_row {
     double share_of_change;  /* delta / total delta */
 } lever_change_row;
 
+/* With q->measure LEVER_MEASURE_QUANTITY, v0, v1, delta and the totals are kilograms
+ * (factors applied) of the flows with a quantity, q0 and q1 LEVER_QTY_MISSING and the
+ * effects NaN; flows_without_qty counts the selected flows of either year left out. */
 typedef struct lever_change_result {
     int a, b, year0, year1;
+    int measure;
+    uint64_t flows_without_qty;
     uint64_t total0, total1;
     int64_t delta;
     size_t n;

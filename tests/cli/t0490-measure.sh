@@ -88,6 +88,20 @@ expect "depend --measure quantity over every product (flows without a quantity c
         --check "$TMP/dq3.csv" "$TMP/synth.csv"
 '
 
+CHANGE_REF="$ROOT/tests/ref/change.py"
+
+expect "change --product wheat --measure quantity: the change in tonnes of grain, by tests/ref" '
+    $LEVER change KAZ AFG --product wheat --measure quantity --format csv >"$TMP/cq.csv"
+    python3 "$CHANGE_REF" --a 398 --b 4 --from 2019 --to 2021 --product 1001,1101 \
+        --measure quantity --factors 1101=1.33 --check "$TMP/cq.csv" "$TMP/synth.csv"
+'
+
+expect "change --measure quantity over every product of a large pair, flows without a quantity counted" '
+    $LEVER change USA CHN --measure quantity --top 30 --format csv >"$TMP/cq2.csv"
+    python3 "$CHANGE_REF" --a 842 --b 156 --from 2019 --to 2021 --measure quantity --top 30 \
+        --check "$TMP/cq2.csv" "$TMP/synth.csv"
+'
+
 expect "depend --measure quantity with --alternatives current is refused, saying what to do" '
     exits 1 "$LEVER" depend AFG --measure quantity --alternatives current
     grep -q "world only" "$TMP/err"

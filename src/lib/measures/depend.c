@@ -381,17 +381,6 @@ static int collect_rows(const depend_ctx *c, lever_depend_row **rows, size_t *n)
 /* --measure quantity                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Row r's kilograms times its product's factor, rounded (0 and *missing without one). */
-static uint64_t flow_kg(const lever_store *s, const lever_query *q, uint64_t r, int k,
-                        bool *missing)
-{
-    int64_t kg = store_q(s, r);
-    *missing = kg == LEVER_QTY_MISSING;
-    if (*missing || kg <= 0)
-        return 0;
-    return (uint64_t)llround((double)kg * lever_selection_factor(q ? q->products : NULL, k));
-}
-
 /* What the quantity path keeps per product of the store (only B's products are filled). */
 typedef struct qty_product {
     bool listed;              /* B imports it, in the selection, with a supplier */
@@ -422,7 +411,7 @@ static uint64_t qty_imports(const depend_ctx *c, qty_product *qp, uint64_t *miss
         for (uint64_t at = lo; at < hi; at++) {
             uint32_t r = store_by_imp(s, at);
             bool none;
-            uint64_t kg = flow_kg(s, c->q, r, e->k, &none);
+            uint64_t kg = query_flow_kg(s, c->q, r, e->k, &none);
             *missing += none && store_v(s, r) > 0;
             if (kg == 0)
                 continue;
@@ -458,7 +447,7 @@ static void qty_world(const depend_ctx *c, qty_product *qp, int *touched)
             if (!p->listed)
                 continue;
             bool none;
-            uint64_t kg = flow_kg(s, c->q, r, s->fk[r], &none);
+            uint64_t kg = query_flow_kg(s, c->q, r, s->fk[r], &none);
             if (kg && p->acc == 0)
                 touched[n_touched++] = s->fk[r];
             p->acc += kg;

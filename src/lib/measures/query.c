@@ -5,6 +5,18 @@
  */
 #include "query.h"
 
+#include <math.h>
+
+uint64_t query_flow_kg(const lever_store *s, const lever_query *q, uint64_t r, int k,
+                       bool *missing)
+{
+    int64_t kg = store_q(s, r);
+    *missing = kg == LEVER_QTY_MISSING;
+    if (*missing || kg <= 0)
+        return 0;
+    return (uint64_t)llround((double)kg * lever_selection_factor(q ? q->products : NULL, k));
+}
+
 bool query_has_product(const lever_query *q, int k)
 {
     return !q || !q->products || lever_selection_has(q->products, k);
