@@ -525,8 +525,13 @@ typedef struct lever_headon {
     double overlap;   /* the product's rank key: second-largest share among the compared */
 } lever_headon;
 
+/* With q->measure LEVER_MEASURE_QUANTITY, value and imports are kilograms (factors
+ * applied) of the flows with a quantity, shares and ESI of kilograms; lev stays LEV in
+ * value; flows_without_qty counts the compared suppliers' flows left out. */
 typedef struct lever_compare_result {
     int market;
+    int measure;
+    uint64_t flows_without_qty;
     size_t n_years_rows, n_similarities, n_headon;
     lever_compare_year *years;
     lever_similarity *similarities;

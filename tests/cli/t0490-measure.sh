@@ -102,6 +102,19 @@ expect "change --measure quantity over every product of a large pair, flows with
         --check "$TMP/cq2.csv" "$TMP/synth.csv"
 '
 
+COMPARE_REF="$ROOT/tests/ref/compare.py"
+
+expect "compare --product wheat --measure quantity: sales, shares, ESI and head-on in tonnes, LEV in value" '
+    $LEVER compare AFG --suppliers KAZ,UZB --product wheat --measure quantity --format csv \
+        >"$TMP/co.csv"
+    python3 "$COMPARE_REF" --market 4 --suppliers 398,860 --product 1001,1101 \
+        --measure quantity --factors 1101=1.33 --check "$TMP/co.csv" "$TMP/synth.csv"
+    $LEVER compare CHN --suppliers USA,DEU,JPN --measure quantity --top 10 --format csv \
+        >"$TMP/co2.csv"
+    python3 "$COMPARE_REF" --market 156 --suppliers 842,276,392 --measure quantity --top 10 \
+        --check "$TMP/co2.csv" "$TMP/synth.csv"
+'
+
 expect "depend --measure quantity with --alternatives current is refused, saying what to do" '
     exits 1 "$LEVER" depend AFG --measure quantity --alternatives current
     grep -q "world only" "$TMP/err"

@@ -138,27 +138,13 @@ static int world_supply_all(depend_ctx *c)
 /* Per product                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The by-importer positions [*lo, *hi) of the suppliers of entry e (year index y), verified.
- * Rows with v = 0 lie inside the run too, so the run ends where the next entry starts. */
-static void supplier_run(const lever_store *s, int y, const store_mjk *e, uint64_t *lo,
-                         uint64_t *hi)
-{
-    const store_year *yr = &s->years[y];
-    uint64_t at = (uint64_t)(e - s->mjk), last = yr->mjk_start + yr->mjk_count - 1;
-    *lo = e->imp_pos;
-    *hi = at < last && store_need(s, SEC_MJK, at + 1, 1) ? e[1].imp_pos
-                                                          : yr->row_start + yr->row_count;
-    if (*hi < *lo || !store_need(s, SEC_BY_IMP, *lo, *hi - *lo))
-        *hi = *lo;
-}
-
 /* The largest supplier of entry e (ties to the smallest country: the run is sorted by
  * exporter); false when every value is 0. */
 static bool top_supplier(const lever_store *s, int y, const store_mjk *e, int *country,
                          uint64_t *value)
 {
     uint64_t lo, hi;
-    supplier_run(s, y, e, &lo, &hi);
+    query_supplier_run(s, y, e, &lo, &hi);
     *value = 0;
     uint32_t best = 0;
     for (uint64_t p = lo; p < hi; p++) {
@@ -180,7 +166,7 @@ static bool top_supplier(const lever_store *s, int y, const store_mjk *e, int *c
 static uint64_t supplier_value(const lever_store *s, int y, const store_mjk *e, int a)
 {
     uint64_t lo, hi, end, first, last;
-    supplier_run(s, y, e, &lo, &end);
+    query_supplier_run(s, y, e, &lo, &end);
     store_exporter_rows(s, y, a, 0, &first, &last);
     hi = end;
     while (lo < hi) {
@@ -285,7 +271,7 @@ static void fill_alternatives(const depend_ctx *c, lever_depend_row *row)
         const store_mjk *e = store_find_mjk(s, c->y, j, k);
         uint64_t lo = 0, hi = 0;
         if (e)
-            supplier_run(s, c->y, e, &lo, &hi);
+            query_supplier_run(s, c->y, e, &lo, &hi);
         for (uint64_t p = lo; p < hi; p++) {
             uint32_t r = s->by_imp[p];
             int m = store_row_exporter(s, c->y, r);
@@ -406,7 +392,7 @@ static uint64_t qty_imports(const depend_ctx *c, qty_product *qp, uint64_t *miss
             continue;
         qty_product *p = &qp[e->k];
         uint64_t lo, hi, best = 0;
-        supplier_run(s, c->y, e, &lo, &hi);
+        query_supplier_run(s, c->y, e, &lo, &hi);
         p->supplier = c->on;
         for (uint64_t at = lo; at < hi; at++) {
             uint32_t r = store_by_imp(s, at);
