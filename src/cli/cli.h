@@ -90,6 +90,18 @@ typedef struct out_table out_table;
 out_doc *out_doc_new(const char *title);
 /* Adds the store's provenance (HS version, release, SYNTHETIC) to the metadata. */
 void out_doc_store(out_doc *d, const lever_store *s);
+/* Adds text to the metadata line key ("; "-separated); false when it is there already. */
+bool out_doc_meta_append(out_doc *d, const char *key, const char *text);
+/* Coverage (coverage.c): whether the store holds what a figure needs of country (LEVER_HOLDS_*
+ * flags; country -1: the whole world) in a year. When it does not, says so once on stderr
+ * and in the document's "coverage" line, with `figures` (what is computed on part of the
+ * data), and returns true: the command then exits EXIT_UNCOVERED. */
+bool cli_needs(out_doc *d, const lever_store *s, int year, int country, int need,
+               const char *figures);
+/* A figure's source label ("BACI", "reported", ...), with ", HS converted" or ", HS split"
+ * when the store's flows of that year were converted from another HS edition. */
+const char *out_source_label(const lever_store *s, int year, const char *source, char *buf,
+                             size_t len);
 void out_doc_meta(out_doc *d, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 out_table *out_doc_table(out_doc *d, const char *name, const char *title, int ncols,

@@ -112,7 +112,8 @@ static void add_year_table(out_doc *d, const lever_store *s, const lever_dyad_re
         held_double(t, ok_ab && n > 0 && r->years[n - 1].covered_a_to_b, y->growth_a_to_b);
         held_double(t, ok_ba && n > 0 && r->years[n - 1].covered_b_to_a, y->growth_b_to_a);
         held_double(t, both && prev, y->growth_total);
-        out_str(t, y->source);
+        char label[64];
+        out_str(t, out_source_label(s, y->year, y->source, label, sizeof label));
         out_str(t, y->valuation_a_to_b);
         out_str(t, y->valuation_b_to_a);
         if (ev)
@@ -275,7 +276,8 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         out_double(t, f->dest_share);
         out_double(t, f->hhi);
         out_int(t, f->n_suppliers);
-        out_str(t, f->source);
+        char label[64];
+        out_str(t, out_source_label(s, f->year, f->source, label, sizeof label));
         out_str(t, p.description);
     }
 }

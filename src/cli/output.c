@@ -124,6 +124,25 @@ void out_doc_meta(out_doc *d, const char *key, const char *fmt, ...)
     free(value);
 }
 
+bool out_doc_meta_append(out_doc *d, const char *key, const char *text)
+{
+    for (size_t n = 0; n < d->n_meta; n++)
+        if (strcmp(d->meta[n].key, key) == 0) {
+            if (strstr(d->meta[n].value, text))
+                return false;
+            char *joined = NULL;
+            if (asprintf(&joined, "%s; %s", d->meta[n].value, text) < 0) {
+                d->out_of_memory = true;
+                return false;
+            }
+            meta_set(d, key, joined);
+            free(joined);
+            return true;
+        }
+    meta_set(d, key, text);
+    return true;
+}
+
 void out_doc_store(out_doc *d, const lever_store *s)
 {
     lever_info info;
@@ -137,6 +156,8 @@ void out_doc_store(out_doc *d, const lever_store *s)
         out_doc_meta(d, "data", "synthetic %s", hs);
     else if (baci_release)
         out_doc_meta(d, "data", "BACI %s %s", hs, info.release);
+    else if (strncmp(info.release, "Comtrade-", 9) == 0)
+        out_doc_meta(d, "data", "UN Comtrade Plus %s, downloaded %s", hs, info.release + 9);
     else if (info.release[0])
         out_doc_meta(d, "data", "%s %s", hs, info.release);
     else
@@ -147,6 +168,21 @@ void out_doc_store(out_doc *d, const lever_store *s)
                      "as its exporter did (FOB), unless a table says otherwise");
     else if (!info.synthetic)
         out_doc_meta(d, "source", "BACI");
+    if (info.converted && info.converted[0])
+        out_doc_meta(d, "converted", "HS codes converted %s; figures of the years marked "
+                     "\"HS converted\" (\"HS split\": some values split over several codes) "
+                     "use them",
+                     info.converted);
+}
+
+const char *out_source_label(const lever_store *s, int year, const char *source, char *buf,
+                             size_t len)
+{
+    int c = lever_year_converted(s, lever_year_index(s, year));
+    if (!c)
+        return source;
+    snprintf(buf, len, "%s, HS %s", source, c == 2 ? "split" : "converted");
+    return buf;
 }
 
 out_table *out_doc_table(out_doc *d, const char *name, const char *title, int ncols,

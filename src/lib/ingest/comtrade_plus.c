@@ -279,6 +279,12 @@ static int take_record(ctp_parse *p, const ct_record *r)
                            "classificationCode \"%.*s\" is not an HS edition (H0..H6); "
                            "download the data in HS",
                            (int)(f[R_CLASS].len > 20 ? 20 : f[R_CLASS].len), f[R_CLASS].text);
+    if (sink_to_hs(p->imp)[0] && strcmp(hs, sink_to_hs(p->imp)) != 0)
+        return field_error(p, &f[R_CLASS],
+                           "classificationCode %s (%s) is not %s, and --to-hs converts BACI "
+                           "and CSV flows only, not Comtrade declarations; download the data "
+                           "in %s, or import it without --to-hs into a store of its own",
+                           cls, hs, sink_to_hs(p->imp), sink_to_hs(p->imp));
     if (!sink_hs_version(p->imp)[0] || strcmp(hs, sink_hs_version(p->imp)) != 0) {
         char origin[600];
         snprintf(origin, sizeof origin, "%s:%llu", p->in->name, (unsigned long long)r->line);
