@@ -98,6 +98,9 @@ bool out_doc_meta_append(out_doc *d, const char *key, const char *text);
  * data), and returns true: the command then exits EXIT_UNCOVERED. */
 bool cli_needs(out_doc *d, const lever_store *s, int year, int country, int need,
                const char *figures);
+/* The same for the flows exporter -> importer (lever_coverage_note). */
+bool cli_needs_flows(out_doc *d, const lever_store *s, int year, int exporter, int importer,
+                     const char *figures);
 /* A figure's source label ("BACI", "reported", ...), with ", HS converted" or ", HS split"
  * when the store's flows of that year were converted from another HS edition. */
 const char *out_source_label(const lever_store *s, int year, const char *source, char *buf,

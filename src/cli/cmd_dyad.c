@@ -193,7 +193,7 @@ static void add_declarations_table(out_doc *d, const lever_dyad_result *r,
 }
 
 /* Says on stderr which figures the store does not hold; true when some are missing. */
-static bool report_coverage(const lever_store *s, const lever_dyad_result *r,
+static bool report_coverage(out_doc *d, const lever_store *s, const lever_dyad_result *r,
                             const cli_country_names *na, const cli_country_names *nb)
 {
     bool missing = false;
@@ -207,16 +207,20 @@ static bool report_coverage(const lever_store *s, const lever_dyad_result *r,
             int i = dir ? r->b : r->a, j = dir ? r->a : r->b;
             char note[1024];
             if (!lever_coverage_note(s, yi, i, j, note, sizeof note)) {
-                cli_error("%s", note);
+                if (out_doc_meta_append(d, "coverage", note))
+                    cli_error("%s", note);
                 continue;
             }
             bool reported = strcmp(y->source, "reported") == 0;
             const cli_country_names *declarer = reported ? na : nb, *other = reported ? nb : na;
-            cli_error("%s declared no %s in %d: the %s figure of %s->%s is empty; --source %s "
-                      "gives %s's declaration",
-                      declarer->code, reported == (dir == 0) ? "exports" : "imports", y->year,
-                      y->source, dir ? nb->code : na->code, dir ? na->code : nb->code,
-                      reported ? "mirror" : "reported", other->code);
+            snprintf(note, sizeof note,
+                     "%s declared no %s in %d: the %s figure of %s->%s is empty; --source %s "
+                     "gives %s's declaration",
+                     declarer->code, reported == (dir == 0) ? "exports" : "imports", y->year,
+                     y->source, dir ? nb->code : na->code, dir ? na->code : nb->code,
+                     reported ? "mirror" : "reported", other->code);
+            if (out_doc_meta_append(d, "coverage", note))
+                cli_error("%s", note);
         }
     }
     return missing;
@@ -332,7 +336,7 @@ static int run_dyad_events(cli_query *cq, const char *query_a, const char *query
         add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, r->a_to_b, r->n_a_to_b);
         add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, r->b_to_a, r->n_b_to_a);
     }
-    bool missing = report_coverage(s, r, &na, &nb);
+    bool missing = report_coverage(d, s, r, &na, &nb);
     lever_dyad_free(r);
     int rc = out_doc_print(d, cq->fmt);
     return rc == EXIT_OK && missing ? EXIT_UNCOVERED : rc;

@@ -23,7 +23,21 @@ bool cli_needs(out_doc *d, const lever_store *s, int year, int country, int need
     if (yi < 0 || lever_holds_note(s, yi, country, need, note, sizeof note))
         return false;
     char line[1400];
-    snprintf(line, sizeof line, "%s; %s are computed on the flows it holds", note, figures);
+    snprintf(line, sizeof line, "%s; computed on the flows it holds only: %s", note, figures);
+    if (out_doc_meta_append(d, "coverage", line))
+        cli_error("%s", line);
+    return true;
+}
+
+bool cli_needs_flows(out_doc *d, const lever_store *s, int year, int exporter, int importer,
+                     const char *figures)
+{
+    char note[1024];
+    int yi = lever_year_index(s, year);
+    if (yi < 0 || lever_coverage_note(s, yi, exporter, importer, note, sizeof note))
+        return false;
+    char line[1400];
+    snprintf(line, sizeof line, "%s; %s", note, figures);
     if (out_doc_meta_append(d, "coverage", line))
         cli_error("%s", line);
     return true;
