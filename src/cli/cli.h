@@ -147,9 +147,16 @@ void cli_out_country(out_table *t, const lever_store *s, int c);
 /* Options shared by the indicator commands (query.c)                  */
 /* ------------------------------------------------------------------ */
 
+#define CLI_MAX_STORES 4
+typedef struct cli_stores {
+    const char *path[CLI_MAX_STORES];
+    int n;
+} cli_stores;
+
 typedef struct cli_query {
     /* as given on the command line: options.h binds the shared options to these */
-    const char *store_path;   /* --store */
+    const char *store_path;   /* --store: the first one given */
+    cli_stores stores;        /* every --store, in order (several only with CLI_Q_STORES) */
     out_format fmt;           /* --format (the parser sets the default) */
     int year;                 /* --year T; 0 = not given (the last year) */
     int years[2];             /* --years Y0-Y1; 0 = open end; both 0 = not given */
@@ -181,6 +188,9 @@ void cli_query_close(cli_query *cq);
 /* Prints a leverage ranking (cmd_leverage.c): partners of A by LEV(A over .), or with
  * exposure, countries by LEV(. over B). Shared by `lever leverage A` and `lever exposure B`. */
 int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure);
+
+/* lever dyad A B over several --store (dyad_stores.c): each year from the best store. */
+int dyad_over_stores(cli_query *cq, const char *query_a, const char *query_b);
 
 /* --events FILE (events.c). Loads the file (NULL path: NULL, *rc EXIT_OK); on error prints
  * it and sets *rc. */

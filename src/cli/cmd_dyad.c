@@ -31,14 +31,18 @@ static const cli_spec spec = {
     .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever dyad KAZ AFG --years 2019-2021", "lever dyad FRA DZA --product 1001 --top 5",
                  "lever dyad france algeria --year 2021 --format json",
-                 "lever dyad KAZ AFG --source mirror --cif-rate 0.05"},
+                 "lever dyad KAZ AFG --source mirror --cif-rate 0.05",
+                 "lever dyad KAZ AFG --years 2015-2024 --store baci.store --store comtrade.store"},
     .notes = "Figures the store does not hold (flows outside an extract's countries, a year\n"
              "the chosen side of a Comtrade store did not declare) are empty, never 0; stderr\n"
-             "says which, and the exit status is 3.\n",
+             "says which, and the exit status is 3.\n"
+             "With several --store, each year comes from the best store holding it (one\n"
+             "holding both directions, BACI before Comtrade, then the first given), labelled\n"
+             "per year; the years several stores hold are compared side by side.\n",
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
-    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_SOURCE,
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_SOURCE | CLI_Q_STORES,
     .top_help = "products listed per year and direction; 0 = none",
 };
 
@@ -372,7 +376,16 @@ int cmd_dyad(int argc, char **argv)
     };
     char **args;
     int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
-    int rc = n < 0 ? cli_parse_exit(n) : run_dyad(&cq, args[0], args[1], events_file, quantity);
+    int rc;
+    if (n < 0)
+        rc = cli_parse_exit(n);
+    else if (cq.stores.n > 1 && (events_file || quantity || cq.top != DEFAULT_TOP))
+        rc = cli_usage(&spec, "--events, --measure quantity and --top answer over one store; "
+                              "give one --store");
+    else if (cq.stores.n > 1)
+        rc = dyad_over_stores(&cq, args[0], args[1]);
+    else
+        rc = run_dyad(&cq, args[0], args[1], events_file, quantity);
     cli_query_close(&cq);
     return rc;
 }

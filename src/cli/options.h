@@ -109,6 +109,7 @@ enum {
     CLI_Q_SIGMA = 1 << 8,        /* --sigma FILE */
     CLI_Q_TOP = 1 << 9,          /* --top N */
     CLI_Q_SOURCE = 1 << 10,      /* --source reported|mirror|best and --cif-rate C */
+    CLI_Q_STORES = 1 << 11,      /* --store may be given several times (cli_query.stores) */
 };
 /* What the lookups take, and what most queries take. */
 #define CLI_Q_LOOKUP (CLI_Q_STORE | CLI_Q_FORMAT)
