@@ -859,7 +859,9 @@ static int js_other_member(jscan *s, const char *key, size_t klen, js_response *
         return rc;
     if (!scalar)
         return js_skip_value(s, 1);
-    if (klen == 5 && memcmp(key, "count", 5) == 0 && all_digits_n(t, n)) {
+    if (klen == 15 && memcmp(key, "lever_synthetic", 15) == 0) {
+        sink_mark_synthetic(s->p->imp); /* an answer of lever's test server, not real trade */
+    } else if (klen == 5 && memcmp(key, "count", 5) == 0 && all_digits_n(t, n)) {
         resp->count = strtoull(t, NULL, 10);
     } else if ((klen == 5 && memcmp(key, "error", 5) == 0) ||
                (klen == 7 && memcmp(key, "message", 7) == 0)) {
