@@ -61,6 +61,7 @@ LIST
         printf "t,i,j,k,v,q\n2021,380,12,100190,20,2\n" > new.csv
         $LEVER import old.csv new.csv "$SHARED/dict/country_codes_V202001.csv" -o ita.store 2>/dev/null
         $LEVER country ITA --store ita.store --format csv | grep -q "^380,ITA,"
+        $LEVER country 381 --store ita.store --format csv | grep -q "^380,ITA,"
         $LEVER dyad ITA DZA --store ita.store --format csv 2>/dev/null | grep -q "^2019,10000,"
         $LEVER dyad ITA DZA --store ita.store --format csv 2>/dev/null | grep -q "^2021,20000,"
     '

@@ -353,15 +353,10 @@ static int32_t *new_index(size_t n)
     return calloc(n, sizeof(int32_t));
 }
 
-/* Codes that name the same country in different BACI releases, read as the newest: Italy
- * is 381 in the releases up to V202201 and 380 from V202301 on. (The other pairs of codes
- * with one ISO3 in CEPII's dictionaries are different territories that coexist in one
- * release: 58 Belgium-Luxembourg and 56 Belgium, 280 the former Federal Republic of Germany
- * and 276 Germany, 711 the Southern African Customs Union and 710 South Africa, 736 the
- * former Sudan and 729 Sudan.) */
+/* See country_code_current (base.h). */
 uint16_t import_country_code(uint16_t code)
 {
-    return code == 381 ? 380 : code;
+    return (uint16_t)country_code_current(code);
 }
 
 int sink_put_country(import_sink *imp, const dict_country *given)
