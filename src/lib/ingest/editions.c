@@ -521,6 +521,8 @@ int import_check_editions(lever_import *imp)
                 rc = betrayed(imp, t, f, f->claim, why);
                 break;
             }
+            if (f->claim < 0 && !f->fit)
+                continue; /* nothing says its edition, and its codes fit none: unknown */
             if (f->claim < 0 && !(running & f->fit)) {
                 snprintf(why, sizeof why, "the edition of the codes of %s", running_from);
                 rc = betrayed(imp, t, f, oldest(running), why);
