@@ -92,6 +92,13 @@ assert all(y[\"source\"] == \"BACI, HS split\" for y in d[\"years\"] if y[\"year
         "$LEVER" info --store conv.store --format csv | grep -q "^# converted: "
     '
 
+    expect "--to-hs drops a dictionary's codes that do not exist in the target edition" '
+        "$LEVER" import "$IMPORTS" baci_hs92_v202301_2019_kaz.csv "$SHARED/dict/product_codes_HS17_V202301.csv" \
+            --to-hs HS92 -o conv2.store 2>/dev/null
+        exits 1 "$LEVER" product 853950 --store conv2.store
+        "$LEVER" product 100190 --store conv2.store --format csv | grep -q "^100190,"
+    '
+
     expect "hs-derive.sh rebuilds the shipped tables byte for byte from UNSD's consolidated CSV" '
         mkdir derived
         "$ROOT/scripts/hs-derive.sh" "$CONCORDANCE" derived

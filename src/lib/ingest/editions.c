@@ -458,6 +458,30 @@ static int convert(lever_import *imp, const hs_tables *t, src_fit *fits, int to)
     return rc == LEVER_ENOMEM ? sink_fail(imp, rc, "out of memory converting HS editions") : rc;
 }
 
+/* With --to-hs, a product dictionary of another edition (product_codes_HS17_...) names
+ * codes the store does not use, or uses with another meaning: its entries for codes that
+ * do not exist in the target edition are dropped, so that no description of a code of
+ * another edition stands for a target code that does not exist. */
+static void drop_other_products(lever_import *imp, const hs_tables *t, int to)
+{
+    size_t kept = 0;
+    for (size_t n = 0; n < imp->n_products; n++) {
+        dict_product *p = &imp->products[n];
+        uint8_t m = hs_code_editions(t, p->hs6);
+        if (m && !(m & (1u << to))) {
+            if (imp->product_index)
+                imp->product_index[p->hs6] = 0;
+            free(p->description);
+            continue;
+        }
+        imp->products[kept] = *p;
+        if (imp->product_index)
+            imp->product_index[p->hs6] = (int32_t)kept + 1;
+        kept++;
+    }
+    imp->n_products = kept;
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* The check                                                                          */
 /* ---------------------------------------------------------------------------------- */
@@ -576,6 +600,8 @@ int import_check_editions(lever_import *imp)
             }
         }
         snprintf(imp->hs_version, sizeof imp->hs_version, "%s", imp->to_hs);
+        if (!rc)
+            drop_other_products(imp, t, to);
     }
     free(fits);
     hs_tables_free(t);
