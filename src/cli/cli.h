@@ -58,12 +58,24 @@ int cli_country_numeric(const lever_store *s, int c);
 /* Output documents                                                    */
 /* ------------------------------------------------------------------ */
 
-typedef enum { OUT_TABLE, OUT_CSV, OUT_JSON } out_format;
+/* OUT_AUTO: --format not given: xlsx or json when -o names a .xlsx or .json file, else
+ * a table when stdout is a terminal, else csv. */
+typedef enum { OUT_AUTO, OUT_TABLE, OUT_CSV, OUT_JSON, OUT_XLSX } out_kind;
 
-/* Parses "table", "csv" or "json". */
-bool out_parse_format(const char *text, out_format *fmt);
-/* The default: table when stdout is a terminal, else csv. */
-out_format out_default_format(void);
+/* How a document is rendered: the shared options --format, --wide, --table and -o
+ * (options.c binds them to cli_query.fmt), passed whole to out_doc_print. */
+typedef struct out_format {
+    out_kind kind;      /* --format, or OUT_AUTO */
+    bool wide;          /* --wide: every column, text never cut (tables for people) */
+    const char *table;  /* --table NAME: only that table; "list": the names; NULL: all
+                           (CSV: the command's main table) */
+    const char *output; /* -o FILE: write there (required by xlsx) instead of stdout */
+} out_format;
+
+/* Parses "table", "csv", "json" or "xlsx". */
+bool out_parse_format(const char *text, out_kind *kind);
+/* The command line, for the notes of a spreadsheet and the JSON metadata (main.c). */
+void out_set_command_line(int argc, char **argv);
 
 typedef enum {
     COL_STR,   /* text */
@@ -74,13 +86,16 @@ typedef enum {
     COL_SHARE, /* double fraction: "12.3%" in tables, full precision fraction in CSV/JSON */
     COL_RATIO, /* double: 4 significant digits in tables, full precision in CSV/JSON;
                   NaN prints as empty (CSV), null (JSON), "-" (table); +inf as "inf" */
-    COL_HS6    /* int product code, always 6 digits with leading zeros */
+    COL_HS6,   /* int product code, always 6 digits with leading zeros */
+    /* OR'ed to a type: a secondary column (a component, a numeric code, a quality flag),
+     * left out of the table people see unless --wide; always in CSV, JSON and xlsx */
+    COL_WIDE = 0x100
 } col_type;
 
 typedef struct out_col {
     const char *name; /* stable machine name: CSV header and JSON key, e.g. "supplier_share" */
     const char *title; /* human header for tables, e.g. "s(i->j,k)"; NULL = name */
-    col_type type;
+    col_type type;    /* may carry COL_WIDE: COL_USD | COL_WIDE */
 } out_col;
 
 typedef struct out_doc out_doc;
@@ -120,7 +135,10 @@ void out_hs6(out_table *t, int hs6);
 void out_null(out_table *t);
 /* Marks a one-row table to print as "field: value" lines in table format. */
 void out_table_record(out_table *t);
-/* Renders to stdout and frees the document. Returns EXIT_OK or EXIT_ERROR on write error. */
+/* Marks the command's main table: what CSV writes without --table (default: the first). */
+void out_table_main(out_table *t);
+/* Renders to stdout (or fmt.output) and frees the document. Returns EXIT_OK, EXIT_ERROR on
+ * a write error, or EXIT_USAGE for a --table that names no table of the document. */
 int out_doc_print(out_doc *d, out_format fmt);
 void out_doc_free(out_doc *d);
 /* 31396 -> "31,396": the thousands separators of USD cells, for text outside a document

@@ -143,18 +143,19 @@ static void add_origins(out_doc *d, const lever_store *s, const lever_chains_res
     const out_col cols[] = {
         {"rank", "#", COL_INT},
         {"origin", "A", COL_STR},
-        {"code", NULL, COL_INT},
+        {"code", NULL, COL_INT | COL_WIDE},
         {"direct_share", "s(A->B,k_out)", COL_SHARE},
         {"origin_share_low", s_lo, COL_SHARE},
         {"origin_share_high", s_hi, COL_SHARE},
-        {"input_equivalent_low_t", t_lo, COL_RATIO},
-        {"input_equivalent_high_t", t_hi, COL_RATIO},
+        {"input_equivalent_low_t", t_lo, COL_RATIO | COL_WIDE},
+        {"input_equivalent_high_t", t_hi, COL_RATIO | COL_WIDE},
         {"critical_low", c_lo, COL_INT},
         {"critical_high", c_hi, COL_INT},
         {"name", NULL, COL_STR},
     };
     out_table *t = out_doc_table(d, "origins", "Shares by origin s°(A->B,k_out)",
                                  (int)(sizeof cols / sizeof cols[0]), cols);
+    out_table_main(t); /* the shares by origin: the answer */
     size_t n = top > 0 && (size_t)top < r->n_origins ? (size_t)top : r->n_origins;
     for (size_t k = 0; k < n; k++) {
         const lever_origin_row *o = &r->origins[k];
@@ -177,12 +178,12 @@ static void add_processors(out_doc *d, const lever_store *s, const lever_chains_
 {
     static const out_col cols[] = {
         {"processor", "m", COL_STR},
-        {"code", NULL, COL_INT},
+        {"code", NULL, COL_INT | COL_WIDE},
         {"share", "s(m->B,k_out)", COL_SHARE},
         {"input_imports", "M(m,k_in) USD", COL_USD},
-        {"input_imports_kg", "M(m,k_in) kg", COL_KG},
-        {"input_flows_without_qty", "flows without quantity", COL_INT},
-        {"production_t", "P(m,k_in) t", COL_RATIO},
+        {"input_imports_kg", "M(m,k_in) kg", COL_KG | COL_WIDE},
+        {"input_flows_without_qty", "flows without quantity", COL_INT | COL_WIDE},
+        {"production_t", "P(m,k_in) t", COL_RATIO | COL_WIDE},
         {"gamma_low", "gamma low", COL_RATIO},
         {"gamma_high", "gamma high", COL_RATIO},
         {"top_origin", "largest input origin", COL_STR},

@@ -156,8 +156,8 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_cha
         {"value_to", v1, COL_USD},
         {"change", "change USD", COL_USD},
         {"share_of_change", "share of change", COL_SHARE},
-        {"qty_from_kg", q0, COL_KG},
-        {"qty_to_kg", q1, COL_KG},
+        {"qty_from_kg", q0, COL_KG | COL_WIDE},
+        {"qty_to_kg", q1, COL_KG | COL_WIDE},
         {"quantity_effect", "quantity effect", COL_RATIO},
         {"price_effect", "price effect", COL_RATIO},
         {"description", NULL, COL_STR},
@@ -178,6 +178,7 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_cha
                                        (int)(sizeof tonnes / sizeof tonnes[0]), tonnes)
                        : out_doc_table(d, "products", title,
                                        (int)(sizeof cols / sizeof cols[0]), cols);
+    out_table_main(t); /* what changed, product by product: the answer */
     for (size_t n = 0; n < shown; n++)
         add_product_row(t, s, r, (int)n + 1, &r->rows[n]);
     add_other_row(t, r, shown);

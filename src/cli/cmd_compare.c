@@ -86,7 +86,7 @@ static void add_suppliers_table(out_doc *d, const lever_store *s, const lever_co
     const out_col cols[] = {
         {"year", NULL, COL_INT},
         {"supplier", "A", COL_STR},
-        {"supplier_code", "code", COL_INT},
+        {"supplier_code", "code", COL_INT | COL_WIDE},
         qty ? (out_col){"qty_t", "X(A->B) t", COL_RATIO} : (out_col){"value", "X(A->B)", COL_USD},
         {"share", "s(A->B)", COL_SHARE},
         {"lev", "LEV(A over B)", COL_RATIO},
@@ -117,8 +117,8 @@ static void add_similarity_table(out_doc *d, const lever_store *s, const lever_c
         {"year", NULL, COL_INT},
         {"a", NULL, COL_STR},
         {"b", NULL, COL_STR},
-        {"a_code", "code a", COL_INT},
-        {"b_code", "code b", COL_INT},
+        {"a_code", "code a", COL_INT | COL_WIDE},
+        {"b_code", "code b", COL_INT | COL_WIDE},
         {"esi", "ESI(a,b|B)", COL_RATIO},
     };
     out_table *t = out_doc_table(d, "similarity",
@@ -147,7 +147,7 @@ static void add_headon_table(out_doc *d, const lever_store *s, const lever_compa
         {"hs6", "HS6", COL_HS6},
         qty ? (out_col){"imports_t", "M(B,k) t", COL_RATIO} : (out_col){"imports", "M(B,k)", COL_USD},
         {"supplier", "A", COL_STR},
-        {"supplier_code", "code", COL_INT},
+        {"supplier_code", "code", COL_INT | COL_WIDE},
         qty ? (out_col){"qty_t", "q(A->B,k) t", COL_RATIO} : (out_col){"value", "v(A->B,k)", COL_USD},
         {"share", "s(A->B,k)", COL_SHARE},
         {"overlap", NULL, COL_SHARE},

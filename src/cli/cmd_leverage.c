@@ -49,10 +49,10 @@ static void add_years_table(out_doc *d, const lever_leverage_result *r,
     snprintf(lba, sizeof lba, "LEV(%s over %s)", b->code, a->code);
     const out_col cols[] = {
         {"year", NULL, COL_INT},           {"trade", tab, COL_USD},
-        {"total_b", tb, COL_USD},          {"supply_ab", sab, COL_RATIO},
-        {"market_ab", kab, COL_RATIO},     {"lev_ab", lab, COL_RATIO},
-        {"total_a", ta, COL_USD},          {"supply_ba", sba, COL_RATIO},
-        {"market_ba", kba, COL_RATIO},     {"lev_ba", lba, COL_RATIO},
+        {"total_b", tb, COL_USD | COL_WIDE},          {"supply_ab", sab, COL_RATIO | COL_WIDE},
+        {"market_ab", kab, COL_RATIO | COL_WIDE},     {"lev_ab", lab, COL_RATIO},
+        {"total_a", ta, COL_USD | COL_WIDE},          {"supply_ba", sba, COL_RATIO | COL_WIDE},
+        {"market_ba", kba, COL_RATIO | COL_WIDE},     {"lev_ba", lba, COL_RATIO},
         {"net", "net", COL_RATIO},         {"asymmetry", "asymmetry", COL_RATIO},
     };
     snprintf(title, sizeof title,
@@ -110,13 +110,13 @@ static void add_contribution_table(out_doc *d, const lever_store *s,
     static const out_col cols[] = {
         {"year", NULL, COL_INT},
         {"holder", NULL, COL_STR},
-        {"holder_code", "code", COL_INT},
+        {"holder_code", "code", COL_INT | COL_WIDE},
         {"channel", NULL, COL_STR},
         {"rank", "#", COL_INT},
         {"hs6", "HS6", COL_HS6},
         {"value", "value USD", COL_USD},
         {"d", "d or d'", COL_RATIO},
-        {"weight", NULL, COL_RATIO},
+        {"weight", NULL, COL_RATIO | COL_WIDE},
         {"term", "value*d*w", COL_RATIO},
         {"share", "of channel", COL_SHARE},
         {"description", NULL, COL_STR},
@@ -217,7 +217,7 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
     }
     const out_col cols[] = {
         {"rank", "#", COL_INT},       {"partner", "P", COL_STR},
-        {"partner_code", "code", COL_INT}, {"trade", trade, COL_USD},
+        {"partner_code", "code", COL_INT | COL_WIDE}, {"trade", trade, COL_USD},
         {"lev", lev, COL_RATIO},      {"reverse", reverse, COL_RATIO},
         {"net", "net", COL_RATIO},    {"partner_name", "name", COL_STR},
     };

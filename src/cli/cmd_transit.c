@@ -215,21 +215,22 @@ static void add_pair_transit_table(out_doc *d, const lever_store *s,
     snprintf(via_ba, sizeof via_ba, "%s->%s x c", b->code, a->code);
     const out_col cols[] = {
         {"transit", "T", COL_STR},
-        {"code", NULL, COL_INT},
+        {"code", NULL, COL_INT | COL_WIDE},
         {"route_share", share, COL_SHARE},
         {"chokepoint", NULL, COL_INT},
         {"routes", NULL, COL_INT},
         {"carried_a_to_b", via_ab, COL_USD},
         {"carried_b_to_a", via_ba, COL_USD},
         {"tlev_over_b", over_b, COL_RATIO},
-        {"tlev_over_b_chokepoint", choke_b, COL_RATIO},
+        {"tlev_over_b_chokepoint", choke_b, COL_RATIO | COL_WIDE},
         {"tlev_over_a", over_a, COL_RATIO},
-        {"tlev_over_a_chokepoint", choke_a, COL_RATIO},
+        {"tlev_over_a_chokepoint", choke_a, COL_RATIO | COL_WIDE},
         {"name", NULL, COL_STR},
         {"observed_consigned", "declared consigned from T", COL_SHARE},
     };
     int ncols = (int)(sizeof cols / sizeof cols[0]) - (observed ? 0 : 1);
     out_table *t = out_doc_table(d, "transit", "Transit countries T", ncols, cols);
+    out_table_main(t); /* the transit countries: the answer */
     for (size_t n = 0; n < r->n_transit; n++) {
         const lever_transit_share *x = &r->transit[n];
         out_node(t, s, x->iso3, x->country);
@@ -355,19 +356,20 @@ static int run_over(cli_query *cq, const lever_borders *g, const transit_opts *o
     const out_col cols[] = {
         {"rank", "#", COL_INT},
         {"transit", "T", COL_STR},
-        {"code", NULL, COL_INT},
+        {"code", NULL, COL_INT | COL_WIDE},
         {"tlev", over, COL_RATIO},
         {"tlev_chokepoint", choke, COL_RATIO},
         {"carried", "carried USD", COL_USD},
         {"carried_chokepoint", "chokepoint USD", COL_USD},
-        {"partners", NULL, COL_INT},
-        {"chokepoint_partners", "chokepoint for", COL_INT},
+        {"partners", NULL, COL_INT | COL_WIDE},
+        {"chokepoint_partners", "chokepoint for", COL_INT | COL_WIDE},
         {"top_partner", "largest partner", COL_STR},
-        {"top_partner_carried", "its USD", COL_USD},
+        {"top_partner_carried", "its USD", COL_USD | COL_WIDE},
         {"name", NULL, COL_STR},
     };
     t = out_doc_table(d, "transit", "Transit countries T by TLEV(T over B)",
                       (int)(sizeof cols / sizeof cols[0]), cols);
+    out_table_main(t);
     size_t n = cq->top > 0 && (size_t)cq->top < r->n ? (size_t)cq->top : r->n;
     for (size_t k = 0; k < n; k++) {
         const lever_tlev_row *x = &r->rows[k];

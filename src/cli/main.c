@@ -82,5 +82,6 @@ int main(int argc, char **argv)
         cli_error("unknown command '%s'; run 'lever help' for the list", name);
         return EXIT_USAGE;
     }
+    out_set_command_line(argc, argv);
     return c->run(argc - 1, argv + 1);
 }

@@ -39,9 +39,24 @@ static const struct shared_option {
                   ")", NULL, add_store),
      offsetof(cli_query, stores)},
     {CLI_Q_FORMAT,
-     {CLI_T_FORMAT, 0, "format", "FMT", "table, csv or json (default: table on a terminal, else "
-      "csv)", NULL, 0, 0, NULL, NULL},
-     offsetof(cli_query, fmt)},
+     {CLI_T_FORMAT, 0, "format", "FMT",
+      "table, csv, json or xlsx (default: table on a terminal, else\n"
+      "csv; xlsx with -o FILE.xlsx)", NULL, 0, 0, NULL, NULL},
+     offsetof(cli_query, fmt.kind)},
+    {CLI_Q_FORMAT,
+     CLI_FLAG(0, "wide", "tables: every column, text never cut (default: the main\n"
+              "columns, fitted to the terminal)", NULL),
+     offsetof(cli_query, fmt.wide)},
+    {CLI_Q_FORMAT,
+     CLI_STRING(0, "table", "NAME",
+                "only table NAME (CSV: default the main table); 'list' lists\n"
+                "the tables",
+                NULL),
+     offsetof(cli_query, fmt.table)},
+    {CLI_Q_FORMAT,
+     CLI_STRING('o', "output", "FILE", "write FILE instead of standard output (xlsx: required)",
+                NULL),
+     offsetof(cli_query, fmt.output)},
     {CLI_Q_YEARS,
      CLI_YEARS(0, "years", "Y0-Y1", "years: 2019-2021, 2021, 2019- or -2020 (default: all)",
                NULL),
@@ -281,7 +296,7 @@ static bool store_value(const cli_spec *spec, const cli_option *o, const char *a
     case CLI_T_FORMAT:
         if (out_parse_format(arg, o->value))
             return true;
-        why = "use table, csv or json";
+        why = "use table, csv, json or xlsx";
         break;
     case CLI_T_CALLBACK:
         why = o->parse(arg, o->value);
@@ -408,7 +423,7 @@ static int parse_all(const cli_spec *spec, const cli_option *options, int argc, 
     for (int n = 0; n < n_options; n++) {
         const cli_option *o = &options[n];
         if (o->type == CLI_T_FORMAT)
-            *(out_format *)o->value = out_default_format();
+            *(out_kind *)o->value = OUT_AUTO;
         if (o->type == CLI_T_INT)
             defaults[n] = *(long *)o->value;
         table[n] = (struct option){o->long_name,

@@ -66,7 +66,7 @@ typedef enum {
     CLI_T_INT,      /* long *: a whole number in [min, max] */
     CLI_T_YEAR,     /* int *: one year, 1900 to 2200 */
     CLI_T_YEARS,    /* int[2]: "2019-2021", "2021", "2019-" or "-2020" (0 = open end) */
-    CLI_T_FORMAT,   /* out_format *: table, csv or json */
+    CLI_T_FORMAT,   /* out_kind *: table, csv, json or xlsx (OUT_AUTO until given) */
     CLI_T_CALLBACK, /* parse(arg, value): NULL, or what the value should be */
 } cli_option_type;
 
@@ -99,7 +99,7 @@ typedef struct cli_option {
  * in options.c; only --top says per command what it counts (cli_spec.top_help). */
 enum {
     CLI_Q_STORE = 1 << 0,        /* --store STORE */
-    CLI_Q_FORMAT = 1 << 1,       /* --format table|csv|json */
+    CLI_Q_FORMAT = 1 << 1,       /* --format table|csv|json|xlsx, --wide, --table, -o */
     CLI_Q_YEARS = 1 << 2,        /* --years Y0-Y1 */
     CLI_Q_YEAR = 1 << 3,         /* --year T (excludes --years) */
     CLI_Q_PRODUCT = 1 << 4,      /* --product P */

@@ -1,6 +1,7 @@
 /*
- * output.c - the output document every query command fills (cli.h) and its three
- * renderings: an aligned table for people, CSV and JSON for programs.
+ * output.c - the output document every query command fills (cli.h) and its four
+ * renderings: an aligned table for people; CSV, JSON and an xlsx workbook for programs
+ * and spreadsheets.
  *
  * Commands add typed cells (USD, kg, share, ratio, ...) and never format numbers,
  * so a figure looks the same in every command. Cells are kept until the end
@@ -10,27 +11,42 @@
  * Tables (people): a title, metadata lines, then each table with a title and a
  * header (bold on a terminal unless NO_COLOR is set); numbers right-aligned, USD
  * and kg with thousands separators, shares as "12.3%", ratios to 4 significant
- * digits, missing values as "-". Text is never cut: commands put long text (a
- * product description) in the last column, which is not padded. A table marked
- * as a record (out_table_record: one row of many fields, e.g. lever info) prints
- * one "field: value" line per column.
+ * digits, missing values as "-". A table fits the width of the terminal (else
+ * $COLUMNS; in a pipe without it, no limit): columns a command marks COL_WIDE
+ * (components, numeric codes, quality flags) wait for --wide, and text columns
+ * (descriptions, names) are cut, widest first, to no less than 10 columns, ending in
+ * "…"; titles and metadata lines are wrapped at blanks. --wide shows every column and
+ * cuts nothing. A table marked as a record (out_table_record: one row of many fields,
+ * e.g. lever info) prints one "field: value" line per column.
  *
- * CSV and JSON (programs): stable names, every digit. CSV starts with
- * "# key: value" metadata lines; when a document holds several tables each is
- * preceded by "# table: NAME" and separated by a blank line; fields are quoted
- * as RFC 4180 says. JSON is one object {"meta": {...}, "NAME": [{...}, ...]}.
- * Doubles are written with the fewest digits that read back to the same double
- * (at most 17); NaN is an empty CSV field or null, infinity "inf". HS codes are
- * six-digit strings in both ("010111"), so the leading zero survives.
+ * CSV (programs): ONE tidy table per call, the header once and the same number of
+ * fields on every line, no comment line, so that pandas.read_csv and R's read.csv take
+ * it as it is: the command's main table (out_table_main, else its first), or the one
+ * --table NAME names (--table list lists them). Fields are quoted as RFC 4180 says.
+ * The notes (data source, release, synthetic) are not in CSV: JSON carries them, and a
+ * synthetic store's CSV warns on stderr.
+ * JSON: one object {"meta": {..., "command": ..., "tables": {NAME: {"title",
+ * "columns"}}}, "NAME": [{...}, ...]}; numbers are numbers or null, never strings.
+ * In both, doubles are written with the fewest digits that read back to the same double
+ * (at most 17), as plain decimals (0.000025, never 2.5e-05); NaN is an empty field or
+ * null; infinity (x/0) is an empty field, and in JSON null with a sibling "NAME_note"
+ * saying so. HS codes are six-digit strings in both ("010111"), so the leading zero
+ * survives. Integers (USD, kg) are exact: int64 digits.
+ * -o FILE writes FILE.tmp and renames it over FILE once complete (lever_output_check
+ * refuses FIFOs, devices, folders), so a failed write never leaves half an answer.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 typedef enum { CELL_NULL, CELL_STR, CELL_INT, CELL_U64, CELL_DOUBLE } cell_kind;
 
@@ -44,6 +60,9 @@ typedef struct cell {
     } v;
 } cell;
 
+/* Where a document is being written (stdout or -o FILE's temporary file). */
+static FILE *out_f;
+
 typedef struct meta_line {
     char *key, *value;
 } meta_line;
@@ -56,6 +75,8 @@ struct out_table {
     cell *cells;
     size_t n_cells, cap_cells;
     bool record; /* print a single row as "field: value" lines for people */
+    bool main;   /* what CSV writes without --table */
+    bool *wide;  /* per column: COL_WIDE was given (a secondary column) */
 };
 
 struct out_doc {
@@ -193,7 +214,8 @@ out_table *out_doc_table(out_doc *d, const char *name, const char *title, int nc
 {
     out_table *t = calloc(1, sizeof *t);
     out_table **grown = realloc(d->tables, (d->n_tables + 1) * sizeof *grown);
-    if (!t || !grown || !(t->cols = calloc((size_t)ncols, sizeof *t->cols))) {
+    if (!t || !grown || !(t->cols = calloc((size_t)ncols, sizeof *t->cols)) ||
+        !(t->wide = calloc((size_t)ncols + 1, sizeof *t->wide))) {
         cli_error("out of memory");
         exit(EXIT_ERROR);
     }
@@ -204,7 +226,8 @@ out_table *out_doc_table(out_doc *d, const char *name, const char *title, int nc
     t->title = copy_or_flag(d, title);
     t->ncols = ncols;
     for (int c = 0; c < ncols; c++) {
-        t->cols[c].type = cols[c].type;
+        t->cols[c].type = (col_type)(cols[c].type & ~COL_WIDE);
+        t->wide[c] = (cols[c].type & COL_WIDE) != 0;
         t->cols[c].name = copy_or_flag(d, cols[c].name);
         t->cols[c].title = copy_or_flag(d, cols[c].title ? cols[c].title : cols[c].name);
     }
@@ -215,6 +238,32 @@ out_table *out_doc_table(out_doc *d, const char *name, const char *title, int nc
 void out_table_record(out_table *t)
 {
     t->record = true;
+}
+
+void out_table_main(out_table *t)
+{
+    for (size_t n = 0; n < t->doc->n_tables; n++)
+        t->doc->tables[n]->main = false;
+    t->main = true;
+}
+
+/* The command line as typed (main.c), shell-quoted where needed; "" until set. */
+static char command_line[2048];
+
+void out_set_command_line(int argc, char **argv)
+{
+    size_t o = 0;
+    for (int n = 0; n < argc && o + 4 < sizeof command_line; n++) {
+        const char *a = n == 0 ? "lever" : argv[n];
+        bool quote = !a[0] || strpbrk(a, " \t'\"$`\\|&;<>()*?[]#~") != NULL;
+        int w = snprintf(command_line + o, sizeof command_line - o, "%s%s%s%s", n ? " " : "",
+                         quote ? "'" : "", a, quote ? "'" : "");
+        if (w < 0 || (size_t)w >= sizeof command_line - o) {
+            command_line[o] = '\0';
+            break;
+        }
+        o += (size_t)w;
+    }
 }
 
 static void add_cell(out_table *t, cell c)
@@ -292,6 +341,7 @@ void out_doc_free(out_doc *d)
         }
         free(t->cells);
         free(t->cols);
+        free(t->wide);
         free(t->name);
         free(t->title);
         free(t);
@@ -310,22 +360,37 @@ void out_doc_free(out_doc *d)
 /* Formats                                                             */
 /* ------------------------------------------------------------------ */
 
-bool out_parse_format(const char *text, out_format *fmt)
+bool out_parse_format(const char *text, out_kind *kind)
 {
     static const struct {
         const char *name;
-        out_format fmt;
-    } names[] = {{"table", OUT_TABLE}, {"csv", OUT_CSV}, {"json", OUT_JSON}};
+        out_kind kind;
+    } names[] = {{"table", OUT_TABLE}, {"csv", OUT_CSV}, {"json", OUT_JSON}, {"xlsx", OUT_XLSX}};
     for (size_t n = 0; n < sizeof names / sizeof names[0]; n++)
         if (strcmp(text, names[n].name) == 0) {
-            *fmt = names[n].fmt;
+            *kind = names[n].kind;
             return true;
         }
     return false;
 }
 
-out_format out_default_format(void)
+static bool ends_with(const char *s, const char *suffix)
 {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* OUT_AUTO resolved: by -o's extension, else by whether stdout is a terminal. */
+static out_kind resolve_kind(const out_format *fmt)
+{
+    if (fmt->kind != OUT_AUTO)
+        return fmt->kind;
+    if (fmt->output && ends_with(fmt->output, ".xlsx"))
+        return OUT_XLSX;
+    if (fmt->output && ends_with(fmt->output, ".json"))
+        return OUT_JSON;
+    if (fmt->output)
+        return OUT_CSV;
     return isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
 }
 
@@ -334,13 +399,61 @@ out_format out_default_format(void)
 /* ------------------------------------------------------------------ */
 
 /* Fewest significant digits (15 to 17) that read back as the same double. */
+/* "2.5e-05" as "0.000025", "1e+16" as "10000000000000000": plain decimals, which every
+ * reader takes (exponents beyond 40 are left as they are). */
+static void positional(char *buf, size_t len)
+{
+    char *e = strchr(buf, 'e');
+    if (!e)
+        return;
+    int exp = atoi(e + 1);
+    if (exp > 40 || exp < -40)
+        return;
+    char digits[64];
+    size_t nd = 0, before = 0;
+    bool dot = false, negative = buf[0] == '-';
+    for (const char *p = buf + negative; p < e && nd < sizeof digits - 1; p++) {
+        if (*p == '.')
+            dot = true;
+        else {
+            digits[nd++] = *p;
+            if (!dot)
+                before++;
+        }
+    }
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    int point = (int)before + exp; /* digits before the decimal point */
+    char out[160];
+    size_t o = 0;
+    if (negative)
+        out[o++] = '-';
+    if (point <= 0) {
+        out[o++] = '0';
+        out[o++] = '.';
+        for (int z = 0; z < -point; z++)
+            out[o++] = '0';
+        for (size_t n = 0; n < nd; n++)
+            out[o++] = digits[n];
+    } else {
+        for (int n = 0; n < point || n < (int)nd; n++) {
+            if (n == point)
+                out[o++] = '.';
+            out[o++] = n < (int)nd ? digits[n] : '0';
+        }
+    }
+    out[o] = '\0';
+    snprintf(buf, len, "%s", out);
+}
+
 static void format_double_exact(double v, char *buf, size_t len)
 {
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(buf, len, "%.*g", digits, v);
         if (strtod(buf, NULL) == v)
-            return;
+            break;
     }
+    positional(buf, len);
 }
 
 /* Digits of an unsigned magnitude with a comma every three digits. */
@@ -452,16 +565,20 @@ static void format_for_table(const cell *c, col_type type, char *buf, size_t len
         return;
     case COL_INT:
     case COL_STR:
+    case COL_WIDE: /* never a type of its own: out_doc_table strips it */
         format_plain_number(c, buf, len);
         return;
     }
 }
 
-/* Text of a cell for programs (CSV and JSON); *is_text says whether JSON must quote it. */
+/* Text of a cell for programs (CSV and JSON); *is_text says whether JSON must quote it.
+ * Infinity has no number in CSV or JSON: the text is empty (NA, null) and *infinite says
+ * its sign (0: finite). */
 static void format_for_program(const cell *c, col_type type, char *buf, size_t len,
-                               bool *is_text)
+                               bool *is_text, int *infinite)
 {
     *is_text = false;
+    *infinite = 0;
     buf[0] = '\0';
     if (cell_missing(c, type))
         return;
@@ -476,8 +593,7 @@ static void format_for_program(const cell *c, col_type type, char *buf, size_t l
         return;
     }
     if (c->kind == CELL_DOUBLE && isinf(c->v.d)) {
-        *is_text = true;
-        format_infinity(c->v.d, buf, len);
+        *infinite = c->v.d < 0 ? -1 : 1;
         return;
     }
     format_plain_number(c, buf, len);
@@ -506,7 +622,79 @@ static bool use_bold(void)
 {
     const char *no_color = getenv("NO_COLOR");
     const char *term = getenv("TERM");
-    return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
+    return isatty(fileno(out_f)) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
+}
+
+/* The width tables must fit: the terminal's, else $COLUMNS, else 0 (no limit). */
+static size_t output_width(void)
+{
+    struct winsize ws;
+    if (isatty(fileno(out_f)) && ioctl(fileno(out_f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *columns = getenv("COLUMNS");
+    char *end = NULL;
+    long n = columns ? strtol(columns, &end, 10) : 0;
+    return columns && end != columns && *end == '\0' && n >= 20 && n <= 100000 ? (size_t)n : 0;
+}
+
+/* Text cut to at most `width` columns: its first width-1 characters and an ellipsis,
+ * trailing blanks dropped before it. */
+static void cut_text(const char *s, size_t width, char *buf, size_t len)
+{
+    if (display_width(s) <= width || width == 0 || len < 8) {
+        snprintf(buf, len, "%s", s);
+        return;
+    }
+    size_t o = 0, w = 0;
+    for (const char *p = s; *p && o + 8 < len; p++) {
+        if (((unsigned char)*p & 0xC0) != 0x80 && ++w > width - 1)
+            break;
+        buf[o++] = *p;
+    }
+    while (o > 0 && buf[o - 1] == ' ')
+        o--;
+    memcpy(buf + o, "\xE2\x80\xA6", 4); /* U+2026 HORIZONTAL ELLIPSIS */
+}
+
+/* prefix + text, broken at blanks so that no line passes `width` (0: one line); the lines
+ * after the first are indented by `indent` columns. A word longer than a line overflows. */
+static void print_wrapped(const char *on, const char *prefix, const char *text,
+                          const char *off, size_t width, size_t indent)
+{
+    if (!width || display_width(prefix) + display_width(text) <= width) {
+        fprintf(out_f, "%s%s%s%s\n", on, prefix, text, off);
+        return;
+    }
+    fputs(on, out_f);
+    fputs(prefix, out_f);
+    size_t col = display_width(prefix);
+    const char *p = text;
+    bool first_word = true;
+    while (*p) {
+        const char *blank = p;
+        while (*blank == ' ')
+            blank++;
+        const char *end = blank;
+        while (*end && *end != ' ')
+            end++;
+        char word[4096];
+        size_t n = (size_t)(end - blank) < sizeof word - 1 ? (size_t)(end - blank) : sizeof word - 1;
+        memcpy(word, blank, n);
+        word[n] = '\0';
+        size_t spaces = first_word ? (size_t)(blank - p) : (blank > p ? 1 : 0);
+        if (!first_word && width && col + spaces + display_width(word) > width) {
+            fprintf(out_f, "%s\n%*s%s", off, (int)indent, "", on);
+            col = indent;
+            spaces = 0;
+        }
+        fprintf(out_f, "%*s%s", (int)spaces, "", word);
+        col += spaces + display_width(word);
+        first_word = false;
+        p = end;
+        if (!*blank)
+            break;
+    }
+    fprintf(out_f, "%s\n", off);
 }
 
 static void print_padded(const char *text, size_t width, bool right, bool last)
@@ -514,10 +702,10 @@ static void print_padded(const char *text, size_t width, bool right, bool last)
     size_t w = display_width(text);
     size_t pad = width > w ? width - w : 0;
     if (right)
-        printf("%*s", (int)pad, "");
-    fputs(text, stdout);
+        fprintf(out_f, "%*s", (int)pad, "");
+    fputs(text, out_f);
     if (!right && !last)
-        printf("%*s", (int)pad, "");
+        fprintf(out_f, "%*s", (int)pad, "");
 }
 
 static size_t table_rows(const out_table *t)
@@ -525,99 +713,152 @@ static size_t table_rows(const out_table *t)
     return t->ncols ? t->n_cells / (size_t)t->ncols : 0;
 }
 
-/* A one-row table printed as aligned "title: value" lines. */
-static void print_record(const out_table *t)
+/* A one-row table printed as aligned "title: value" lines, long values wrapped. */
+static void print_record(const out_table *t, size_t limit)
 {
     size_t width = 0;
     for (int c = 0; c < t->ncols; c++)
         if (display_width(t->cols[c].title) > width)
             width = display_width(t->cols[c].title);
-    char buf[512];
+    char buf[4096], prefix[600];
     for (int c = 0; c < t->ncols; c++) {
         format_for_table(&t->cells[c], t->cols[c].type, buf, sizeof buf);
-        printf("%s:%*s %s\n", t->cols[c].title,
-               (int)(width - display_width(t->cols[c].title)), "", buf);
+        snprintf(prefix, sizeof prefix, "%s:%*s ", t->cols[c].title,
+                 (int)(width - display_width(t->cols[c].title)), "");
+        print_wrapped("", prefix, buf, "", limit, width + 2);
     }
 }
 
-static void print_grid(const out_table *t, bool bold)
+/* Narrowest a text column is cut to. */
+#define CUT_MIN 10
+
+/* The grid of a table: the columns people see (all with wide, else those not COL_WIDE),
+ * text columns cut, widest first, until the grid fits `limit` columns (0: no limit). */
+static void print_grid(const out_table *t, bool bold, bool wide, size_t limit)
 {
     size_t rows = table_rows(t);
-    size_t *width = calloc((size_t)t->ncols, sizeof *width);
-    char **text = calloc(rows * (size_t)t->ncols + 1, sizeof *text);
-    if (!width || !text) {
+    size_t nc = (size_t)t->ncols;
+    size_t *width = calloc(nc + 1, sizeof *width), *least = calloc(nc + 1, sizeof *least);
+    char **text = calloc(rows * nc + 1, sizeof *text);
+    bool *shown = calloc(nc + 1, sizeof *shown);
+    if (!width || !least || !text || !shown) {
         free(width);
+        free(least);
         free(text);
+        free(shown);
         t->doc->out_of_memory = true;
         return;
     }
-    for (int c = 0; c < t->ncols; c++)
+    int last = -1;
+    for (int c = 0; c < t->ncols; c++) {
+        shown[c] = wide || !t->wide[c];
         width[c] = display_width(t->cols[c].title);
+        if (shown[c])
+            last = c;
+    }
     char buf[4096];
-    for (size_t n = 0; n < rows * (size_t)t->ncols; n++) {
-        int c = (int)(n % (size_t)t->ncols);
+    for (size_t n = 0; n < rows * nc; n++) {
+        int c = (int)(n % nc);
+        if (!shown[c])
+            continue;
         format_for_table(&t->cells[n], t->cols[c].type, buf, sizeof buf);
         text[n] = strdup(buf);
         if (!text[n]) {
             t->doc->out_of_memory = true;
-            text[n] = NULL;
             continue;
         }
         size_t w = display_width(buf);
         if (w > width[c])
             width[c] = w;
     }
-    if (bold)
-        fputs("\033[1m", stdout);
+    size_t total = 0;
     for (int c = 0; c < t->ncols; c++) {
-        if (c)
-            fputs("  ", stdout);
-        print_padded(t->cols[c].title, width[c], right_aligned(t->cols[c].type),
-                     c == t->ncols - 1);
+        if (!shown[c])
+            continue;
+        total += width[c] + (total ? 2 : 0);
+        size_t title = display_width(t->cols[c].title);
+        least[c] = t->cols[c].type != COL_STR ? width[c]
+                   : width[c] < CUT_MIN      ? width[c]
+                                             : (title > CUT_MIN ? title : CUT_MIN);
+    }
+    while (!wide && limit && total > limit) {
+        int widest = -1;
+        for (int c = 0; c < t->ncols; c++)
+            if (shown[c] && width[c] > least[c] && (widest < 0 || width[c] > width[widest]))
+                widest = c;
+        if (widest < 0)
+            break;
+        width[widest]--;
+        total--;
     }
     if (bold)
-        fputs("\033[0m", stdout);
-    fputc('\n', stdout);
+        fputs("\033[1m", out_f);
+    bool any = false;
+    for (int c = 0; c < t->ncols; c++) {
+        if (!shown[c])
+            continue;
+        if (any)
+            fputs("  ", out_f);
+        any = true;
+        print_padded(t->cols[c].title, width[c], right_aligned(t->cols[c].type), c == last);
+    }
+    if (bold)
+        fputs("\033[0m", out_f);
+    fputc('\n', out_f);
     for (size_t r = 0; r < rows; r++) {
+        any = false;
         for (int c = 0; c < t->ncols; c++) {
-            if (c)
-                fputs("  ", stdout);
-            const char *cell_text = text[r * (size_t)t->ncols + (size_t)c];
-            print_padded(cell_text ? cell_text : "", width[c], right_aligned(t->cols[c].type),
-                         c == t->ncols - 1);
+            if (!shown[c])
+                continue;
+            if (any)
+                fputs("  ", out_f);
+            any = true;
+            const char *cell_text = text[r * nc + (size_t)c];
+            cut_text(cell_text ? cell_text : "", width[c], buf, sizeof buf);
+            print_padded(buf, width[c], right_aligned(t->cols[c].type), c == last);
         }
-        fputc('\n', stdout);
+        fputc('\n', out_f);
     }
     if (rows == 0)
-        puts("(none)");
-    for (size_t n = 0; n < rows * (size_t)t->ncols; n++)
+        fputs("(none)\n", out_f);
+    for (size_t n = 0; n < rows * nc; n++)
         free(text[n]);
     free(text);
     free(width);
+    free(least);
+    free(shown);
 }
 
-static void print_table_format(const out_doc *d)
+static void print_table_format(const out_doc *d, const out_format *fmt, const out_table *only)
 {
     bool bold = use_bold();
+    size_t limit = fmt->wide ? 0 : output_width();
     const char *on = bold ? "\033[1m" : "", *off = bold ? "\033[0m" : "";
     if (d->title[0])
-        printf("%s%s%s\n", on, d->title, off);
+        print_wrapped(on, "", d->title, off, limit, 2);
+    char prefix[300];
     for (size_t n = 0; n < d->n_meta; n++) {
-        if (strcmp(d->meta[n].key, "warning") == 0)
-            printf("%s*** %s ***%s\n", on, d->meta[n].value, off);
-        else
-            printf("%s: %s\n", d->meta[n].key, d->meta[n].value);
+        if (strcmp(d->meta[n].key, "warning") == 0) {
+            fprintf(out_f, "%s*** %s ***%s\n", on, d->meta[n].value, off);
+        } else {
+            snprintf(prefix, sizeof prefix, "%s: ", d->meta[n].key);
+            print_wrapped("", prefix, d->meta[n].value, "", limit, 2);
+        }
     }
+    bool first = true;
     for (size_t n = 0; n < d->n_tables; n++) {
         const out_table *t = d->tables[n];
-        if (n > 0 || d->title[0] || d->n_meta)
-            fputc('\n', stdout);
+        if (only && t != only)
+            continue;
+        if (!first || d->title[0] || d->n_meta)
+            fputc('\n', out_f);
+        first = false;
         if (t->title[0])
-            printf("%s%s%s\n", on, t->title, off);
+            print_wrapped(on, "", t->title, off, limit, 2);
         if (t->record && table_rows(t) == 1)
-            print_record(t);
+            print_record(t, limit);
         else
-            print_grid(t, bold);
+            print_grid(t, bold, fmt->wide, limit);
     }
 }
 
@@ -628,63 +869,41 @@ static void print_table_format(const out_doc *d)
 static void csv_field(const char *s)
 {
     if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
-        fputs(s, stdout);
+        fputs(s, out_f);
         return;
     }
-    fputc('"', stdout);
+    fputc('"', out_f);
     for (; *s; s++) {
         if (*s == '"')
-            fputc('"', stdout);
-        fputc(*s, stdout);
+            fputc('"', out_f);
+        fputc(*s, out_f);
     }
-    fputc('"', stdout);
+    fputc('"', out_f);
 }
 
-/* A metadata value on one line: CR and LF become spaces. */
-static void comment_text(const char *s)
+/* One tidy table: the header once, then one line of as many fields per row; missing and
+ * infinite values are empty fields (NA). No comment lines: readers take it as it is. */
+static void print_csv(const out_table *t)
 {
-    for (; *s; s++)
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, stdout);
-}
-
-static void print_csv(const out_doc *d)
-{
-    if (d->title[0]) {
-        fputs("# title: ", stdout);
-        comment_text(d->title);
-        fputc('\n', stdout);
-    }
-    for (size_t n = 0; n < d->n_meta; n++) {
-        printf("# %s: ", d->meta[n].key);
-        comment_text(d->meta[n].value);
-        fputc('\n', stdout);
-    }
     char buf[4096];
     bool is_text;
-    for (size_t n = 0; n < d->n_tables; n++) {
-        const out_table *t = d->tables[n];
-        if (d->n_tables > 1) {
-            if (n > 0)
-                fputc('\n', stdout);
-            printf("# table: %s\n", t->name);
-        }
+    int infinite;
+    for (int c = 0; c < t->ncols; c++) {
+        if (c)
+            fputc(',', out_f);
+        csv_field(t->cols[c].name);
+    }
+    fputc('\n', out_f);
+    size_t rows = table_rows(t);
+    for (size_t r = 0; r < rows; r++) {
         for (int c = 0; c < t->ncols; c++) {
             if (c)
-                fputc(',', stdout);
-            csv_field(t->cols[c].name);
+                fputc(',', out_f);
+            format_for_program(&t->cells[r * (size_t)t->ncols + (size_t)c], t->cols[c].type, buf,
+                               sizeof buf, &is_text, &infinite);
+            csv_field(buf);
         }
-        fputc('\n', stdout);
-        size_t rows = table_rows(t);
-        for (size_t r = 0; r < rows; r++) {
-            for (int c = 0; c < t->ncols; c++) {
-                if (c)
-                    fputc(',', stdout);
-                format_for_program(&t->cells[r * (size_t)t->ncols + (size_t)c],
-                                   t->cols[c].type, buf, sizeof buf, &is_text);
-                csv_field(buf);
-            }
-            fputc('\n', stdout);
-        }
+        fputc('\n', out_f);
     }
 }
 
@@ -694,82 +913,273 @@ static void print_csv(const out_doc *d)
 
 static void json_string(const char *s)
 {
-    fputc('"', stdout);
+    fputc('"', out_f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': fputs("\\\"", stdout); break;
-        case '\\': fputs("\\\\", stdout); break;
-        case '\n': fputs("\\n", stdout); break;
-        case '\r': fputs("\\r", stdout); break;
-        case '\t': fputs("\\t", stdout); break;
-        case '\b': fputs("\\b", stdout); break;
-        case '\f': fputs("\\f", stdout); break;
+        case '"': fputs("\\\"", out_f); break;
+        case '\\': fputs("\\\\", out_f); break;
+        case '\n': fputs("\\n", out_f); break;
+        case '\r': fputs("\\r", out_f); break;
+        case '\t': fputs("\\t", out_f); break;
+        case '\b': fputs("\\b", out_f); break;
+        case '\f': fputs("\\f", out_f); break;
         default:
             if (*p < 0x20) {
-                printf("\\u%04x", *p);
+                fprintf(out_f, "\\u%04x", *p);
             } else if (*p >= 0x80) { /* invalid UTF-8 (a store of an older lever) as U+FFFD */
                 int n = lever_utf8_length((const char *)p);
                 if (n == 0)
-                    fputs("\\ufffd", stdout);
+                    fputs("\\ufffd", out_f);
                 else
-                    fwrite(p, 1, (size_t)n, stdout);
+                    fwrite(p, 1, (size_t)n, out_f);
                 p += n > 1 ? n - 1 : 0;
             } else {
-                fputc(*p, stdout);
+                fputc(*p, out_f);
             }
         }
     }
-    fputc('"', stdout);
+    fputc('"', out_f);
 }
 
-static void print_json(const out_doc *d)
+/* {"meta": {...}, "NAME": [{...}, ...], ...}: the tables of `only` (NULL: every table).
+ * Numbers are numbers or null; an infinite value is null with a sibling "NAME_note". */
+static void print_json(const out_doc *d, const out_table *only)
 {
-    fputs("{\n  \"meta\": {", stdout);
+    fputs("{\n  \"meta\": {", out_f);
     bool first = true;
     if (d->title[0]) {
-        fputs("\n    \"title\": ", stdout);
+        fputs("\n    \"title\": ", out_f);
         json_string(d->title);
         first = false;
     }
     for (size_t n = 0; n < d->n_meta; n++) {
         if (strcmp(d->meta[n].key, "title") == 0 && d->title[0])
             continue;
-        fputs(first ? "\n    " : ",\n    ", stdout);
+        fputs(first ? "\n    " : ",\n    ", out_f);
         first = false;
         json_string(d->meta[n].key);
-        fputs(": ", stdout);
+        fputs(": ", out_f);
         json_string(d->meta[n].value);
     }
-    fputs(first ? "}" : "\n  }", stdout);
-    char buf[4096];
-    bool is_text;
+    if (command_line[0]) {
+        fputs(first ? "\n    \"command\": " : ",\n    \"command\": ", out_f);
+        json_string(command_line);
+        first = false;
+    }
+    /* each table's title and columns, so that a table without rows still says its shape */
+    fputs(first ? "\n    \"tables\": {" : ",\n    \"tables\": {", out_f);
+    first = false;
+    bool first_table = true;
     for (size_t n = 0; n < d->n_tables; n++) {
         const out_table *t = d->tables[n];
-        fputs(",\n  ", stdout);
+        if (only && t != only)
+            continue;
+        fputs(first_table ? "\n      " : ",\n      ", out_f);
+        first_table = false;
         json_string(t->name);
-        fputs(": [", stdout);
+        fputs(": {\"title\": ", out_f);
+        json_string(t->title);
+        fputs(", \"columns\": [", out_f);
+        for (int c = 0; c < t->ncols; c++) {
+            if (c)
+                fputs(", ", out_f);
+            json_string(t->cols[c].name);
+        }
+        fputs("]}", out_f);
+    }
+    fputs(first_table ? "}" : "\n    }", out_f);
+    fputs("\n  }", out_f);
+    char buf[4096];
+    bool is_text;
+    int infinite;
+    for (size_t n = 0; n < d->n_tables; n++) {
+        const out_table *t = d->tables[n];
+        if (only && t != only)
+            continue;
+        fputs(",\n  ", out_f);
+        json_string(t->name);
+        fputs(": [", out_f);
         size_t rows = table_rows(t);
         for (size_t r = 0; r < rows; r++) {
-            fputs(r ? ",\n    {" : "\n    {", stdout);
+            fputs(r ? ",\n    {" : "\n    {", out_f);
             for (int c = 0; c < t->ncols; c++) {
                 if (c)
-                    fputs(", ", stdout);
+                    fputs(", ", out_f);
                 json_string(t->cols[c].name);
-                fputs(": ", stdout);
+                fputs(": ", out_f);
                 const cell *cl = &t->cells[r * (size_t)t->ncols + (size_t)c];
-                format_for_program(cl, t->cols[c].type, buf, sizeof buf, &is_text);
+                format_for_program(cl, t->cols[c].type, buf, sizeof buf, &is_text, &infinite);
                 if (is_text)
                     json_string(buf);
                 else if (!buf[0])
-                    fputs("null", stdout);
+                    fputs("null", out_f);
                 else
-                    fputs(buf, stdout);
+                    fputs(buf, out_f);
+                if (infinite) {
+                    fputs(", ", out_f);
+                    fprintf(out_f, "\"%s_note\": \"%s\"", t->cols[c].name,
+                            infinite > 0 ? "infinite: divided by zero"
+                                         : "minus infinite: divided by zero");
+                }
             }
-            fputc('}', stdout);
+            fputc('}', out_f);
         }
-        fputs(rows ? "\n  ]" : "]", stdout);
+        fputs(rows ? "\n  ]" : "]", out_f);
     }
-    fputs("\n}\n", stdout);
+    fputs("\n}\n", out_f);
+}
+
+/* ------------------------------------------------------------------ */
+/* xlsx                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Integers beyond 2^53 are not all doubles: such a cell is written as text, exact. (No
+ * trade figure comes near: 2^53 USD is 9 quadrillion, about 350 years of world trade.) */
+#define XLSX_EXACT_MAX 9007199254740992.0
+
+typedef struct xlsx_formats {
+    lxw_format *bold, *grouped, *share, *wrap;
+} xlsx_formats;
+
+/* One cell of a table sheet: numbers as numbers (USD, kg and counts with thousands
+ * separators, shares as percentages), text as text, missing as an empty cell,
+ * infinity as the text "inf" (explained on the notes sheet). */
+static lxw_error xlsx_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const cell *c,
+                           col_type type, const xlsx_formats *f)
+{
+    if (cell_missing(c, type))
+        return LXW_NO_ERROR;
+    if (c->kind == CELL_STR)
+        return worksheet_write_string(ws, row, col, c->v.s, NULL);
+    char buf[64];
+    if (type == COL_HS6) {
+        snprintf(buf, sizeof buf, "%06" PRId64, c->kind == CELL_INT ? c->v.i : (int64_t)cell_double(c));
+        return worksheet_write_string(ws, row, col, buf, NULL);
+    }
+    double d = cell_double(c);
+    if (isinf(d))
+        return worksheet_write_string(ws, row, col, d < 0 ? "-inf" : "inf", NULL);
+    if (c->kind != CELL_DOUBLE && fabs(d) >= XLSX_EXACT_MAX) {
+        format_plain_number(c, buf, sizeof buf);
+        return worksheet_write_string(ws, row, col, buf, NULL);
+    }
+    lxw_format *fmt = type == COL_USD || type == COL_KG || type == COL_COUNT ? f->grouped
+                      : type == COL_SHARE                                   ? f->share
+                                                                            : NULL;
+    return worksheet_write_number(ws, row, col, d, fmt);
+}
+
+/* A sheet per table: the header (the column names of CSV and JSON), then the rows. */
+static lxw_error xlsx_table(lxw_workbook *wb, const out_table *t, int index,
+                            const xlsx_formats *f)
+{
+    char name[40];
+    snprintf(name, sizeof name, "%.31s", t->name);
+    if (workbook_validate_sheet_name(wb, name) != LXW_NO_ERROR)
+        snprintf(name, sizeof name, "table %d", index + 1);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+    if (!ws)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    lxw_error err = LXW_NO_ERROR;
+    size_t rows = table_rows(t);
+    for (int c = 0; c < t->ncols && !err; c++) {
+        err = worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].name, f->bold);
+        double width = (double)display_width(t->cols[c].name) + 2;
+        col_type type = t->cols[c].type;
+        if (type == COL_USD || type == COL_KG)
+            width = width < 16 ? 16 : width;
+        else if (type == COL_STR)
+            width = width < 12 ? 12 : width;
+        if (!err && strcmp(t->cols[c].name, "description") == 0)
+            width = 60;
+        if (!err)
+            err = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL);
+    }
+    for (size_t r = 0; r < rows && !err; r++)
+        for (int c = 0; c < t->ncols && !err; c++)
+            err = xlsx_cell(ws, (lxw_row_t)(r + 1), (lxw_col_t)c,
+                            &t->cells[r * (size_t)t->ncols + (size_t)c], t->cols[c].type, f);
+    if (!err)
+        worksheet_freeze_panes(ws, 1, 0);
+    return err;
+}
+
+/* The notes sheet: where the figures come from and how to read the workbook. */
+static lxw_error xlsx_notes(lxw_workbook *wb, const out_doc *d, const out_table *only,
+                            const xlsx_formats *f)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "notes");
+    if (!ws)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    lxw_error err = worksheet_set_column(ws, 0, 0, 16, NULL);
+    if (!err)
+        err = worksheet_set_column(ws, 1, 1, 100, f->wrap);
+    lxw_row_t row = 0;
+#define NOTE(key, value)                                                                   \
+    do {                                                                                   \
+        if (!err)                                                                          \
+            err = worksheet_write_string(ws, row, 0, (key), f->bold);                      \
+        if (!err)                                                                          \
+            err = worksheet_write_string(ws, row, 1, (value), NULL);                       \
+        row++;                                                                             \
+    } while (0)
+    NOTE("title", d->title);
+    for (size_t n = 0; n < d->n_meta; n++)
+        NOTE(d->meta[n].key, d->meta[n].value);
+    if (command_line[0])
+        NOTE("command", command_line);
+    NOTE("lever", LEVER_VERSION);
+    row++;
+    for (size_t n = 0; n < d->n_tables; n++)
+        if (!only || d->tables[n] == only) {
+            char key[80];
+            snprintf(key, sizeof key, "sheet %.60s", d->tables[n]->name);
+            NOTE(key, d->tables[n]->title[0] ? d->tables[n]->title : d->tables[n]->name);
+        }
+    row++;
+    NOTE("numbers", "USD, kg and counts are exact integers (a cell holds integers exactly up to "
+                    "2^53 = 9,007,199,254,740,992; a larger one would be written as text, "
+                    "exact); shares are fractions shown as percentages; ratios in full "
+                    "precision; HS codes are six-digit text (010111)");
+    NOTE("empty cell", "missing: no flow to measure (never zero trade)");
+    NOTE("inf", "infinite: divided by zero (e.g. M/X where the country exports nothing)");
+    NOTE("columns", "the names of lever's CSV and JSON; the manual (docs/commands) defines "
+                    "each");
+#undef NOTE
+    return err;
+}
+
+static int print_xlsx(const out_doc *d, const out_table *only, const char *path)
+{
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) {
+        cli_error("cannot create '%s': %s; check that its folder exists and is writable", path,
+                  strerror(errno));
+        return EXIT_ERROR;
+    }
+    xlsx_formats f = {workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb),
+                      workbook_add_format(wb)};
+    lxw_error err = LXW_NO_ERROR;
+    if (!f.bold || !f.grouped || !f.share || !f.wrap) {
+        err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    } else {
+        format_set_bold(f.bold);
+        format_set_num_format(f.grouped, "#,##0");
+        format_set_num_format(f.share, "0.0%");
+        format_set_text_wrap(f.wrap);
+        err = xlsx_notes(wb, d, only, &f);
+    }
+    for (size_t n = 0; n < d->n_tables && !err; n++)
+        if (!only || d->tables[n] == only)
+            err = xlsx_table(wb, d->tables[n], (int)n, &f);
+    lxw_error closed = workbook_close(wb);
+    if (!err)
+        err = closed;
+    if (err) {
+        cli_error("cannot write '%s': %s", path, lxw_strerror(err));
+        return EXIT_ERROR;
+    }
+    return EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -787,8 +1197,121 @@ static bool doc_complete(const out_doc *d)
     return true;
 }
 
+/* The table --table names; NULL with *listed or *failed set when it names none. */
+static const out_table *chosen_table(const out_doc *d, const char *name, bool *failed)
+{
+    *failed = false;
+    if (!name)
+        return NULL;
+    for (size_t n = 0; n < d->n_tables; n++)
+        if (strcmp(d->tables[n]->name, name) == 0)
+            return d->tables[n];
+    char names[1024] = "";
+    size_t o = 0;
+    for (size_t n = 0; n < d->n_tables && o < sizeof names; n++)
+        o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", n ? ", " : "",
+                              d->tables[n]->name);
+    if (d->n_tables)
+        cli_error("no table '%s' in this answer; its tables: %s (--table list describes them)",
+                  name, names);
+    else
+        cli_error("no table '%s': this answer has no table", name);
+    *failed = true;
+    return NULL;
+}
+
+/* The table CSV writes without --table: the one marked main, else the first. */
+static const out_table *main_table(const out_doc *d)
+{
+    for (size_t n = 0; n < d->n_tables; n++)
+        if (d->tables[n]->main)
+            return d->tables[n];
+    return d->n_tables ? d->tables[0] : NULL;
+}
+
+/* --table list: each table's name and title, the main one marked. */
+static void print_table_list(const out_doc *d)
+{
+    const out_table *m = main_table(d);
+    size_t width = 4;
+    for (size_t n = 0; n < d->n_tables; n++)
+        if (display_width(d->tables[n]->name) > width)
+            width = display_width(d->tables[n]->name);
+    fprintf(out_f, "%-*s  %-4s  %s\n", (int)width, "name", "main", "title");
+    for (size_t n = 0; n < d->n_tables; n++) {
+        const out_table *t = d->tables[n];
+        fprintf(out_f, "%-*s  %-4s  %s\n", (int)width, t->name, t == m ? "yes" : "", t->title);
+    }
+}
+
+static int render(const out_doc *d, const out_format *fmt, out_kind kind, const out_table *only)
+{
+    switch (kind) {
+    case OUT_AUTO:
+    case OUT_TABLE: print_table_format(d, fmt, only); break;
+    case OUT_CSV: {
+        const out_table *t = only ? only : main_table(d);
+        if (t)
+            print_csv(t);
+        break;
+    }
+    case OUT_JSON: print_json(d, only); break;
+    case OUT_XLSX: break; /* render_to_file writes it */
+    }
+    return EXIT_OK;
+}
+
+/* Renders into path by way of path.tmp, renamed into place only when complete. */
+static int render_to_file(const out_doc *d, const out_format *fmt, out_kind kind,
+                          const out_table *only)
+{
+    char *path = NULL, msg[1024];
+    if (lever_output_check(fmt->output, &path, msg, sizeof msg) != LEVER_OK) {
+        cli_error("%s", msg);
+        return EXIT_ERROR;
+    }
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 5);
+    if (!tmp) {
+        free(path);
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    int rc = EXIT_OK;
+    if (kind == OUT_XLSX) {
+        rc = print_xlsx(d, only, tmp);
+    } else {
+        out_f = fopen(tmp, "w");
+        if (!out_f) {
+            cli_error("cannot create '%s': %s; check that its folder exists and is writable", tmp,
+                      strerror(errno));
+            rc = EXIT_ERROR;
+        } else {
+            rc = render(d, fmt, kind, only);
+            bool bad = ferror(out_f) != 0;
+            if (fclose(out_f) != 0 || bad) {
+                cli_error("cannot write '%s': %s", tmp, strerror(errno));
+                rc = EXIT_ERROR;
+            }
+            out_f = stdout;
+        }
+    }
+    if (rc == EXIT_OK && rename(tmp, path) != 0) {
+        cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        rc = EXIT_ERROR;
+    }
+    if (rc != EXIT_OK)
+        unlink(tmp);
+    free(tmp);
+    free(path);
+    return rc;
+}
+
 int out_doc_print(out_doc *d, out_format fmt)
 {
+    out_f = stdout;
     if (d->out_of_memory) {
         cli_error("out of memory");
         out_doc_free(d);
@@ -798,20 +1321,41 @@ int out_doc_print(out_doc *d, out_format fmt)
         out_doc_free(d);
         return EXIT_ERROR;
     }
-    switch (fmt) {
-    case OUT_TABLE: print_table_format(d); break;
-    case OUT_CSV: print_csv(d); break;
-    case OUT_JSON: print_json(d); break;
+    if (fmt.output && (!fmt.output[0] || strcmp(fmt.output, "-") == 0))
+        fmt.output = NULL;
+    out_kind kind = resolve_kind(&fmt);
+    if (fmt.table && strcmp(fmt.table, "list") == 0) {
+        print_table_list(d);
+        out_doc_free(d);
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_ERROR;
     }
-    bool failed = d->out_of_memory;
+    bool failed;
+    const out_table *only = chosen_table(d, fmt.table, &failed);
+    if (failed) {
+        out_doc_free(d);
+        return EXIT_USAGE;
+    }
+    if (kind == OUT_XLSX && !fmt.output) {
+        cli_error("--format xlsx writes a file: give -o FILE.xlsx");
+        out_doc_free(d);
+        return EXIT_USAGE;
+    }
+    if (kind == OUT_CSV) {
+        for (size_t n = 0; n < d->n_meta; n++)
+            if (strcmp(d->meta[n].key, "warning") == 0)
+                cli_warning("%s (CSV holds the table only; --format json carries the notes)",
+                            d->meta[n].value);
+    }
+    int rc = fmt.output ? render_to_file(d, &fmt, kind, only) : render(d, &fmt, kind, only);
+    bool oom = d->out_of_memory;
     out_doc_free(d);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_error("cannot write the output");
         return EXIT_ERROR;
     }
-    if (failed) {
+    if (oom) {
         cli_error("out of memory");
         return EXIT_ERROR;
     }
-    return EXIT_OK;
+    return rc;
 }

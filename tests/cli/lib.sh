@@ -21,6 +21,7 @@
 #                                  is left in $TMP/err
 #   usage_errors COMMAND ARGS...   each ARGS (a string of words) makes lever COMMAND exit 2
 #                                  with its usage line on stderr
+#   lever_doc ARGS...              lever ARGS as one document of every table (meta, tables)
 #   table NAME < lever-csv         the rows of one table of a lever CSV document
 #   field TABLE COLUMN < lever-csv the values of one column of one table
 #   finish                         prints the script's counts and fails when a test
@@ -117,6 +118,17 @@ usage_errors() {
         grep -q "^usage: lever ${command%% *}" "$TMP/err" ||
             { echo "no usage for: $command $args"; return 1; }
     done
+}
+
+# lever_doc ARGS...: `lever ARGS --format json` as one document holding every table of the
+# answer (meta lines, "# table: NAME" sections: tests/ref/lever_doc.py); lever's status.
+lever_doc() {
+    _doc=$(mktemp "$TMP/doc.XXXXXX")
+    _rc=0
+    $LEVER "$@" --format json >"$_doc" || _rc=$?
+    python3 "$ROOT/tests/ref/lever_doc.py" <"$_doc" || _rc=1
+    rm -f "$_doc"
+    return $_rc
 }
 
 table() {

@@ -75,7 +75,7 @@ expect "a bad value names the option and what it takes" '
     exits 2 "$LEVER" dyad A B --year 20x1
     grep -qx "lever: dyad: bad --year .20x1.: a year from 1900 to 2200" "$TMP/err"
     exits 2 "$LEVER" info --format xml
-    grep -qx "lever: info: bad --format .xml.: use table, csv or json" "$TMP/err"
+    grep -qx "lever: info: bad --format .xml.: use table, csv, json or xlsx" "$TMP/err"
     exits 2 "$LEVER" dyad A B --years
     grep -qx "lever: dyad: option .--years. needs a value" "$TMP/err"
 '
@@ -108,20 +108,20 @@ synth_store w 20000 3
 export LEVER_STORE="$TMP/w.store"
 
 expect "dyad --year T is dyad --years T-T" '
-    "$LEVER" dyad KAZ AFG --year 2020 --format csv >"$TMP/a.csv"
-    "$LEVER" dyad KAZ AFG --years 2020-2020 --format csv >"$TMP/b.csv"
+    lever_doc dyad KAZ AFG --year 2020 >"$TMP/a.csv"
+    lever_doc dyad KAZ AFG --years 2020-2020 >"$TMP/b.csv"
     cmp "$TMP/a.csv" "$TMP/b.csv"
     grep -q "^# years: 2020$" "$TMP/a.csv"
     [ "$(table years <"$TMP/a.csv" | cut -d, -f1)" = 2020 ]
 '
 
 expect "--year works in every command whose help lists it" '
-    "$LEVER" indicators KAZ AFG --year 2020 --format csv | grep -q "^# years: 2020$"
-    "$LEVER" compare AFG --suppliers KAZ,UZB --year 2020 --format csv | grep -q "^# years: 2020$"
-    "$LEVER" leverage KAZ --over AFG --year 2020 --format csv | grep -q "^# years: 2020$"
-    "$LEVER" leverage KAZ --year 2020 --format csv | grep -q "^# year: 2020$"
-    "$LEVER" exposure AFG --year 2020 --format csv | grep -q "^# year: 2020$"
-    "$LEVER" depend AFG --year 2020 --format csv | grep -q "^# year: 2020$"
+    lever_doc indicators KAZ AFG --year 2020 | grep -q "^# years: 2020$"
+    lever_doc compare AFG --suppliers KAZ,UZB --year 2020 | grep -q "^# years: 2020$"
+    lever_doc leverage KAZ --over AFG --year 2020 | grep -q "^# years: 2020$"
+    lever_doc leverage KAZ --year 2020 | grep -q "^# year: 2020$"
+    lever_doc exposure AFG --year 2020 | grep -q "^# year: 2020$"
+    lever_doc depend AFG --year 2020 | grep -q "^# year: 2020$"
 '
 
 finish

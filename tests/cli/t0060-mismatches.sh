@@ -14,14 +14,14 @@ rows() {
 }
 
 expect "country AF: the ISO2 match only, not the names that contain it (CAF, ZAF)" '
-    "$LEVER" country AF --format csv | rows >"$TMP/c"
+    lever_doc country AF | rows >"$TMP/c"
     [ "$(cut -d, -f2 "$TMP/c")" = AFG ]
-    "$LEVER" country ind --format csv | rows | cut -d, -f2 >"$TMP/c"
+    lever_doc country ind | rows | cut -d, -f2 >"$TMP/c"
     [ "$(cat "$TMP/c")" = IND ]
 '
 
 expect "country: a name prefix still lists every country it begins" '
-    "$LEVER" country united --format csv | rows >"$TMP/c"
+    lever_doc country united | rows >"$TMP/c"
     [ $(wc -l <"$TMP/c") -ge 2 ]
     fails grep -vi united "$TMP/c"
 '
@@ -32,7 +32,7 @@ expect "info shows the format version and groups digits in tables, plain digits 
     n=$(awk -F, "!/^#/ && \$1 != \"t\" { n++ } END { print n }" "$TMP/w.csv")
     grouped=$(printf "%s" "$n" | sed -e ":a" -e "s/\([0-9]\)\([0-9]\{3\}\)\(,\|$\)/\1,\2\3/; ta")
     grep -qx "rows: *$grouped" "$TMP/t"
-    "$LEVER" info --format csv | table store | cut -d, -f8 | grep -qx "$n"
+    lever_doc info | table store | cut -d, -f8 | grep -qx "$n"
 '
 
 expect "a CSV with ; between fields: the error says so" '
@@ -43,13 +43,13 @@ expect "a CSV with ; between fields: the error says so" '
 '
 
 expect "product wheat says that wheat is also a group; a plain word does not" '
-    "$LEVER" product wheat --format csv >"$TMP/p"
+    lever_doc product wheat >"$TMP/p"
     grep -q "^# group: \"wheat\" is also a product group (1001 1101\*1.33): --product wheat selects the group" "$TMP/p"
-    "$LEVER" product milling --format csv | fails grep -q "^# group:"
+    lever_doc product milling | fails grep -q "^# group:"
 '
 
 expect "groups lists the built-in groups with their members" '
-    "$LEVER" groups --format csv | rows >"$TMP/g"
+    lever_doc groups | rows >"$TMP/g"
     grep -qx "wheat,1001 1101\*1.33" "$TMP/g"
     grep -qx "fuels,27" "$TMP/g"
     [ $(wc -l <"$TMP/g") -eq 9 ]
@@ -59,14 +59,14 @@ expect "groups wheat lists the store products under 1001 and 1101 (from the CSV)
     awk -F, "!/^#/ && (\$4 ~ /^1001/ || \$4 ~ /^1101/) { print \$4 }" "$TMP/w.csv" |
         sort -u >"$TMP/want"
     test -s "$TMP/want"
-    "$LEVER" groups wheat --format csv | rows >"$TMP/got"
+    lever_doc groups wheat | rows >"$TMP/got"
     cut -d, -f1 "$TMP/got" | cmp - "$TMP/want"
     awk -F, "{ print \$1, \$2 }" "$TMP/got" | grep -q "^1101[0-9][0-9] 1.33$"
 '
 
 expect "groups from --groups FILE; an unknown group is an error" '
     printf "energy = 27 2716\ngrain = 10*1 1101*1.33\n" >"$TMP/my.txt"
-    "$LEVER" groups --groups "$TMP/my.txt" --format csv | rows >"$TMP/g"
+    lever_doc groups --groups "$TMP/my.txt" | rows >"$TMP/g"
     printf "energy,27 2716\ngrain,10*1 1101*1.33\n" | cmp - "$TMP/g"
     exits 1 "$LEVER" groups nothing
     grep -q "no product group .nothing." "$TMP/err"

@@ -114,7 +114,7 @@ with zipfile.ZipFile("bz.zip", "w", zipfile.ZIP_BZIP2) as z:
 PY
     for z in z64 dd; do
         "$LEVER" import $z.zip -o $z.store
-        "$LEVER" dyad AFG AGO --format csv --store $z.store | grep -x "2021,3750,0,3750,3750,,,,BACI,FOB,FOB"
+        lever_doc dyad AFG AGO --store $z.store | grep -x "2021,3750,0,3750,3750,,,,BACI,FOB,FOB"
     done
     rc=0; "$LEVER" import bz.zip -o bz.store 2>err || rc=$?
     cat err; [ $rc = 1 ] && [ ! -e bz.store ]
@@ -212,12 +212,12 @@ expect "values and quantities of 4-byte size and beyond are stored exactly (side
     cd "$TMP" && printf "t,i,j,k,v,q\n2021,4,24,10190,4294967.295,4294967.294\n2021,4,24,10200,4294967.294,4294967.293\n2021,4,24,10300,281474976710.655,NA\n2021,8,24,10190,0.001,4294967.295\n2021,8,24,10300,0,0\n" > big.csv
     "$LEVER" import big.csv -o big.store
     "$LEVER" info --check big.store | grep -F ",verified,"
-    "$LEVER" dyad AFG AGO --top 5 --format csv --store big.store > "$TMP/out"
+    lever_doc dyad AFG AGO --top 5 --store big.store > "$TMP/out"
     grep -x "2021,281483566645244,0,281483566645244,281483566645244,,,,BACI,FOB,FOB" "$TMP/out"
     grep "^2021,1,010300,281474976710655,,," "$TMP/out"
     grep "^2021,2,010190,4294967295,4294967294," "$TMP/out"
     grep "^2021,3,010200,4294967294,4294967293," "$TMP/out"
-    "$LEVER" dyad 8 AGO --top 5 --format csv --store big.store > "$TMP/out"
+    lever_doc dyad 8 AGO --top 5 --store big.store > "$TMP/out"
     grep "^2021,1,010190,1,4294967295," "$TMP/out"
 '
 expect "imports of one product into one country of 2^48 USD or more are refused" '
@@ -233,7 +233,7 @@ expect "an unknown country code is a warning and is kept by number" '
     "$LEVER" import unknown.csv -o unknown.store 2>"$TMP/err"
     cat "$TMP/err"
     grep -F "lever: warning: unknown.csv:2: unknown country code 899 (not in the country dictionary nor in ISO 3166): kept by number" "$TMP/err"
-    "$LEVER" dyad 899 AFG --store unknown.store --format csv > "$TMP/out"
+    lever_doc dyad 899 AFG --store unknown.store > "$TMP/out"
     grep -x "2021,2500,1500,4000,1000,,,,BACI,FOB,FOB" "$TMP/out"
 '
 expect "a missing file is an error with the system's reason" '

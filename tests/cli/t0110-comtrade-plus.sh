@@ -18,7 +18,7 @@ store_flows() {
     local store=$1 ref=$2
     awk -F, '{ print $2, $3 }' "$ref" | sort -u |
     while read -r i j; do
-        "$LEVER" dyad "$j" "$i" --store "$store" --format csv --top 1000000 2>/dev/null |
+        lever_doc dyad "$j" "$i" --store "$store" --top 1000000 2>/dev/null |
             awk -F, -v i="$i" -v j="$j" '
                 /^# table: / { t = $0; sub(/^# table: /, "", t); head = 1; next }
                 head { head = 0; for (c = 1; c <= NF; c++) col[$c] = c; next }
@@ -44,7 +44,7 @@ expect "annual CSV and monthly JSON give the flows the reference computes" '
 for src in best reported mirror; do
     for cif in 0 0.1; do
         expect "lever dyad --source $src --cif-rate $cif: each side's declaration, as the reference reads the files" "
-            \"\$LEVER\" dyad 398 4 --store \"\$TMP/hand.store\" --source $src --cif-rate $cif --format csv >\"\$TMP/d.csv\" 2>\"\$TMP/d.err\" || [ \$? = 3 ]
+            lever_doc dyad 398 4 --store \"\$TMP/hand.store\" --source $src --cif-rate $cif >\"\$TMP/d.csv\" 2>\"\$TMP/d.err\" || [ \$? = 3 ]
             python3 \"\$REF\" --check-dyad 398 4 $src $cif \"\$TMP/d.csv\" \"\$HAND/kaz_afg_annual.csv\" \"\$HAND/kaz_afg_monthly.json\"
         "
     done
@@ -85,7 +85,7 @@ expect "the store names Comtrade, the download date and the HS edition of the re
     cp "$HAND/kaz_afg_annual.csv" "$TMP/dated.csv"
     touch -d "2024-05-17 12:00:00 UTC" "$TMP/dated.csv"
     "$LEVER" import "$TMP/dated.csv" -o "$TMP/dated.store" 2>/dev/null
-    "$LEVER" info --store "$TMP/dated.store" --format csv >"$TMP/info"
+    lever_doc info --store "$TMP/dated.store" >"$TMP/info"
     grep -x "# data: UN Comtrade Plus HS22, downloaded 2024-05-17" "$TMP/info"
 '
 
@@ -155,13 +155,13 @@ if need_shared "the real API response and its CSV give the totals the reference 
         for f in HS-60a6ad.json HS-60a6ad.derived.csv; do
             "$LEVER" import "$P/$f" -o "$TMP/real.store" 2>"$TMP/err"
             grep "hold totals only (cmdCode TOTAL)" "$TMP/err"
-            "$LEVER" dyad CHN ARG --store "$TMP/real.store" --format csv >"$TMP/chn.csv"
+            lever_doc dyad CHN ARG --store "$TMP/real.store" >"$TMP/chn.csv"
             python3 "$REF" --check-dyad 156 32 best 0 "$TMP/chn.csv" "$P/$f" >/dev/null
             exits 3 "$LEVER" dyad ARG CHN --store "$TMP/real.store" --source reported
             grep -x "lever: ARG declared no exports in 2010: the reported figure of ARG->CHN is empty; --source mirror gives CHN.s declaration" "$TMP/err"
-            "$LEVER" dyad CHN DEU --store "$TMP/real.store" --source reported --cif-rate 0.05 --format csv >"$TMP/deu.csv"
+            lever_doc dyad CHN DEU --store "$TMP/real.store" --source reported --cif-rate 0.05 >"$TMP/deu.csv"
             python3 "$REF" --check-dyad 156 276 reported 0.05 "$TMP/deu.csv" "$P/$f"
-            "$LEVER" info --store "$TMP/real.store" --format csv | grep "^# data: UN Comtrade Plus HS07, downloaded 20"
+            lever_doc info --store "$TMP/real.store" | grep "^# data: UN Comtrade Plus HS07, downloaded 20"
         done
     '
 fi

@@ -151,7 +151,7 @@ expect "an unwritable -o is an error (exit 1) that leaves nothing behind" '
 expect "the output imports as a synthetic HS17 store with every row" '
     $LEVER synth --rows 20000 --years 2020-2021 -o "$TMP/s.csv"
     $LEVER import -q "$TMP/s.csv" -o "$TMP/s.store"
-    $LEVER info --store "$TMP/s.store" --format csv >"$TMP/info"
+    lever_doc info --store "$TMP/s.store" >"$TMP/info"
     grep -q "^# warning: SYNTHETIC DATA" "$TMP/info"
     rows=$(tail -n +3 "$TMP/s.csv" | wc -l)
     awk -F, -v rows="$rows" '"'"'

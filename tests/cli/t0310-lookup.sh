@@ -33,22 +33,22 @@ expect "a country by ISO3 (any case), numeric code, ISO2 and name" '
     want=$(dict_country 398)
     test -n "$want"
     for q in KAZ kaz 398 KZ kazakhstan Kazakh; do
-        got=$($LEVER country "$q" --format csv | rows | head -n 1)
+        got=$(lever_doc country "$q" | rows | head -n 1)
         test "$got" = "$want" || { echo "$q: $got"; exit 1; }
     done
 '
 
 expect "accents and case do not matter in names" '
     code=$(awk -F, "/Ivoire/ { print \$1; exit }" "$COUNTRIES")
-    test "$($LEVER country "cote d'"'"'ivoire" --format csv | rows | cut -d, -f1)" = "$code"
+    test "$(lever_doc country "cote d'"'"'ivoire" | rows | cut -d, -f1)" = "$code"
 '
 
 expect "a name in several words is one query" '
-    test "$($LEVER country United Kingdom --format csv | rows)" = "$(dict_country 826)"
+    test "$(lever_doc country United Kingdom | rows)" = "$(dict_country 826)"
 '
 
 expect "every country whose name holds the query is listed" '
-    $LEVER country korea --format csv | rows | cut -d, -f1 | sort -n >"$TMP/got"
+    lever_doc country korea | rows | cut -d, -f1 | sort -n >"$TMP/got"
     awk -F"\",\"" "NR > 1 && tolower(\$1 \$2) ~ /korea/ { split(\$1, c, \",\"); print c[1] }" \
         "$COUNTRIES" | sort -n >"$TMP/want"
     test -s "$TMP/want"
@@ -56,13 +56,13 @@ expect "every country whose name holds the query is listed" '
 '
 
 expect "an exact ISO3 match comes before names that contain it" '
-    test "$($LEVER country ind --format csv | rows | head -n 1)" = "$(dict_country 699)"
+    test "$(lever_doc country ind | rows | head -n 1)" = "$(dict_country 699)"
 '
 
 expect "without a query, every country of the store" '
     n=$( { awk -F, "NR > 1 { print \$2 + 0; print \$3 + 0 }" "$IMPORTS"
            awk -F, "NR > 1 { print \$1 + 0 }" "$COUNTRIES"; } | sort -u | wc -l)
-    test "$($LEVER country --format csv | rows | wc -l)" -eq "$n"
+    test "$(lever_doc country | rows | wc -l)" -eq "$n"
 '
 
 expect "an unknown country suggests the closest names (exit 1)" '
@@ -71,11 +71,11 @@ expect "an unknown country suggests the closest names (exit 1)" '
 '
 
 expect "an ISO3 code shared by an old code resolves to the one that trades" '
-    $LEVER country DEU --format csv | rows | cut -d, -f1 | paste -sd, >"$TMP/got"
+    lever_doc country DEU | rows | cut -d, -f1 | paste -sd, >"$TMP/got"
     test "$(cat "$TMP/got")" = "276,280"
     test "$(awk -F, "NR > 1 && \$2 == 276" "$IMPORTS" | wc -l)" -gt 0
     test "$(awk -F, "NR > 1 && (\$2 == 280 || \$3 == 280)" "$IMPORTS" | wc -l)" -eq 0
-    $LEVER dyad DEU DZA --format csv | grep -q "^# a: Germany (DEU, 276)$"
+    lever_doc dyad DEU DZA | grep -q "^# a: Germany (DEU, 276)$"
 '
 
 expect "country output in JSON is valid and complete" '
@@ -99,19 +99,19 @@ EOF
 expect "an HS prefix of 4 digits lists the heading, quoted as RFC 4180 says" '
     dict_products 1001 >"$TMP/want"
     test "$(wc -l <"$TMP/want")" -ge 2
-    $LEVER product 1001 --format csv | rows >"$TMP/got"
+    lever_doc product 1001 | rows >"$TMP/got"
     diff "$TMP/want" "$TMP/got"
     dict_products 0101 >"$TMP/want"
-    $LEVER product 0101 --format csv | rows >"$TMP/got"
+    lever_doc product 0101 | rows >"$TMP/got"
     diff "$TMP/want" "$TMP/got"
     grep -q "^010111,\"Horses: live, pure-bred breeding animals\"$" "$TMP/got"
 '
 
 expect "a chapter (2 digits) and a code without its leading zero" '
     dict_products 10 >"$TMP/want"
-    $LEVER product 10 --limit 0 --format csv | rows >"$TMP/got"
+    lever_doc product 10 --limit 0 | rows >"$TMP/got"
     diff "$TMP/want" "$TMP/got"
-    test "$($LEVER product 71120 --format csv | rows | cut -d, -f1)" = 071120
+    test "$(lever_doc product 71120 | rows | cut -d, -f1)" = 071120
 '
 
 expect "words must all occur in the description" '
@@ -123,13 +123,13 @@ expect "words must all occur in the description" '
 	        print(row["code"].zfill(6))
 	EOF
     test -s "$TMP/want"
-    $LEVER product wheat flour --format csv | rows | cut -d, -f1 | sort >"$TMP/got"
+    lever_doc product wheat flour | rows | cut -d, -f1 | sort >"$TMP/got"
     diff "$TMP/want" "$TMP/got"
 '
 
 expect "--limit keeps the best matches and says how many there were" '
     n=$(dict_products 10 | wc -l)
-    $LEVER product 10 --limit 2 --format csv >"$TMP/out" 2>"$TMP/err"
+    lever_doc product 10 --limit 2 >"$TMP/out" 2>"$TMP/err"
     test "$(rows <"$TMP/out" | wc -l)" -eq 2
     grep -q "^# matches: $n$" "$TMP/out"
     grep -q "^lever: warning: showing 2 of $n products" "$TMP/err"
@@ -141,7 +141,7 @@ expect "a product query that matches nothing fails (exit 1)" '
 '
 
 expect "--product accepts a whole description, and refuses ambiguous words" '
-    $LEVER dyad FRA DZA --product "wheat or meslin flour" --format csv |
+    lever_doc dyad FRA DZA --product "wheat or meslin flour" |
         grep -q "^# products: 110100 Wheat or meslin flour$"
     exits 1 $LEVER dyad FRA DZA --product flour
     n=$(python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1], newline=\"\", encoding=\"utf-8\")) if r[\"code\"].isdigit() and \"flour\" in r[\"description\"].lower()))" "$PRODUCTS")

@@ -40,8 +40,8 @@ expect "import Algeria's 2021 imports with the BACI dictionaries" '
 '
 
 expect "X(FRA->DZA) is the exact USD sum; X(DZA->FRA), outside an imports-only store, is empty, not zero" '
-    exits 3 $LEVER dyad FRA DZA --format csv
-    $LEVER dyad FRA DZA --format csv >"$TMP/dyad.csv" 2>/dev/null || [ $? = 3 ]
+    exits 3 lever_doc dyad FRA DZA
+    lever_doc dyad FRA DZA >"$TMP/dyad.csv" 2>/dev/null || [ $? = 3 ]
     grep -x "lever: this store holds no flows of DZA to FRA in 2021: it covers only the flows of DZA (imports)" "$TMP/err"
     ab=$(flow_sum $FRA $DZA "" "$IMPORTS")
     test "$ab" -gt 4000000000
@@ -51,7 +51,7 @@ expect "X(FRA->DZA) is the exact USD sum; X(DZA->FRA), outside an imports-only s
 '
 
 expect "countries by name and numeric code give the same dyad" '
-    $LEVER dyad france 12 --format csv | table years >"$TMP/by_name"
+    lever_doc dyad france 12 | table years >"$TMP/by_name"
     table years <"$TMP/dyad.csv" | diff - "$TMP/by_name"
 '
 
@@ -85,7 +85,7 @@ expect "destination share e = v / X(FRA,k) and unit value v / q from the rows" '
 expect "--product 1001 restricts every sum to HS 1001" '
     ab=$(flow_sum $FRA $DZA 1001 "$IMPORTS")
     test "$ab" -gt 0
-    $LEVER dyad FRA DZA --product 1001 --format csv >"$TMP/wheat.csv" || [ $? = 3 ]
+    lever_doc dyad FRA DZA --product 1001 >"$TMP/wheat.csv" || [ $? = 3 ]
     test "$(table years <"$TMP/wheat.csv" | cut -d, -f2)" = "$ab"
     grep -q "^# products: HS 1001$" "$TMP/wheat.csv"
     table a_to_b <"$TMP/wheat.csv" | cut -d, -f3 | grep -v "^1001" && exit 1
@@ -93,14 +93,14 @@ expect "--product 1001 restricts every sum to HS 1001" '
 '
 
 expect "--top 3 lists three products a way; --top 0 none" '
-    test "$($LEVER dyad FRA DZA --top 3 --format csv 2>/dev/null | table a_to_b | wc -l)" -eq 3
-    $LEVER dyad FRA DZA --top 0 --format csv >"$TMP/top0" || [ $? = 3 ]
+    test "$(lever_doc dyad FRA DZA --top 3 2>/dev/null | table a_to_b | wc -l)" -eq 3
+    lever_doc dyad FRA DZA --top 0 >"$TMP/top0" || [ $? = 3 ]
     ! grep -q "^# table: a_to_b" "$TMP/top0"
 '
 
 expect "a pair that never traded gives zero where the store holds the flows, and empty where not" '
     test "$(awk -F, "NR > 1 && ((\$2 == 4 && \$3 == 12) || (\$2 == 12 && \$3 == 4))" "$IMPORTS" | wc -l)" -eq 0
-    $LEVER dyad AFG DZA --format csv >"$TMP/never.csv" || [ $? = 3 ]
+    lever_doc dyad AFG DZA >"$TMP/never.csv" || [ $? = 3 ]
     test "$(table years <"$TMP/never.csv")" = "2021,0,,,,,,,BACI,FOB,FOB"
     test -z "$(table a_to_b <"$TMP/never.csv")"
 '
@@ -173,7 +173,7 @@ expect "a three-year store of imports: per-year sums and growth; no total nor CA
         printf \"2020,%d,,,,%.17g,,,BACI,FOB,FOB\n\", b, (b - a) / a
         printf \"2021,%d,,,,%.17g,,,BACI,FOB,FOB\n\", c, (c - b) / b
         printf \"2019,2021,\n\" }" >"$TMP/want"
-    $LEVER dyad FRA DZA --store "$TMP/three.store" --format csv >"$TMP/three.csv" 2>/dev/null || [ $? = 3 ]
+    lever_doc dyad FRA DZA --store "$TMP/three.store" >"$TMP/three.csv" 2>/dev/null || [ $? = 3 ]
     { table years <"$TMP/three.csv"; table summary <"$TMP/three.csv"; } |
         sed "s/,,/,0,/g; s/,,/,0,/g; s/,$/,0/" >"$TMP/got"
     sed "s/,,/,0,/g; s/,,/,0,/g; s/,$/,0/" "$TMP/want" >"$TMP/want0"
@@ -182,14 +182,14 @@ expect "a three-year store of imports: per-year sums and growth; no total nor CA
 
 expect "--years picks the range: 2020-2021, 2020, -2020 and 2021-" '
     for r in 2020-2021:2020,2021 2020:2020 -2020:2019,2020 2021-:2021; do
-        got=$($LEVER dyad FRA DZA --store "$TMP/three.store" --years "${r%%:*}" --format csv |
+        got=$(lever_doc dyad FRA DZA --store "$TMP/three.store" --years "${r%%:*}" |
               table years | cut -d, -f1 | paste -sd,)
         test "$got" = "${r#*:}" || { echo "--years ${r%%:*}: $got"; exit 1; }
     done
 '
 
 expect "top products are listed for each year of the range" '
-    $LEVER dyad FRA DZA --store "$TMP/three.store" --top 2 --format csv | table a_to_b |
+    lever_doc dyad FRA DZA --store "$TMP/three.store" --top 2 | table a_to_b |
         cut -d, -f1,2 | paste -sd" " >"$TMP/got"
     test "$(cat "$TMP/got")" = "2019,1 2019,2 2020,1 2020,2 2021,1 2021,2"
 '

@@ -22,38 +22,38 @@ expect "--help gives the usage and real examples" '
 '
 
 expect "S, K, LEV both ways, D, salience, symmetry and every contribution match the reference" '
-    $LEVER leverage 156 --over 842 --top 100000 --format csv >"$TMP/p.csv" &&
+    lever_doc leverage 156 --over 842 --top 100000 >"$TMP/p.csv" &&
     grep -q "^# table: contributions" "$TMP/p.csv" &&
     test "$(grep -c "^20[0-9][0-9],CHN\|^20[0-9][0-9],842" "$TMP/p.csv")" -gt 100 &&
     $REF --data "$SYN" pair 156 842 "$TMP/p.csv"
 '
 
 expect "the top 3 contributions per channel are the 3 largest terms" '
-    $LEVER leverage 842 --over 156 --years 2020-2021 --top 3 --format csv >"$TMP/p.csv" &&
+    lever_doc leverage 842 --over 156 --years 2020-2021 --top 3 >"$TMP/p.csv" &&
     test "$(grep -c "^2021,[A-Z0-9]*,[0-9]*,supply," "$TMP/p.csv")" -eq 6 &&
     $REF --data "$SYN" pair 842 156 "$TMP/p.csv"
 '
 
 expect "--alternatives current matches the reference" '
-    $LEVER leverage 156 --over 842 --alternatives current --format csv >"$TMP/p.csv" &&
+    lever_doc leverage 156 --over 842 --alternatives current >"$TMP/p.csv" &&
     grep -q "^# alternatives: current" "$TMP/p.csv" &&
     $REF --alternatives current --data "$SYN" pair 156 842 "$TMP/p.csv"
 '
 
 expect "--alternatives with a list of countries matches the reference" '
-    $LEVER leverage 156 --over 842 --alternatives 392,410,276 --format csv >"$TMP/p.csv" &&
+    lever_doc leverage 156 --over 842 --alternatives 392,410,276 >"$TMP/p.csv" &&
     $REF --alternatives 392,410,276 --data "$SYN" pair 156 842 "$TMP/p.csv"
 '
 
 expect "a product filter restricts every sum, T(B) included" '
-    $LEVER leverage 156 --over 842 --product 27,10 --format csv >"$TMP/p.csv" &&
+    lever_doc leverage 156 --over 842 --product 27,10 >"$TMP/p.csv" &&
     $REF --product 27,10 --data "$SYN" pair 156 842 "$TMP/p.csv"
 '
 
 expect "group weights multiply the terms (reference given the same prefixes)" '
     printf "energy = 27\nfood = 10 1101*1.33\n" >"$TMP/groups.txt" &&
-    $LEVER leverage 156 --over 842 --groups "$TMP/groups.txt" --weights energy=2,food=0.5 \
-        --top 100000 --format csv >"$TMP/p.csv" &&
+    lever_doc leverage 156 --over 842 --groups "$TMP/groups.txt" --weights energy=2,food=0.5 \
+        --top 100000 >"$TMP/p.csv" &&
     grep -q "^# weights: energy=2,food=0.5" "$TMP/p.csv" &&
     $REF --weight 27=2 --weight 10=0.5 --weight 1101=0.5 --data "$SYN" pair 156 842 "$TMP/p.csv"
 '
@@ -79,7 +79,7 @@ lev_equals_hirschman() {
 
 expect "with sigma 1 everywhere (d = 1) LEV(A over B) equals D(B on A) = T(A,B)/T(B) by awk" '
     { echo hs,sigma; for c in $(seq -w 1 99); do echo "$c,1"; done; } >"$TMP/sigma1.csv" &&
-    $LEVER leverage 156 --over 842 --sigma "$TMP/sigma1.csv" --format csv >"$TMP/p.csv" &&
+    lever_doc leverage 156 --over 842 --sigma "$TMP/sigma1.csv" >"$TMP/p.csv" &&
     $REF --sigma "$TMP/sigma1.csv" --data "$SYN" pair 156 842 "$TMP/p.csv" &&
     lev_by_year "$TMP/p.csv" >"$TMP/lev" &&
     hirschman_inputs "$SYN" 156 842 >"$TMP/hirschman" &&
@@ -89,14 +89,14 @@ expect "with sigma 1 everywhere (d = 1) LEV(A over B) equals D(B on A) = T(A,B)/
 '
 
 expect "the ranking of partners matches the reference, largest LEV first" '
-    $LEVER leverage 156 --year 2020 --top 0 --format csv >"$TMP/r.csv" &&
+    lever_doc leverage 156 --year 2020 --top 0 >"$TMP/r.csv" &&
     $REF --data "$SYN" rank 156 2020 "$TMP/r.csv"
 '
 
 expect "the ranking keeps --top rows (default 20) and every LEV is in [0, 1]" '
-    $LEVER leverage 842 --format csv >"$TMP/r.csv" &&
+    lever_doc leverage 842 >"$TMP/r.csv" &&
     test "$(grep -c "^[0-9]*,[A-Z0-9]*,[0-9]*," "$TMP/r.csv")" -eq 20 &&
-    $LEVER leverage 842 --top 0 --format csv >"$TMP/r.csv" &&
+    lever_doc leverage 842 --top 0 >"$TMP/r.csv" &&
     awk -F, "/^[0-9]/ { if (\$5 < 0 || \$5 > 1 || \$6 < 0 || \$6 > 1) exit 1 }" "$TMP/r.csv"
 '
 
@@ -130,22 +130,22 @@ if need_shared "real Algeria data: leverage of France over Algeria matches the r
     DZA="$TMP/dza.store"
     expect "real Algeria data: leverage of France over Algeria matches the reference" '
         algeria_store &&
-        uncovered $LEVER leverage France --over Algeria --store "$DZA" --top 20 --format csv \
+        uncovered lever_doc leverage France --over Algeria --store "$DZA" --top 20 \
             >"$TMP/p.csv" &&
         grep -q "^2021,DZA,12,supply,1,270900," "$TMP/p.csv" &&
         $REF --data "$IMPORTS" --data "$EXPORTS" pair 251 12 "$TMP/p.csv"
     '
     expect "real Algeria data: Algeria's ranking of partners matches the reference" '
-        uncovered $LEVER leverage DZA --store "$DZA" --top 0 --format csv >"$TMP/r.csv" &&
+        uncovered lever_doc leverage DZA --store "$DZA" --top 0 >"$TMP/r.csv" &&
         $REF --data "$IMPORTS" --data "$EXPORTS" rank 12 2021 "$TMP/r.csv"
     '
     expect "real Algeria data: wheat only (--product 1001) matches the reference" '
-        uncovered $LEVER leverage FRA --over DZA --store "$DZA" --product 1001 --format csv \
+        uncovered lever_doc leverage FRA --over DZA --store "$DZA" --product 1001 \
             >"$TMP/p.csv" &&
         $REF --product 1001 --data "$IMPORTS" --data "$EXPORTS" pair 251 12 "$TMP/p.csv"
     '
     expect "real Algeria data: a pair the extract holds no flows of is not said to have no trade (exit 3)" '
-        uncovered $LEVER leverage FRA --over DEU --store "$DZA" --format csv >"$TMP/p.csv" 2>"$TMP/err" &&
+        uncovered lever_doc leverage FRA --over DEU --store "$DZA" >"$TMP/p.csv" 2>"$TMP/err" &&
         grep -q "^# note: FRA and DEU did not trade in these years in the flows this store holds$" "$TMP/p.csv" &&
         grep -q "^# coverage: this store does not hold all of FRA.s imports and exports in 2021: it covers only the flows of DZA; " "$TMP/p.csv" &&
         grep -q "^lever: this store does not hold the whole world.s trade in 2021" "$TMP/err" &&

@@ -18,26 +18,26 @@ expect "--help gives the usage and real examples" '
 '
 
 expect "every partner of China, by LEV(P over CHN), matches the reference" '
-    $LEVER exposure CHN --top 0 --format csv >"$TMP/e.csv" &&
+    lever_doc exposure CHN --top 0 >"$TMP/e.csv" &&
     grep -q "^# year: 2021" "$TMP/e.csv" &&
     $REF --data "$SYN" exposure 156 2021 "$TMP/e.csv"
 '
 
 expect "an earlier year, a product filter and current alternatives match the reference" '
-    $LEVER exposure 842 --year 2019 --product 27,84 --alternatives current --top 0 \
-        --format csv >"$TMP/e.csv" &&
+    lever_doc exposure 842 --year 2019 --product 27,84 --alternatives current --top 0 \
+        >"$TMP/e.csv" &&
     $REF --product 27,84 --alternatives current --data "$SYN" exposure 842 2019 "$TMP/e.csv"
 '
 
 expect "a list of alternative suppliers matches the reference" '
-    $LEVER exposure 842 --alternatives 156,392 --top 0 --format csv >"$TMP/e.csv" &&
+    lever_doc exposure 842 --alternatives 156,392 --top 0 >"$TMP/e.csv" &&
     $REF --alternatives 156,392 --data "$SYN" exposure 842 2021 "$TMP/e.csv"
 '
 
 expect "--top keeps that many rows (default 20), the meta line says how many there are" '
-    $LEVER exposure CHN --format csv >"$TMP/e.csv" &&
+    lever_doc exposure CHN >"$TMP/e.csv" &&
     test "$(grep -c "^[0-9]*,[A-Z0-9]*,[0-9]*," "$TMP/e.csv")" -eq 20 &&
-    $LEVER exposure CHN --top 3 --format csv >"$TMP/e.csv" &&
+    lever_doc exposure CHN --top 3 >"$TMP/e.csv" &&
     test "$(grep -c "^[0-9]*,[A-Z0-9]*,[0-9]*," "$TMP/e.csv")" -eq 3 &&
     grep -q "^# partners: [0-9]* with trade, 3 shown" "$TMP/e.csv"
 '
@@ -72,16 +72,16 @@ if need_shared "real Algeria data: who could squeeze Algeria"; then
     DZA="$TMP/dza.store"
     expect "real Algeria data: who could squeeze Algeria matches the reference" '
         algeria_store &&
-        uncovered $LEVER exposure Algeria --store "$DZA" --top 0 --format csv >"$TMP/e.csv" &&
+        uncovered lever_doc exposure Algeria --store "$DZA" --top 0 >"$TMP/e.csv" &&
         $REF --data "$IMPORTS" --data "$EXPORTS" exposure 12 2021 "$TMP/e.csv"
     '
     expect "real Algeria data: Italy, China and France hold the most leverage over Algeria" '
-        uncovered $LEVER exposure DZA --store "$DZA" --top 3 --format csv >"$TMP/e.csv" &&
+        uncovered lever_doc exposure DZA --store "$DZA" --top 3 >"$TMP/e.csv" &&
         grep "^[123]," "$TMP/e.csv" | cut -d, -f2 | tr "\n" " " >"$TMP/top" &&
         test "$(cat "$TMP/top")" = "ITA CHN FRA "
     '
     expect "real Algeria data: staples only (cereals, oils, sugar) matches the reference" '
-        uncovered $LEVER exposure DZA --store "$DZA" --product staples --top 0 --format csv \
+        uncovered lever_doc exposure DZA --store "$DZA" --product staples --top 0 \
             >"$TMP/e.csv" &&
         $REF --product 10,1101,1102,1103,1507,1508,1509,1510,1511,1512,1513,1514,1515,1701 \
             --data "$IMPORTS" --data "$EXPORTS" exposure 12 2021 "$TMP/e.csv"

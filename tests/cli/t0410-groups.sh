@@ -12,19 +12,19 @@ expect "a synthetic world of 50,000 rows imports" 'synth_store synth 50000 1'
 export LEVER_STORE="$TMP/synth.store"
 
 expect "a built-in group selects its HS prefixes (fuels = chapter 27)" '
-    $LEVER leverage CHN --over 842 --product fuels --format csv >"$TMP/p.csv" &&
+    lever_doc leverage CHN --over 842 --product fuels >"$TMP/p.csv" &&
     grep -q "^# products: group fuels (27)" "$TMP/p.csv" &&
     $REF --product 27 --data "$SYN" pair 156 842 "$TMP/p.csv"
 '
 
 expect "group names are case-insensitive" '
-    $LEVER leverage CHN --over 842 --product FUELS --format csv >"$TMP/p2.csv" &&
+    lever_doc leverage CHN --over 842 --product FUELS >"$TMP/p2.csv" &&
     cmp "$TMP/p.csv" "$TMP/p2.csv"
 '
 
 expect "a group file replaces the built-in set" '
     printf "# test groups\nmachines = 84 85\ncars = 8703\n" >"$TMP/g.txt" &&
-    $LEVER exposure CHN --groups "$TMP/g.txt" --product machines --top 0 --format csv \
+    lever_doc exposure CHN --groups "$TMP/g.txt" --product machines --top 0 \
         >"$TMP/e.csv" &&
     grep -q "^# groups: $TMP/g.txt" "$TMP/e.csv" &&
     $REF --product 84,85 --data "$SYN" exposure 156 2021 "$TMP/e.csv" &&
@@ -34,14 +34,14 @@ expect "a group file replaces the built-in set" '
 
 expect "weights multiply each group's terms; the last group listed wins on overlap" '
     printf "energy = 27\noil = 2709\n" >"$TMP/g.txt" &&
-    $LEVER leverage CHN --groups "$TMP/g.txt" --weights energy=3,oil=0.25 --top 0 \
-        --format csv >"$TMP/r.csv" &&
+    lever_doc leverage CHN --groups "$TMP/g.txt" --weights energy=3,oil=0.25 --top 0 \
+        >"$TMP/r.csv" &&
     $REF --weight 27=3 --weight 2709=0.25 --data "$SYN" rank 156 2021 "$TMP/r.csv"
 '
 
 expect "sigma per HS prefix, longest prefix wins, replaces d and d'" '
     printf "hs,sigma\n27,2\n2709,8\n84,1.5\n" >"$TMP/sigma.csv" &&
-    $LEVER leverage CHN --over 842 --sigma "$TMP/sigma.csv" --top 1000 --format csv \
+    lever_doc leverage CHN --over 842 --sigma "$TMP/sigma.csv" --top 1000 \
         >"$TMP/p.csv" &&
     grep -q "^# sigma: $TMP/sigma.csv" "$TMP/p.csv" &&
     $REF --sigma "$TMP/sigma.csv" --data "$SYN" pair 156 842 "$TMP/p.csv"
@@ -74,7 +74,7 @@ if need_shared "real Algeria data: wheat in grain equivalent as a product filter
     DZA="$TMP/dza.store"
     expect "real Algeria data: --product wheat selects HS 1001 and 1101" '
         algeria_store &&
-        uncovered $LEVER leverage FRA --over DZA --store "$DZA" --product wheat --top 10 --format csv \
+        uncovered lever_doc leverage FRA --over DZA --store "$DZA" --product wheat --top 10 \
             >"$TMP/p.csv" &&
         grep -q "^# products: group wheat (1001 1101\*1.33)" "$TMP/p.csv" &&
         grep -q ",100190," "$TMP/p.csv" &&
@@ -82,7 +82,7 @@ if need_shared "real Algeria data: wheat in grain equivalent as a product filter
     '
     expect "real Algeria data: every built-in group works as a filter" '
         for g in cereals wheat vegetable_oils sugar staples fertilisers fuels medicines arms; do
-            uncovered $LEVER exposure DZA --store "$DZA" --product $g --format csv >/dev/null 2>&1 || exit 1
+            uncovered lever_doc exposure DZA --store "$DZA" --product $g >/dev/null || exit 1
         done
     '
 fi

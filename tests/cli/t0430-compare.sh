@@ -17,30 +17,30 @@ export LEVER_STORE="$TMP/synth.store"
 expect "a synthetic sample of 50000 rows imports" 'synth_store synth 50000 11'
 
 expect "Kazakhstan, Uzbekistan and Turkmenistan in Afghanistan match the reference" '
-    $LEVER compare AFG --suppliers KAZ,UZB,TKM --top 0 --format csv >"$TMP/afg.csv"
+    lever_doc compare AFG --suppliers KAZ,UZB,TKM --top 0 >"$TMP/afg.csv"
     $REF --market 4 --suppliers 398,860,795 --top 0 --check "$TMP/afg.csv" "$SYN"
 '
 
 expect "four suppliers of the United States (by numeric code), top 10, match the reference" '
-    $LEVER compare 842 --suppliers 156,276,392,484 --format csv >"$TMP/usa.csv"
+    lever_doc compare 842 --suppliers 156,276,392,484 >"$TMP/usa.csv"
     $REF --market 842 --suppliers 156,276,392,484 --top 10 --check "$TMP/usa.csv" "$SYN"
 '
 
 expect "--years 2020-2021 and --year 2021 restrict the years" '
-    $LEVER compare AFG --suppliers KAZ,UZB --years 2020-2021 --format csv >"$TMP/y.csv"
+    lever_doc compare AFG --suppliers KAZ,UZB --years 2020-2021 >"$TMP/y.csv"
     $REF --market 4 --suppliers 398,860 --years 2020-2021 --check "$TMP/y.csv" "$SYN"
     test "$(field suppliers year <"$TMP/y.csv" | sort -u | paste -sd, -)" = "2020,2021"
-    $LEVER compare AFG --suppliers KAZ,UZB --year 2021 --format csv >"$TMP/y1.csv"
+    lever_doc compare AFG --suppliers KAZ,UZB --year 2021 >"$TMP/y1.csv"
     $REF --market 4 --suppliers 398,860 --years 2021 --check "$TMP/y1.csv" "$SYN"
 '
 
 expect "--product 1101: shares of Afghanistan's flour imports and leverage match" '
-    $LEVER compare AFG --suppliers KAZ,UZB,TKM --product 1101 --format csv >"$TMP/flour.csv"
+    lever_doc compare AFG --suppliers KAZ,UZB,TKM --product 1101 >"$TMP/flour.csv"
     $REF --market 4 --suppliers 398,860,795 --product 1101 --check "$TMP/flour.csv" "$SYN"
 '
 
 expect "ESI lies in [0,1] and the compared shares of a market sum to at most 1" '
-    $LEVER compare 842 --suppliers 156,276,392,484,124 --top 0 --format csv >"$TMP/p.csv"
+    lever_doc compare 842 --suppliers 156,276,392,484,124 --top 0 >"$TMP/p.csv"
     field similarity esi <"$TMP/p.csv" | awk "\$1 < 0 || \$1 > 1 { e = 1 } END { exit e }"
     table suppliers <"$TMP/p.csv" | awk -F, "{ s[\$1] += \$5 }
         END { for (y in s) if (s[y] > 1 + 1e-12) e = 1; exit e }"
@@ -54,12 +54,12 @@ export LEVER_STORE="$TMP/dza.store"
 expect "import Algeria's 2021 imports and exports with the BACI dictionaries" 'algeria_store'
 
 expect "France, Germany, Poland and Russia in Algeria: every head-on product matches" '
-    uncovered $LEVER compare DZA --suppliers FRA,DEU,POL,RUS --top 0 --format csv >"$TMP/dza.csv"
+    uncovered lever_doc compare DZA --suppliers FRA,DEU,POL,RUS --top 0 >"$TMP/dza.csv"
     $REF --market 12 --suppliers 251,276,616,643 --top 0 --check "$TMP/dza.csv" "$IMPORTS" "$EXPORTS"
 '
 
 expect "wheat: France's and Germany's sales, shares and overlap as awk computes them" '
-    uncovered $LEVER compare DZA --suppliers FRA,DEU --product 100190 --format csv >"$TMP/wheat.csv"
+    uncovered lever_doc compare DZA --suppliers FRA,DEU --product 100190 >"$TMP/wheat.csv"
     awk -F, "$USD"'"'"'
         NR > 1 && $3 == 12 && $4 == 100190 { v = usd($5); m += v; if ($2 == 251) f = v; if ($2 == 276) g = v }
         END { printf "%.0f,%.0f,%.0f,%.17g,%.17g\n", m, f, g, f / m, g / m }'"'"' "$IMPORTS" >"$TMP/awk"
@@ -77,7 +77,7 @@ expect "wheat: France's and Germany's sales, shares and overlap as awk computes 
 '
 
 expect "a supplier that sells Algeria nothing: value 0, share 0, ESI empty" '
-    uncovered $LEVER compare DZA --suppliers FRA,AFG --format csv >"$TMP/afg.csv"
+    uncovered lever_doc compare DZA --suppliers FRA,AFG >"$TMP/afg.csv"
     test "$(table suppliers <"$TMP/afg.csv" | grep ",AFG," | cut -d, -f4,5)" = "0,0"
     test -z "$(field similarity esi <"$TMP/afg.csv")"
     test -z "$(table headon <"$TMP/afg.csv")"

@@ -25,24 +25,24 @@ B=$(echo "$pair" | cut -d" " -f3)
 
 expect "every column matches the reference, for --top 20 (default), 0, 5 and 100000" '
     test -n "$A" && test -n "$B"
-    $LEVER change $A $B --from 2019 --to 2021 --format csv >"$TMP/c.csv"
+    lever_doc change $A $B --from 2019 --to 2021 >"$TMP/c.csv"
     python3 "$REF" --a $A --b $B --from 2019 --to 2021 --top 20 --check "$TMP/c.csv" "$TMP/synth.csv"
     for top in 0 5 100000; do
-        $LEVER change $A $B --from 2019 --to 2021 --top $top --format csv >"$TMP/c.csv"
+        lever_doc change $A $B --from 2019 --to 2021 --top $top >"$TMP/c.csv"
         python3 "$REF" --a $A --b $B --from 2019 --to 2021 --top $top \
             --check "$TMP/c.csv" "$TMP/synth.csv"
     done
 '
 
 expect "the other way round, and from 2020 to 2021, match the reference" '
-    $LEVER change $B $A --from 2019 --to 2021 --top 10 --format csv >"$TMP/c.csv"
+    lever_doc change $B $A --from 2019 --to 2021 --top 10 >"$TMP/c.csv"
     python3 "$REF" --a $B --b $A --from 2019 --to 2021 --top 10 --check "$TMP/c.csv" "$TMP/synth.csv"
-    $LEVER change $A $B --years 2020-2021 --top 10 --format csv >"$TMP/c.csv"
+    lever_doc change $A $B --years 2020-2021 --top 10 >"$TMP/c.csv"
     python3 "$REF" --a $A --b $B --from 2020 --to 2021 --top 10 --check "$TMP/c.csv" "$TMP/synth.csv"
 '
 
 expect "totals are the exact USD sums of the raw rows (awk)" '
-    $LEVER change $A $B --from 2019 --to 2021 --format csv >"$TMP/c.csv"
+    lever_doc change $A $B --from 2019 --to 2021 >"$TMP/c.csv"
     awk -F, -v a=$A -v b=$B "$USD
         !/^#/ && \$2 == a && \$3 == b && \$1 == 2019 { t0 += usd(\$5) }
         !/^#/ && \$2 == a && \$3 == b && \$1 == 2021 { t1 += usd(\$5) }
@@ -53,7 +53,7 @@ expect "totals are the exact USD sums of the raw rows (awk)" '
 
 expect "product changes and the other row sum exactly to the total change" '
     for top in 0 3 20 100000; do
-        $LEVER change $A $B --from 2019 --to 2021 --top $top --format csv >"$TMP/c.csv"
+        lever_doc change $A $B --from 2019 --to 2021 --top $top >"$TMP/c.csv"
         total=$(table summary <"$TMP/c.csv" | cut -d, -f5)
         table products <"$TMP/c.csv" | python3 -c "
 import csv, sys
@@ -65,7 +65,7 @@ assert sum(int(r[4]) for r in rows) == int(sys.argv[1]), (sum(int(r[4]) for r in
 '
 
 expect "quantity effect + price effect = change for every split product (1e-9)" '
-    $LEVER change $A $B --from 2019 --to 2021 --top 100000 --format csv >"$TMP/c.csv"
+    lever_doc change $A $B --from 2019 --to 2021 --top 100000 >"$TMP/c.csv"
     table products <"$TMP/c.csv" | python3 -c "
 import csv, sys
 split = 0
@@ -81,14 +81,14 @@ assert split > 0, \"no product had quantities in both years\"
 
 expect "--product restricts every sum to the prefix" '
     k=$(table products <"$TMP/c.csv" | head -n 1 | cut -d, -f2 | cut -c1-2)
-    $LEVER change $A $B --from 2019 --to 2021 --product $k --format csv >"$TMP/p.csv"
+    lever_doc change $A $B --from 2019 --to 2021 --product $k >"$TMP/p.csv"
     grep -q "^# products: HS $k" "$TMP/p.csv"
     python3 "$REF" --a $A --b $B --from 2019 --to 2021 --product $k --check "$TMP/p.csv" "$TMP/synth.csv"
 '
 
 expect "--format json has the same totals and rows" '
     $LEVER change $A $B --from 2019 --to 2021 --top 5 --format json >"$TMP/c.json"
-    $LEVER change $A $B --from 2019 --to 2021 --top 5 --format csv >"$TMP/c.csv"
+    lever_doc change $A $B --from 2019 --to 2021 --top 5 >"$TMP/c.csv"
     python3 - "$TMP/c.json" "$TMP/c.csv" <<-EOF
 	import csv, json, sys
 	d = json.load(open(sys.argv[1]))
@@ -116,16 +116,16 @@ expect "real rows: FRA->DZA and RUS->DZA, every column matches the reference" '
         print }" "$IMPORTS" >"$TMP/y2020.csv"
     $LEVER import "$TMP/y2020.csv" "$IMPORTS" "$COUNTRIES" "$PRODUCTS" -o "$TMP/dza.store"
     for a in 251 643 76; do
-        $LEVER change $a DZA --from 2020 --to 2021 --top 30 --store "$TMP/dza.store" \
-            --format csv >"$TMP/r.csv"
+        lever_doc change $a DZA --from 2020 --to 2021 --top 30 --store "$TMP/dza.store" \
+            >"$TMP/r.csv"
         python3 "$REF" --a $a --b 12 --from 2020 --to 2021 --top 30 \
             --check "$TMP/r.csv" "$TMP/y2020.csv" "$IMPORTS"
     done
 '
 
 expect "real rows: wheat (1001) from France, by name" '
-    $LEVER change France Algeria --from 2020 --to 2021 --product 1001 --store "$TMP/dza.store" \
-        --format csv >"$TMP/w.csv"
+    lever_doc change France Algeria --from 2020 --to 2021 --product 1001 --store "$TMP/dza.store" \
+        >"$TMP/w.csv"
     python3 "$REF" --a 251 --b 12 --from 2020 --to 2021 --product 1001 \
         --check "$TMP/w.csv" "$TMP/y2020.csv" "$IMPORTS"
     table products <"$TMP/w.csv" | head -n 1 | cut -d, -f2 | grep -q "^1001"
@@ -152,7 +152,7 @@ EOF
 
 expect "hand-made world: every figure as worked out on paper" '
     $LEVER import "$TMP/hand.csv" -o "$TMP/hand.store"
-    $LEVER change 251 12 --from 2019 --to 2021 --store "$TMP/hand.store" --format csv >"$TMP/h.csv"
+    lever_doc change 251 12 --from 2019 --to 2021 --store "$TMP/hand.store" >"$TMP/h.csv"
     test "$(table summary <"$TMP/h.csv")" = "2019,2021,1300000,1720500,420500,4"
     table products <"$TMP/h.csv" | cut -d, -f1-5,7-10 >"$TMP/got"
     cat >"$TMP/want" <<-EOF
@@ -167,7 +167,7 @@ expect "hand-made world: every figure as worked out on paper" '
 '
 
 expect "a pair that never traded: zero totals and only the other row" '
-    $LEVER change 12 276 --from 2019 --to 2021 --store "$TMP/hand.store" --format csv >"$TMP/n.csv"
+    lever_doc change 12 276 --from 2019 --to 2021 --store "$TMP/hand.store" >"$TMP/n.csv"
     test "$(table summary <"$TMP/n.csv")" = "2019,2021,0,0,0,0"
     test "$(table products <"$TMP/n.csv")" = ",,0,0,0,,,,,,other products (0 more changed)"
 '

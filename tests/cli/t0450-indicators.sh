@@ -25,30 +25,30 @@ B=$(echo "$pair" | cut -d" " -f3)
 
 expect "every year and RCA row matches the reference, both orders of the pair" '
     test -n "$A" && test -n "$B"
-    $LEVER indicators $A $B --format csv >"$TMP/i.csv"
+    lever_doc indicators $A $B >"$TMP/i.csv"
     python3 "$REF" --a $A --b $B --top 10 --check "$TMP/i.csv" "$TMP/synth.csv"
-    $LEVER indicators $B $A --top 25 --format csv >"$TMP/i.csv"
+    lever_doc indicators $B $A --top 25 >"$TMP/i.csv"
     python3 "$REF" --a $B --b $A --top 25 --check "$TMP/i.csv" "$TMP/synth.csv"
 '
 
 expect "--years and --year pick the years; --year T equals --years T" '
-    $LEVER indicators $A $B --years 2020-2021 --top 3 --format csv >"$TMP/i.csv"
+    lever_doc indicators $A $B --years 2020-2021 --top 3 >"$TMP/i.csv"
     python3 "$REF" --a $A --b $B --years 2020-2021 --top 3 --check "$TMP/i.csv" "$TMP/synth.csv"
-    $LEVER indicators $A $B --year 2020 --top 3 --format csv | table years >"$TMP/one"
-    $LEVER indicators $A $B --years 2020 --top 3 --format csv | table years >"$TMP/range"
+    lever_doc indicators $A $B --year 2020 --top 3 | table years >"$TMP/one"
+    lever_doc indicators $A $B --years 2020 --top 3 | table years >"$TMP/range"
     test "$(wc -l <"$TMP/one")" -eq 1
     diff "$TMP/one" "$TMP/range"
 '
 
 expect "--product restricts X(i), M(j), W and W(k) to the selected products" '
     k=$(awk -F, -v a=$A "!/^#/ && \$2 == a { print substr(sprintf(\"%06d\", \$4), 1, 2); exit }" "$TMP/synth.csv")
-    $LEVER indicators $A $B --product $k --top 5 --format csv >"$TMP/p.csv"
+    lever_doc indicators $A $B --product $k --top 5 >"$TMP/p.csv"
     grep -q "^# products: HS $k" "$TMP/p.csv"
     python3 "$REF" --a $A --b $B --product $k --top 5 --check "$TMP/p.csv" "$TMP/synth.csv"
 '
 
 expect "--top 0 prints the year table only" '
-    $LEVER indicators $A $B --top 0 --format csv >"$TMP/i.csv"
+    lever_doc indicators $A $B --top 0 >"$TMP/i.csv"
     ! grep -q "^# table: rca" "$TMP/i.csv"
     test "$(grep -v "^#" "$TMP/i.csv" | head -n 1)" = "year,tii_ab,tii_ba,tc_ab,tc_ba,d_b_on_a,d_a_on_b"
     test "$(grep -c "^20[0-9][0-9]," "$TMP/i.csv")" -eq 3
@@ -57,7 +57,7 @@ expect "--top 0 prints the year table only" '
 
 expect "--format json: the same figures as CSV" '
     $LEVER indicators $A $B --top 2 --format json >"$TMP/i.json"
-    $LEVER indicators $A $B --top 2 --format csv >"$TMP/i.csv"
+    lever_doc indicators $A $B --top 2 >"$TMP/i.csv"
     table years <"$TMP/i.csv" >"$TMP/years.csv"
     table rca_a <"$TMP/i.csv" >"$TMP/rca_a.csv"
     python3 - "$TMP/i.json" "$TMP/years.csv" "$TMP/rca_a.csv" <<-EOF
@@ -89,14 +89,14 @@ expect "real trade of Algeria with France, Russia and China matches the referenc
     algeria_store
     for b in 251:FRA 643:RUS 156:CHN; do
         code=${b%%:*}; iso=${b##*:}
-        uncovered $LEVER indicators DZA $iso --top 30 --store "$TMP/dza.store" --format csv >"$TMP/r.csv"
+        uncovered lever_doc indicators DZA $iso --top 30 --store "$TMP/dza.store" >"$TMP/r.csv"
         python3 "$REF" --a 12 --b $code --a-name DZA --b-name $iso --top 30 \
             --check "$TMP/r.csv" "$IMPORTS" "$EXPORTS"
     done
 '
 
 expect "real data: D(DZA on FRA) = T(DZA,FRA) / T(DZA), the one complete figure, by awk" '
-    uncovered $LEVER indicators FRA DZA --top 1 --store "$TMP/dza.store" --format csv >"$TMP/r.csv"
+    uncovered lever_doc indicators FRA DZA --top 1 --store "$TMP/dza.store" >"$TMP/r.csv"
     got=$(table years <"$TMP/r.csv" | cut -d, -f6)
     awk -F, -v got="$got" "
         function usd(v,  n) { n = index(v, \".\"); if (n == 0) return v \"000\"
@@ -109,7 +109,7 @@ expect "real data: D(DZA on FRA) = T(DZA,FRA) / T(DZA), the one complete figure,
 '
 
 expect "real data: --product 27 (mineral fuels) matches the reference" '
-    uncovered $LEVER indicators DZA ITA --product 27 --top 10 --store "$TMP/dza.store" --format csv >"$TMP/r.csv"
+    uncovered lever_doc indicators DZA ITA --product 27 --top 10 --store "$TMP/dza.store" >"$TMP/r.csv"
     python3 "$REF" --a 12 --b 380 --a-name DZA --b-name ITA --product 27 --top 10 \
         --check "$TMP/r.csv" "$IMPORTS" "$EXPORTS"
 '
@@ -140,7 +140,7 @@ EOF
 
 expect "hand-made world: TII, TC and D as worked out on paper" '
     $LEVER import "$TMP/hand.csv" "$TMP/hand_countries.csv" -o "$TMP/hand.store"
-    $LEVER indicators 251 12 --year 2021 --store "$TMP/hand.store" --format csv >"$TMP/h.csv"
+    lever_doc indicators 251 12 --year 2021 --store "$TMP/hand.store" >"$TMP/h.csv"
     # W = 2950. TII(FRA,DZA) = (800/1200)/(1600/2950); TII(DZA,FRA) = (300/800)/(400/2950);
     # TC 87.5 and 75; D(DZA on FRA) = 1100/2400; D(FRA on DZA) = 1100/1600
     table years <"$TMP/h.csv" | awk -F, "{
@@ -153,7 +153,7 @@ expect "hand-made world: TII, TC and D as worked out on paper" '
 '
 
 expect "a pair that never traded: TII and D are 0; a country exporting nothing gives empty TII" '
-    $LEVER indicators 12 643 --year 2021 --store "$TMP/hand.store" --format csv >"$TMP/n.csv"
+    lever_doc indicators 12 643 --year 2021 --store "$TMP/hand.store" >"$TMP/n.csv"
     test "$(table years <"$TMP/n.csv")" = "2021,0,,0,,0,0"
     test -z "$(table rca_b <"$TMP/n.csv")"
     python3 "$REF" --a 12 --b 643 --a-name DZA --b-name RUS --years 2021 --check "$TMP/n.csv" "$TMP/hand.csv"

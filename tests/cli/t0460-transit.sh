@@ -20,12 +20,12 @@ printf 'iso3,landlocked\nKAZ,1\nUZB,1\nTKM,1\nAFG,1\nPAK,0\n' >"$TMP/geo/countri
 printf 'iso3_a,iso3_b\nKAZ,UZB\nKAZ,TKM\nAFG,UZB\nAFG,TKM\nAFG,PAK\n' >"$TMP/geo/contiguity.csv"
 printf 't,i,j,k,v,q\n2021,398,4,110100,300,1000\n2021,4,398,80450,100,10\n2021,586,4,100199,50,200\n' \
     >"$TMP/hand.csv"
-HAND="--store $TMP/hand.store --geo $TMP/geo --format csv"
+HAND="--store $TMP/hand.store --geo $TMP/geo"
 
 expect "the hand-built world imports" '$LEVER import "$TMP/hand.csv" -o "$TMP/hand.store"'
 
 expect "KAZ-AFG: two shortest routes, via UZB and TKM, half each, no chokepoint" '
-    $LEVER transit KAZ AFG $HAND >"$TMP/h.csv"
+    lever_doc transit KAZ AFG $HAND >"$TMP/h.csv"
     test "$(field routes route <"$TMP/h.csv" | tr "\n" " ")" = "KAZ-TKM-AFG KAZ-UZB-AFG "
     table transit <"$TMP/h.csv" | cut -d, -f1,3,4,5 | sort >"$TMP/got"
     printf "TKM,0.5,0,1\nUZB,0.5,0,1\n" | diff - "$TMP/got"
@@ -39,7 +39,7 @@ expect "TLEV(UZB over AFG) = 4/9, carried 150,000 of KAZ->AFG and 50,000 of AFG-
 '
 
 expect "--closed KAZ-TKM: UZB is a chokepoint, TLEV 8/9 and all of it the chokepoint part" '
-    $LEVER transit --over AFG $HAND --closed KAZ-TKM >"$TMP/c.csv"
+    lever_doc transit --over AFG $HAND --closed KAZ-TKM >"$TMP/c.csv"
     test "$(table transit <"$TMP/c.csv" | wc -l)" -eq 1
     table transit <"$TMP/c.csv" | awk -F, "{
         if (\$2 != \"UZB\" || \$6 != 400000 || \$7 != 400000 || \$8 != 1 || \$9 != 1) exit 1
@@ -49,7 +49,7 @@ expect "--closed KAZ-TKM: UZB is a chokepoint, TLEV 8/9 and all of it the chokep
 
 expect "--borders FILE: closing KAZ-UZB and adding KAZ-AFG makes them neighbours, no transit" '
     printf "action,a,b\nclose,KAZ,UZB\nadd,KAZ,AFG\n" >"$TMP/edits.csv"
-    $LEVER transit KAZ AFG $HAND --borders "$TMP/edits.csv" >"$TMP/e.csv"
+    lever_doc transit KAZ AFG $HAND --borders "$TMP/edits.csv" >"$TMP/e.csv"
     test "$(field flows h <"$TMP/e.csv")" = 1
     grep -q "^# border_edits: closed KAZ-UZB, added KAZ-AFG" "$TMP/e.csv"
 '
@@ -95,11 +95,11 @@ expect "--observed: a bad record names file:line:column; with --over it is a usa
 '
 
 expect "bad crossings and bad border files are refused with what to do" '
-    exits 2 $LEVER transit KAZ AFG $HAND --closed KAZ-PAK
+    exits 2 lever_doc transit KAZ AFG $HAND --closed KAZ-PAK
     grep -q "share no crossing" "$TMP/err"
-    exits 2 $LEVER transit KAZ AFG $HAND --closed KAZAFG
+    exits 2 lever_doc transit KAZ AFG $HAND --closed KAZAFG
     printf "close,KAZ,UZB\nopen,KAZ,AFG\n" >"$TMP/bad.csv"
-    exits 1 $LEVER transit KAZ AFG $HAND --borders "$TMP/bad.csv"
+    exits 1 lever_doc transit KAZ AFG $HAND --borders "$TMP/bad.csv"
     grep -q "bad.csv:2:1: .open. is not an edit; write add or close" "$TMP/err"
     exits 1 $LEVER transit KAZ AFG --store "$TMP/hand.store" --geo "$TMP/nowhere"
     grep -q "no border data" "$TMP/err"
@@ -113,20 +113,20 @@ expect "usage errors: arguments, --slack, --years" '
 # ---- the real border data lever ships -----------------------------------------------------
 
 expect "real borders: KAZ-AFG share no border; shortest routes via CHN, TKM and UZB" '
-    $LEVER transit KAZ AFG --store "$TMP/hand.store" --format csv >"$TMP/r.csv"
+    lever_doc transit KAZ AFG --store "$TMP/hand.store" >"$TMP/r.csv"
     test "$(field flows h <"$TMP/r.csv")" = 2
     test "$(table routes <"$TMP/r.csv" | awk -F, "\$3 == 1 { print \$4 }" | tr "\n" " ")" = \
         "KAZ-CHN-AFG KAZ-TKM-AFG KAZ-UZB-AFG "
-    $LEVER transit KAZ AFG --store "$TMP/hand.store" --closed AFG-CHN --format csv >"$TMP/r2.csv"
+    lever_doc transit KAZ AFG --store "$TMP/hand.store" --closed AFG-CHN >"$TMP/r2.csv"
     test "$(table routes <"$TMP/r2.csv" | awk -F, "\$3 == 1 { print \$4 }" | tr "\n" " ")" = \
         "KAZ-TKM-AFG KAZ-UZB-AFG "
 '
 
 expect "real borders: routes of landlocked pairs match the reference" '
     synth_store synth 50000 11
-    $LEVER country --store "$TMP/synth.store" --format csv >"$TMP/codes.csv"
+    lever_doc country --store "$TMP/synth.store" >"$TMP/codes.csv"
     for pair in "KAZ AFG" "UZB PAK" "AFG GBR" "BOL PRY" "ETH UGA" "NPL BTN" "CHE AUT" "MNG LAO"; do
-        $LEVER transit $pair --store "$TMP/synth.store" --top 0 --format csv >"$TMP/p.csv"
+        lever_doc transit $pair --store "$TMP/synth.store" --top 0 >"$TMP/p.csv"
         $REF --geo "$GEO" --codes "$TMP/codes.csv" --pair $pair --check "$TMP/p.csv" \
             "$TMP/synth.csv"
     done
@@ -134,17 +134,17 @@ expect "real borders: routes of landlocked pairs match the reference" '
 
 expect "real borders, synthetic trade: TLEV over AFG, KAZ, DEU and USA match the reference" '
     for b in AFG KAZ DEU USA; do
-        $LEVER transit --over $b --store "$TMP/synth.store" --format csv >"$TMP/o.csv"
+        lever_doc transit --over $b --store "$TMP/synth.store" >"$TMP/o.csv"
         $REF --geo "$GEO" --codes "$TMP/codes.csv" --over $b --check "$TMP/o.csv" "$TMP/synth.csv"
     done
 '
 
 expect "--closed, --slack 2, --product and --year match the reference" '
-    $LEVER transit --over AFG --store "$TMP/synth.store" --closed AFG-CHN,IRN-SEA --slack 2 \
-        --product 1101 --year 2020 --format csv >"$TMP/o2.csv"
+    lever_doc transit --over AFG --store "$TMP/synth.store" --closed AFG-CHN,IRN-SEA --slack 2 \
+        --product 1101 --year 2020 >"$TMP/o2.csv"
     $REF --geo "$GEO" --codes "$TMP/codes.csv" --over AFG --closed AFG-CHN,IRN-SEA --slack 2 \
         --product 1101 --year 2020 --check "$TMP/o2.csv" "$TMP/synth.csv"
-    $LEVER transit KAZ AFG --store "$TMP/synth.store" --slack 0 --top 0 --format csv >"$TMP/p0.csv"
+    lever_doc transit KAZ AFG --store "$TMP/synth.store" --slack 0 --top 0 >"$TMP/p0.csv"
     $REF --geo "$GEO" --codes "$TMP/codes.csv" --pair KAZ AFG --slack 0 --check "$TMP/p0.csv" \
         "$TMP/synth.csv"
 '

@@ -33,7 +33,7 @@ want() {
 }
 
 expect "dyad: the events of KAZ or AFG (and of everyone) in the years shown, sorted, with sources" '
-    $LEVER dyad KAZ AFG --top 0 --events "$TMP/events.csv" --format csv >"$TMP/d.csv"
+    lever_doc dyad KAZ AFG --top 0 --events "$TMP/events.csv" >"$TMP/d.csv"
     table events <"$TMP/d.csv" >"$TMP/got"
     want 2019 2023 | diff - "$TMP/got"
     test "$(wc -l <"$TMP/got")" -eq 4
@@ -46,16 +46,16 @@ expect "dyad: each year names its events beside the figures" '
 '
 
 expect "dyad --years 2021-2022 and change --from 2020 --to 2022 keep the events of those years" '
-    $LEVER dyad KAZ AFG --years 2021-2022 --top 0 --events "$TMP/events.csv" --format csv |
+    lever_doc dyad KAZ AFG --years 2021-2022 --top 0 --events "$TMP/events.csv" |
         table events >"$TMP/got"
     want 2021 2022 | diff - "$TMP/got"
-    $LEVER change KAZ AFG --from 2020 --to 2022 --events "$TMP/events.csv" --format csv |
+    lever_doc change KAZ AFG --from 2020 --to 2022 --events "$TMP/events.csv" |
         table events >"$TMP/got2"
     want 2020 2022 | diff - "$TMP/got2"
 '
 
 expect "without --events the outputs are unchanged (no events column or table)" '
-    $LEVER dyad KAZ AFG --top 0 --format csv >"$TMP/plain.csv"
+    lever_doc dyad KAZ AFG --top 0 >"$TMP/plain.csv"
     fails grep -q "events" "$TMP/plain.csv"
 '
 
@@ -78,7 +78,7 @@ expect "bad event files are refused with file:line:column and what to do" '
 
 if need_shared "the real example of Kazakh-Afghan events loads and shows 2021-2023"; then
     expect "the real example of Kazakh-Afghan events loads and shows 2021-2023" '
-        $LEVER dyad KAZ AFG --top 0 --events "$SHARED/events/kaz_afg_events.csv" --format csv |
+        lever_doc dyad KAZ AFG --top 0 --events "$SHARED/events/kaz_afg_events.csv" |
             table events >"$TMP/real"
         test "$(wc -l <"$TMP/real")" -eq 5
         grep -q "^2021-08-15,2021,AFG,The Taliban take power in Kabul," "$TMP/real"

@@ -18,12 +18,12 @@ printf 't,i,j,k,v,q\n2021,398,4,110100,600,2000\n2021,860,4,110100,400,1500\n202
     >"$TMP/hand.csv"
 printf 'country,year,product,tonnes\nUZB,2021,1001,12000\nUZB,2020,1001,1\nKAZ,2021,1101,5\n' \
     >"$TMP/prod.csv"
-HAND="--store $TMP/hand.store --format csv"
+HAND="--store $TMP/hand.store"
 
 expect "the hand-built world imports" '$LEVER import "$TMP/hand.csv" -o "$TMP/hand.store"'
 
 expect "without production: both bounds, labelled; KAZ 60% direct and 90% through UZB mills" '
-    $LEVER chains AFG --product 1101 $HAND >"$TMP/b.csv"
+    lever_doc chains AFG --product 1101 $HAND >"$TMP/b.csv"
     grep -q "^# gamma: unknown without --production: low bound gamma = 0" "$TMP/b.csv"
     table origins <"$TMP/b.csv" | cut -d, -f2,4,5,6 >"$TMP/got"
     printf "KAZ,0.6,0.6,0.9\nRUS,0,0,0.1\nUZB,0.4,0.4,0\n" | diff - "$TMP/got"
@@ -32,7 +32,7 @@ expect "without production: both bounds, labelled; KAZ 60% direct and 90% throug
 '
 
 expect "with --production: gamma(UZB) = 1/4, KAZ 67.5%, UZB 30%, RUS 2.5%; one figure" '
-    $LEVER chains AFG --product 1101 --production "$TMP/prod.csv" $HAND >"$TMP/p.csv"
+    lever_doc chains AFG --product 1101 --production "$TMP/prod.csv" $HAND >"$TMP/p.csv"
     grep -q "^# gamma: from .*prod.csv for every processor: one figure" "$TMP/p.csv"
     table origins <"$TMP/p.csv" | awk -F, "{ printf \"%s %.12g %.12g\n\", \$2, \$5, \$6 }" >"$TMP/got"
     printf "KAZ 0.675 0.675\nUZB 0.3 0.3\nRUS 0.025 0.025\n" | diff - "$TMP/got"
@@ -45,7 +45,7 @@ expect "critical dependence and GeoDep on HHI°: KAZ is critical at 90% (high bo
 '
 
 expect "--measure quantity: shares of tonnes; input equivalent in tonnes of wheat (x1.33)" '
-    $LEVER chains AFG --product 1101 --measure quantity $HAND >"$TMP/q.csv"
+    lever_doc chains AFG --product 1101 --measure quantity $HAND >"$TMP/q.csv"
     # flour: KAZ 2000 t of 3500 t; UZB wheat: KAZ 3/4 of the tonnes too
     table origins <"$TMP/q.csv" | awk -F, "\$2 == \"KAZ\" {
         want = 2000/3500 + 1500/3500 * 3/4; d = \$6 - want; if (d*d > 1e-24) exit 1
@@ -55,15 +55,15 @@ expect "--measure quantity: shares of tonnes; input equivalent in tonnes of whea
 
 expect "a user chain file and --input/--factor choose the chain; unknown products are refused" '
     printf "input,output,factor\n1001,1101,1.5\n" >"$TMP/chains.csv"
-    $LEVER chains AFG --product 1101 --chains "$TMP/chains.csv" $HAND | grep -q "^# chain: 1001 -> 1101, factor 1.5 "
-    $LEVER chains UZB --product 1001 --input 1001 $HAND | grep -q "^# chain: 1001 -> 1001, factor 1 "
-    exits 2 $LEVER chains AFG --product 2709 $HAND
+    lever_doc chains AFG --product 1101 --chains "$TMP/chains.csv" $HAND | grep -q "^# chain: 1001 -> 1101, factor 1.5 "
+    lever_doc chains UZB --product 1001 --input 1001 $HAND | grep -q "^# chain: 1001 -> 1001, factor 1 "
+    exits 2 lever_doc chains AFG --product 2709 $HAND
     grep -q "no chain makes 2709" "$TMP/err"
     printf "1001,1101,-1\n" >"$TMP/badchain.csv"
-    exits 1 $LEVER chains AFG --product 1101 --chains "$TMP/badchain.csv" $HAND
+    exits 1 lever_doc chains AFG --product 1101 --chains "$TMP/badchain.csv" $HAND
     grep -q "badchain.csv:1:11: bad factor" "$TMP/err"
     printf "country,year,product,tonnes\nNOWHERE,2021,1001,5\n" >"$TMP/badprod.csv"
-    exits 1 $LEVER chains AFG --product 1101 --production "$TMP/badprod.csv" $HAND
+    exits 1 lever_doc chains AFG --product 1101 --production "$TMP/badprod.csv" $HAND
     grep -q "badprod.csv:2:1: " "$TMP/err"
 '
 
@@ -76,10 +76,10 @@ expect "usage errors" '
 
 expect "synthetic sample: every figure for AFG flour matches the reference, value and quantity" '
     synth_store synth 50000 11
-    $LEVER chains AFG --product 1101 --store "$TMP/synth.store" --top 0 --format csv >"$TMP/s.csv"
+    lever_doc chains AFG --product 1101 --store "$TMP/synth.store" --top 0 >"$TMP/s.csv"
     $REF --importer 4 --input 1001 --output 1101 --factor 1.33 --check "$TMP/s.csv" "$TMP/synth.csv"
-    $LEVER chains AFG --product 1101 --store "$TMP/synth.store" --top 0 --measure quantity \
-        --year 2020 --format csv >"$TMP/sq.csv"
+    lever_doc chains AFG --product 1101 --store "$TMP/synth.store" --top 0 --measure quantity \
+        --year 2020 >"$TMP/sq.csv"
     $REF --importer 4 --input 1001 --output 1101 --factor 1.33 --quantity --year 2020 \
         --check "$TMP/sq.csv" "$TMP/synth.csv"
 '
@@ -103,11 +103,11 @@ expect "synthetic sample: the Uzbek mills grind Kazakh wheat, so KAZ gains the U
 '
 
 expect "synthetic sample: re-export chains and production figures match the reference" '
-    $LEVER country --store "$TMP/synth.store" --format csv >"$TMP/codes.csv"
+    lever_doc country --store "$TMP/synth.store" >"$TMP/codes.csv"
     printf "country,year,product,tonnes\nDEU,2021,10,20000\nFRA,2021,10,1000000\nPAK,2021,10,5\n" >"$TMP/p10.csv"
     for b in DEU USA PAK; do
-        $LEVER chains $b --product 10 --input 10 --production "$TMP/p10.csv" \
-            --store "$TMP/synth.store" --top 0 --format csv >"$TMP/r.csv"
+        lever_doc chains $b --product 10 --input 10 --production "$TMP/p10.csv" \
+            --store "$TMP/synth.store" --top 0 >"$TMP/r.csv"
         $REF --importer $(awk -F, -v b=$b "\$2 == b { print \$1 }" "$TMP/codes.csv") \
             --input 10 --output 10 --factor 1 --production "$TMP/p10.csv" --codes "$TMP/codes.csv" \
             --check "$TMP/r.csv" "$TMP/synth.csv"

@@ -33,7 +33,7 @@ got() {
 }
 
 expect "dyad --product wheat --measure quantity: KAZ->AFG in tonnes of grain (flour x1.33)" '
-    $LEVER dyad KAZ AFG --product wheat --measure quantity --top 0 --format csv | got >"$TMP/got"
+    lever_doc dyad KAZ AFG --product wheat --measure quantity --top 0 | got >"$TMP/got"
     want 398 4 1.33 >"$TMP/want"
     paste -d" " "$TMP/got" "$TMP/want" | awk "{ d = \$2 - \$5; if (d < 0) d = -d
         if (\$1 != \$4 || d > 1e-6 * (\$5 > 1 ? \$5 : 1) || \$3 != \$6) { print; exit 1 } }"
@@ -42,8 +42,8 @@ expect "dyad --product wheat --measure quantity: KAZ->AFG in tonnes of grain (fl
 
 expect "a group file with flour x1000 changes the figure the same way (the factor is applied)" '
     printf "wheat = 1001 1101*1000\n" >"$TMP/groups.txt"
-    $LEVER dyad KAZ AFG --product wheat --measure quantity --groups "$TMP/groups.txt" --top 0 \
-        --format csv | got >"$TMP/got1000"
+    lever_doc dyad KAZ AFG --product wheat --measure quantity --groups "$TMP/groups.txt" --top 0 \
+        | got >"$TMP/got1000"
     fails cmp -s "$TMP/got" "$TMP/got1000"
     want 398 4 1000 >"$TMP/want1000"
     paste -d" " "$TMP/got1000" "$TMP/want1000" | awk "{ d = \$2 - \$5; if (d < 0) d = -d
@@ -53,7 +53,7 @@ expect "a group file with flour x1000 changes the figure the same way (the facto
 expect "flows without a quantity are left out and counted (all products, a pair with some)" '
     set -- $(awk -F, "\$6 == \"NA\" { print \$2, \$3; exit }" "$TMP/synth.csv")
     test -n "$1"
-    $LEVER dyad $1 $2 --measure quantity --top 0 --format csv >"$TMP/df.csv"
+    lever_doc dyad $1 $2 --measure quantity --top 0 >"$TMP/df.csv"
     rows <"$TMP/df.csv" | cut -d, -f1,5 >"$TMP/gotna"
     awk -F, -v a=$1 -v b=$2 "/^#/ || \$1 == \"t\" { next } \$2 == a && \$3 == b && \$6 == \"NA\" { n[\$1]++ }
         END { for (y = 2019; y <= 2021; y++) print y \",\" n[y] + 0 }" "$TMP/synth.csv" >"$TMP/wantna"
@@ -63,8 +63,8 @@ expect "flows without a quantity are left out and counted (all products, a pair 
 '
 
 expect "--measure value is the default; anything else is a usage error" '
-    $LEVER dyad KAZ AFG --top 0 --format csv >"$TMP/v1.csv"
-    $LEVER dyad KAZ AFG --top 0 --measure value --format csv >"$TMP/v2.csv"
+    lever_doc dyad KAZ AFG --top 0 >"$TMP/v1.csv"
+    lever_doc dyad KAZ AFG --top 0 --measure value >"$TMP/v2.csv"
     cmp "$TMP/v1.csv" "$TMP/v2.csv"
     usage_errors dyad "KAZ AFG --measure tonnes"
 '

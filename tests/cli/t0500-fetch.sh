@@ -60,7 +60,7 @@ expect "lever fetch baci places the release zip, byte for byte, and prints its p
 expect "the fetched zip imports as it is, with every row of its CSV" '
     $LEVER import -q "$TMP/b1/BACI_HS17_V202501.zip" -o "$TMP/b1.store"
     rows=$(grep -vc "^#\|^t,i,j" "$TMP/www/BACI_HS17_Y2021_V202501.csv")
-    $LEVER info --store "$TMP/b1.store" --format csv | awk -F, -v rows="$rows" "
+    lever_doc info --store "$TMP/b1.store" | awk -F, -v rows="$rows" "
         /^# table: store/ { getline; for (n = 1; n <= NF; n++) col[\$n] = n; getline
                             ok = \$col[\"rows\"] == rows && \$col[\"release\"] == \"V202501\" }
         END { exit !ok }"
@@ -297,7 +297,7 @@ expect "nothing failed is kept in the cache" '
 expect "fetch, import, query: lever dyad --source reported gives each year as KAZ declared it" '
     $LEVER fetch comtrade --reporters KAZ,AFG --years 2019-2021 --url "$URL" -o "$TMP/e2e" -q >"$TMP/files"
     $LEVER import -q $(cat "$TMP/files") -o "$TMP/e2e.store"
-    $LEVER dyad KAZ AFG --source reported --store "$TMP/e2e.store" --format csv | table years | cut -d, -f1-3 >"$TMP/got"
+    lever_doc dyad KAZ AFG --source reported --store "$TMP/e2e.store" | table years | cut -d, -f1-3 >"$TMP/got"
     # The reference: both directions as Kazakhstan declared them (its X to AFG, its M from AFG).
     python3 - $(cat "$TMP/files") >"$TMP/want" <<EOF
 import collections, json, sys
