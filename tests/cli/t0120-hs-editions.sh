@@ -20,7 +20,7 @@ cp "$H17" kaz.csv
 store_flows() {
     awk -F, 'NR > 1 || $1 ~ /^[0-9]/ { print $2, $3 }' "$2" | sort -u |
     while read -r i j; do
-        "$LEVER" dyad "$i" "$j" --store "$1" --format csv --top 1000000 2>/dev/null |
+        lever_doc dyad "$i" "$j" --store "$1" --top 1000000 2>/dev/null |
             awk -F, -v i="$i" -v j="$j" '
                 /^# table: / { t = $0; sub(/^# table: /, "", t); head = 1; next }
                 head { head = 0; for (c = 1; c <= NF; c++) col[$c] = c; next }
@@ -46,7 +46,7 @@ expect "--hs HS92 is a claim checked like a name" '
 
 expect "a file without an edition in its name gets the edition of its codes" '
     "$LEVER" import kaz.csv -o h17.store 2>/dev/null
-    "$LEVER" info --store h17.store --format csv | grep -q "^4,HS17,"
+    lever_doc info --store h17.store | grep -q "^4,HS17,"
     "$LEVER" import kaz.csv --hs HS17 -o h17b.store 2>/dev/null
 '
 
@@ -59,7 +59,7 @@ if need_shared "two editions in one store are refused"; then
 
     expect "the real BACI HS92 and HS17 dictionaries and rows are read as their editions" '
         "$LEVER" import "$IMPORTS" "$EXPORTS" "$COUNTRIES" "$PRODUCTS" -o dza.store 2>/dev/null
-        "$LEVER" info --store dza.store --format csv | grep -q "^4,HS92,V202301,"
+        lever_doc info --store dza.store | grep -q "^4,HS92,V202301,"
     '
 
     expect "--to-hs HS92 converts every flow as the independent reference does (exact and split)" '
@@ -75,7 +75,7 @@ if need_shared "two editions in one store are refused"; then
     '
 
     expect "every output format marks the converted figures" '
-        "$LEVER" dyad KAZ AFG --years 2019-2020 --store conv.store --format csv > out.csv
+        lever_doc dyad KAZ AFG --years 2019-2020 --store conv.store > out.csv
         grep -q "^# converted: HS codes converted to HS92 with UNSD.s HS correlation tables: baci_hs92_v202301_2019_kaz.csv from HS17 (2019-2020): 13 flows, 3 split over several codes" out.csv
         grep -q "^2019,.*\"BACI, HS split\",FOB,FOB$" out.csv
         "$LEVER" dyad KAZ AFG --years 2019-2020 --store conv.store --format json > out.json
@@ -88,15 +88,15 @@ assert all(y[\"source\"] == \"BACI, HS split\" for y in d[\"years\"] if y[\"year
         "$LEVER" dyad KAZ AFG --years 2019-2020 --store conv.store --format table > out.txt
         grep -q "converted: HS codes converted to HS92" out.txt
         grep -q "BACI, HS split" out.txt
-        "$LEVER" depend AFG --store conv.store --year 2019 --format csv | grep -q "^# converted: "
-        "$LEVER" info --store conv.store --format csv | grep -q "^# converted: "
+        lever_doc depend AFG --store conv.store --year 2019 | grep -q "^# converted: "
+        lever_doc info --store conv.store | grep -q "^# converted: "
     '
 
     expect "--to-hs drops a dictionary's codes that do not exist in the target edition" '
         "$LEVER" import "$IMPORTS" baci_hs92_v202301_2019_kaz.csv "$SHARED/dict/product_codes_HS17_V202301.csv" \
             --to-hs HS92 -o conv2.store 2>/dev/null
         exits 1 "$LEVER" product 853950 --store conv2.store
-        "$LEVER" product 100190 --store conv2.store --format csv | grep -q "^100190,"
+        lever_doc product 100190 --store conv2.store | grep -q "^100190,"
     '
 
     expect "hs-derive.sh rebuilds the shipped tables byte for byte from UNSD's consolidated CSV" '
@@ -115,8 +115,8 @@ expect "--to-hs without the tables says where to give them" '
 expect "a release named with a letter (V202401b) is the release of the store" '
     printf "t,i,j,k,v,q\n2021,4,24,10119,1.5,2\n" > BACI_HS92_Y2021_V202401b.csv
     "$LEVER" import BACI_HS92_Y2021_V202401b.csv -o b.store 2>/dev/null
-    "$LEVER" info --store b.store --format csv | grep -q "^4,HS92,V202401b,"
-    "$LEVER" dyad AFG AGO --store b.store --format csv | grep -qx "# data: BACI HS92 V202401b"
+    lever_doc info --store b.store | grep -q "^4,HS92,V202401b,"
+    lever_doc dyad AFG AGO --store b.store | grep -qx "# data: BACI HS92 V202401b"
 '
 
 finish

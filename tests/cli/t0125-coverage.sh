@@ -12,7 +12,7 @@ expect "a whole world says nothing about coverage and exits 0" '
     synth_store w 20000 3 2>/dev/null
     for c in "depend AFG" "leverage KAZ --over AFG" "exposure AFG" "compare AFG --suppliers KAZ,UZB" \
              "change KAZ AFG" "indicators KAZ AFG" "chains AFG --product 1101" "transit KAZ AFG"; do
-        $LEVER $c --store w.store --format csv > out.csv 2> err || { echo "$c: exit $?"; exit 1; }
+        lever_doc $c --store w.store > out.csv 2> err || { echo "$c: exit $?"; exit 1; }
         ! grep -q "^# coverage" out.csv
         [ ! -s err ]
     done
@@ -22,7 +22,7 @@ if need_shared "every query on the Algeria extract says what it lacks and exits 
     expect "every query on the Algeria extract says what it lacks and exits 3" '
         algeria_store 2>/dev/null
         while IFS="|" read -r c want; do
-            rc=0; $LEVER $c --store dza.store --format csv > out.csv 2> err || rc=$?
+            rc=0; lever_doc $c --store dza.store > out.csv 2> err || rc=$?
             [ $rc = 3 ] || { echo "$c: exit $rc"; exit 1; }
             grep -q "^# coverage: .*$want" out.csv || { echo "$c: no coverage line with $want"; cat out.csv | head; exit 1; }
             grep -q "^lever: .*$want" err || { echo "$c: nothing on stderr"; exit 1; }
@@ -51,7 +51,7 @@ LIST
 
     expect "a pair the extract holds no flows of is not said to have no trade" '
         algeria_store 2>/dev/null
-        uncovered $LEVER leverage FRA --over DEU --store dza.store --format csv > out.csv 2>/dev/null
+        uncovered lever_doc leverage FRA --over DEU --store dza.store > out.csv 2>/dev/null
         grep -qx "# note: FRA and DEU did not trade in these years in the flows this store holds" out.csv
         ! grep -q "leverage is 0" out.csv
     '
@@ -60,16 +60,16 @@ LIST
         printf "t,i,j,k,v,q\n2019,381,12,100190,10,1\n" > old.csv
         printf "t,i,j,k,v,q\n2021,380,12,100190,20,2\n" > new.csv
         $LEVER import old.csv new.csv "$SHARED/dict/country_codes_V202001.csv" -o ita.store 2>/dev/null
-        $LEVER country ITA --store ita.store --format csv | grep -q "^380,ITA,"
-        $LEVER country 381 --store ita.store --format csv | grep -q "^380,ITA,"
-        $LEVER dyad ITA DZA --store ita.store --format csv 2>/dev/null | grep -q "^2019,10000,"
-        $LEVER dyad ITA DZA --store ita.store --format csv 2>/dev/null | grep -q "^2021,20000,"
+        lever_doc country ITA --store ita.store | grep -q "^380,ITA,"
+        lever_doc country 381 --store ita.store | grep -q "^380,ITA,"
+        lever_doc dyad ITA DZA --store ita.store 2>/dev/null | grep -q "^2019,10000,"
+        lever_doc dyad ITA DZA --store ita.store 2>/dev/null | grep -q "^2021,20000,"
     '
 fi
 
 expect "a Comtrade store of one reporter does not hold its partner's imports" '
     $LEVER import "$ROOT/tests/data/comtrade_plus/kaz_afg_annual.csv" -o ct.store 2>/dev/null
-    rc=0; $LEVER depend AFG --store ct.store --year 2021 --format csv > out.csv 2>err || rc=$?
+    rc=0; lever_doc depend AFG --store ct.store --year 2021 > out.csv 2>err || rc=$?
     [ $rc = 3 ]
     grep -q "^# coverage: this store does not hold all of AFG.s imports" out.csv
     grep -qx "# data: UN Comtrade Plus HS22, downloaded .*" out.csv || grep -q "^# data: UN Comtrade Plus HS22, downloaded " out.csv

@@ -45,7 +45,7 @@ for year in sorted(ab):
 PY
 
 expect "each year from the best store, labelled, checked against awk and Python" '
-    uncovered "$LEVER" dyad KAZ AFG --years 2015-2024 --store baci.store --store ct.store --format csv > out.csv 2> err
+    uncovered lever_doc dyad KAZ AFG --years 2015-2024 --store baci.store --store ct.store > out.csv 2> err
     table years < out.csv | awk -F, "\$5 != \"none\" { print \$1 \",\" \$2 \",\" \$3 \",\" \$5 \",\" \$6 }" > got.csv
     # BACI for 2015-2021 (2021 too: both stores hold it, BACI first), Comtrade after
     awk -F, "\$1 > 2021" want_ct.csv | cat want_baci.csv - > want.csv
@@ -57,7 +57,7 @@ expect "each year from the best store, labelled, checked against awk and Python"
 '
 
 expect "the overlap year is compared side by side, with the difference to the figures used" '
-    uncovered "$LEVER" dyad KAZ AFG --years 2015-2024 --store baci.store --store ct.store --format csv > out.csv 2>/dev/null
+    uncovered lever_doc dyad KAZ AFG --years 2015-2024 --store baci.store --store ct.store > out.csv 2>/dev/null
     table overlap < out.csv > overlap.csv
     [ "$(wc -l < overlap.csv)" -eq 2 ]
     ab_baci=$(awk -F, "\$1 == 2021 { print \$2 }" want_baci.csv)
@@ -68,7 +68,7 @@ expect "the overlap year is compared side by side, with the difference to the fi
 '
 
 expect "the order of the stores does not change which figures a year uses" '
-    uncovered "$LEVER" dyad KAZ AFG --years 2015-2023 --store ct.store --store baci.store --format csv > out2.csv 2>/dev/null
+    uncovered lever_doc dyad KAZ AFG --years 2015-2023 --store ct.store --store baci.store > out2.csv 2>/dev/null
     table years < out2.csv | awk -F, "\$1 == 2021 { print \$2, \$5, \$6 }" | grep -qx "$(awk -F, "\$1 == 2021 { print \$2 }" want_baci.csv) BACI 2"
 '
 

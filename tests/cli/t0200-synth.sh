@@ -104,7 +104,7 @@ expect "--events writes made-up events of the years of the world, labelled synth
     test "$(grep -c ",synthetic: " "$TMP/ev.csv")" -eq 3
     ! grep -q "^2022" "$TMP/ev.csv"
     $LEVER import -q "$TMP/e.csv" -o "$TMP/e.store"
-    $LEVER dyad KAZ AFG --store "$TMP/e.store" --events "$TMP/ev.csv" --format csv >"$TMP/ev.out"
+    lever_doc dyad KAZ AFG --store "$TMP/e.store" --events "$TMP/ev.csv" >"$TMP/ev.out"
     grep -q "^# table: events" "$TMP/ev.out"
     grep -q "^2021-09,2021,AFG,synthetic: Afghanistan lowers its duty" "$TMP/ev.out"
 '
