@@ -269,6 +269,9 @@ int lever_holds_world(const lever_store *s, int year_index);
  * 2021: it covers only the flows of DZA"); returns 1 (and "") when the store holds it. */
 int lever_holds_note(const lever_store *s, int year_index, int country, int need, char *buf,
                      size_t len);
+/* What the store holds completely in a year, for people: "every country", or "the flows of
+ * DZA" / "reporters AFG (imports), KAZ (exports)" (at most 12 named, then "and N more"). */
+void lever_coverage_list(const lever_store *s, int year_index, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Bilateral flows: lever dyad                                         */

@@ -12,8 +12,10 @@ static const cli_spec spec = {
     .usage = {"[STORE] [--check] [--format table|csv|json] [--store STORE]"},
     .about =
         "Describes a store: format version, HS version and release of the data, whether\n"
-        "it is synthetic, the imported files, the years with their rows, and the numbers\n"
-        "of rows, countries and products.\n",
+        "it is synthetic, the imported files, the years with their rows and whose trade\n"
+        "the store holds completely that year (every country for a whole BACI release; the\n"
+        "countries of an extract; a Comtrade download's reporters), and the numbers of rows,\n"
+        "countries and products.\n",
     .arguments = "STORE: the store to describe (the same as --store STORE).\n",
     .examples = {"lever info demo.store", "lever info --check",
                  "lever info --format json | jq .store"},
@@ -59,11 +61,17 @@ static void add_store_record(out_doc *d, const lever_info *info, bool checked)
 
 static void add_years(out_doc *d, const lever_store *s, const lever_info *info)
 {
-    static const out_col cols[] = {{"year", NULL, COL_INT}, {"rows", NULL, COL_COUNT}};
-    out_table *t = out_doc_table(d, "years", "Rows per year", 2, cols);
+    static const out_col cols[] = {{"year", NULL, COL_INT},
+                                   {"rows", NULL, COL_COUNT},
+                                   {"holds", "holds completely", COL_STR}};
+    out_table *t = out_doc_table(d, "years", "Rows per year, and whose trade the store holds "
+                                 "completely", 3, cols);
     for (int y = 0; y < info->n_years; y++) {
+        char holds[1024];
+        lever_coverage_list(s, y, holds, sizeof holds);
         out_int(t, lever_year_at(s, y));
         out_int(t, (int64_t)lever_year_rows(s, y));
+        out_str(t, holds);
     }
 }
 

@@ -74,6 +74,15 @@ if need_shared "two editions in one store are refused"; then
         [ "$(wc -l < got.csv)" -eq 17 ]
     '
 
+    expect "--to-hs HS17 converts up (HS92 to HS17, links read the other way) as the reference does" '
+        head -200 "$EXPORTS" > dza_small.csv
+        "$LEVER" import dza_small.csv --hs HS92 --to-hs HS17 -o up.store 2>/dev/null
+        python3 "$REF" "$CONCORDANCE" HS92 HS17 -- dza_small.csv | sort > up_ref.csv
+        store_flows up.store up_ref.csv > up_got.csv
+        diff up_got.csv up_ref.csv
+        [ "$(wc -l < up_got.csv)" -gt 150 ]
+    '
+
     expect "every output format marks the converted figures" '
         lever_doc dyad KAZ AFG --years 2019-2020 --store conv.store > out.csv
         grep -q "^# converted: HS codes converted to HS92 with UNSD.s HS correlation tables: baci_hs92_v202301_2019_kaz.csv from HS17 (2019-2020): 13 flows, 3 split over several codes" out.csv

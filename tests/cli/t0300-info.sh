@@ -67,7 +67,8 @@ expect "rows, countries, products, years and size match the files" '
     grep -q "^# data: BACI HS92 V202301$" "$TMP/info.csv"
     ! grep -q SYNTHETIC "$TMP/info.csv"
     awk "/^# table: years/ { on = 1; next } on" "$TMP/info.csv" >"$TMP/years"
-    printf "year,rows\n2021,%d\n" "$rows" | diff - "$TMP/years"
+    # an extract of Algeria's imports: the store holds Algeria's imports completely, no more
+    printf "year,rows,holds\n2021,%d,the flows of DZA (imports)\n" "$rows" | diff - "$TMP/years"
 '
 
 expect "--check verifies a sound store" '
@@ -106,7 +107,7 @@ expect "--format json is valid JSON with numbers as numbers" '
     rows=$(awk "NR > 1" "$IMPORTS" | wc -l)
     $LEVER info --store "$TMP/dza.store" --format json >"$TMP/j"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); \
-assert d[\"store\"][0][\"rows\"] == int(sys.argv[2]); assert d[\"years\"] == [{\"year\": 2021, \"rows\": int(sys.argv[2])}]" "$TMP/j" "$rows"
+assert d[\"store\"][0][\"rows\"] == int(sys.argv[2]); assert d[\"years\"] == [{\"year\": 2021, \"rows\": int(sys.argv[2]), \"holds\": \"the flows of DZA (imports)\"}]" "$TMP/j" "$rows"
 '
 fi
 

@@ -199,7 +199,7 @@ typedef struct target_memo {
     size_t n_pool, cap_pool;
 } target_memo;
 
-static const uint32_t *targets_of(target_memo *m, const hs_tables *t, int from, int to,
+static const uint32_t *targets_of(target_memo *m, hs_tables *t, int from, int to,
                                   uint32_t k)
 {
     if (k >= 1000000)
@@ -253,7 +253,7 @@ typedef struct conv_stats {
 } conv_stats;
 
 /* The rows of one source converted, summed where they meet, sorted. */
-static int convert_source(lever_import *imp, const hs_tables *t, target_memo *memo,
+static int convert_source(lever_import *imp, hs_tables *t, target_memo *memo,
                           const import_source *s, int from, int to, const weight *w, size_t nw,
                           uint8_t *year_flags, conv_row **out, size_t *n_out, conv_stats *st)
 {
@@ -352,7 +352,7 @@ static int note_append(lever_import *imp, const char *fmt, ...)
     return LEVER_OK;
 }
 
-static int convert(lever_import *imp, const hs_tables *t, src_fit *fits, int to)
+static int convert(lever_import *imp, hs_tables *t, src_fit *fits, int to)
 {
     lever_rows *r = &imp->rows;
     /* world trade of the target edition's rows, per (code, year), for the splits */

@@ -109,6 +109,8 @@ bad:
                          s);
 }
 
+static int step_pair(step_ctx *c, uint32_t a, uint32_t b);
+
 static int step_row(void *ctx, const text_pos *pos, const text_field *f, int n)
 {
     step_ctx *c = ctx;
@@ -123,6 +125,11 @@ static int step_row(void *ctx, const text_pos *pos, const text_field *f, int n)
         rc = hs6_field(pos, &f[1], &b);
     if (rc)
         return rc;
+    return step_pair(c, a, b);
+}
+
+static int step_pair(step_ctx *c, uint32_t a, uint32_t b)
+{
     hs_step *s = &c->t->steps[c->step];
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8192;
@@ -136,6 +143,53 @@ static int step_row(void *ctx, const text_pos *pos, const text_field *f, int n)
     c->t->mask[a] |= (uint8_t)(1u << (c->step + 1));
     c->t->mask[b] |= (uint8_t)(1u << c->step);
     return LEVER_OK;
+}
+
+/* One step file: lines NEWCODE,OLDCODE[,...] read by hand, as the 44,000 lines of the
+ * six files are read at every import (a line that is not two codes goes through the CSV
+ * reader, for its quoting and its message). */
+static int read_step(const char *path, step_ctx *ctx, char *err, size_t errlen)
+{
+    char *text = NULL;
+    int rc = text_file_read(path, &text, err, errlen);
+    if (rc)
+        return rc;
+    text_pos pos = {path, 0, err, errlen};
+    char *cursor = text;
+    bool first = true;
+    for (char *line; !rc && (line = text_next_line(&cursor));) {
+        pos.line++;
+        if (text_blank_or_comment(line))
+            continue;
+        uint32_t a = 0, b = 0;
+        const char *c = line;
+        int da = 0, db = 0;
+        for (; *c >= '0' && *c <= '9' && da < 7; c++, da++)
+            a = a * 10 + (uint32_t)(*c - '0');
+        if (*c == ',') {
+            for (c++; *c >= '0' && *c <= '9' && db < 7; c++, db++)
+                b = b * 10 + (uint32_t)(*c - '0');
+        }
+        if (da >= 5 && da <= 6 && db >= 5 && db <= 6 && (*c == ',' || *c == '\0')) {
+            first = false;
+            rc = step_pair(ctx, a, b);
+            continue;
+        }
+        text_field fields[TEXT_MAX_FIELDS];
+        int n = text_csv_fields(&pos, line, fields, 4);
+        if (n < 0) {
+            rc = -n;
+            break;
+        }
+        if (first && step_header(ctx, fields, n)) {
+            first = false;
+            continue;
+        }
+        first = false;
+        rc = step_row(ctx, &pos, fields, n);
+    }
+    free(text);
+    return rc;
 }
 
 static int link_cmp(const void *x, const void *y)
@@ -162,7 +216,7 @@ int hs_tables_load(const char *dir, hs_tables **out, char *err, size_t errlen)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s_%s.csv", dir, editions[s + 1], editions[s]);
         step_ctx ctx = {t, s};
-        int rc = text_csv_file(path, 4, step_header, step_row, &ctx, err, errlen);
+        int rc = read_step(path, &ctx, err, errlen);
         if (rc == LEVER_ENOMEM)
             snprintf(err, errlen, "out of memory reading %s", path);
         if (rc) {
@@ -170,18 +224,18 @@ int hs_tables_load(const char *dir, hs_tables **out, char *err, size_t errlen)
             return rc;
         }
         hs_step *st = &t->steps[s];
-        if (st->n == 0 || !(st->by_old = malloc(st->n * sizeof *st->by_old))) {
-            snprintf(err, errlen, st->n ? "out of memory reading %s"
-                                        : "%s holds no links; give the folder of UNSD's "
-                                          "correlation tables (see data/hs/README.md)",
+        if (st->n == 0) {
+            snprintf(err, errlen, "%s holds no links; give the folder of UNSD's correlation "
+                                  "tables (see data/hs/README.md)",
                      path);
             hs_tables_free(t);
-            return st->n ? LEVER_ENOMEM : LEVER_EINPUT;
+            return LEVER_EINPUT;
         }
-        qsort(st->by_new, st->n, sizeof *st->by_new, link_cmp);
-        for (size_t n = 0; n < st->n; n++)
-            st->by_old[n] = (hs_link){st->by_new[n].b, st->by_new[n].a};
-        qsort(st->by_old, st->n, sizeof *st->by_old, link_cmp);
+        bool sorted = true; /* as hs-derive.sh writes them: no sort needed */
+        for (size_t n = 1; n < st->n && sorted; n++)
+            sorted = link_cmp(&st->by_new[n - 1], &st->by_new[n]) <= 0;
+        if (!sorted)
+            qsort(st->by_new, st->n, sizeof *st->by_new, link_cmp);
     }
     *out = t;
     return LEVER_OK;
@@ -237,7 +291,19 @@ static int u32_cmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-size_t hs_targets(const hs_tables *t, int from, int to, uint32_t k, uint32_t *out, size_t max)
+/* The links of a step by their older code, made the first time a conversion goes up
+ * (most imports only check codes, and a conversion usually goes down). */
+static const hs_link *links_by_old(hs_step *st)
+{
+    if (!st->by_old && (st->by_old = malloc(st->n * sizeof *st->by_old))) {
+        for (size_t n = 0; n < st->n; n++)
+            st->by_old[n] = (hs_link){st->by_new[n].b, st->by_new[n].a};
+        qsort(st->by_old, st->n, sizeof *st->by_old, link_cmp);
+    }
+    return st->by_old;
+}
+
+size_t hs_targets(hs_tables *t, int from, int to, uint32_t k, uint32_t *out, size_t max)
 {
     if (from < 0 || to < 0 || from >= HS_N_EDITIONS || to >= HS_N_EDITIONS || max == 0 ||
         k >= HS_CODES || !(t->mask[k] & (1u << from)))
@@ -247,11 +313,13 @@ size_t hs_targets(const hs_tables *t, int from, int to, uint32_t k, uint32_t *ou
     cur[0] = k;
     for (int e = from; e != to;) {
         int down = to < e;
-        const hs_step *s = &t->steps[down ? e - 1 : e];
+        hs_step *s = &t->steps[down ? e - 1 : e];
+        const hs_link *l = down ? s->by_new : links_by_old(s);
+        if (!l)
+            return 0;
         size_t m = 0;
         for (size_t c = 0; c < n; c++)
-            m = down ? add_links(s->by_new, s->n, cur[c], next, m, HS_MAX_TARGETS)
-                     : add_links(s->by_old, s->n, cur[c], next, m, HS_MAX_TARGETS);
+            m = add_links(l, s->n, cur[c], next, m, HS_MAX_TARGETS);
         memcpy(cur, next, m * sizeof *cur);
         n = m;
         e += down ? -1 : 1;

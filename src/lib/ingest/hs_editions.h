@@ -28,7 +28,8 @@ const char *hs_tables_dir(const hs_tables *t);
 /* Bit e set when HS6 code k exists in edition e (0 when k is in none). */
 uint8_t hs_code_editions(const hs_tables *t, uint32_t k);
 /* The codes of edition `to` that code k of edition `from` links to, through every
- * adjacent step between them, sorted, at most max; returns how many (0: k unknown). */
-size_t hs_targets(const hs_tables *t, int from, int to, uint32_t k, uint32_t *out, size_t max);
+ * adjacent step between them, sorted, at most max; returns how many (0: k unknown, or out
+ * of memory). */
+size_t hs_targets(hs_tables *t, int from, int to, uint32_t k, uint32_t *out, size_t max);
 
 #endif /* LEVER_HS_EDITIONS_H */

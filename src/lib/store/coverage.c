@@ -133,3 +133,16 @@ int lever_holds_note(const lever_store *s, int year_index, int country, int need
     list_covered(s, year_index, buf, len, at);
     return 0;
 }
+
+void lever_coverage_list(const lever_store *s, int year_index, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = 0;
+    if (year_index < 0 || (uint32_t)year_index >= s->n_years)
+        return;
+    if (lever_holds_world(s, year_index)) {
+        snprintf(buf, len, "every country");
+        return;
+    }
+    list_covered(s, year_index, buf, len, 0);
+}
