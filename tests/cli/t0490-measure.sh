@@ -88,6 +88,15 @@ expect "depend --measure quantity over every product (flows without a quantity c
         --check "$TMP/dq3.csv" "$TMP/synth.csv"
 '
 
+expect "dyad --measure quantity: top products ranked by tonnes, s, e and HHI_M of tonnes, by tests/ref" '
+    $LEVER dyad KAZ UZB --product wheat --measure quantity --top 5 --format csv >"$TMP/dt.csv"
+    python3 "$ROOT/tests/ref/dyad_tonnes.py" --a 398 --b 860 --product 1001,1101 \
+        --factors 1101=1.33 --top 5 --check "$TMP/dt.csv" "$TMP/synth.csv"
+    $LEVER dyad USA CHN --measure quantity --top 15 --format csv >"$TMP/dt2.csv"
+    python3 "$ROOT/tests/ref/dyad_tonnes.py" --a 842 --b 156 --top 15 --check "$TMP/dt2.csv" \
+        "$TMP/synth.csv"
+'
+
 CHANGE_REF="$ROOT/tests/ref/change.py"
 
 expect "change --product wheat --measure quantity: the change in tonnes of grain, by tests/ref" '
