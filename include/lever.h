@@ -425,8 +425,8 @@ typedef struct lever_depend_row {
 } lever_depend_row;
 
 /* With q->measure LEVER_MEASURE_QUANTITY every USD field of a row (imports, exports,
- * supplier_value, alt_supply, alternatives[].value) holds kilograms (factors applied), every
- * share and HHI is of kilograms, and geodep_persistent is -1. */
+ * supplier_value, alt_supply, alternatives[].value) holds kilograms (factors applied), and
+ * every share, HHI, screen and the ranking is of kilograms. */
 typedef struct lever_depend_result {
     int importer, on; /* on = -1 without --on */
     int year;

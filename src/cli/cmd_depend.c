@@ -344,8 +344,7 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
         out_doc_meta(d, "quantities", "%llu of %s's import flows of the selected products had "
                                       "no quantity and were left out",
                      (unsigned long long)r->flows_without_qty, who.code);
-        out_doc_meta(d, "units", "tonnes; shares and ratios as fractions; GeoDep persistence "
-                                 "is computed in value only (empty)");
+        out_doc_meta(d, "units", "tonnes; shares and ratios as fractions");
     } else {
         out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
     }
