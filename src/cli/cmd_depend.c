@@ -348,7 +348,11 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
     } else {
         out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
     }
-    if (r->n == 0)
+    if (r->n == 0 && r->measure == LEVER_MEASURE_QUANTITY && r->flows_without_qty)
+        out_doc_meta(d, "note", "%s's imports of the selected products%s in %d have no "
+                                "quantity (--measure value shows them)",
+                     who.label, on >= 0 ? " from this supplier" : "", r->year);
+    else if (r->n == 0)
         out_doc_meta(d, "note", "%s imports none of the selected products%s in %d", who.label,
                      on >= 0 ? " from this supplier" : "", r->year);
     add_products_table(d, s, r);
