@@ -88,6 +88,14 @@ void lever_import_set_warning(lever_import *imp, lever_warning_fn fn, void *ud);
 int lever_import_set_meta(lever_import *imp, const char *hs_version, const char *release,
                           lever_error *err);
 /* Number of worker threads for parsing (0 = number of online CPUs). */
+/* HS editions (INDICATORS.md section 13). to_hs ("HS92" ... "HS22", or NULL): convert
+ * every input of another edition to it with UNSD's correlation tables, each converted year
+ * marked in the store (lever_year_converted, lever_info.converted). tables_dir (or NULL:
+ * the tables installed with lever): the folder of the tables (data/hs/README.md). Without
+ * to_hs the import refuses an input whose codes belong to another edition than its name
+ * (or --hs, or the other inputs) says. LEVER_EUSAGE for an unknown edition. */
+int lever_import_set_hs(lever_import *imp, const char *to_hs, const char *tables_dir,
+                        lever_error *err);
 void lever_import_set_threads(lever_import *imp, int threads);
 
 /* Adds one input: a BACI release zip, a BACI CSV (t,i,j,k,v,q), a BACI country or product
@@ -160,7 +168,13 @@ typedef struct lever_info {
     int year_min, year_max;
     int comtrade;           /* 1 when the rows are Comtrade flows with both declarations */
     uint64_t reflows;       /* Comtrade re-exports and re-imports, kept apart */
+    const char *converted;  /* what was converted between HS editions at import (--to-hs),
+                               "" when nothing was */
 } lever_info;
+/* Whether the flows of a year were converted from another HS edition (INDICATORS.md
+ * section 13): 0 no, 1 converted exactly (1:1 and n:1 links), 2 some values split over
+ * several codes (1:n and n:n links). */
+int lever_year_converted(const lever_store *s, int year_index);
 
 void lever_get_info(const lever_store *s, lever_info *info);
 /* Years are indexed 0..n_years-1 in increasing order. */
@@ -239,6 +253,22 @@ int lever_covers(const lever_store *s, int year_index, int exporter, int importe
  * AFG in 2019: it covers only reporters DZA"); returns lever_covers. */
 int lever_coverage_note(const lever_store *s, int year_index, int exporter, int importer,
                         char *buf, size_t len);
+/* What a store holds of a country in a year: all its imports (LEVER_HOLDS_IMPORTS), all
+ * its exports (LEVER_HOLDS_EXPORTS). A whole BACI release holds both of every country; an
+ * extract those of the countries it is made of; a Comtrade store what its reporters
+ * declared. A figure that sums a country's imports (M(j), shares, HHI) is exact only when
+ * the store holds them. */
+#define LEVER_HOLDS_IMPORTS 1
+#define LEVER_HOLDS_EXPORTS 2
+int lever_holds(const lever_store *s, int year_index, int country);
+/* 1 when the store holds every country's imports and exports that year (world totals,
+ * W(k), X(m,k) of every supplier, RCA). */
+int lever_holds_world(const lever_store *s, int year_index);
+/* Writes why a figure needing `need` (LEVER_HOLDS_* flags) of country (or, for country
+ * -1, the whole world) is not exact ("this store does not hold all of AFG's imports in
+ * 2021: it covers only the flows of DZA"); returns 1 (and "") when the store holds it. */
+int lever_holds_note(const lever_store *s, int year_index, int country, int need, char *buf,
+                     size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Bilateral flows: lever dyad                                         */
@@ -902,6 +932,43 @@ typedef struct lever_synth_options {
 typedef int (*lever_write_fn)(void *ud, const char *data, size_t len);
 int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud,
                 lever_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Charts and reports: lever chart, lever report (src/lib/render)      */
+/* ------------------------------------------------------------------ */
+
+/* Charts are SVG written by lever; every figure comes from the queries above. */
+typedef enum {
+    LEVER_CHART_FLOWS = 0,     /* X(A->B) and X(B->A) over the query's years (lever_dyad) */
+    LEVER_CHART_PRODUCTS = 1,  /* what each sells the other in year_to, by HS section */
+    LEVER_CHART_SUPPLIERS = 2, /* B's suppliers of one product, year by year */
+    LEVER_CHART_LEVERAGE = 3,  /* LEV both ways per year, supply and market channels */
+    LEVER_CHART_CHANGE = 4     /* contributions to the change of X(A->B), year_from to year_to */
+} lever_chart_kind;
+
+typedef struct lever_chart_options {
+    lever_chart_kind kind;
+    int a, b;    /* country indices */
+    int product; /* suppliers: product index; -1 = A's largest export to B in year_to */
+    int top;     /* products and change: bars per direction (0 = 10) */
+    int width;   /* pixels (0 = 640), 320 to 4000 */
+} lever_chart_options;
+
+/* Draws one chart as a standalone SVG document through write (called once, with the
+ * whole chart; a non-zero return is LEVER_EIO). */
+int lever_chart_svg(const lever_store *s, const lever_chart_options *o, const lever_query *q,
+                    lever_write_fn write, void *ud, lever_error *err);
+/* A's largest export to B (product index) in q's year_to over q's products: the default
+ * product of the suppliers chart. LEVER_ENOTFOUND when A sold B none of them. */
+int lever_chart_largest_product(const lever_store *s, int a, int b, const lever_query *q,
+                                int *product, lever_error *err);
+
+/* The bilateral report of A and B over q's years (0 = every year of the store) as one
+ * self-contained HTML page: inline CSS and SVG, no script but a JSON block of its figures
+ * (id "lever-data"), nothing loaded from elsewhere. q's products, alternatives, weights
+ * and sigma apply to every section. top: products per table (0 = 10). */
+int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, int top,
+                      lever_write_fn write, void *ud, lever_error *err);
 
 #ifdef __cplusplus
 }

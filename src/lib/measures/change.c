@@ -126,7 +126,7 @@ int lever_change(const lever_store *s, int a, int b, const lever_query *q,
     r->delta = (int64_t)r->total1 - (int64_t)r->total0;
     for (size_t n = 0; n < r->n; n++)
         r->rows[n].share_of_change = change_share(r->rows[n].delta, r->delta);
-    qsort(r->rows, r->n, sizeof *r->rows, by_abs_delta_desc);
+    sort_items(r->rows, r->n, sizeof *r->rows, by_abs_delta_desc);
     if (store_damaged(s)) {
         lever_change_free(r);
         return store_damage_fail(s, err);

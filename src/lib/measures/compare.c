@@ -198,7 +198,7 @@ static int find_headon(compare_ctx *c, int y, headon_product **out, size_t *n_ou
     for (int n = 0; n < c->n_suppliers; n++)
         for (size_t f = c->first[n]; f < c->first[n + 1]; f++)
             c->by_product[f] = (supplier_flow){c->flows[f].product, n, c->flows[f].value};
-    qsort(c->by_product, n_flows, sizeof *c->by_product, by_product_then_value);
+    sort_items(c->by_product, n_flows, sizeof *c->by_product, by_product_then_value);
     headon_product *list = malloc((n_flows / 2 + 1) * sizeof *list);
     if (!list)
         return LEVER_ENOMEM;
@@ -215,7 +215,7 @@ static int find_headon(compare_ctx *c, int y, headon_product **out, size_t *n_ou
         }
         f = end;
     }
-    qsort(list, n, sizeof *list, by_overlap);
+    sort_items(list, n, sizeof *list, by_overlap);
     *out = list;
     *n_out = n;
     return LEVER_OK;

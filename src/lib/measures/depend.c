@@ -630,7 +630,7 @@ int lever_depend(const lever_store *s, int importer, int on, const lever_query *
             rc = collect_rows(&c, &r->rows, &r->n);
     }
     if (rc == LEVER_OK) {
-        qsort(r->rows, r->n, sizeof *r->rows, on >= 0 ? by_supplier_share : by_score);
+        sort_items(r->rows, r->n, sizeof *r->rows, on >= 0 ? by_supplier_share : by_score);
         if (top > 0 && r->n > (size_t)top)
             r->n = (size_t)top;
         for (size_t n = 0; n < r->n && !quantity; n++)
