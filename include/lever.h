@@ -317,6 +317,10 @@ typedef struct lever_product_flow {
     double hhi;             /* HHI_M(j,k) */
     int n_suppliers;        /* number of exporters of k to j */
     const char *source;     /* "BACI", "reported" or "mirror" */
+    /* lever_dyad with q->measure LEVER_MEASURE_QUANTITY (the products ranked by it, and
+     * supplier_share, dest_share, hhi and n_suppliers of kilograms): q in kg times the
+     * product's factor in the selection, rounded; LEVER_QTY_MISSING otherwise */
+    int64_t qty_factor_kg;
 } lever_product_flow;
 
 typedef struct lever_dyad_result {
@@ -327,10 +331,12 @@ typedef struct lever_dyad_result {
     /* top products per year, A->B then B->A: for year y the rows with .year == y, by value */
     size_t n_a_to_b, n_b_to_a;
     lever_product_flow *a_to_b, *b_to_a;
+    int measure; /* of the product tables: LEVER_MEASURE_* (the year table has both) */
 } lever_dyad_result;
 
 /* Flows between a and b over q's years (a range) and products (q may be NULL: every year and
- * product; the other fields of q are not used). top: products per year and direction. */
+ * product; q->measure ranks the top products by kilograms; the other fields of q are not
+ * used). top: products per year and direction. */
 int lever_dyad(const lever_store *s, int a, int b, const lever_query *q, int top,
                lever_dyad_result **out, lever_error *err);
 void lever_dyad_free(lever_dyad_result *r);
@@ -452,8 +458,8 @@ typedef struct lever_depend_row {
 } lever_depend_row;
 
 /* With q->measure LEVER_MEASURE_QUANTITY every USD field of a row (imports, exports,
- * supplier_value, alt_supply, alternatives[].value) holds kilograms (factors applied), every
- * share and HHI is of kilograms, and geodep_persistent is -1. */
+ * supplier_value, alt_supply, alternatives[].value) holds kilograms (factors applied), and
+ * every share, HHI, screen and the ranking is of kilograms. */
 typedef struct lever_depend_result {
     int importer, on; /* on = -1 without --on */
     int year;

@@ -344,8 +344,7 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
         out_doc_meta(d, "quantities", "%llu of %s's import flows of the selected products had "
                                       "no quantity and were left out",
                      (unsigned long long)r->flows_without_qty, who.code);
-        out_doc_meta(d, "units", "tonnes; shares and ratios as fractions; GeoDep persistence "
-                                 "is computed in value only (empty)");
+        out_doc_meta(d, "units", "tonnes; shares and ratios as fractions");
     } else {
         out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
     }
@@ -354,7 +353,11 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
     partial |= cli_needs(d, s, r->year, -1, 0,
                          "the world's exports X(m,k), w(m,k), HHI_W, e(i->B,k) and the "
                          "alternative suppliers");
-    if (r->n == 0)
+    if (r->n == 0 && r->measure == LEVER_MEASURE_QUANTITY && r->flows_without_qty)
+        out_doc_meta(d, "note", "%s's imports of the selected products%s in %d have no "
+                                "quantity (--measure value shows them)",
+                     who.label, on >= 0 ? " from this supplier" : "", r->year);
+    else if (r->n == 0)
         out_doc_meta(d, "note", "%s imports none of the selected products%s in %d%s", who.label,
                      on >= 0 ? " from this supplier" : "", r->year,
                      partial ? " in the flows this store holds" : "");

@@ -246,9 +246,26 @@ static void add_summary_table(out_doc *d, const lever_dyad_result *r)
 
 static void add_product_table(out_doc *d, const lever_store *s, const char *name,
                               const cli_country_names *from, const cli_country_names *to,
-                              int top,
+                              int top, bool quantity,
                               const lever_product_flow *flows, size_t n_flows)
 {
+    /* --measure quantity: ranked by tonnes (factors applied), shares and HHI of tonnes */
+    static const out_col tonnes[] = {
+        {"year", NULL, COL_INT},
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"value", "value USD", COL_USD},
+        {"qty_kg", "qty kg", COL_KG},
+        {"unit_value", "USD/kg", COL_RATIO},
+        {"unit_value_flag", "uv flag", COL_INT},
+        {"qty_t", "t x factor", COL_RATIO},
+        {"supplier_share_qty", "s(i->j,k) t", COL_SHARE},
+        {"dest_share_qty", "e(i->j,k) t", COL_SHARE},
+        {"hhi_qty", "HHI_M(j,k) t", COL_RATIO},
+        {"n_suppliers_qty", "N", COL_INT},
+        {"source", NULL, COL_STR},
+        {"description", NULL, COL_STR},
+    };
     static const out_col cols[] = {
         {"year", NULL, COL_INT},
         {"rank", "#", COL_INT},
@@ -265,9 +282,13 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         {"description", NULL, COL_STR},
     };
     char title[1024];
-    snprintf(title, sizeof title, "Top %d product%s %s -> %s (i = %s, j = %s)", top,
-             top == 1 ? "" : "s", from->label, to->label, from->code, to->code);
-    out_table *t = out_doc_table(d, name, title, (int)(sizeof cols / sizeof cols[0]), cols);
+    snprintf(title, sizeof title, "Top %d product%s %s -> %s (i = %s, j = %s)%s", top,
+             top == 1 ? "" : "s", from->label, to->label, from->code, to->code,
+             quantity ? ", by tonnes" : "");
+    out_table *t = quantity ? out_doc_table(d, name, title,
+                                            (int)(sizeof tonnes / sizeof tonnes[0]), tonnes)
+                            : out_doc_table(d, name, title,
+                                            (int)(sizeof cols / sizeof cols[0]), cols);
     int rank = 0;
     for (size_t n = 0; n < n_flows; n++) {
         const lever_product_flow *f = &flows[n];
@@ -281,6 +302,12 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         out_kg(t, f->qty_kg);
         out_double(t, f->unit_value);
         out_int(t, f->unit_value_flag);
+        if (quantity) {
+            if (f->qty_factor_kg == LEVER_QTY_MISSING)
+                out_null(t);
+            else
+                out_double(t, (double)f->qty_factor_kg / 1000.0);
+        }
         out_double(t, f->supplier_share);
         out_double(t, f->dest_share);
         out_double(t, f->hhi);
@@ -325,8 +352,8 @@ static int run_dyad_events(cli_query *cq, const char *query_a, const char *query
                                  : "are kept as declared (CIF)");
     if (quantity) {
         out_doc_meta(d, "measure", "quantity: the year table in tonnes, each flow's quantity "
-                                   "times its product's group factor; the product tables "
-                                   "stay in value");
+                                   "times its product's group factor; the top products "
+                                   "ranked by those tonnes, with s, e and HHI_M of tonnes");
         add_quantity_table(d, s, r, &na, &nb, ev);
     } else {
         add_year_table(d, s, r, &na, &nb, ev);
@@ -338,8 +365,10 @@ static int run_dyad_events(cli_query *cq, const char *query_a, const char *query
     if (ev)
         cli_events_table(d, s, ev, a, b, r->years[0].year, r->years[r->n_years - 1].year);
     if (cq->top > 0) {
-        add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, r->a_to_b, r->n_a_to_b);
-        add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, r->b_to_a, r->n_b_to_a);
+        add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, quantity, r->a_to_b,
+                          r->n_a_to_b);
+        add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, quantity, r->b_to_a,
+                          r->n_b_to_a);
     }
     bool missing = report_coverage(d, s, r, &na, &nb);
     lever_dyad_free(r);

@@ -308,6 +308,9 @@ static int run_pair(cli_query *cq, const lever_borders *g, const transit_opts *o
             return EXIT_ERROR;
         }
     }
+    if (o->observed_file && n_obs == 0)
+        out_doc_meta(d, "observed_note", "%s holds no declared split of %s-%s trade in %d",
+                     o->observed_file, na.code, nb.code, r->year);
     add_pair_transit_table(d, s, r, &na, &nb, obs, n_obs, o->observed_file != NULL);
     if (o->observed_file)
         add_observed_table(d, obs, n_obs);

@@ -88,6 +88,15 @@ expect "depend --measure quantity over every product (flows without a quantity c
         --check "$TMP/dq3.csv" "$TMP/synth.csv"
 '
 
+expect "dyad --measure quantity: top products ranked by tonnes, s, e and HHI_M of tonnes, by tests/ref" '
+    $LEVER dyad KAZ UZB --product wheat --measure quantity --top 5 --format csv >"$TMP/dt.csv"
+    python3 "$ROOT/tests/ref/dyad_tonnes.py" --a 398 --b 860 --product 1001,1101 \
+        --factors 1101=1.33 --top 5 --check "$TMP/dt.csv" "$TMP/synth.csv"
+    $LEVER dyad USA CHN --measure quantity --top 15 --format csv >"$TMP/dt2.csv"
+    python3 "$ROOT/tests/ref/dyad_tonnes.py" --a 842 --b 156 --top 15 --check "$TMP/dt2.csv" \
+        "$TMP/synth.csv"
+'
+
 CHANGE_REF="$ROOT/tests/ref/change.py"
 
 expect "change --product wheat --measure quantity: the change in tonnes of grain, by tests/ref" '
@@ -115,9 +124,15 @@ expect "compare --product wheat --measure quantity: sales, shares, ESI and head-
         --check "$TMP/co2.csv" "$TMP/synth.csv"
 '
 
-expect "depend --measure quantity with --alternatives current is refused, saying what to do" '
-    exits 1 "$LEVER" depend AFG --measure quantity --alternatives current
-    grep -q "world only" "$TMP/err"
+expect "depend --measure quantity with --alternatives current and a list, by tests/ref" '
+    $LEVER depend AFG --measure quantity --alternatives current --top 30 --format csv \
+        >"$TMP/dc.csv"
+    python3 "$DEPEND_REF" --importer 4 --measure quantity --alternatives current --top 30 \
+        --check "$TMP/dc.csv" "$TMP/synth.csv"
+    $LEVER depend AFG --product wheat --measure quantity --alternatives UZB,TKM,PAK,RUS \
+        --format csv >"$TMP/dl.csv"
+    python3 "$DEPEND_REF" --importer 4 --product 1001,1101 --factors 1101=1.33 \
+        --measure quantity --alternatives 860,795,586,643 --check "$TMP/dl.csv" "$TMP/synth.csv"
 '
 
 expect "leverage, exposure, indicators and transit refuse --measure quantity, saying why (exit 2)" '

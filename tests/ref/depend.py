@@ -17,8 +17,7 @@ Countries are BACI numeric codes. Without --check, prints the reference as CSV.
 With --measure quantity every flow counts its kilograms times the factor of the longest
 listed prefix of its product (1 otherwise), rounded to the kg; flows without a quantity
 are left out (and counted), and every sum, share and HHI is of those kilograms
-(INDICATORS.md section 9). Amounts are checked in tonnes (columns *_t), persistence is
-empty and the alternatives are the world's.
+(INDICATORS.md section 9). Amounts are checked in tonnes (columns *_t).
 """
 import argparse
 import csv
@@ -135,7 +134,7 @@ def reference(flows, importer, on, year_t, selected, mode, quantity=False):
     """Rows of `lever depend`, ranked, as dicts named like lever's CSV columns."""
     years = {t: Year(f, selected) for t, f in flows.items()}
     y = years[year_t]
-    persist_known = (year_t - 1) in years and (year_t - 2) in years and not quantity
+    persist_known = (year_t - 1) in years and (year_t - 2) in years
     m_b = y.imports_of(importer)
     rows = []
     for (j, k), m in sorted(y.m.items(), key=lambda e: e[0][1]):

@@ -19,7 +19,8 @@
  * --measure quantity (depend_quantity below): the store's precomputed M(j,k), X(i,k) and
  * W(k) are in USD, so the same figures in kilograms are summed from the rows: B's suppliers
  * of each product (its importer run), B's own exports (its exporter rows) and, for HHI_W,
- * W(k) and the alternatives, one pass over the year's rows that keeps only B's products.
+ * W(k) and the alternatives, one pass over the year's rows that keeps only B's products;
+ * the same for the two years before, for the persistence of GeoDep.
  * Each flow counts its kg times its product's factor, rounded to the kg, so that every
  * formula of value applies unchanged (and exactly) to kilograms.
  */
@@ -376,21 +377,34 @@ typedef struct qty_product {
     uint32_t n;               /* B's suppliers with a positive quantity */
     uint64_t w, acc;          /* W(k) in kg; one exporter's sum during the world pass */
     u128 sumsq_w;             /* sum over exporters of X(i,k)^2 */
-    int top_c[WORLD_TOP];
+    uint64_t alt;             /* --alternatives current or LIST: the alternatives' X(m,k) */
+    int top_c[WORLD_TOP];     /* the largest exporters (world), or alternatives (else) */
     uint64_t top_x[WORLD_TOP];
 } qty_product;
 
+/* One year of the quantity path: a row per product, and B's suppliers of each (a bitmap of
+ * countries per product, for --alternatives current). */
+typedef struct qty_year {
+    qty_product *qp;
+    uint64_t *suppliers; /* [n_products * words] */
+    size_t words;
+    uint64_t m_total, missing;
+} qty_year;
+
+static bool qty_is_supplier(const qty_year *t, int k, int i)
+{
+    return (t->suppliers[(size_t)k * t->words + (size_t)i / 64] >> (i % 64)) & 1;
+}
+
 /* B's suppliers of each selected product: M, its sum of squares, N and the supplier. */
-static uint64_t qty_imports(const depend_ctx *c, qty_product *qp, uint64_t *missing)
+static void qty_imports(const depend_ctx *c, qty_year *t)
 {
     const lever_store *s = c->s;
     const store_mjk *e, *end;
-    uint64_t m_total = 0;
-    *missing = 0;
     for (store_importer_entries(s, c->y, c->importer, &e, &end); e < end; e++) {
         if (e->m == 0 || !query_has_product(c->q, e->k))
             continue;
-        qty_product *p = &qp[e->k];
+        qty_product *p = &t->qp[e->k];
         uint64_t lo, hi, best = 0;
         query_supplier_run(s, c->y, e, &lo, &hi);
         p->supplier = c->on;
@@ -398,10 +412,11 @@ static uint64_t qty_imports(const depend_ctx *c, qty_product *qp, uint64_t *miss
             uint32_t r = store_by_imp(s, at);
             bool none;
             uint64_t kg = query_flow_kg(s, c->q, r, e->k, &none);
-            *missing += none && store_v(s, r) > 0;
+            t->missing += none && store_v(s, r) > 0;
             if (kg == 0)
                 continue;
             int i = store_row_exporter(s, c->y, r);
+            t->suppliers[(size_t)e->k * t->words + (size_t)i / 64] |= (uint64_t)1 << (i % 64);
             p->m += kg;
             p->sumsq_m += (u128)kg * kg;
             p->n++;
@@ -414,22 +429,32 @@ static uint64_t qty_imports(const depend_ctx *c, qty_product *qp, uint64_t *miss
         }
         p->v = best;
         p->listed = best > 0;
-        m_total += p->m;
+        t->m_total += p->m;
     }
-    return m_total;
 }
 
-/* X(B,k) from B's export rows, then W(k), HHI_W's sum of squares, X(A,k) and the largest
- * exporters from one pass over the year's rows, exporter by exporter. */
-static void qty_world(const depend_ctx *c, qty_product *qp, int *touched)
+/* Whether exporter i of product p counts as an alternative (current or LIST mode). */
+static bool qty_alternative(const depend_ctx *c, const qty_year *t, int k, const qty_product *p,
+                            int i, const bool *listed_alt)
+{
+    if (i == p->supplier || i == c->importer)
+        return false;
+    return c->q->alternatives == LEVER_ALT_CURRENT ? qty_is_supplier(t, k, i) : listed_alt[i];
+}
+
+/* X(B,k) from B's export rows, then W(k), HHI_W's sum of squares, X(A,k), the alternatives'
+ * supply and the largest exporters (or alternatives) from one pass over the year's rows,
+ * exporter by exporter. */
+static void qty_world(const depend_ctx *c, qty_year *t, int *touched, const bool *listed_alt)
 {
     const lever_store *s = c->s;
+    bool world = !c->q || c->q->alternatives == LEVER_ALT_WORLD;
     for (int i = 0; i < (int)s->n_countries; i++) {
         uint64_t lo, hi;
         int n_touched = 0;
         store_exporter_rows(s, c->y, i, ROW_K | ROW_Q, &lo, &hi);
         for (uint64_t r = lo; r < hi; r++) {
-            qty_product *p = &qp[s->fk[r]];
+            qty_product *p = &t->qp[s->fk[r]];
             if (!p->listed)
                 continue;
             bool none;
@@ -438,11 +463,17 @@ static void qty_world(const depend_ctx *c, qty_product *qp, int *touched)
                 touched[n_touched++] = s->fk[r];
             p->acc += kg;
         }
-        for (int t = 0; t < n_touched; t++) {
-            qty_product *p = &qp[touched[t]];
+        for (int n = 0; n < n_touched; n++) {
+            int k = touched[n];
+            qty_product *p = &t->qp[k];
             p->w += p->acc;
             p->sumsq_w += (u128)p->acc * p->acc;
-            keep_top_exporter(p->top_c, p->top_x, i, p->acc);
+            if (world) {
+                keep_top_exporter(p->top_c, p->top_x, i, p->acc);
+            } else if (qty_alternative(c, t, k, p, i, listed_alt)) {
+                p->alt += p->acc;
+                keep_top_exporter(p->top_c, p->top_x, i, p->acc);
+            }
             if (i == c->importer)
                 p->x_b = p->acc;
             if (i == p->supplier)
@@ -452,32 +483,46 @@ static void qty_world(const depend_ctx *c, qty_product *qp, int *touched)
     }
 }
 
-/* The row of product k in kilograms. */
-static void qty_fill_row(const depend_ctx *c, int k, const qty_product *p, uint64_t m_total,
+/* HHI_M, HHI_W and M/X of product p in kilograms, and so its GeoDep flag. */
+static bool qty_geodep(const qty_product *p, double *hhi, double *hhi_w, double *net)
+{
+    *hhi = hhi_from_sumsq((uint64_t)p->sumsq_m, (uint64_t)(p->sumsq_m >> 64), p->m);
+    *hhi_w = hhi_from_sumsq((uint64_t)p->sumsq_w, (uint64_t)(p->sumsq_w >> 64), p->w);
+    *net = net_import_ratio(p->m, p->x_b);
+    return p->m > 0 && geodep_flag(*hhi, *hhi_w, *net);
+}
+
+/* The row of product k in kilograms; prev[0..1] the two years before (NULL: unknown). */
+static void qty_fill_row(const depend_ctx *c, int k, const qty_year *t, const qty_year *prev,
                          lever_depend_row *row)
 {
+    const qty_product *p = &t->qp[k];
     memset(row, 0, sizeof *row);
     row->year = lever_year_at(c->s, c->y);
     row->product = k;
     row->imports = p->m;
-    row->import_share = ratio_u64(p->m, m_total);
+    row->import_share = ratio_u64(p->m, t->m_total);
     row->exports = p->x_b;
-    row->net_import = net_import_ratio(p->m, p->x_b);
     row->supplier = p->supplier;
     row->supplier_value = p->v;
     row->supplier_share = supplier_share(p->v, p->m);
-    row->hhi = hhi_from_sumsq((uint64_t)p->sumsq_m, (uint64_t)(p->sumsq_m >> 64), p->m);
+    row->geodep = qty_geodep(p, &row->hhi, &row->hhi_world, &row->net_import);
     row->hhi_star = hhi_normalised(row->hhi, p->n);
     row->hhi_level = hhi_level(row->hhi);
     row->n_suppliers = (int)p->n;
-    row->hhi_world = hhi_from_sumsq((uint64_t)p->sumsq_w, (uint64_t)(p->sumsq_w >> 64), p->w);
-    row->alt_supply = alternative_supply_world(p->w, p->x_a, p->x_b);
+    bool world = !c->q || c->q->alternatives == LEVER_ALT_WORLD;
+    row->alt_supply = world ? alternative_supply_world(p->w, p->x_a, p->x_b) : p->alt;
     row->headroom = headroom(row->alt_supply, p->v);
     row->d = c->q && c->q->sigma && !isnan(c->q->sigma[k])
                  ? 1.0 / c->q->sigma[k]
                  : non_substitutability(row->alt_supply, p->v);
-    row->geodep = geodep_flag(row->hhi, row->hhi_world, row->net_import);
     row->geodep_persistent = -1;
+    if (prev) {
+        double h, hw, net;
+        row->geodep_persistent = geodep_persistent(qty_geodep(&prev[1].qp[k], &h, &hw, &net),
+                                                   qty_geodep(&prev[0].qp[k], &h, &hw, &net),
+                                                   row->geodep);
+    }
     row->critical = critical_dependence(row->supplier_share, row->hhi, row->net_import);
     row->score = exposure_score(row->import_share, row->supplier_share, row->d);
     for (int n = 0; n < WORLD_TOP; n++) {
@@ -489,30 +534,67 @@ static void qty_fill_row(const depend_ctx *c, int k, const qty_product *p, uint6
         row->alternatives[n].share = world_share(row->alternatives[n].value, p->w);
 }
 
-/* lever_depend in kilograms: every row B imports, unranked. */
+static void qty_year_free(qty_year *t)
+{
+    free(t->qp);
+    free(t->suppliers);
+}
+
+/* One year of the quantity path in ctx's year: B's products and the world pass. */
+static int qty_year_fill(const depend_ctx *c, int *touched, const bool *listed_alt, qty_year *t)
+{
+    size_t P = c->s->n_products;
+    t->words = c->s->n_countries / 64 + 1;
+    t->qp = calloc(P, sizeof *t->qp);
+    t->suppliers = calloc(P * t->words, sizeof *t->suppliers);
+    if (!t->qp || !t->suppliers)
+        return LEVER_ENOMEM;
+    for (size_t k = 0; k < P; k++)
+        for (int n = 0; n < WORLD_TOP; n++)
+            t->qp[k].top_c[n] = -1;
+    qty_imports(c, t);
+    qty_world(c, t, touched, listed_alt);
+    return LEVER_OK;
+}
+
+/* lever_depend in kilograms: every row B imports, unranked; persistence from the two years
+ * before (GeoDep of every product, whatever its supplier). */
 static int depend_quantity(const depend_ctx *c, lever_depend_result *r)
 {
     size_t P = c->s->n_products;
-    qty_product *qp = calloc(P, sizeof *qp);
     int *touched = malloc(P * sizeof *touched);
+    bool *listed_alt = calloc(c->s->n_countries + 1, sizeof *listed_alt);
+    qty_year t = {0}, prev[2] = {{0}, {0}};
     r->rows = malloc((P + 1) * sizeof *r->rows);
-    if (!qp || !touched || !r->rows) {
-        free(qp);
-        free(touched);
-        return LEVER_ENOMEM;
+    int rc = touched && listed_alt && r->rows ? LEVER_OK : LEVER_ENOMEM;
+    for (int n = 0; rc == LEVER_OK && c->q && c->q->alternatives == LEVER_ALT_LIST &&
+                    n < c->q->n_alt_countries;
+         n++)
+        listed_alt[c->q->alt_countries[n]] = true;
+    if (rc == LEVER_OK)
+        rc = qty_year_fill(c, touched, listed_alt, &t);
+    int year = lever_year_at(c->s, c->y);
+    int y1 = lever_year_index(c->s, year - 1), y2 = lever_year_index(c->s, year - 2);
+    bool persistence = y1 >= 0 && y2 >= 0;
+    for (int n = 0; rc == LEVER_OK && persistence && n < 2; n++) {
+        depend_ctx before = *c;
+        before.y = n == 0 ? y1 : y2;
+        before.on = -1;
+        rc = qty_year_fill(&before, touched, listed_alt, &prev[n]);
     }
-    for (size_t k = 0; k < P; k++)
-        for (int n = 0; n < WORLD_TOP; n++)
-            qp[k].top_c[n] = -1;
-    uint64_t m_total = qty_imports(c, qp, &r->flows_without_qty);
-    qty_world(c, qp, touched);
     r->n = 0;
-    for (size_t k = 0; k < P; k++)
-        if (qp[k].listed)
-            qty_fill_row(c, (int)k, &qp[k], m_total, &r->rows[r->n++]);
-    free(qp);
+    if (rc == LEVER_OK) {
+        r->flows_without_qty = t.missing;
+        for (size_t k = 0; k < P; k++)
+            if (t.qp[k].listed)
+                qty_fill_row(c, (int)k, &t, persistence ? prev : NULL, &r->rows[r->n++]);
+    }
+    qty_year_free(&t);
+    qty_year_free(&prev[0]);
+    qty_year_free(&prev[1]);
     free(touched);
-    return LEVER_OK;
+    free(listed_alt);
+    return rc;
 }
 
 int lever_depend(const lever_store *s, int importer, int on, const lever_query *q, int top,
@@ -527,10 +609,6 @@ int lever_depend(const lever_store *s, int importer, int on, const lever_query *
                           "--on names the importer itself: give another country as supplier");
     if (top < 0)
         return error_set(err, LEVER_EUSAGE, "the number of products to keep cannot be negative");
-    if (q && q->measure == LEVER_MEASURE_QUANTITY && q->alternatives != LEVER_ALT_WORLD)
-        return error_set(err, LEVER_EUSAGE,
-                          "--measure quantity counts the alternative suppliers in the world "
-                          "only: drop --alternatives, or use --measure value");
     depend_ctx c = {.s = s, .q = q, .importer = importer, .on = on};
     int rc = query_one_year(s, q, &c.y, err);
     if (rc)

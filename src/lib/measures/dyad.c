@@ -262,6 +262,24 @@ static void keep_best(ranked_row *rows, size_t n, size_t keep)
     }
 }
 
+/* With --measure quantity: the shares, HHI and supplier count of row r in kilograms. */
+static void flow_in_kg(const lever_store *s, const lever_query *q, int y, uint64_t r,
+                       lever_product_flow *f)
+{
+    bool none;
+    uint64_t kg = query_flow_kg(s, q, r, f->product, &none);
+    f->qty_factor_kg = none ? LEVER_QTY_MISSING : (int64_t)kg;
+    const store_mjk *m = store_find_mjk(s, y, f->importer, f->product);
+    double hhi = NAN;
+    int n = 0;
+    uint64_t m_kg = m ? query_mjk_kg_hhi(s, q, y, m, &hhi, &n) : 0;
+    f->supplier_share = m_kg ? supplier_share(kg, m_kg) : NAN;
+    f->hhi = hhi;
+    f->n_suppliers = n;
+    uint64_t x_kg = query_xik_kg(s, q, y, f->exporter, f->product);
+    f->dest_share = x_kg ? destination_share(kg, x_kg) : NAN;
+}
+
 /* The flow of row r (exporter i to importer j in year index y) with its indicators. */
 static void fill_flow(const picker *p, int dir, int y, uint64_t r, lever_product_flow *f)
 {
@@ -285,13 +303,16 @@ static void fill_flow(const picker *p, int dir, int y, uint64_t r, lever_product
     f->hhi = m ? hhi_from_sumsq(m->sumsq_lo, m->sumsq_hi, m->m) : NAN;
     f->n_suppliers = m ? (int)m->n_suppliers : 0;
     f->dest_share = x ? destination_share(v, x->x) : NAN;
+    f->qty_factor_kg = LEVER_QTY_MISSING;
 }
 
 /* Appends the top `top` selected products of i->j (direction dir) in year index y. */
 static int add_top_products(const picker *p, int dir, int y, int i, int j,
-                            const lever_selection *sel, int top, lever_product_flow **flows,
+                            const lever_query *q, int top, lever_product_flow **flows,
                             size_t *n, size_t *cap)
 {
+    const lever_selection *sel = q ? q->products : NULL;
+    bool quantity = query_quantity(q);
     const lever_store *s = p->s;
     uint64_t lo, hi;
     store_dyad_rows(s, y, i, j, &lo, &hi);
@@ -304,6 +325,9 @@ static int add_top_products(const picker *p, int dir, int y, int i, int j,
     for (uint64_t r = lo; r < hi; r++)
         if (lever_selection_has(sel, s->fk[r])) {
             uint64_t v = row_figure(p, dir, r);
+            bool none = false;
+            if (quantity && v > 0 && v != LEVER_NO_DECLARATION)
+                v = query_flow_kg(s, q, r, s->fk[r], &none); /* ranked by kilograms */
             if (v > 0 && v != LEVER_NO_DECLARATION)
                 rows[n_rows++] = (ranked_row){v, r, s->fk[r]};
         }
@@ -324,8 +348,12 @@ static int add_top_products(const picker *p, int dir, int y, int i, int j,
         *flows = grown;
         *cap = want;
     }
-    for (size_t m = 0; m < keep; m++)
-        fill_flow(p, dir, y, rows[m].row, &(*flows)[(*n)++]);
+    for (size_t m = 0; m < keep; m++) {
+        lever_product_flow *f = &(*flows)[(*n)++];
+        fill_flow(p, dir, y, rows[m].row, f);
+        if (quantity)
+            flow_in_kg(s, q, y, rows[m].row, f);
+    }
     free(rows);
     return LEVER_OK;
 }
@@ -360,6 +388,7 @@ int lever_dyad_from(const lever_store *s, int a, int b, const lever_query *q, in
     r->a = a;
     r->b = b;
     r->n_years = last - first + 1;
+    r->measure = query_quantity(q) ? LEVER_MEASURE_QUANTITY : LEVER_MEASURE_VALUE;
     fill_years(s, a, b, first, sel, source, cif_ppm, r);
     size_t cap_ab = 0, cap_ba = 0;
     for (int y = first; y <= last && top > 0; y++) {
@@ -368,9 +397,9 @@ int lever_dyad_from(const lever_store *s, int a, int b, const lever_query *q, in
         pick_year(s, y, a, b, source, cif_ppm, &p, covered);
         rc = LEVER_OK;
         if (covered[0])
-            rc = add_top_products(&p, 0, y, a, b, sel, top, &r->a_to_b, &r->n_a_to_b, &cap_ab);
+            rc = add_top_products(&p, 0, y, a, b, q, top, &r->a_to_b, &r->n_a_to_b, &cap_ab);
         if (!rc && covered[1])
-            rc = add_top_products(&p, 1, y, b, a, sel, top, &r->b_to_a, &r->n_b_to_a, &cap_ba);
+            rc = add_top_products(&p, 1, y, b, a, q, top, &r->b_to_a, &r->n_b_to_a, &cap_ba);
         if (rc) {
             lever_dyad_free(r);
             return error_set(err, rc, "out of memory computing a dyad");

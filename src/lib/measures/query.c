@@ -45,6 +45,37 @@ uint64_t query_mjk_kg(const lever_store *s, const lever_query *q, int y, const s
     return kg;
 }
 
+uint64_t query_mjk_kg_hhi(const lever_store *s, const lever_query *q, int y, const store_mjk *e,
+                          double *hhi, int *n_suppliers)
+{
+    __extension__ typedef unsigned __int128 u128;
+    uint64_t lo, hi, kg = 0;
+    u128 sumsq = 0;
+    *n_suppliers = 0;
+    query_supplier_run(s, y, e, &lo, &hi);
+    for (uint64_t at = lo; at < hi; at++) {
+        bool none;
+        uint64_t f = query_flow_kg(s, q, store_by_imp(s, at), e->k, &none);
+        kg += f;
+        sumsq += (u128)f * f;
+        *n_suppliers += f > 0;
+    }
+    *hhi = hhi_from_sumsq((uint64_t)sumsq, (uint64_t)(sumsq >> 64), kg);
+    return kg;
+}
+
+uint64_t query_xik_kg(const lever_store *s, const lever_query *q, int y, int i, int k)
+{
+    uint64_t lo, hi, kg = 0;
+    store_exporter_rows(s, y, i, ROW_K | ROW_Q, &lo, &hi);
+    for (uint64_t r = lo; r < hi; r++)
+        if (s->fk[r] == k) {
+            bool none;
+            kg += query_flow_kg(s, q, r, k, &none);
+        }
+    return kg;
+}
+
 bool query_has_product(const lever_query *q, int k)
 {
     return !q || !q->products || lever_selection_has(q->products, k);

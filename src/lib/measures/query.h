@@ -43,6 +43,11 @@ void query_supplier_run(const lever_store *s, int y, const store_mjk *e, uint64_
  * without a quantity. */
 uint64_t query_mjk_kg(const lever_store *s, const lever_query *q, int y, const store_mjk *e,
                       uint64_t *missing);
+/* The same with HHI_M(j,k) of kilograms and the number of suppliers with a quantity. */
+uint64_t query_mjk_kg_hhi(const lever_store *s, const lever_query *q, int y, const store_mjk *e,
+                          double *hhi, int *n_suppliers);
+/* X(i,k) in kilograms: exporter i's rows of product k in year index y. */
+uint64_t query_xik_kg(const lever_store *s, const lever_query *q, int y, int i, int k);
 /* Whether the query counts in kilograms (LEVER_MEASURE_QUANTITY). */
 static inline bool query_quantity(const lever_query *q)
 {
