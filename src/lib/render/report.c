@@ -202,25 +202,25 @@ static void td_susd(rbuf *b, int64_t v)
 static void td_share(rbuf *b, double v)
 {
     char buf[40];
-    rb_puts(b, "<td class=\"n\" data-v=\"");
-    rb_json_num(b, v);
-    rb_printf(b, "\">%s</td>", fmt_share(v, buf, sizeof buf));
+    char x[40];
+    rb_printf(b, "<td class=\"n\" data-v=\"%s\">%s</td>", fmt_exact(v, x, sizeof x),
+              fmt_share(v, buf, sizeof buf));
 }
 
 static void td_ratio(rbuf *b, double v)
 {
     char buf[40];
-    rb_puts(b, "<td class=\"n\" data-v=\"");
-    rb_json_num(b, v);
-    rb_printf(b, "\">%s</td>", fmt_ratio(v, buf, sizeof buf));
+    char x[40];
+    rb_printf(b, "<td class=\"n\" data-v=\"%s\">%s</td>", fmt_exact(v, x, sizeof x),
+              fmt_ratio(v, buf, sizeof buf));
 }
 
 /* A double of USD (effects, S, K): rounded to the dollar for people. */
 static void td_dusd(rbuf *b, double v)
 {
     char buf[40];
-    rb_puts(b, "<td class=\"n\" data-v=\"");
-    rb_json_num(b, v);
+    char x[40];
+    rb_printf(b, "<td class=\"n\" data-v=\"%s", fmt_exact(v, x, sizeof x));
     if (isfinite(v))
         rb_printf(b, "\">%s</td>", fmt_grouped((int64_t)llround(v), buf, sizeof buf));
     else
@@ -368,9 +368,16 @@ static void summary_sentence(rbuf *b, const report_data *d)
     const lever_leverage_year *ln = lev_year(d, d->y1);
     if (!ln)
         return;
-    char buf[64];
+    char buf[64], buf2[64];
     rb_puts(b, "<p class=\"summary\">");
-    int a_holds = ln->net >= 0;
+    if (!(ln->net != 0)) { /* 0 or NaN: no one holds more */
+        rb_printf(b, "In %d, neither country held more leverage over the other through their "
+                     "trade: LEV(%s over %s) is %s, LEV(%s over %s) %s.</p>\n",
+                  d->y1, d->ca, d->cb, fmt_ratio(ln->lev_ab, buf, sizeof buf), d->cb, d->ca,
+                  fmt_ratio(ln->lev_ba, buf2, sizeof buf2));
+        return;
+    }
+    int a_holds = ln->net > 0;
     const char *holder = a_holds ? d->ca : d->cb, *other = a_holds ? d->cb : d->ca;
     double ratio = a_holds ? ln->asymmetry : 1 / ln->asymmetry;
     rb_printf(b, "In %d, <strong>", d->y1);
