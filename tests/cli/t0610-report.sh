@@ -97,6 +97,12 @@ expect "every string from data is escaped, in the markup and in the JSON block" 
     done
 '
 
+expect "a pair that never traded: zeros, no holder named, every figure right" '
+    $LEVER report KAZ UZB --store "$TMP/evil.store" -o "$TMP/none.html"
+    grep -q "neither country held more leverage" "$TMP/none.html"
+    python3 "$REF" --data "$TMP/evil.csv" --a $KAZ --b 860 report "$TMP/none.html"
+'
+
 expect "a store of one year: no change section, every other figure right" '
     $LEVER import "$TMP/evil.csv" -o "$TMP/one.store" >/dev/null
     $LEVER report KAZ AFG --store "$TMP/one.store" --years 2021 -o "$TMP/one.html"
