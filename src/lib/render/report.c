@@ -353,8 +353,8 @@ static void headline(rbuf *b, const report_data *d)
         rb_json_num(b, lev);
         rb_printf(b, "\">%s</p>", fmt_ratio(lev, v, sizeof v));
         if (dir == 2 && ln && isfinite(ln->asymmetry))
-            rb_printf(b, "<p class=\"note\">asymmetry %s\xC3\x97%s</p>",
-                      fmt_ratio(ln->asymmetry, buf, sizeof buf), lp ? "" : "");
+            rb_printf(b, "<p class=\"note\">asymmetry %s\xC3\x97</p>",
+                      fmt_ratio(ln->asymmetry, buf, sizeof buf));
         else if (lp)
             rb_printf(b, "<p class=\"note\">%s in %d</p>", fmt_ratio(was, buf, sizeof buf),
                       lp->year);
@@ -408,13 +408,15 @@ static void summary_sentence(rbuf *b, const report_data *d)
 static void section_flows(rbuf *b, const report_data *d)
 {
     char cmd[160];
-    rb_puts(b, "<section id=\"flows\"><h2>Trade each way</h2>\n<p>What each country exported "
-               "to the other every year, in US dollars (FOB).</p>\n<figure>");
+    int fob = 1; /* every figure valued FOB, as BACI's are */
+    for (int i = 0; i < d->dyad->n_years; i++)
+        fob &= strcmp(d->dyad->years[i].valuation_a_to_b, "FOB") == 0 &&
+               strcmp(d->dyad->years[i].valuation_b_to_a, "FOB") == 0;
+    rb_printf(b, "<section id=\"flows\"><h2>Trade each way</h2>\n<p>What each country exported "
+                 "to the other every year, in US dollars (%s).</p>\n<figure>",
+              fob ? "FOB" : "valued as <code>lever dyad</code> shows year by year");
     chart_flows(b, d->s, d->dyad, CHART_WIDTH, "chart-flows");
     rb_puts(b, "</figure>\n");
-    static const char *const heads[] = {"year", ">A\xE2\x86\x92" "B, USD", ">B\xE2\x86\x92" "A, USD",
-                                        ">total, USD", ">balance, USD", ">growth A\xE2\x86\x92" "B",
-                                        ">growth B\xE2\x86\x92" "A"};
     table_open(b, "table-flows");
     /* headings with the countries' codes */
     rb_printf(b, "<thead><tr><th>year</th><th class=\"n\">%s\xE2\x86\x92%s, USD</th>"
@@ -422,7 +424,6 @@ static void section_flows(rbuf *b, const report_data *d)
                  "<th class=\"n\">balance, USD</th><th class=\"n\">growth %s\xE2\x86\x92%s</th>"
                  "<th class=\"n\">growth %s\xE2\x86\x92%s</th></tr></thead><tbody>\n",
               d->ca, d->cb, d->cb, d->ca, d->ca, d->cb, d->cb, d->ca);
-    (void)heads;
     for (int i = 0; i < d->dyad->n_years; i++) {
         const lever_dyad_year *y = &d->dyad->years[i];
         rb_printf(b, "<tr data-year=\"%d\"><td>%d</td>", y->year, y->year);
@@ -676,15 +677,13 @@ static void change_table(rbuf *b, const report_data *d, const lever_change_resul
         td_dusd(b, w->price_effect);
         rb_puts(b, "</tr>\n");
     }
-    char buf[40];
     rb_printf(b, "<tr class=\"total\"><td></td><td></td><td class=\"desc\"><strong>all products "
                  "(%zu changed)</strong></td>",
               r->n);
     td_usd(b, r->total0);
     td_usd(b, r->total1);
     td_susd(b, r->delta);
-    rb_printf(b, "<td></td><td></td><td></td></tr>\n");
-    (void)buf;
+    rb_puts(b, "<td></td><td></td><td></td></tr>\n");
     table_close(b);
 }
 
