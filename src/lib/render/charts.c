@@ -43,6 +43,10 @@ static const char *const series_fill[] = {COL_A, COL_B, "url(#%s-hatch)", "url(#
                                           "#d5d8dc"};
 static const char *const series_text[] = {"#ffffff", INK, "#ffffff", INK, INK};
 #define N_SERIES 5
+#define LEVERAGE_YEARS 8 /* years drawn in the leverage chart, the last ones */
+#define SUPPLIER_YEARS 12 /* years drawn in the suppliers chart */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* ------------------------------------------------------------------ */
 /* Pieces                                                              */
@@ -211,10 +215,11 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
     text_data(b, left - 6, top - 12, "end", 11, "fill=\"" MUTED "\"", "USD", -1);
     int n = r->n_years;
     double dx = n > 1 ? pw / (n - 1) : 0;
+    double marker = n > 12 ? 6 : 8; /* smaller markers when years crowd */
     int every = n > 12 ? (n + 11) / 12 : 1;
     for (int y = 0; y < n; y++) {
         double x = n > 1 ? left + dx * y : left + pw / 2;
-        if (y % every == 0 || y == n - 1) {
+        if (y == n - 1 || (y % every == 0 && n - 1 - y >= every)) {
             snprintf(t1, sizeof t1, "%d", r->years[y].year);
             text_data(b, x, top + ph + 18, "middle", 11, "fill=\"" MUTED "\"", t1, -1);
         }
@@ -252,14 +257,15 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
                    yy = top + ph - (double)v / ymax * ph;
             if (dir == 0)
                 rb_printf(b, "<circle class=\"mark\" data-series=\"a_to_b\" data-year=\"%d\" "
-                             "data-value=\"%llu\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" "
-                             "stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n",
-                          yr->year, (unsigned long long)v, x, yy, col);
+                             "data-value=\"%llu\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" "
+                             "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n",
+                          yr->year, (unsigned long long)v, x, yy, marker / 2, col);
             else
                 rb_printf(b, "<rect class=\"mark\" data-series=\"b_to_a\" data-year=\"%d\" "
-                             "data-value=\"%llu\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
-                             "fill=\"%s\" stroke=\"" INK "\" stroke-width=\"1\"/>\n",
-                          yr->year, (unsigned long long)v, x - 4, yy - 4, col);
+                             "data-value=\"%llu\" x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" "
+                             "height=\"%.0f\" fill=\"%s\" stroke=\"" INK "\" stroke-width=\"1\"/>\n",
+                          yr->year, (unsigned long long)v, x - marker / 2, yy - marker / 2,
+                          marker, marker, col);
         }
     }
     /* direct labels at the last covered year of each series, kept 28 px apart */
@@ -274,9 +280,15 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
             ly[dir] = top + ph - (double)lv[dir] / ymax * ph;
             break;
         }
+    double lowest = top + ph - 16; /* a label's two lines stay above the year labels */
+    for (int dir = 0; dir < 2; dir++)
+        if (!isnan(ly[dir]) && ly[dir] > lowest)
+            ly[dir] = lowest;
     if (!isnan(ly[0]) && !isnan(ly[1]) && fabs(ly[0] - ly[1]) < 28) {
         int hi = ly[0] <= ly[1] ? 0 : 1;
         double mid = (ly[0] + ly[1]) / 2;
+        if (mid + 14 > lowest)
+            mid = lowest - 14;
         ly[hi] = mid - 14;
         ly[1 - hi] = mid + 14;
     }
@@ -539,7 +551,9 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     char buf[64], title[400], sub[300], n1[40];
     int series[N_SERIES];
     int ns = mix_series(m, series);
-    int w = width, rows = m->n_years;
+    /* at most the last SUPPLIER_YEARS years */
+    int w = width, first = m->n_years > SUPPLIER_YEARS ? m->n_years - SUPPLIER_YEARS : 0;
+    int rows = m->n_years - first;
     double left = 60, right = 84, top = 84, bar = 26, gap = 12;
     double pw = w - left - right;
     int h = (int)(top + rows * (bar + gap) + 40);
@@ -553,11 +567,14 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     rb_printf(b, "<tspan id=\"%s-title\">", id);
     rb_esc(b, title);
     rb_puts(b, "</tspan></text>\n");
-    snprintf(sub, sizeof sub, "%s", p.description);
+    if (first)
+        snprintf(sub, sizeof sub, "the last %d years; %s", rows, p.description);
+    else
+        snprintf(sub, sizeof sub, "%s", p.description);
     text_data(b, 16, 42, "start", 12, "fill=\"" MUTED "\"", sub, (int)(w / 6.4));
     /* "others" in the legend only when some year has suppliers beyond the named ones */
     int any_other = 0;
-    for (int y = 0; y < rows; y++)
+    for (int y = first; y < m->n_years; y++)
         for (size_t i = 0; m->by_year[y] && i < m->by_year[y]->n; i++) {
             int named = 0;
             for (int k = 0; k < ns; k++)
@@ -586,8 +603,9 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     }
     text_data(b, left + pw / 2, h - 8, "middle", 11, "fill=\"" MUTED "\"",
               "share of the year's imports of the product", -1);
-    for (int y = 0; y < rows; y++) {
-        double yy = top + y * (bar + gap);
+    for (int row = 0; row < rows; row++) {
+        int y = first + row;
+        double yy = top + row * (bar + gap);
         snprintf(buf, sizeof buf, "%d", m->years[y]);
         text_data(b, left - 8, yy + bar / 2 + 4, "end", 12, NULL, buf, -1);
         const lever_suppliers_result *r = m->by_year[y];
@@ -670,7 +688,9 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     char ca[16], cb[16], buf[64], label[96], title[300], n1[40], n2[40], n3[40];
     country_code(s, r->a, ca, sizeof ca);
     country_code(s, r->b, cb, sizeof cb);
-    int w = width, n = r->n_years;
+    /* at most the last LEVERAGE_YEARS years: two bars a year stay readable */
+    int w = width, first = r->n_years > LEVERAGE_YEARS ? r->n_years - LEVERAGE_YEARS : 0;
+    int n = r->n_years - first;
     double left = 150, right = 78, top = 84, bar = 16, group = 2 * bar + 4 + 22;
     double pw = w - left - right;
     int h = (int)(top + n * group + 34);
@@ -678,7 +698,10 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     snprintf(title, sizeof title, "Leverage between %s and %s", country_name(s, r->a),
              country_name(s, r->b));
     titles(b, id, title,
-           "LEV(X over Y) = (S + K) / T(Y): supply channel S and market channel K, per year");
+           first ? "LEV(X over Y) = (S + K) / T(Y): supply channel S and market channel K, "
+                   "the last " STR(LEVERAGE_YEARS) " years"
+                 : "LEV(X over Y) = (S + K) / T(Y): supply channel S and market channel K, "
+                   "per year");
     snprintf(label, sizeof label, "supply channel S, %s over %s", ca, cb);
     double lx = legend_item(b, 16, 64, COL_A, label, NULL);
     snprintf(label, sizeof label, "S, %s over %s", cb, ca);
@@ -687,7 +710,7 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     snprintf(mh, sizeof mh, "url(#%s-mhatch)", id);
     legend_item(b, lx, 64, mh, "market channel K", NULL);
     double max = 0;
-    for (int y = 0; y < n; y++) {
+    for (int y = first; y < r->n_years; y++) {
         if (r->years[y].lev_ab > max)
             max = r->years[y].lev_ab;
         if (r->years[y].lev_ba > max)
@@ -705,7 +728,7 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     text_data(b, left + pw / 2, h - 6, "middle", 11, "fill=\"" MUTED "\"",
               "LEV, a share of the squeezed country's total trade T", -1);
     for (int y = 0; y < n; y++) {
-        const lever_leverage_year *ly = &r->years[y];
+        const lever_leverage_year *ly = &r->years[first + y];
         double yy = top + y * group;
         snprintf(buf, sizeof buf, "%d", ly->year);
         text_data(b, 16, yy + bar + 5, "start", 13, "font-weight=\"bold\"", buf, -1);
