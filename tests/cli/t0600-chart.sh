@@ -56,6 +56,15 @@ expect "--width 400 draws a narrower chart, still well-formed" '
     python3 "$REF" --data "$TMP/small.csv" --a $KAZ --b $AFG svg products "$TMP/w.svg"
 '
 
+expect "29 years: flows draws them all, leverage the last 8, suppliers the last 12" '
+    synth_store long 60000 3 1995-2023
+    for kind in flows leverage suppliers; do
+        $LEVER chart $kind KAZ AFG --store "$TMP/long.store" -o "$TMP/long-$kind.svg"
+        python3 "$REF" --data "$TMP/long.csv" --a $KAZ --b $AFG svg $kind "$TMP/long-$kind.svg"
+    done
+    grep -q "the last 8 years" "$TMP/long-leverage.svg"
+'
+
 if command -v rsvg-convert >/dev/null; then
     expect "-o FILE.png: a PNG through rsvg-convert, twice the SVG's pixels" '
         $LEVER chart flows KAZ AFG -o "$TMP/f.png"
