@@ -57,6 +57,22 @@ assert float(cards["net"]) == lev["years"][-1]["net"], cards
 PY
 '
 
+expect "--product wheat: the page names the group, its flows are lever dyad --product wheat" '
+    $LEVER report KAZ AFG --product wheat -o "$TMP/w.html"
+    grep -q "<dt>Products</dt><dd>group wheat" "$TMP/w.html"
+    grep -q "with this report" "$TMP/w.html"
+    $LEVER dyad KAZ AFG --product wheat --format json >"$TMP/wd.json"
+    python3 - "$TMP/w.html" "$TMP/wd.json" <<PY
+import json, re, sys
+html = open(sys.argv[1]).read()
+data = json.loads(re.search(r"id=\"lever-data\">(.*?)</script>", html, re.S).group(1))
+dyad = json.load(open(sys.argv[2]))
+assert [(y["a_to_b"], y["b_to_a"]) for y in data["dyad"]["years"]] == \
+       [(y["a_to_b"], y["b_to_a"]) for y in dyad["years"]], "flows differ"
+assert data["products"].startswith("group wheat"), data["products"]
+PY
+'
+
 expect "the same store gives the same bytes; without -o the page goes to stdout" '
     $LEVER report KAZ AFG >"$TMP/r3.html"
     cmp "$TMP/r.html" "$TMP/r3.html"

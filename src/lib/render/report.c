@@ -104,6 +104,8 @@ typedef struct report_data {
     const lever_store *s;
     lever_info info;
     int a, b, y0, y1, top;
+    int custom; /* products, alternatives, weights or sigma other than the defaults */
+    const char *products; /* the selection's label, "all products" */
     char ca[16], cb[16];
     lever_dyad_result *dyad;          /* every year, top products per year */
     lever_depend_result *dep_b, *dep_a; /* depend B --on A, depend A --on B, year y1 */
@@ -260,12 +262,15 @@ static void table_close(rbuf *b)
 }
 
 /* "Same figures: lever CMD" under a section, for readers who want the tables. */
-static void cmd_line(rbuf *b, const char *cmd)
+static void cmd_line_of(rbuf *b, const char *cmd, int custom)
 {
     rb_puts(b, "<p class=\"cmd\">The same figures as <code>");
     rb_esc(b, cmd);
-    rb_puts(b, "</code>.</p>\n");
+    rb_puts(b, custom ? "</code> with this report\xE2\x80\x99s options (--product, --alternatives, "
+                        "--weights, --sigma).</p>\n"
+                      : "</code>.</p>\n");
 }
+#define cmd_line(b, cmd) cmd_line_of(b, cmd, d->custom)
 
 static const lever_dyad_year *dyad_year(const report_data *d, int year)
 {
@@ -743,6 +748,9 @@ static void section_notes(rbuf *b, const report_data *d)
               fmt_grouped_u(in->rows, buf, sizeof buf), in->year_min, in->year_max,
               in->n_countries, fmt_grouped_u((uint64_t)in->n_products, nprod, sizeof nprod));
     char yt[32];
+    rb_puts(b, "<dt>Products</dt><dd>");
+    rb_esc(b, d->products);
+    rb_puts(b, "</dd>\n");
     rb_printf(b, "<dt>This report</dt><dd>%s %s; values in current US dollars, "
                  "exact to the dollar in tables; shares and ratios as the indicator "
                  "definitions give them</dd>\n",
@@ -905,6 +913,8 @@ static void json_data(rbuf *b, const report_data *d)
     json_country(b, d->s, d->a);
     rb_puts(b, ", \"b\": ");
     json_country(b, d->s, d->b);
+    rb_puts(b, ", \"products\": ");
+    rb_json_str(b, d->products);
     rb_printf(b, ", \"year_from\": %d, \"year_to\": %d, \"top\": %d,\n \"store\": {\"synthetic\": "
                  "%s, \"comtrade\": %s, \"hs_version\": ",
               d->y0, d->y1, d->top, in->synthetic ? "true" : "false",
@@ -1002,6 +1012,11 @@ static void json_data(rbuf *b, const report_data *d)
     rb_puts(b, "}}\n</script>\n");
 }
 
+static int q_products_shown(const report_data *d)
+{
+    return strcmp(d->products, "all products") != 0;
+}
+
 static void page(rbuf *b, const report_data *d)
 {
     const char *na = country_name(d->s, d->a), *nb = country_name(d->s, d->b);
@@ -1023,6 +1038,10 @@ static void page(rbuf *b, const report_data *d)
     if (d->info.hs_version[0]) {
         rb_puts(b, " ");
         rb_esc(b, d->info.hs_version);
+    }
+    if (d->custom && q_products_shown(d)) {
+        rb_puts(b, " \xC2\xB7 ");
+        rb_esc(b, d->products);
     }
     rb_puts(b, "</p>\n<h1>");
     rb_esc(b, na);
@@ -1062,6 +1081,8 @@ int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, 
     d.y1 = q && q->year_to ? q->year_to : d.info.year_max;
     country_code(s, a, d.ca, sizeof d.ca);
     country_code(s, b, d.cb, sizeof d.cb);
+    d.products = q && q->products ? lever_selection_label(q->products) : "all products";
+    d.custom = q && (q->products || q->alternatives != LEVER_ALT_WORLD || q->weights || q->sigma);
     int rc = gather(&d, q, err);
     if (rc == LEVER_OK) {
         rbuf out = {0};
