@@ -74,7 +74,7 @@ static const char css[] =
     "th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1.5px solid var(--ink);"
     "white-space:nowrap}\n"
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-    "td.desc{min-width:14em;color:#39424c}\n"
+    "td.desc{min-width:14em;color:#39424c}td.nw{white-space:nowrap}\n"
     "tbody tr:nth-child(even) td{background:var(--soft)}\n"
     "code{font:13px/1.4 ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;"
     "background:var(--soft);padding:1px 4px;border-radius:3px}\n"
@@ -520,11 +520,11 @@ static void depend_table(rbuf *b, const report_data *d, const lever_depend_resul
         td_usd(b, w->imports);
         td_usd(b, w->supplier_value);
         td_share(b, w->supplier_share);
-        rb_puts(b, "<td>");
+        rb_puts(b, "<td class=\"nw\">");
         rb_esc(b, w->hhi_level);
         rb_printf(b, "</td><td class=\"n\">%d</td>", w->n_suppliers);
         td_ratio(b, w->d);
-        rb_puts(b, "<td>");
+        rb_puts(b, "<td class=\"nw\">");
         if (w->critical)
             rb_puts(b, "<span class=\"flag crit\" title=\"bilateral critical dependence\">"
                        "critical</span>");
