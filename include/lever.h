@@ -368,6 +368,12 @@ typedef enum {
  *     must be 0 or equal to year_to, else LEVER_EUSAGE;
  *   - change: compares two years, year_from (the first by default) with year_to (the last).
  * A year not in the store gives LEVER_ENOTFOUND with the store's range in the message. */
+/* What a share, an HHI or a ranking is counted in (INDICATORS.md section 9): USD, or the
+ * kilograms of the flows that have a quantity, each times its product's factor in the
+ * query's selection (grain equivalent for a group such as wheat), rounded to the kg; the
+ * flows without a quantity are left out and counted. */
+enum { LEVER_MEASURE_VALUE = 0, LEVER_MEASURE_QUANTITY = 1 };
+
 struct lever_query {
     int year_from, year_to;          /* see above */
     const lever_selection *products; /* NULL = every product */
@@ -376,6 +382,8 @@ struct lever_query {
     int n_alt_countries;
     const double *weights;           /* per product index; NULL = every weight 1 */
     const double *sigma;             /* per product index; NULL or NaN entry = use d */
+    int measure;                     /* LEVER_MEASURE_VALUE (0) or _QUANTITY: lever_depend,
+                                        lever_compare, lever_change (the others: value) */
 };
 
 /* A supplier (or buyer) and its value, used in lists of alternatives. */
@@ -410,9 +418,15 @@ typedef struct lever_depend_row {
     lever_partner_value alternatives[3]; /* largest other suppliers of k (share = w(m,k)) */
 } lever_depend_row;
 
+/* With q->measure LEVER_MEASURE_QUANTITY every USD field of a row (imports, exports,
+ * supplier_value, alt_supply, alternatives[].value) holds kilograms (factors applied), every
+ * share and HHI is of kilograms, and geodep_persistent is -1. */
 typedef struct lever_depend_result {
     int importer, on; /* on = -1 without --on */
     int year;
+    int measure;                /* LEVER_MEASURE_* */
+    uint64_t flows_without_qty; /* quantity: B's import flows of the selected products left
+                                   out for want of a quantity */
     size_t n;
     lever_depend_row *rows; /* ranked */
 } lever_depend_result;
@@ -511,8 +525,13 @@ typedef struct lever_headon {
     double overlap;   /* the product's rank key: second-largest share among the compared */
 } lever_headon;
 
+/* With q->measure LEVER_MEASURE_QUANTITY, value and imports are kilograms (factors
+ * applied) of the flows with a quantity, shares and ESI of kilograms; lev stays LEV in
+ * value; flows_without_qty counts the compared suppliers' flows left out. */
 typedef struct lever_compare_result {
     int market;
+    int measure;
+    uint64_t flows_without_qty;
     size_t n_years_rows, n_similarities, n_headon;
     lever_compare_year *years;
     lever_similarity *similarities;
@@ -535,8 +554,13 @@ typedef struct lever_change_row {
     double share_of_change;  /* delta / total delta */
 } lever_change_row;
 
+/* With q->measure LEVER_MEASURE_QUANTITY, v0, v1, delta and the totals are kilograms
+ * (factors applied) of the flows with a quantity, q0 and q1 LEVER_QTY_MISSING and the
+ * effects NaN; flows_without_qty counts the selected flows of either year left out. */
 typedef struct lever_change_result {
     int a, b, year0, year1;
+    int measure;
+    uint64_t flows_without_qty;
     uint64_t total0, total1;
     int64_t delta;
     size_t n;
@@ -646,9 +670,6 @@ int lever_comtrade_code(lever_fetch *f, const char *name, int *code);
 /* Indirect supply through processors: lever chains (INDICATORS.md 10) */
 /* ------------------------------------------------------------------ */
 
-/* What a share is counted in: USD, or kg of the flows that have a quantity (the others
- * are left out and counted). */
-enum { LEVER_MEASURE_VALUE = 0, LEVER_MEASURE_QUANTITY = 1 };
 
 /* A processing chain: kg of input per kg of output. */
 typedef struct lever_chain {
@@ -770,6 +791,32 @@ const char *lever_borders_dir(const lever_borders *b);
 const char *lever_borders_edits(const lever_borders *b);
 /* Neighbours of a node (ISO3 or "SEA"), up to max copied; returns how many, -1 if unknown. */
 int lever_borders_neighbours(const lever_borders *b, const char *iso3, char (*out)[4], int max);
+
+/* The observed split of a pair's trade by mode of transport and by country of
+ * consignment, from a CSV the user gives: "year,reporter,flow,partner,mode,consignment,
+ * value", the Comtrade Plus columns refYear, reporterISO, flowCode (M or X), partnerISO,
+ * motCode (0 = all modes), partner2ISO (empty or W00 = none) and primaryValue (USD). */
+typedef struct lever_observed lever_observed;
+enum { LEVER_OBSERVED_MODE = 0, LEVER_OBSERVED_CONSIGNMENT = 1 };
+typedef struct lever_observed_row {
+    char reporter[4], partner[4];
+    char flow;             /* 'M' or 'X', as the reporter declared it */
+    int breakdown;         /* LEVER_OBSERVED_MODE or _CONSIGNMENT */
+    int mode;              /* motCode (mode rows) */
+    const char *mode_name; /* "Railway"; "" for consignment rows */
+    char consignment[4];   /* ISO3 (consignment rows) */
+    uint64_t value;        /* USD */
+    double share;          /* of the reporter's flow over the records of this breakdown */
+} lever_observed_row;
+/* Errors: "file:line:column: what; what to do" (LEVER_EINPUT, LEVER_EIO). */
+int lever_observed_load(const char *path, lever_observed **out, lever_error *err);
+void lever_observed_free(lever_observed *o);
+/* The rows of `year` declared by a about b or by b about a (ISO3), by reporter, flow,
+ * breakdown and value; *out malloc'd (free()). LEVER_ENOMEM only. */
+int lever_observed_split(const lever_observed *o, int year, const char *a, const char *b,
+                         lever_observed_row **out, size_t *n);
+/* The name of a Comtrade Plus mode of transport ("Railway" for 3100), "" when unknown. */
+const char *lever_transport_mode_name(int code);
 
 #define LEVER_ROUTE_MAX_EDGES 24
 

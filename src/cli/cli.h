@@ -153,6 +153,7 @@ typedef struct cli_query {
     lever_query q;            /* years: --year T as T-T, else --years, else every year */
     const char *source;       /* --source reported|mirror|best */
     const char *cif_rate;     /* --cif-rate C */
+    bool quantity;            /* --measure quantity (q.measure, once resolved) */
     lever_source source_value;
     uint32_t cif_ppm;         /* --cif-rate in millionths */
 } cli_query;

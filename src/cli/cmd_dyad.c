@@ -38,7 +38,7 @@ static const cli_spec spec = {
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
-    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_SOURCE,
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_SOURCE | CLI_Q_MEASURE,
     .top_help = "products listed per year and direction; 0 = none",
 };
 
@@ -352,12 +352,7 @@ int cmd_dyad(int argc, char **argv)
 {
     cli_query cq = {.top = DEFAULT_TOP};
     const char *events_file = NULL;
-    bool quantity = false;
     const cli_option options[] = {
-        CLI_CALLBACK(0, "measure", "M",
-                   "value (default) or quantity: the year table in tonnes with group\n"
-                   "factors applied; flows without a quantity left out and counted",
-                   &quantity, cli_measure_parse),
         CLI_STRING(0, "events", "FILE",
                    "dated events (CSV date,countries,label,source) of A or B shown\n"
                    "beside the years, with a table of their sources",
@@ -366,7 +361,7 @@ int cmd_dyad(int argc, char **argv)
     };
     char **args;
     int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
-    int rc = n < 0 ? cli_parse_exit(n) : run_dyad(&cq, args[0], args[1], events_file, quantity);
+    int rc = n < 0 ? cli_parse_exit(n) : run_dyad(&cq, args[0], args[1], events_file, cq.quantity);
     cli_query_close(&cq);
     return rc;
 }

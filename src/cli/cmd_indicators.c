@@ -35,7 +35,10 @@ static const cli_spec spec = {
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
-    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR,
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_MEASURE,
+    .value_only = "trade intensity, complementarity, RCA and Hirschman's D are defined by "
+                  "WITS on values, as shares of whole trade totals that tonnes of different "
+                  "goods cannot form (INDICATORS.md section 7)",
     .top_help = "RCA products per year and country; 0 = none",
 };
 

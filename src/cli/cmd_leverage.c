@@ -275,7 +275,11 @@ static const cli_spec spec = {
     .min_args = 1,
     .max_args = 1,
     .args_name = "one country A (and --over B)",
-    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR,
+    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_MEASURE,
+    .value_only = "LEV(A over B) is a share of B's total trade T(B), which sums every "
+                  "product, and tonnes of different goods do not add up to a trade total: "
+                  "leverage is in USD (INDICATORS.md sections 6 and 9); use lever depend B "
+                  "--measure quantity",
     .top_help = "products per channel with --over (default " CLI_STR(DEFAULT_TOP_PRODUCTS)
                 "),\npartners without (default " CLI_STR(DEFAULT_TOP_PARTNERS) "; 0 = all)",
 };

@@ -62,6 +62,13 @@ static const struct shared_option {
                 NULL),
      offsetof(cli_query, sigma_file)},
     {CLI_Q_TOP, CLI_INT(0, "top", "N", NULL, NULL, 0, 1000000), offsetof(cli_query, top)},
+    {CLI_Q_MEASURE,
+     CLI_CALLBACK(0, "measure", "M",
+                  "value (USD, the default) or quantity: shares, HHI and rankings of\n"
+                  "tonnes, group factors applied (--product wheat: flour as grain);\n"
+                  "flows without a quantity are left out and counted",
+                  NULL, cli_measure_parse),
+     offsetof(cli_query, quantity)},
     {CLI_Q_SOURCE,
      CLI_STRING(0, "source", "SRC",
                 "a Comtrade store's figures from A's own declarations (reported),\n"
@@ -307,6 +314,8 @@ static cli_option *all_options(const cli_spec *spec, const cli_option *own, cli_
         all[n].value = (char *)cq + shared[m].offset;
         if (shared[m].bit == CLI_Q_TOP)
             all[n].help = spec->top_help ? spec->top_help : "rows to show";
+        if (shared[m].bit == CLI_Q_MEASURE && spec->value_only)
+            all[n].help = "value only: quantity is refused, and the message says why";
         n++;
     }
     return all;

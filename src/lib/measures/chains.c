@@ -154,14 +154,17 @@ static int production_record(void *ctx, const text_pos *pos, const text_field *f
         return text_error_at(pos, f[0].column, "%s", lookup_err.message);
     double year = 0;
     int rc = parse_number(pos, &f[1], 1900, "year", &year);
-    if (!rc && (year != (int)year || year > 2200))
+    /* the range first: converting a number beyond int to int is undefined */
+    if (!rc && (year > 2200 || year != floor(year)))
         rc = text_error_at(pos, f[1].column, "bad year '%s'; write e.g. 2021", f[1].text);
     if (!rc)
         rc = parse_prefix(pos, &f[2], &e->product);
     if (!rc)
         rc = parse_number(pos, &f[3], 0, "tonnes", &e->tonnes);
-    e->year = (int)year;
-    p->n += rc == LEVER_OK;
+    if (rc == LEVER_OK) {
+        e->year = (int)year;
+        p->n++;
+    }
     return rc;
 }
 
