@@ -211,6 +211,10 @@ if (data.store.synthetic)
     check('the page says the data is synthetic',
           (await page.locator('#synthetic').count()) === 1 &&
           /synthetic/i.test(await page.title()));
+else
+    check('real data: the page does not say synthetic, and says how to cite',
+          (await page.locator('#synthetic').count()) === 0 &&
+          /Gaulier|Comtrade/.test(await page.locator('#notes').textContent()));
 
 await page.screenshot({ path: path.join(args.out, 'report-desktop.png'), fullPage: true });
 if (args['readme-shot'])
