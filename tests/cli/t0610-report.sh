@@ -73,6 +73,28 @@ assert data["products"].startswith("group wheat"), data["products"]
 PY
 '
 
+cat >"$TMP/events.csv" <<CSV
+date,countries,label,source
+2019-03,KAZ;AFG,forum <script>x</script> & more,made up for this test
+2020-05,KAZ,export cap,made up
+2021-06,UZB,not about KAZ or AFG,made up
+CSV
+expect "--events: the events of A or B listed (escaped), marked on the time line, in the JSON" '
+    $LEVER report KAZ AFG --events "$TMP/events.csv" -o "$TMP/ev.html"
+    python3 "$REF" --data "$TMP/small.csv" --a $KAZ --b $AFG report "$TMP/ev.html"
+    grep -q "forum &lt;script&gt;x&lt;/script&gt; &amp; more" "$TMP/ev.html"
+    test "$(grep -c "class=\"event\"" "$TMP/ev.html")" -eq 2
+    python3 - "$TMP/ev.html" <<PY
+import json, re, sys
+html = open(sys.argv[1]).read()
+data = json.loads(re.search(r"id=\"lever-data\">(.*?)</script>", html, re.S).group(1))
+assert [e["date"] for e in data["events"]] == ["2019-03", "2020-05"], data["events"]
+assert data["events"][0]["label"] == "forum <script>x</script> & more"
+PY
+    exits 1 $LEVER report KAZ AFG --events "$TMP/no-such-file.csv" -o "$TMP/x.html"
+    test ! -e "$TMP/x.html"
+'
+
 expect "the same store gives the same bytes; without -o the page goes to stdout" '
     $LEVER report KAZ AFG >"$TMP/r3.html"
     cmp "$TMP/r.html" "$TMP/r3.html"

@@ -172,15 +172,105 @@ static void svg_close(rbuf *b)
 /* flows                                                               */
 /* ------------------------------------------------------------------ */
 
-void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int width,
-                 const char *id)
+size_t *event_list(const lever_store *s, const lever_events *ev, int a, int b, int y0, int y1,
+                   size_t *n)
+{
+    *n = 0;
+    if (!ev)
+        return NULL;
+    size_t *idx = malloc((lever_events_count(ev) + 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    lever_country ka, kb;
+    lever_country_at(s, a, &ka);
+    lever_country_at(s, b, &kb);
+    const char *codes[2] = {ka.iso3, kb.iso3};
+    *n = lever_events_select(ev, codes, 2, y0, y1, idx);
+    return idx;
+}
+
+/* Dotted lines at the years with events, numbered as event_list orders them. */
+static void flow_events(rbuf *b, const lever_store *s, const lever_dyad_result *r,
+                        const lever_events *ev, double left, double pw, double top, double ph)
+{
+    int n = r->n_years;
+    if (!ev || n == 0)
+        return;
+    size_t count, *idx = event_list(s, ev, r->a, r->b, r->years[0].year, r->years[n - 1].year,
+                                     &count);
+    if (!idx) {
+        b->oom = 1;
+        return;
+    }
+    double dx = n > 1 ? pw / (n - 1) : 0;
+    for (size_t k = 0; k < count;) {
+        lever_event e;
+        lever_event_at(ev, idx[k], &e);
+        int year = e.year;
+        double x = left + pw / 2;
+        for (int y = 0; y < n; y++)
+            if (r->years[y].year == year)
+                x = n > 1 ? left + dx * y : left + pw / 2;
+        char label[64];
+        size_t first = k;
+        while (k < count) {
+            lever_event f;
+            lever_event_at(ev, idx[k], &f);
+            if (f.year != year)
+                break;
+            k++;
+        }
+        if (k - first == 1)
+            snprintf(label, sizeof label, "%zu", first + 1);
+        else
+            snprintf(label, sizeof label, "%zu\xE2\x80\x93%zu", first + 1, k);
+        rb_printf(b, "<line class=\"event\" data-year=\"%d\" x1=\"%.1f\" x2=\"%.1f\" "
+                     "y1=\"%.1f\" y2=\"%.1f\" stroke=\"" MUTED "\" stroke-width=\"1\" "
+                     "stroke-dasharray=\"2 3\"/>\n",
+                  year, x, x, top - 4, top + ph);
+        text_data(b, x + 3, top + 6, "start", 10, "fill=\"" MUTED "\" class=\"event-label\"",
+                  label, -1);
+    }
+    free(idx);
+}
+
+/* The events under a chart on its own: "1  2019-03  label (source)", one a line. */
+static void list_flow_events(rbuf *b, const lever_store *s, const lever_dyad_result *r,
+                             const lever_events *ev, size_t count, double y, int w)
+{
+    size_t n;
+    size_t *idx = event_list(s, ev, r->a, r->b, r->years[0].year,
+                             r->years[r->n_years - 1].year, &n);
+    if (!idx) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t k = 0; k < n && k < count; k++) {
+        lever_event e;
+        lever_event_at(ev, idx[k], &e);
+        char line[600];
+        snprintf(line, sizeof line, "%zu  %s  %s (%s)", k + 1, e.date, e.label, e.source);
+        text_data(b, 16, y + 15.0 * (double)k, "start", 11,
+                  "fill=\"" MUTED "\" class=\"event-item\"", line, (int)(w / 6.0));
+    }
+    free(idx);
+}
+
+void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r,
+                 const lever_events *events, int list_events, int width, const char *id)
 {
     char ca[16], cb[16], t1[64], t2[64], title[300], sub[200];
     country_code(s, r->a, ca, sizeof ca);
     country_code(s, r->b, cb, sizeof cb);
-    int w = width, h = 340;
+    size_t n_listed = 0;
+    if (list_events && events && r->n_years > 0) {
+        size_t *idx = event_list(s, events, r->a, r->b, r->years[0].year,
+                                 r->years[r->n_years - 1].year, &n_listed);
+        free(idx);
+    }
+    int w = width, h = 340 + (n_listed ? (int)(15 * n_listed + 10) : 0);
     double left = 64, right = 150, top = 92, bottom = 44;
-    double pw = w - left - right, ph = h - top - bottom;
+    double pw = w - left - right, ph = 340 - top - bottom;
     svg_open(b, w, h, id, "flows");
     snprintf(title, sizeof title, "Trade between %s and %s", country_name(s, r->a),
              country_name(s, r->b));
@@ -224,7 +314,10 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
             text_data(b, x, top + ph + 18, "middle", 11, "fill=\"" MUTED "\"", t1, -1);
         }
     }
-    text_data(b, left + pw / 2, h - 8, "middle", 11, "fill=\"" MUTED "\"", "year", -1);
+    text_data(b, left + pw / 2, 340 - 8, "middle", 11, "fill=\"" MUTED "\"", "year", -1);
+    flow_events(b, s, r, events, left, pw, top, ph);
+    if (n_listed)
+        list_flow_events(b, s, r, events, n_listed, 340 + 12, w);
 
     /* two series: lines broken where the store does not cover a year */
     for (int dir = 0; dir < 2; dir++) {
@@ -932,7 +1025,7 @@ int lever_chart_svg(const lever_store *s, const lever_chart_options *o, const le
     case LEVER_CHART_FLOWS: {
         lever_dyad_result *r = NULL;
         if ((rc = lever_dyad(s, o->a, o->b, q, 0, &r, err)) == LEVER_OK) {
-            chart_flows(&b, s, r, width, id);
+            chart_flows(&b, s, r, o->events, 1, width, id);
             lever_dyad_free(r);
         }
         break;

@@ -113,6 +113,8 @@ typedef struct report_data {
     lever_change_result *chg_ab, *chg_ba; /* y0 -> y1, when y0 < y1 */
     int n_mix;
     supplier_mix mix[SUPPLIER_PRODUCTS];
+    const lever_events *events; /* NULL: none */
+    size_t n_events, *event_idx; /* the events of A or B in the years, by date */
 } report_data;
 
 static void report_free(report_data *d)
@@ -125,6 +127,7 @@ static void report_free(report_data *d)
     lever_change_free(d->chg_ba);
     for (int i = 0; i < d->n_mix; i++)
         supplier_mix_free(&d->mix[i]);
+    free(d->event_idx);
 }
 
 static int gather(report_data *d, const lever_query *q, lever_error *err)
@@ -420,8 +423,9 @@ static void section_flows(rbuf *b, const report_data *d)
     rb_printf(b, "<section id=\"flows\"><h2>Trade each way</h2>\n<p>What each country exported "
                  "to the other every year, in US dollars (%s).</p>\n<figure>",
               fob ? "FOB" : "valued as <code>lever dyad</code> shows year by year");
-    chart_flows(b, d->s, d->dyad, CHART_WIDTH, "chart-flows");
+    chart_flows(b, d->s, d->dyad, d->events, 0, CHART_WIDTH, "chart-flows");
     rb_puts(b, "</figure>\n");
+
     table_open(b, "table-flows");
     /* headings with the countries' codes */
     rb_printf(b, "<thead><tr><th>year</th><th class=\"n\">%s\xE2\x86\x92%s, USD</th>"
@@ -450,6 +454,27 @@ static void section_flows(rbuf *b, const report_data *d)
     char yo[32];
     snprintf(cmd, sizeof cmd, "lever dyad %s %s %s", d->ca, d->cb, years_option(d, yo, sizeof yo));
     cmd_line(b, cmd);
+    if (d->n_events) {
+        static const char *const heads[] = {"#", "date", "countries", "event", "source"};
+        rb_puts(b, "<h3>Events</h3>\n<p>Events of either country in these years, numbered as "
+                   "on the time line (from the file given with <code>--events</code>).</p>\n");
+        table_open(b, "table-events");
+        th_row(b, heads, 5);
+        for (size_t k = 0; k < d->n_events; k++) {
+            lever_event e;
+            lever_event_at(d->events, d->event_idx[k], &e);
+            rb_printf(b, "<tr><td>%zu</td><td class=\"nw\">", k + 1);
+            rb_esc(b, e.date);
+            rb_puts(b, "</td><td>");
+            rb_esc(b, e.countries[0] ? e.countries : "all");
+            rb_puts(b, "</td><td class=\"desc\">");
+            rb_esc(b, e.label);
+            rb_puts(b, "</td><td>");
+            rb_esc(b, e.source);
+            rb_puts(b, "</td></tr>\n");
+        }
+        table_close(b);
+    }
     rb_puts(b, "</section>\n");
 }
 
@@ -1005,6 +1030,20 @@ static void json_data(rbuf *b, const report_data *d)
         }
         rb_puts(b, "]}");
     }
+    rb_puts(b, "],\n \"events\": [");
+    for (size_t k = 0; k < d->n_events; k++) {
+        lever_event e;
+        lever_event_at(d->events, d->event_idx[k], &e);
+        rb_puts(b, k ? ",\n  {\"date\": " : "\n  {\"date\": ");
+        rb_json_str(b, e.date);
+        rb_printf(b, ", \"year\": %d, \"countries\": ", e.year);
+        rb_json_str(b, e.countries);
+        rb_puts(b, ", \"label\": ");
+        rb_json_str(b, e.label);
+        rb_puts(b, ", \"source\": ");
+        rb_json_str(b, e.source);
+        rb_puts(b, "}");
+    }
     rb_puts(b, "],\n \"change\": {\"a_to_b\": ");
     json_change(b, d, d->chg_ab);
     rb_puts(b, ",\n  \"b_to_a\": ");
@@ -1073,9 +1112,11 @@ static void page(rbuf *b, const report_data *d)
 }
 
 int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, int top,
-                      lever_write_fn write, void *ud, lever_error *err)
+                      const lever_events *events, lever_write_fn write, void *ud,
+                      lever_error *err)
 {
-    report_data d = {.s = s, .a = a, .b = b, .top = top > 0 ? top : DEFAULT_TOP};
+    report_data d = {.s = s, .a = a, .b = b, .top = top > 0 ? top : DEFAULT_TOP,
+                     .events = events};
     lever_get_info(s, &d.info);
     d.y0 = q && q->year_from ? q->year_from : d.info.year_min;
     d.y1 = q && q->year_to ? q->year_to : d.info.year_max;
@@ -1083,7 +1124,12 @@ int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, 
     country_code(s, b, d.cb, sizeof d.cb);
     d.products = q && q->products ? lever_selection_label(q->products) : "all products";
     d.custom = q && (q->products || q->alternatives != LEVER_ALT_WORLD || q->weights || q->sigma);
-    int rc = gather(&d, q, err);
+    d.event_idx = event_list(s, events, a, b, d.y0, d.y1, &d.n_events);
+    int rc = events && !d.event_idx ? LEVER_ENOMEM : gather(&d, q, err);
+    if (rc == LEVER_ENOMEM && err && events && !d.event_idx) {
+        err->code = rc;
+        snprintf(err->message, sizeof err->message, "out of memory");
+    }
     if (rc == LEVER_OK) {
         rbuf out = {0};
         page(&out, &d);
