@@ -273,3 +273,6 @@ for rows in "${size_list[@]}"; do
 done
 [ $keep = 1 ] || rm -f "$work/synth-$prev.csv" "$work/synth-$prev.store"
 node "$here/report.mjs" "$work" "$here/RESULTS.md" "${size_list[@]}"
+# the other sources (Comtrade Plus import, a question over two stores): bench/sources.sh
+log "other sources: bench/sources.sh"
+"$here/sources.sh" --lever "$lever" --rows 1000000

@@ -88,6 +88,14 @@ void lever_import_set_warning(lever_import *imp, lever_warning_fn fn, void *ud);
 int lever_import_set_meta(lever_import *imp, const char *hs_version, const char *release,
                           lever_error *err);
 /* Number of worker threads for parsing (0 = number of online CPUs). */
+/* HS editions (INDICATORS.md section 13). to_hs ("HS92" ... "HS22", or NULL): convert
+ * every input of another edition to it with UNSD's correlation tables, each converted year
+ * marked in the store (lever_year_converted, lever_info.converted). tables_dir (or NULL:
+ * the tables installed with lever): the folder of the tables (data/hs/README.md). Without
+ * to_hs the import refuses an input whose codes belong to another edition than its name
+ * (or --hs, or the other inputs) says. LEVER_EUSAGE for an unknown edition. */
+int lever_import_set_hs(lever_import *imp, const char *to_hs, const char *tables_dir,
+                        lever_error *err);
 void lever_import_set_threads(lever_import *imp, int threads);
 
 /* Adds one input: a BACI release zip, a BACI CSV (t,i,j,k,v,q), a BACI country or product
@@ -160,7 +168,13 @@ typedef struct lever_info {
     int year_min, year_max;
     int comtrade;           /* 1 when the rows are Comtrade flows with both declarations */
     uint64_t reflows;       /* Comtrade re-exports and re-imports, kept apart */
+    const char *converted;  /* what was converted between HS editions at import (--to-hs),
+                               "" when nothing was */
 } lever_info;
+/* Whether the flows of a year were converted from another HS edition (INDICATORS.md
+ * section 13): 0 no, 1 converted exactly (1:1 and n:1 links), 2 some values split over
+ * several codes (1:n and n:n links). */
+int lever_year_converted(const lever_store *s, int year_index);
 
 void lever_get_info(const lever_store *s, lever_info *info);
 /* Years are indexed 0..n_years-1 in increasing order. */
@@ -239,6 +253,22 @@ int lever_covers(const lever_store *s, int year_index, int exporter, int importe
  * AFG in 2019: it covers only reporters DZA"); returns lever_covers. */
 int lever_coverage_note(const lever_store *s, int year_index, int exporter, int importer,
                         char *buf, size_t len);
+/* What a store holds of a country in a year: all its imports (LEVER_HOLDS_IMPORTS), all
+ * its exports (LEVER_HOLDS_EXPORTS). A whole BACI release holds both of every country; an
+ * extract those of the countries it is made of; a Comtrade store what its reporters
+ * declared. A figure that sums a country's imports (M(j), shares, HHI) is exact only when
+ * the store holds them. */
+#define LEVER_HOLDS_IMPORTS 1
+#define LEVER_HOLDS_EXPORTS 2
+int lever_holds(const lever_store *s, int year_index, int country);
+/* 1 when the store holds every country's imports and exports that year (world totals,
+ * W(k), X(m,k) of every supplier, RCA). */
+int lever_holds_world(const lever_store *s, int year_index);
+/* Writes why a figure needing `need` (LEVER_HOLDS_* flags) of country (or, for country
+ * -1, the whole world) is not exact ("this store does not hold all of AFG's imports in
+ * 2021: it covers only the flows of DZA"); returns 1 (and "") when the store holds it. */
+int lever_holds_note(const lever_store *s, int year_index, int country, int need, char *buf,
+                     size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Bilateral flows: lever dyad                                         */

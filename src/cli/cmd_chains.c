@@ -268,11 +268,17 @@ static int run_chains(cli_query *cq, const chains_opts *o, const lever_chain *ch
                  "quantity and were left out of kg and tonnes",
                  (unsigned long long)r->flows_without_qty, r->flows_without_qty == 1 ? "" : "s",
                  chain->output, (unsigned long long)r->input_flows_without_qty);
+    bool partial = cli_needs(d, s, r->year, b, LEVER_HOLDS_IMPORTS,
+                             "B's imports of the output and the shares s");
+    partial |= cli_needs(d, s, r->year, -1, 0,
+                         "the processors' imports and production of the input, and the shares "
+                         "by origin");
     add_concentration(d, r, lo, hi);
     add_origins(d, s, r, cq->top, lo, hi);
     add_processors(d, s, r);
     lever_chains_free(r);
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 /* An HS prefix of 2, 4 or 6 digits, for --product and --input. */

@@ -230,6 +230,10 @@ static int run_change(cli_query *cq, change_args *args, char **countries)
         out_doc_meta(d, "note", "quantity and price effects only where quantities are known "
                                 "in both years; other changes are not split");
     }
+    bool partial = cli_needs_flows(d, s, r->year0, a, b, "the change's figures of that year "
+                                   "are unknown, not 0");
+    partial |= cli_needs_flows(d, s, r->year1, a, b, "the change's figures of that year are "
+                               "unknown, not 0");
     add_summary_table(d, r);
     add_products_table(d, s, r, (size_t)cq->top);
     if (ev)
@@ -237,7 +241,8 @@ static int run_change(cli_query *cq, change_args *args, char **countries)
                          r->year0 < r->year1 ? r->year1 : r->year0);
     lever_events_free(ev);
     lever_change_free(r);
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_change(int argc, char **argv)

@@ -226,12 +226,23 @@ static int run_compare(cli_query *cq, const char *market_name, const char *suppl
     } else {
         out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
     }
+    bool partial = false;
+    for (size_t n = 0; n < r->n_years_rows; n++) {
+        int y = r->years[n].year;
+        partial |= cli_needs(d, s, y, market, LEVER_HOLDS_IMPORTS,
+                             "M(B), the market shares and the head-on products");
+        for (int c = 0; c < n_suppliers; c++)
+            partial |= cli_needs(d, s, y, suppliers[c], LEVER_HOLDS_EXPORTS,
+                                 "the export similarity of the suppliers");
+        partial |= cli_needs(d, s, y, -1, 0, "each supplier's leverage over B");
+    }
     add_suppliers_table(d, s, r);
     add_similarity_table(d, s, r);
     add_headon_table(d, s, r);
     lever_compare_free(r);
     free(suppliers);
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_compare(int argc, char **argv)

@@ -349,9 +349,15 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
     } else {
         out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
     }
+    bool partial = cli_needs(d, s, r->year, importer, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "M(B), M(B,k), X(B,k), the shares s and HHI_M");
+    partial |= cli_needs(d, s, r->year, -1, 0,
+                         "the world's exports X(m,k), w(m,k), HHI_W, e(i->B,k) and the "
+                         "alternative suppliers");
     if (r->n == 0)
-        out_doc_meta(d, "note", "%s imports none of the selected products%s in %d", who.label,
-                     on >= 0 ? " from this supplier" : "", r->year);
+        out_doc_meta(d, "note", "%s imports none of the selected products%s in %d%s", who.label,
+                     on >= 0 ? " from this supplier" : "", r->year,
+                     partial ? " in the flows this store holds" : "");
     add_products_table(d, s, r);
     add_alternatives_table(d, s, r);
     int rc = cq->product && r->measure == LEVER_MEASURE_VALUE ? add_suppliers_table(d, s, cq, r)
@@ -361,7 +367,8 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
         out_doc_free(d);
         return rc;
     }
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_depend(int argc, char **argv)

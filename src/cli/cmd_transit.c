@@ -280,6 +280,14 @@ static int run_pair(cli_query *cq, const lever_borders *g, const transit_opts *o
     out_int(t, r->h);
     out_int(t, (int64_t)r->n_routes);
     out_int(t, (int64_t)r->n_shortest);
+    bool partial = cli_needs_flows(d, s, r->year, a, b, "these flows and what they carry "
+                                   "are unknown, not 0");
+    partial |= cli_needs_flows(d, s, r->year, b, a, "these flows and what they carry are "
+                               "unknown, not 0");
+    partial |= cli_needs(d, s, r->year, a, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                         "T(A) and the transit leverage over A");
+    partial |= cli_needs(d, s, r->year, b, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                         "T(B) and the transit leverage over B");
     add_routes_table(d, r, cq->top);
     lever_observed_row *obs = NULL;
     size_t n_obs = 0;
@@ -304,7 +312,8 @@ static int run_pair(cli_query *cq, const lever_borders *g, const transit_opts *o
         add_observed_table(d, obs, n_obs);
     free(obs);
     lever_transit_free(r);
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 static int run_over(cli_query *cq, const lever_borders *g, const transit_opts *o, int b)
@@ -321,6 +330,8 @@ static int run_over(cli_query *cq, const lever_borders *g, const transit_opts *o
     cli_meta_years(d, r->year, r->year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
     add_border_meta(d, g, r->slack, o->observed_file);
+    bool partial = cli_needs(d, s, r->year, b, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "T(B), the trade carried and every TLEV");
     static const out_col cover_cols[] = {
         {"year", NULL, COL_INT},
         {"total_trade", "T(B)", COL_USD},
@@ -375,7 +386,8 @@ static int run_over(cli_query *cq, const lever_borders *g, const transit_opts *o
         out_node_name(t, s, x->country);
     }
     lever_tlev_free(r);
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 static int run(cli_query *cq, const transit_opts *o, char **args, int n_args)

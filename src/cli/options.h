@@ -111,6 +111,7 @@ enum {
     CLI_Q_SOURCE = 1 << 10,      /* --source reported|mirror|best and --cif-rate C */
     CLI_Q_MEASURE = 1 << 11,     /* --measure value|quantity (cli_spec.value_only refuses
                                     quantity, saying why) */
+    CLI_Q_STORES = 1 << 12,      /* --store may be given several times (cli_query.stores) */
 };
 /* What the lookups take, and what most queries take. */
 #define CLI_Q_LOOKUP (CLI_Q_STORE | CLI_Q_FORMAT)

@@ -233,6 +233,29 @@ class Runner:
                    COLUMNS=str(COLUMNS), LINES=str(LINES))
         return env
 
+    def fetch_server(self):
+        """The local HTTP server of lever fetch's tests (tests/fetch_server.py, 127.0.0.1
+        only, synthetic Comtrade answers), started once for every page that asks for it;
+        returns its base URL."""
+        if not getattr(self, "server_url", None):
+            www, port = os.path.join(self.work, "www"), os.path.join(self.work, "port")
+            os.makedirs(www)
+            self.server = subprocess.Popen(
+                [sys.executable, os.path.join(ROOT, "tests", "fetch_server.py"), www, port,
+                 os.path.join(self.work, "server.log")], stdin=subprocess.DEVNULL)
+            deadline = time.monotonic() + 10
+            while not (os.path.exists(port) and open(port).read().strip()):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the local fetch server did not start")
+                time.sleep(0.05)
+            self.server_url = "http://127.0.0.1:%s" % open(port).read().strip()
+        return self.server_url
+
+    def stop(self):
+        if getattr(self, "server", None):
+            self.server.kill()
+            self.server.wait()
+
     def demo_store(self):
         path = os.path.join(self.stores, "demo.store")
         if not os.path.exists(path):
@@ -290,6 +313,11 @@ def check_file(runner, path, update, counts):
         block_env = dict(env)
         if b.directives.get("store"):
             block_env["LEVER_STORE"] = b.directives["store"]
+        if b.directives.get("server") == "comtrade":
+            # lever fetch comtrade asks the local test server, with the page's own cache
+            block_env["LEVER_COMTRADE_URL"] = runner.fetch_server()
+            block_env["XDG_CACHE_HOME"] = os.path.join(cwd, ".cache")
+            block_env.pop("COMTRADE_KEY", None)
         failures, new_lines = [], []
         for command, want in b.steps:
             m = re.fullmatch(r"export (\w+)=(\S+)", command.strip())
@@ -342,6 +370,8 @@ def main():
         for path in files:
             check_file(runner, os.path.abspath(path), args.update, counts)
     finally:
+        if "runner" in locals():
+            runner.stop()
         shutil.rmtree(work, ignore_errors=True)
     print("RESULT %d %d %d" % tuple(counts))
     return 1 if counts[1] else 0

@@ -63,6 +63,7 @@ typedef struct build {
     char *strings;
     size_t strings_len, strings_cap;
     uint32_t sources_str;
+    uint32_t converted_str;
     /* sorted columns; fi is for building only (the store gives exporters by offsets) */
     uint16_t *fi, *fj, *fk;
     uint32_t *v32, *q32;
@@ -423,8 +424,12 @@ static void index_row(build *b, uint64_t at, const lever_rows *r, uint64_t n)
 /* Year ranges from the sorted key of each row's year. */
 static void year_ranges(build *b, const lever_rows *r, const sort_item *items)
 {
-    for (uint32_t y = 0; y < b->Y; y++)
+    for (uint32_t y = 0; y < b->Y; y++) {
         b->years[y].year = b->year_values[y];
+        for (size_t f = 0; f < b->in->n_year_flags; f++)
+            if (b->in->year_flags[2 * f] == b->year_values[y])
+                b->years[y].flags |= b->in->year_flags[2 * f + 1];
+    }
     uint64_t start = 0;
     for (uint32_t y = 0; y < b->Y; y++) {
         uint64_t end = start;
@@ -1124,6 +1129,7 @@ static int hand_over_aggregates(build *b, store_out *o)
     snprintf(h.hs_version, sizeof h.hs_version, "%s", b->in->hs_version);
     snprintf(h.release, sizeof h.release, "%s", b->in->release);
     h.sources = b->sources_str;
+    h.converted = b->converted_str;
     return store_out_finish(o, &h);
 }
 
@@ -1149,7 +1155,10 @@ static int sources_string(build *b)
                                file_name(b->in->sources[n]));
     b->sources_str = add_string(b, s);
     free(s);
-    return b->sources_str == UINT32_MAX ? oom(b) : LEVER_OK;
+    if (b->sources_str == UINT32_MAX)
+        return oom(b);
+    b->converted_str = add_string(b, b->in->converted ? b->in->converted : "");
+    return b->converted_str == UINT32_MAX ? oom(b) : LEVER_OK;
 }
 
 static void build_free(build *b)
