@@ -8,7 +8,8 @@
 # `lever import` and loads it into DuckDB (@duckdb/node-api, 2 threads), answers Q2-Q6 on
 # both (bench/lever_bench.c, bench/duckdb_side.mjs), each step in fresh processes, cold
 # (the store or database file dropped from the page cache first) and warm, and writes
-# every measurement as a JSON line to bench/work/results-ROWS.jsonl. bench/report.mjs then
+# every measurement as a JSON line to bench/work/results-ROWS.jsonl. lever's whole commands
+# (dyad, leverage, chains, transit --over, report) are also timed as fresh processes. bench/report.mjs then
 # checks that lever and DuckDB agree on every step's checksums, prints the table and
 # writes it, with the machine's facts, into bench/RESULTS.md (between the MEASURED markers).
 #

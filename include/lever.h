@@ -955,6 +955,7 @@ typedef struct lever_chart_options {
     int product; /* suppliers: product index; -1 = A's largest export to B in year_to */
     int top;     /* products and change: bars per direction (0 = 10) */
     int width;   /* pixels (0 = 640), 320 to 4000 */
+    const lever_events *events; /* flows: events of A or B marked on the years; NULL */
 } lever_chart_options;
 
 /* Draws one chart as a standalone SVG document through write (called once, with the
@@ -969,9 +970,11 @@ int lever_chart_largest_product(const lever_store *s, int a, int b, const lever_
 /* The bilateral report of A and B over q's years (0 = every year of the store) as one
  * self-contained HTML page: inline CSS and SVG, no script but a JSON block of its figures
  * (id "lever-data"), nothing loaded from elsewhere. q's products, alternatives, weights
- * and sigma apply to every section. top: products per table (0 = 10). */
+ * and sigma apply to every section. top: products per table (0 = 10). events (NULL:
+ * none): the events of A or B in those years, marked on the time line and listed. */
 int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, int top,
-                      lever_write_fn write, void *ud, lever_error *err);
+                      const lever_events *events, lever_write_fn write, void *ud,
+                      lever_error *err);
 
 #ifdef __cplusplus
 }

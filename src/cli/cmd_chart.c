@@ -55,7 +55,8 @@ static const struct {
     {"change", LEVER_CHART_CHANGE},
 };
 
-static int run_chart(cli_query *cq, char **args, const char *output, long width)
+static int run_chart(cli_query *cq, char **args, const char *output, long width,
+                     const char *events_file)
 {
     lever_chart_options o = {.product = -1, .top = (int)cq->top, .width = (int)width};
     size_t k = 0;
@@ -70,15 +71,24 @@ static int run_chart(cli_query *cq, char **args, const char *output, long width)
         return EXIT_ERROR;
     if (o.a == o.b)
         return cli_usage(&spec, "A and B are the same country");
+    if (events_file && o.kind != LEVER_CHART_FLOWS)
+        return cli_usage(&spec, "--events marks the years of the flows chart only");
+    int rc;
+    lever_events *ev = cli_events_load(events_file, &rc);
+    if (rc != EXIT_OK)
+        return rc;
+    o.events = ev;
     bool png = output && cli_path_is_png(output);
     double t0 = cli_now();
     cli_text text = {0};
     lever_error err;
     if (lever_chart_svg(cq->store, &o, &cq->q, cli_collect, &text, &err) != LEVER_OK) {
         free(text.data);
+        lever_events_free(ev);
         return cli_fail(&err);
     }
-    int rc = cli_save(output, &text, png);
+    lever_events_free(ev);
+    rc = cli_save(output, &text, png);
     if (rc == EXIT_OK && output && strcmp(output, "-") != 0)
         cli_wrote(cq->store, output, png ? 0 : text.len, t0);
     free(text.data);
@@ -90,17 +100,22 @@ int cmd_chart(int argc, char **argv)
     cli_query cq = {.top = DEFAULT_TOP};
     const char *output = NULL;
     long width = 640;
+    const char *events_file = NULL;
     const cli_option options[] = {
         CLI_STRING('o', "output", "FILE",
                    "write FILE: .svg, or .png through rsvg-convert (default: SVG on\n"
                    "standard output)",
                    &output),
         CLI_INT(0, "width", "PX", "width of the chart in pixels", &width, 320, 4000),
+        CLI_STRING(0, "events", "FILE",
+                   "flows: dated events (CSV date,countries,label,source) of A or B,\n"
+                   "marked on their years",
+                   &events_file),
         CLI_OPT_END,
     };
     char **args;
     int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
-    int rc = n < 0 ? cli_parse_exit(n) : run_chart(&cq, args, output, width);
+    int rc = n < 0 ? cli_parse_exit(n) : run_chart(&cq, args, output, width, events_file);
     cli_query_close(&cq);
     return rc;
 }

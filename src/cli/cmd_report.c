@@ -16,7 +16,7 @@
 
 static const cli_spec spec = {
     .name = "report",
-    .usage = {"A B [--years Y0-Y1] [--top N] [-o FILE.html] [options]"},
+    .usage = {"A B [--years Y0-Y1] [--top N] [--events FILE] [-o FILE.html] [options]"},
     .about =
         "Writes the report of the trade between A and B as one HTML page that works\n"
         "offline (CSS and charts inline, nothing fetched), prints on A4 or Letter and\n"
@@ -39,22 +39,28 @@ static const cli_spec spec = {
     .top_help = "products in each table",
 };
 
-static int run_report(cli_query *cq, char **args, const char *output)
+static int run_report(cli_query *cq, char **args, const char *output, const char *events_file)
 {
     int a, b;
     if (!cli_country(cq->store, args[0], &a) || !cli_country(cq->store, args[1], &b))
         return EXIT_ERROR;
     if (a == b)
         return cli_usage(&spec, "A and B are the same country");
+    int rc;
+    lever_events *ev = cli_events_load(events_file, &rc);
+    if (rc != EXIT_OK)
+        return rc;
     double t0 = cli_now();
     cli_text text = {0};
     lever_error err;
-    if (lever_report_html(cq->store, a, b, &cq->q, (int)cq->top, cli_collect, &text, &err) !=
-        LEVER_OK) {
+    if (lever_report_html(cq->store, a, b, &cq->q, (int)cq->top, ev, cli_collect, &text,
+                          &err) != LEVER_OK) {
         free(text.data);
+        lever_events_free(ev);
         return cli_fail(&err);
     }
-    int rc = cli_save(output, &text, false);
+    lever_events_free(ev);
+    rc = cli_save(output, &text, false);
     if (rc == EXIT_OK && output && strcmp(output, "-") != 0)
         cli_wrote(cq->store, output, text.len, t0);
     free(text.data);
@@ -64,15 +70,19 @@ static int run_report(cli_query *cq, char **args, const char *output)
 int cmd_report(int argc, char **argv)
 {
     cli_query cq = {.top = DEFAULT_TOP};
-    const char *output = NULL;
+    const char *output = NULL, *events_file = NULL;
     const cli_option options[] = {
         CLI_STRING('o', "output", "FILE", "write the page to FILE (default: standard output)",
                    &output),
+        CLI_STRING(0, "events", "FILE",
+                   "dated events (CSV date,countries,label,source) of A or B, marked on\n"
+                   "the time line and listed with their sources",
+                   &events_file),
         CLI_OPT_END,
     };
     char **args;
     int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
-    int rc = n < 0 ? cli_parse_exit(n) : run_report(&cq, args, output);
+    int rc = n < 0 ? cli_parse_exit(n) : run_report(&cq, args, output, events_file);
     cli_query_close(&cq);
     return rc;
 }

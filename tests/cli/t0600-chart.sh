@@ -56,6 +56,31 @@ expect "--width 400 draws a narrower chart, still well-formed" '
     python3 "$REF" --data "$TMP/small.csv" --a $KAZ --b $AFG svg products "$TMP/w.svg"
 '
 
+expect "29 years: flows draws them all, leverage the last 8, suppliers the last 12" '
+    synth_store long 60000 3 1995-2023
+    for kind in flows leverage suppliers; do
+        $LEVER chart $kind KAZ AFG --store "$TMP/long.store" -o "$TMP/long-$kind.svg"
+        python3 "$REF" --data "$TMP/long.csv" --a $KAZ --b $AFG svg $kind "$TMP/long-$kind.svg"
+    done
+    grep -q "the last 8 years" "$TMP/long-leverage.svg"
+'
+
+cat >"$TMP/events.csv" <<CSV
+date,countries,label,source
+2019-03,KAZ;AFG,forum <b>opens</b> & more,made up for this test
+2020-05,KAZ,export cap,made up
+2020-09,AFG,duty cut,made up
+2021-06,UZB,not about KAZ or AFG,made up
+CSV
+expect "flows --events: a dotted line per year with events of A or B, each event listed" '
+    $LEVER chart flows KAZ AFG --events "$TMP/events.csv" -o "$TMP/ev.svg"
+    python3 "$REF" --data "$TMP/small.csv" --a $KAZ --b $AFG svg flows "$TMP/ev.svg"
+    test "$(grep -c "class=\"event\"" "$TMP/ev.svg")" -eq 2
+    test "$(grep -c "class=\"event-item\"" "$TMP/ev.svg")" -eq 3
+    grep -q "forum &lt;b&gt;opens&lt;/b&gt; &amp; more" "$TMP/ev.svg"
+    usage_errors chart "leverage KAZ AFG --events $TMP/events.csv"
+'
+
 if command -v rsvg-convert >/dev/null; then
     expect "-o FILE.png: a PNG through rsvg-convert, twice the SVG's pixels" '
         $LEVER chart flows KAZ AFG -o "$TMP/f.png"

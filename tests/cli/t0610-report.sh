@@ -57,6 +57,44 @@ assert float(cards["net"]) == lev["years"][-1]["net"], cards
 PY
 '
 
+expect "--product wheat: the page names the group, its flows are lever dyad --product wheat" '
+    $LEVER report KAZ AFG --product wheat -o "$TMP/w.html"
+    grep -q "<dt>Products</dt><dd>group wheat" "$TMP/w.html"
+    grep -q "with this report" "$TMP/w.html"
+    $LEVER dyad KAZ AFG --product wheat --format json >"$TMP/wd.json"
+    python3 - "$TMP/w.html" "$TMP/wd.json" <<PY
+import json, re, sys
+html = open(sys.argv[1]).read()
+data = json.loads(re.search(r"id=\"lever-data\">(.*?)</script>", html, re.S).group(1))
+dyad = json.load(open(sys.argv[2]))
+assert [(y["a_to_b"], y["b_to_a"]) for y in data["dyad"]["years"]] == \
+       [(y["a_to_b"], y["b_to_a"]) for y in dyad["years"]], "flows differ"
+assert data["products"].startswith("group wheat"), data["products"]
+PY
+'
+
+cat >"$TMP/events.csv" <<CSV
+date,countries,label,source
+2019-03,KAZ;AFG,forum <script>x</script> & more,made up for this test
+2020-05,KAZ,export cap,made up
+2021-06,UZB,not about KAZ or AFG,made up
+CSV
+expect "--events: the events of A or B listed (escaped), marked on the time line, in the JSON" '
+    $LEVER report KAZ AFG --events "$TMP/events.csv" -o "$TMP/ev.html"
+    python3 "$REF" --data "$TMP/small.csv" --a $KAZ --b $AFG report "$TMP/ev.html"
+    grep -q "forum &lt;script&gt;x&lt;/script&gt; &amp; more" "$TMP/ev.html"
+    test "$(grep -c "class=\"event\"" "$TMP/ev.html")" -eq 2
+    python3 - "$TMP/ev.html" <<PY
+import json, re, sys
+html = open(sys.argv[1]).read()
+data = json.loads(re.search(r"id=\"lever-data\">(.*?)</script>", html, re.S).group(1))
+assert [e["date"] for e in data["events"]] == ["2019-03", "2020-05"], data["events"]
+assert data["events"][0]["label"] == "forum <script>x</script> & more"
+PY
+    exits 1 $LEVER report KAZ AFG --events "$TMP/no-such-file.csv" -o "$TMP/x.html"
+    test ! -e "$TMP/x.html"
+'
+
 expect "the same store gives the same bytes; without -o the page goes to stdout" '
     $LEVER report KAZ AFG >"$TMP/r3.html"
     cmp "$TMP/r.html" "$TMP/r3.html"
@@ -95,6 +133,12 @@ expect "every string from data is escaped, in the markup and in the JSON block" 
         $LEVER chart $kind KAZ AFG --store "$TMP/evil.store" -o "$TMP/evil-$kind.svg"
         python3 "$REF" --data "$TMP/evil.csv" --a $KAZ --b $AFG svg $kind "$TMP/evil-$kind.svg"
     done
+'
+
+expect "a pair that never traded: zeros, no holder named, every figure right" '
+    $LEVER report KAZ UZB --store "$TMP/evil.store" -o "$TMP/none.html"
+    grep -q "neither country held more leverage" "$TMP/none.html"
+    python3 "$REF" --data "$TMP/evil.csv" --a $KAZ --b 860 report "$TMP/none.html"
 '
 
 expect "a store of one year: no change section, every other figure right" '

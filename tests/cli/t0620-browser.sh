@@ -39,6 +39,22 @@ else
             ${LEVER_README_SHOT:+--readme-shot "$LEVER_README_SHOT"}
     '
     cat "$TMP/.out" | grep -E "^(ok|FAIL): browser|^artifacts"
+    if need_shared "the real-data report (Algeria and France) in Chromium"; then
+        expect "the report of DZA and FRA (BACI HS92 V202301) in Chromium: the same checks" '
+            algeria_store
+            export LEVER_STORE="$TMP/dza.store"
+            $LEVER report DZA FRA -o "$TMP/dza-fra.html"
+            $LEVER dyad DZA FRA --top 10 --format json >"$TMP/dyad.json"
+            $LEVER leverage DZA --over FRA --top 5 --format json >"$TMP/leverage.json"
+            $LEVER depend FRA --on DZA --top 10 --format json >"$TMP/depend-b.json"
+            $LEVER depend DZA --on FRA --top 10 --format json >"$TMP/depend-a.json"
+            mkdir -p "$ART/dza-fra"
+            node "$BROWSER/report.mjs" --html "$TMP/dza-fra.html" --out "$ART/dza-fra" \
+                --dyad "$TMP/dyad.json" --leverage "$TMP/leverage.json" \
+                --depend-b "$TMP/depend-b.json" --depend-a "$TMP/depend-a.json"
+        '
+        grep -E "^FAIL: browser|^artifacts" "$TMP/.out"
+    fi
 fi
 
 finish

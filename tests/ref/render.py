@@ -154,6 +154,9 @@ def check_suppliers(where, root, world, a, b, years):
     meta = [e for e in root.iter() if (e.get("class") or "") == "meta"]
     k = int(meta[0].get("data-hs6")) if meta else largest_product(world, years[-1], a, b)
     n = 0
+    drawn = sorted({int(e.get("data-year")) for e in marks(root)})
+    if any(t not in years[-SUPPLIER_YEARS:] for t in drawn):
+        fail(where, "years drawn %r, expected among the last %d" % (drawn, SUPPLIER_YEARS))
     for t in years:
         sup = world.suppliers(t, b, k)
         total = sum(sup.values())
@@ -175,9 +178,15 @@ def check_suppliers(where, root, world, a, b, years):
         fail(where, "no marks")
 
 
+LEVERAGE_YEARS = 8  # the leverage chart draws the last 8 years
+SUPPLIER_YEARS = 12  # the suppliers chart, the last 12
+
+
 def check_leverage(where, root, ref, a, b, years):
     m = marks(root)
-    same(where + " marks", len(m), 2 * len(years))
+    same(where + " marks", len(m), 2 * min(len(years), LEVERAGE_YEARS))
+    drawn = sorted({int(e.get("data-year")) for e in m})
+    same(where + " years", drawn == years[-LEVERAGE_YEARS:], True)
     for e in m:
         t, d = int(e.get("data-year")), e.get("data-dir")
         py = ref.pair_year(t, a, b)

@@ -43,6 +43,10 @@ static const char *const series_fill[] = {COL_A, COL_B, "url(#%s-hatch)", "url(#
                                           "#d5d8dc"};
 static const char *const series_text[] = {"#ffffff", INK, "#ffffff", INK, INK};
 #define N_SERIES 5
+#define LEVERAGE_YEARS 8 /* years drawn in the leverage chart, the last ones */
+#define SUPPLIER_YEARS 12 /* years drawn in the suppliers chart */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* ------------------------------------------------------------------ */
 /* Pieces                                                              */
@@ -168,15 +172,105 @@ static void svg_close(rbuf *b)
 /* flows                                                               */
 /* ------------------------------------------------------------------ */
 
-void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int width,
-                 const char *id)
+size_t *event_list(const lever_store *s, const lever_events *ev, int a, int b, int y0, int y1,
+                   size_t *n)
+{
+    *n = 0;
+    if (!ev)
+        return NULL;
+    size_t *idx = malloc((lever_events_count(ev) + 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    lever_country ka, kb;
+    lever_country_at(s, a, &ka);
+    lever_country_at(s, b, &kb);
+    const char *codes[2] = {ka.iso3, kb.iso3};
+    *n = lever_events_select(ev, codes, 2, y0, y1, idx);
+    return idx;
+}
+
+/* Dotted lines at the years with events, numbered as event_list orders them. */
+static void flow_events(rbuf *b, const lever_store *s, const lever_dyad_result *r,
+                        const lever_events *ev, double left, double pw, double top, double ph)
+{
+    int n = r->n_years;
+    if (!ev || n == 0)
+        return;
+    size_t count, *idx = event_list(s, ev, r->a, r->b, r->years[0].year, r->years[n - 1].year,
+                                     &count);
+    if (!idx) {
+        b->oom = 1;
+        return;
+    }
+    double dx = n > 1 ? pw / (n - 1) : 0;
+    for (size_t k = 0; k < count;) {
+        lever_event e;
+        lever_event_at(ev, idx[k], &e);
+        int year = e.year;
+        double x = left + pw / 2;
+        for (int y = 0; y < n; y++)
+            if (r->years[y].year == year)
+                x = n > 1 ? left + dx * y : left + pw / 2;
+        char label[64];
+        size_t first = k;
+        while (k < count) {
+            lever_event f;
+            lever_event_at(ev, idx[k], &f);
+            if (f.year != year)
+                break;
+            k++;
+        }
+        if (k - first == 1)
+            snprintf(label, sizeof label, "%zu", first + 1);
+        else
+            snprintf(label, sizeof label, "%zu\xE2\x80\x93%zu", first + 1, k);
+        rb_printf(b, "<line class=\"event\" data-year=\"%d\" x1=\"%.1f\" x2=\"%.1f\" "
+                     "y1=\"%.1f\" y2=\"%.1f\" stroke=\"" MUTED "\" stroke-width=\"1\" "
+                     "stroke-dasharray=\"2 3\"/>\n",
+                  year, x, x, top - 4, top + ph);
+        text_data(b, x + 3, top + 6, "start", 10, "fill=\"" MUTED "\" class=\"event-label\"",
+                  label, -1);
+    }
+    free(idx);
+}
+
+/* The events under a chart on its own: "1  2019-03  label (source)", one a line. */
+static void list_flow_events(rbuf *b, const lever_store *s, const lever_dyad_result *r,
+                             const lever_events *ev, size_t count, double y, int w)
+{
+    size_t n;
+    size_t *idx = event_list(s, ev, r->a, r->b, r->years[0].year,
+                             r->years[r->n_years - 1].year, &n);
+    if (!idx) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t k = 0; k < n && k < count; k++) {
+        lever_event e;
+        lever_event_at(ev, idx[k], &e);
+        char line[600];
+        snprintf(line, sizeof line, "%zu  %s  %s (%s)", k + 1, e.date, e.label, e.source);
+        text_data(b, 16, y + 15.0 * (double)k, "start", 11,
+                  "fill=\"" MUTED "\" class=\"event-item\"", line, (int)(w / 6.0));
+    }
+    free(idx);
+}
+
+void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r,
+                 const lever_events *events, int list_events, int width, const char *id)
 {
     char ca[16], cb[16], t1[64], t2[64], title[300], sub[200];
     country_code(s, r->a, ca, sizeof ca);
     country_code(s, r->b, cb, sizeof cb);
-    int w = width, h = 340;
+    size_t n_listed = 0;
+    if (list_events && events && r->n_years > 0) {
+        size_t *idx = event_list(s, events, r->a, r->b, r->years[0].year,
+                                 r->years[r->n_years - 1].year, &n_listed);
+        free(idx);
+    }
+    int w = width, h = 340 + (n_listed ? (int)(15 * n_listed + 10) : 0);
     double left = 64, right = 150, top = 92, bottom = 44;
-    double pw = w - left - right, ph = h - top - bottom;
+    double pw = w - left - right, ph = 340 - top - bottom;
     svg_open(b, w, h, id, "flows");
     snprintf(title, sizeof title, "Trade between %s and %s", country_name(s, r->a),
              country_name(s, r->b));
@@ -211,15 +305,19 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
     text_data(b, left - 6, top - 12, "end", 11, "fill=\"" MUTED "\"", "USD", -1);
     int n = r->n_years;
     double dx = n > 1 ? pw / (n - 1) : 0;
+    double marker = n > 12 ? 6 : 8; /* smaller markers when years crowd */
     int every = n > 12 ? (n + 11) / 12 : 1;
     for (int y = 0; y < n; y++) {
         double x = n > 1 ? left + dx * y : left + pw / 2;
-        if (y % every == 0 || y == n - 1) {
+        if (y == n - 1 || (y % every == 0 && n - 1 - y >= every)) {
             snprintf(t1, sizeof t1, "%d", r->years[y].year);
             text_data(b, x, top + ph + 18, "middle", 11, "fill=\"" MUTED "\"", t1, -1);
         }
     }
-    text_data(b, left + pw / 2, h - 8, "middle", 11, "fill=\"" MUTED "\"", "year", -1);
+    text_data(b, left + pw / 2, 340 - 8, "middle", 11, "fill=\"" MUTED "\"", "year", -1);
+    flow_events(b, s, r, events, left, pw, top, ph);
+    if (n_listed)
+        list_flow_events(b, s, r, events, n_listed, 340 + 12, w);
 
     /* two series: lines broken where the store does not cover a year */
     for (int dir = 0; dir < 2; dir++) {
@@ -252,14 +350,15 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
                    yy = top + ph - (double)v / ymax * ph;
             if (dir == 0)
                 rb_printf(b, "<circle class=\"mark\" data-series=\"a_to_b\" data-year=\"%d\" "
-                             "data-value=\"%llu\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" "
-                             "stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n",
-                          yr->year, (unsigned long long)v, x, yy, col);
+                             "data-value=\"%llu\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" "
+                             "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n",
+                          yr->year, (unsigned long long)v, x, yy, marker / 2, col);
             else
                 rb_printf(b, "<rect class=\"mark\" data-series=\"b_to_a\" data-year=\"%d\" "
-                             "data-value=\"%llu\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
-                             "fill=\"%s\" stroke=\"" INK "\" stroke-width=\"1\"/>\n",
-                          yr->year, (unsigned long long)v, x - 4, yy - 4, col);
+                             "data-value=\"%llu\" x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" "
+                             "height=\"%.0f\" fill=\"%s\" stroke=\"" INK "\" stroke-width=\"1\"/>\n",
+                          yr->year, (unsigned long long)v, x - marker / 2, yy - marker / 2,
+                          marker, marker, col);
         }
     }
     /* direct labels at the last covered year of each series, kept 28 px apart */
@@ -274,9 +373,15 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int 
             ly[dir] = top + ph - (double)lv[dir] / ymax * ph;
             break;
         }
+    double lowest = top + ph - 16; /* a label's two lines stay above the year labels */
+    for (int dir = 0; dir < 2; dir++)
+        if (!isnan(ly[dir]) && ly[dir] > lowest)
+            ly[dir] = lowest;
     if (!isnan(ly[0]) && !isnan(ly[1]) && fabs(ly[0] - ly[1]) < 28) {
         int hi = ly[0] <= ly[1] ? 0 : 1;
         double mid = (ly[0] + ly[1]) / 2;
+        if (mid + 14 > lowest)
+            mid = lowest - 14;
         ly[hi] = mid - 14;
         ly[1 - hi] = mid + 14;
     }
@@ -539,7 +644,9 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     char buf[64], title[400], sub[300], n1[40];
     int series[N_SERIES];
     int ns = mix_series(m, series);
-    int w = width, rows = m->n_years;
+    /* at most the last SUPPLIER_YEARS years */
+    int w = width, first = m->n_years > SUPPLIER_YEARS ? m->n_years - SUPPLIER_YEARS : 0;
+    int rows = m->n_years - first;
     double left = 60, right = 84, top = 84, bar = 26, gap = 12;
     double pw = w - left - right;
     int h = (int)(top + rows * (bar + gap) + 40);
@@ -553,11 +660,14 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     rb_printf(b, "<tspan id=\"%s-title\">", id);
     rb_esc(b, title);
     rb_puts(b, "</tspan></text>\n");
-    snprintf(sub, sizeof sub, "%s", p.description);
+    if (first)
+        snprintf(sub, sizeof sub, "the last %d years; %s", rows, p.description);
+    else
+        snprintf(sub, sizeof sub, "%s", p.description);
     text_data(b, 16, 42, "start", 12, "fill=\"" MUTED "\"", sub, (int)(w / 6.4));
     /* "others" in the legend only when some year has suppliers beyond the named ones */
     int any_other = 0;
-    for (int y = 0; y < rows; y++)
+    for (int y = first; y < m->n_years; y++)
         for (size_t i = 0; m->by_year[y] && i < m->by_year[y]->n; i++) {
             int named = 0;
             for (int k = 0; k < ns; k++)
@@ -586,8 +696,9 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     }
     text_data(b, left + pw / 2, h - 8, "middle", 11, "fill=\"" MUTED "\"",
               "share of the year's imports of the product", -1);
-    for (int y = 0; y < rows; y++) {
-        double yy = top + y * (bar + gap);
+    for (int row = 0; row < rows; row++) {
+        int y = first + row;
+        double yy = top + row * (bar + gap);
         snprintf(buf, sizeof buf, "%d", m->years[y]);
         text_data(b, left - 8, yy + bar / 2 + 4, "end", 12, NULL, buf, -1);
         const lever_suppliers_result *r = m->by_year[y];
@@ -670,7 +781,9 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     char ca[16], cb[16], buf[64], label[96], title[300], n1[40], n2[40], n3[40];
     country_code(s, r->a, ca, sizeof ca);
     country_code(s, r->b, cb, sizeof cb);
-    int w = width, n = r->n_years;
+    /* at most the last LEVERAGE_YEARS years: two bars a year stay readable */
+    int w = width, first = r->n_years > LEVERAGE_YEARS ? r->n_years - LEVERAGE_YEARS : 0;
+    int n = r->n_years - first;
     double left = 150, right = 78, top = 84, bar = 16, group = 2 * bar + 4 + 22;
     double pw = w - left - right;
     int h = (int)(top + n * group + 34);
@@ -678,7 +791,10 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     snprintf(title, sizeof title, "Leverage between %s and %s", country_name(s, r->a),
              country_name(s, r->b));
     titles(b, id, title,
-           "LEV(X over Y) = (S + K) / T(Y): supply channel S and market channel K, per year");
+           first ? "LEV(X over Y) = (S + K) / T(Y): supply channel S and market channel K, "
+                   "the last " STR(LEVERAGE_YEARS) " years"
+                 : "LEV(X over Y) = (S + K) / T(Y): supply channel S and market channel K, "
+                   "per year");
     snprintf(label, sizeof label, "supply channel S, %s over %s", ca, cb);
     double lx = legend_item(b, 16, 64, COL_A, label, NULL);
     snprintf(label, sizeof label, "S, %s over %s", cb, ca);
@@ -687,7 +803,7 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     snprintf(mh, sizeof mh, "url(#%s-mhatch)", id);
     legend_item(b, lx, 64, mh, "market channel K", NULL);
     double max = 0;
-    for (int y = 0; y < n; y++) {
+    for (int y = first; y < r->n_years; y++) {
         if (r->years[y].lev_ab > max)
             max = r->years[y].lev_ab;
         if (r->years[y].lev_ba > max)
@@ -705,7 +821,7 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     text_data(b, left + pw / 2, h - 6, "middle", 11, "fill=\"" MUTED "\"",
               "LEV, a share of the squeezed country's total trade T", -1);
     for (int y = 0; y < n; y++) {
-        const lever_leverage_year *ly = &r->years[y];
+        const lever_leverage_year *ly = &r->years[first + y];
         double yy = top + y * group;
         snprintf(buf, sizeof buf, "%d", ly->year);
         text_data(b, 16, yy + bar + 5, "start", 13, "font-weight=\"bold\"", buf, -1);
@@ -909,7 +1025,7 @@ int lever_chart_svg(const lever_store *s, const lever_chart_options *o, const le
     case LEVER_CHART_FLOWS: {
         lever_dyad_result *r = NULL;
         if ((rc = lever_dyad(s, o->a, o->b, q, 0, &r, err)) == LEVER_OK) {
-            chart_flows(&b, s, r, width, id);
+            chart_flows(&b, s, r, o->events, 1, width, id);
             lever_dyad_free(r);
         }
         break;

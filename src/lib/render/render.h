@@ -75,8 +75,14 @@ void supplier_mix_free(supplier_mix *mix);
 
 /* The charts, drawn into b as one <svg> element of the given width (pixels). id_prefix
  * keeps the ids of several charts in one page apart ("c1"). */
-void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r, int width,
-                 const char *id_prefix);
+/* events (NULL: none): the years with events of A or B get a dotted line and the
+ * numbers of their events, in the order event_list gives them; list_events: the events
+ * are also listed under the chart (a chart on its own). */
+void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r,
+                 const lever_events *events, int list_events, int width, const char *id_prefix);
+/* The events of a or b in [y0, y1], by date: a malloc'd array of indices (free it), *n. */
+size_t *event_list(const lever_store *s, const lever_events *ev, int a, int b, int y0, int y1,
+                   size_t *n);
 void chart_products(rbuf *b, const lever_store *s, const lever_dyad_result *r, int year,
                     int top, int width, const char *id_prefix);
 void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int width,

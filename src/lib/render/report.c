@@ -74,7 +74,7 @@ static const char css[] =
     "th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1.5px solid var(--ink);"
     "white-space:nowrap}\n"
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-    "td.desc{min-width:14em;color:#39424c}\n"
+    "td.desc{min-width:14em;color:#39424c}td.nw{white-space:nowrap}\n"
     "tbody tr:nth-child(even) td{background:var(--soft)}\n"
     "code{font:13px/1.4 ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;"
     "background:var(--soft);padding:1px 4px;border-radius:3px}\n"
@@ -104,6 +104,8 @@ typedef struct report_data {
     const lever_store *s;
     lever_info info;
     int a, b, y0, y1, top;
+    int custom; /* products, alternatives, weights or sigma other than the defaults */
+    const char *products; /* the selection's label, "all products" */
     char ca[16], cb[16];
     lever_dyad_result *dyad;          /* every year, top products per year */
     lever_depend_result *dep_b, *dep_a; /* depend B --on A, depend A --on B, year y1 */
@@ -111,6 +113,8 @@ typedef struct report_data {
     lever_change_result *chg_ab, *chg_ba; /* y0 -> y1, when y0 < y1 */
     int n_mix;
     supplier_mix mix[SUPPLIER_PRODUCTS];
+    const lever_events *events; /* NULL: none */
+    size_t n_events, *event_idx; /* the events of A or B in the years, by date */
 } report_data;
 
 static void report_free(report_data *d)
@@ -123,6 +127,7 @@ static void report_free(report_data *d)
     lever_change_free(d->chg_ba);
     for (int i = 0; i < d->n_mix; i++)
         supplier_mix_free(&d->mix[i]);
+    free(d->event_idx);
 }
 
 static int gather(report_data *d, const lever_query *q, lever_error *err)
@@ -202,25 +207,25 @@ static void td_susd(rbuf *b, int64_t v)
 static void td_share(rbuf *b, double v)
 {
     char buf[40];
-    rb_puts(b, "<td class=\"n\" data-v=\"");
-    rb_json_num(b, v);
-    rb_printf(b, "\">%s</td>", fmt_share(v, buf, sizeof buf));
+    char x[40];
+    rb_printf(b, "<td class=\"n\" data-v=\"%s\">%s</td>", fmt_exact(v, x, sizeof x),
+              fmt_share(v, buf, sizeof buf));
 }
 
 static void td_ratio(rbuf *b, double v)
 {
     char buf[40];
-    rb_puts(b, "<td class=\"n\" data-v=\"");
-    rb_json_num(b, v);
-    rb_printf(b, "\">%s</td>", fmt_ratio(v, buf, sizeof buf));
+    char x[40];
+    rb_printf(b, "<td class=\"n\" data-v=\"%s\">%s</td>", fmt_exact(v, x, sizeof x),
+              fmt_ratio(v, buf, sizeof buf));
 }
 
 /* A double of USD (effects, S, K): rounded to the dollar for people. */
 static void td_dusd(rbuf *b, double v)
 {
     char buf[40];
-    rb_puts(b, "<td class=\"n\" data-v=\"");
-    rb_json_num(b, v);
+    char x[40];
+    rb_printf(b, "<td class=\"n\" data-v=\"%s", fmt_exact(v, x, sizeof x));
     if (isfinite(v))
         rb_printf(b, "\">%s</td>", fmt_grouped((int64_t)llround(v), buf, sizeof buf));
     else
@@ -260,12 +265,15 @@ static void table_close(rbuf *b)
 }
 
 /* "Same figures: lever CMD" under a section, for readers who want the tables. */
-static void cmd_line(rbuf *b, const char *cmd)
+static void cmd_line_of(rbuf *b, const char *cmd, int custom)
 {
     rb_puts(b, "<p class=\"cmd\">The same figures as <code>");
     rb_esc(b, cmd);
-    rb_puts(b, "</code>.</p>\n");
+    rb_puts(b, custom ? "</code> with this report\xE2\x80\x99s options (--product, --alternatives, "
+                        "--weights, --sigma).</p>\n"
+                      : "</code>.</p>\n");
 }
+#define cmd_line(b, cmd) cmd_line_of(b, cmd, d->custom)
 
 static const lever_dyad_year *dyad_year(const report_data *d, int year)
 {
@@ -353,8 +361,8 @@ static void headline(rbuf *b, const report_data *d)
         rb_json_num(b, lev);
         rb_printf(b, "\">%s</p>", fmt_ratio(lev, v, sizeof v));
         if (dir == 2 && ln && isfinite(ln->asymmetry))
-            rb_printf(b, "<p class=\"note\">asymmetry %s\xC3\x97%s</p>",
-                      fmt_ratio(ln->asymmetry, buf, sizeof buf), lp ? "" : "");
+            rb_printf(b, "<p class=\"note\">asymmetry %s\xC3\x97</p>",
+                      fmt_ratio(ln->asymmetry, buf, sizeof buf));
         else if (lp)
             rb_printf(b, "<p class=\"note\">%s in %d</p>", fmt_ratio(was, buf, sizeof buf),
                       lp->year);
@@ -368,9 +376,16 @@ static void summary_sentence(rbuf *b, const report_data *d)
     const lever_leverage_year *ln = lev_year(d, d->y1);
     if (!ln)
         return;
-    char buf[64];
+    char buf[64], buf2[64];
     rb_puts(b, "<p class=\"summary\">");
-    int a_holds = ln->net >= 0;
+    if (!(ln->net != 0)) { /* 0 or NaN: no one holds more */
+        rb_printf(b, "In %d, neither country held more leverage over the other through their "
+                     "trade: LEV(%s over %s) is %s, LEV(%s over %s) %s.</p>\n",
+                  d->y1, d->ca, d->cb, fmt_ratio(ln->lev_ab, buf, sizeof buf), d->cb, d->ca,
+                  fmt_ratio(ln->lev_ba, buf2, sizeof buf2));
+        return;
+    }
+    int a_holds = ln->net > 0;
     const char *holder = a_holds ? d->ca : d->cb, *other = a_holds ? d->cb : d->ca;
     double ratio = a_holds ? ln->asymmetry : 1 / ln->asymmetry;
     rb_printf(b, "In %d, <strong>", d->y1);
@@ -401,13 +416,16 @@ static void summary_sentence(rbuf *b, const report_data *d)
 static void section_flows(rbuf *b, const report_data *d)
 {
     char cmd[160];
-    rb_puts(b, "<section id=\"flows\"><h2>Trade each way</h2>\n<p>What each country exported "
-               "to the other every year, in US dollars (FOB).</p>\n<figure>");
-    chart_flows(b, d->s, d->dyad, CHART_WIDTH, "chart-flows");
+    int fob = 1; /* every figure valued FOB, as BACI's are */
+    for (int i = 0; i < d->dyad->n_years; i++)
+        fob &= strcmp(d->dyad->years[i].valuation_a_to_b, "FOB") == 0 &&
+               strcmp(d->dyad->years[i].valuation_b_to_a, "FOB") == 0;
+    rb_printf(b, "<section id=\"flows\"><h2>Trade each way</h2>\n<p>What each country exported "
+                 "to the other every year, in US dollars (%s).</p>\n<figure>",
+              fob ? "FOB" : "valued as <code>lever dyad</code> shows year by year");
+    chart_flows(b, d->s, d->dyad, d->events, 0, CHART_WIDTH, "chart-flows");
     rb_puts(b, "</figure>\n");
-    static const char *const heads[] = {"year", ">A\xE2\x86\x92" "B, USD", ">B\xE2\x86\x92" "A, USD",
-                                        ">total, USD", ">balance, USD", ">growth A\xE2\x86\x92" "B",
-                                        ">growth B\xE2\x86\x92" "A"};
+
     table_open(b, "table-flows");
     /* headings with the countries' codes */
     rb_printf(b, "<thead><tr><th>year</th><th class=\"n\">%s\xE2\x86\x92%s, USD</th>"
@@ -415,7 +433,6 @@ static void section_flows(rbuf *b, const report_data *d)
                  "<th class=\"n\">balance, USD</th><th class=\"n\">growth %s\xE2\x86\x92%s</th>"
                  "<th class=\"n\">growth %s\xE2\x86\x92%s</th></tr></thead><tbody>\n",
               d->ca, d->cb, d->cb, d->ca, d->ca, d->cb, d->cb, d->ca);
-    (void)heads;
     for (int i = 0; i < d->dyad->n_years; i++) {
         const lever_dyad_year *y = &d->dyad->years[i];
         rb_printf(b, "<tr data-year=\"%d\"><td>%d</td>", y->year, y->year);
@@ -437,6 +454,27 @@ static void section_flows(rbuf *b, const report_data *d)
     char yo[32];
     snprintf(cmd, sizeof cmd, "lever dyad %s %s %s", d->ca, d->cb, years_option(d, yo, sizeof yo));
     cmd_line(b, cmd);
+    if (d->n_events) {
+        static const char *const heads[] = {"#", "date", "countries", "event", "source"};
+        rb_puts(b, "<h3>Events</h3>\n<p>Events of either country in these years, numbered as "
+                   "on the time line (from the file given with <code>--events</code>).</p>\n");
+        table_open(b, "table-events");
+        th_row(b, heads, 5);
+        for (size_t k = 0; k < d->n_events; k++) {
+            lever_event e;
+            lever_event_at(d->events, d->event_idx[k], &e);
+            rb_printf(b, "<tr><td>%zu</td><td class=\"nw\">", k + 1);
+            rb_esc(b, e.date);
+            rb_puts(b, "</td><td>");
+            rb_esc(b, e.countries[0] ? e.countries : "all");
+            rb_puts(b, "</td><td class=\"desc\">");
+            rb_esc(b, e.label);
+            rb_puts(b, "</td><td>");
+            rb_esc(b, e.source);
+            rb_puts(b, "</td></tr>\n");
+        }
+        table_close(b);
+    }
     rb_puts(b, "</section>\n");
 }
 
@@ -507,11 +545,11 @@ static void depend_table(rbuf *b, const report_data *d, const lever_depend_resul
         td_usd(b, w->imports);
         td_usd(b, w->supplier_value);
         td_share(b, w->supplier_share);
-        rb_puts(b, "<td>");
+        rb_puts(b, "<td class=\"nw\">");
         rb_esc(b, w->hhi_level);
         rb_printf(b, "</td><td class=\"n\">%d</td>", w->n_suppliers);
         td_ratio(b, w->d);
-        rb_puts(b, "<td>");
+        rb_puts(b, "<td class=\"nw\">");
         if (w->critical)
             rb_puts(b, "<span class=\"flag crit\" title=\"bilateral critical dependence\">"
                        "critical</span>");
@@ -669,15 +707,13 @@ static void change_table(rbuf *b, const report_data *d, const lever_change_resul
         td_dusd(b, w->price_effect);
         rb_puts(b, "</tr>\n");
     }
-    char buf[40];
     rb_printf(b, "<tr class=\"total\"><td></td><td></td><td class=\"desc\"><strong>all products "
                  "(%zu changed)</strong></td>",
               r->n);
     td_usd(b, r->total0);
     td_usd(b, r->total1);
     td_susd(b, r->delta);
-    rb_printf(b, "<td></td><td></td><td></td></tr>\n");
-    (void)buf;
+    rb_puts(b, "<td></td><td></td><td></td></tr>\n");
     table_close(b);
 }
 
@@ -737,6 +773,9 @@ static void section_notes(rbuf *b, const report_data *d)
               fmt_grouped_u(in->rows, buf, sizeof buf), in->year_min, in->year_max,
               in->n_countries, fmt_grouped_u((uint64_t)in->n_products, nprod, sizeof nprod));
     char yt[32];
+    rb_puts(b, "<dt>Products</dt><dd>");
+    rb_esc(b, d->products);
+    rb_puts(b, "</dd>\n");
     rb_printf(b, "<dt>This report</dt><dd>%s %s; values in current US dollars, "
                  "exact to the dollar in tables; shares and ratios as the indicator "
                  "definitions give them</dd>\n",
@@ -899,6 +938,8 @@ static void json_data(rbuf *b, const report_data *d)
     json_country(b, d->s, d->a);
     rb_puts(b, ", \"b\": ");
     json_country(b, d->s, d->b);
+    rb_puts(b, ", \"products\": ");
+    rb_json_str(b, d->products);
     rb_printf(b, ", \"year_from\": %d, \"year_to\": %d, \"top\": %d,\n \"store\": {\"synthetic\": "
                  "%s, \"comtrade\": %s, \"hs_version\": ",
               d->y0, d->y1, d->top, in->synthetic ? "true" : "false",
@@ -989,11 +1030,30 @@ static void json_data(rbuf *b, const report_data *d)
         }
         rb_puts(b, "]}");
     }
+    rb_puts(b, "],\n \"events\": [");
+    for (size_t k = 0; k < d->n_events; k++) {
+        lever_event e;
+        lever_event_at(d->events, d->event_idx[k], &e);
+        rb_puts(b, k ? ",\n  {\"date\": " : "\n  {\"date\": ");
+        rb_json_str(b, e.date);
+        rb_printf(b, ", \"year\": %d, \"countries\": ", e.year);
+        rb_json_str(b, e.countries);
+        rb_puts(b, ", \"label\": ");
+        rb_json_str(b, e.label);
+        rb_puts(b, ", \"source\": ");
+        rb_json_str(b, e.source);
+        rb_puts(b, "}");
+    }
     rb_puts(b, "],\n \"change\": {\"a_to_b\": ");
     json_change(b, d, d->chg_ab);
     rb_puts(b, ",\n  \"b_to_a\": ");
     json_change(b, d, d->chg_ba);
     rb_puts(b, "}}\n</script>\n");
+}
+
+static int q_products_shown(const report_data *d)
+{
+    return strcmp(d->products, "all products") != 0;
 }
 
 static void page(rbuf *b, const report_data *d)
@@ -1017,6 +1077,10 @@ static void page(rbuf *b, const report_data *d)
     if (d->info.hs_version[0]) {
         rb_puts(b, " ");
         rb_esc(b, d->info.hs_version);
+    }
+    if (d->custom && q_products_shown(d)) {
+        rb_puts(b, " \xC2\xB7 ");
+        rb_esc(b, d->products);
     }
     rb_puts(b, "</p>\n<h1>");
     rb_esc(b, na);
@@ -1048,15 +1112,24 @@ static void page(rbuf *b, const report_data *d)
 }
 
 int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, int top,
-                      lever_write_fn write, void *ud, lever_error *err)
+                      const lever_events *events, lever_write_fn write, void *ud,
+                      lever_error *err)
 {
-    report_data d = {.s = s, .a = a, .b = b, .top = top > 0 ? top : DEFAULT_TOP};
+    report_data d = {.s = s, .a = a, .b = b, .top = top > 0 ? top : DEFAULT_TOP,
+                     .events = events};
     lever_get_info(s, &d.info);
     d.y0 = q && q->year_from ? q->year_from : d.info.year_min;
     d.y1 = q && q->year_to ? q->year_to : d.info.year_max;
     country_code(s, a, d.ca, sizeof d.ca);
     country_code(s, b, d.cb, sizeof d.cb);
-    int rc = gather(&d, q, err);
+    d.products = q && q->products ? lever_selection_label(q->products) : "all products";
+    d.custom = q && (q->products || q->alternatives != LEVER_ALT_WORLD || q->weights || q->sigma);
+    d.event_idx = event_list(s, events, a, b, d.y0, d.y1, &d.n_events);
+    int rc = events && !d.event_idx ? LEVER_ENOMEM : gather(&d, q, err);
+    if (rc == LEVER_ENOMEM && err && events && !d.event_idx) {
+        err->code = rc;
+        snprintf(err->message, sizeof err->message, "out of memory");
+    }
     if (rc == LEVER_OK) {
         rbuf out = {0};
         page(&out, &d);
