@@ -37,6 +37,7 @@
  */
 #include "cli.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -1033,6 +1034,66 @@ static void print_json(const out_doc *d, const out_table *only)
 /* xlsx                                                                */
 /* ------------------------------------------------------------------ */
 
+/* libxlsxwriter is loaded with dlopen at the first workbook: linked, it and what it pulls
+ * in (minizip, libcrypto) would be loaded by every lever command, most of them short
+ * queries that never write one. Its header gives the types and the prototypes. */
+static struct {
+    bool loaded;
+    lxw_workbook *(*workbook_new)(const char *filename);
+    lxw_worksheet *(*workbook_add_worksheet)(lxw_workbook *wb, const char *name);
+    lxw_format *(*workbook_add_format)(lxw_workbook *wb);
+    lxw_error (*workbook_close)(lxw_workbook *wb);
+    lxw_error (*workbook_validate_sheet_name)(lxw_workbook *wb, const char *name);
+    lxw_error (*worksheet_write_number)(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+                                        double number, lxw_format *format);
+    lxw_error (*worksheet_write_string)(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+                                        const char *string, lxw_format *format);
+    lxw_error (*worksheet_set_column)(lxw_worksheet *ws, lxw_col_t first, lxw_col_t last,
+                                      double width, lxw_format *format);
+    void (*worksheet_freeze_panes)(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col);
+    void (*format_set_bold)(lxw_format *format);
+    void (*format_set_num_format)(lxw_format *format, const char *num_format);
+    void (*format_set_text_wrap)(lxw_format *format);
+    char *(*lxw_strerror)(lxw_error error_num);
+} xl;
+
+/* ISO C has no conversion from dlsym's object pointer to a function pointer; POSIX
+ * guarantees the bytes are the same. */
+static bool xl_symbol(void *lib, const char *name, void *function_pointer)
+{
+    void *p = dlsym(lib, name);
+    if (!p)
+        return false;
+    memcpy(function_pointer, &p, sizeof p);
+    return true;
+}
+
+static bool xl_load(void)
+{
+    if (xl.loaded)
+        return true;
+    void *lib = dlopen("libxlsxwriter.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        cli_error("--format xlsx needs libxlsxwriter and cannot load it (%s); install it "
+                  "(Debian: apt-get install libxlsxwriter4)", dlerror());
+        return false;
+    }
+#define XL(name) xl_symbol(lib, #name, &xl.name)
+    bool ok = XL(workbook_new) && XL(workbook_add_worksheet) && XL(workbook_add_format) &&
+              XL(workbook_close) && XL(workbook_validate_sheet_name) &&
+              XL(worksheet_write_number) && XL(worksheet_write_string) &&
+              XL(worksheet_set_column) && XL(worksheet_freeze_panes) && XL(format_set_bold) &&
+              XL(format_set_num_format) && XL(format_set_text_wrap) && XL(lxw_strerror);
+#undef XL
+    if (!ok) {
+        cli_error("the libxlsxwriter found cannot be used (%s); install libxlsxwriter 1.0 or "
+                  "later (Debian: apt-get install libxlsxwriter4)", dlerror());
+        return false;
+    }
+    xl.loaded = true;
+    return true;
+}
+
 /* Integers beyond 2^53 are not all doubles: such a cell is written as text, exact. (No
  * trade figure comes near: 2^53 USD is 9 quadrillion, about 350 years of world trade.) */
 #define XLSX_EXACT_MAX 9007199254740992.0
@@ -1050,23 +1111,23 @@ static lxw_error xlsx_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, cons
     if (cell_missing(c, type))
         return LXW_NO_ERROR;
     if (c->kind == CELL_STR)
-        return worksheet_write_string(ws, row, col, c->v.s, NULL);
+        return xl.worksheet_write_string(ws, row, col, c->v.s, NULL);
     char buf[64];
     if (type == COL_HS6) {
         snprintf(buf, sizeof buf, "%06" PRId64, c->kind == CELL_INT ? c->v.i : (int64_t)cell_double(c));
-        return worksheet_write_string(ws, row, col, buf, NULL);
+        return xl.worksheet_write_string(ws, row, col, buf, NULL);
     }
     double d = cell_double(c);
     if (isinf(d))
-        return worksheet_write_string(ws, row, col, d < 0 ? "-inf" : "inf", NULL);
+        return xl.worksheet_write_string(ws, row, col, d < 0 ? "-inf" : "inf", NULL);
     if (c->kind != CELL_DOUBLE && fabs(d) >= XLSX_EXACT_MAX) {
         format_plain_number(c, buf, sizeof buf);
-        return worksheet_write_string(ws, row, col, buf, NULL);
+        return xl.worksheet_write_string(ws, row, col, buf, NULL);
     }
     lxw_format *fmt = type == COL_USD || type == COL_KG || type == COL_COUNT ? f->grouped
                       : type == COL_SHARE                                   ? f->share
                                                                             : NULL;
-    return worksheet_write_number(ws, row, col, d, fmt);
+    return xl.worksheet_write_number(ws, row, col, d, fmt);
 }
 
 /* A sheet per table: the header (the column names of CSV and JSON), then the rows. */
@@ -1075,15 +1136,15 @@ static lxw_error xlsx_table(lxw_workbook *wb, const out_table *t, int index,
 {
     char name[40];
     snprintf(name, sizeof name, "%.31s", t->name);
-    if (workbook_validate_sheet_name(wb, name) != LXW_NO_ERROR)
+    if (xl.workbook_validate_sheet_name(wb, name) != LXW_NO_ERROR)
         snprintf(name, sizeof name, "table %d", index + 1);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+    lxw_worksheet *ws = xl.workbook_add_worksheet(wb, name);
     if (!ws)
         return LXW_ERROR_MEMORY_MALLOC_FAILED;
     lxw_error err = LXW_NO_ERROR;
     size_t rows = table_rows(t);
     for (int c = 0; c < t->ncols && !err; c++) {
-        err = worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].name, f->bold);
+        err = xl.worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].name, f->bold);
         double width = (double)display_width(t->cols[c].name) + 2;
         col_type type = t->cols[c].type;
         if (type == COL_USD || type == COL_KG)
@@ -1093,14 +1154,14 @@ static lxw_error xlsx_table(lxw_workbook *wb, const out_table *t, int index,
         if (!err && strcmp(t->cols[c].name, "description") == 0)
             width = 60;
         if (!err)
-            err = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL);
+            err = xl.worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL);
     }
     for (size_t r = 0; r < rows && !err; r++)
         for (int c = 0; c < t->ncols && !err; c++)
             err = xlsx_cell(ws, (lxw_row_t)(r + 1), (lxw_col_t)c,
                             &t->cells[r * (size_t)t->ncols + (size_t)c], t->cols[c].type, f);
     if (!err)
-        worksheet_freeze_panes(ws, 1, 0);
+        xl.worksheet_freeze_panes(ws, 1, 0);
     return err;
 }
 
@@ -1108,19 +1169,19 @@ static lxw_error xlsx_table(lxw_workbook *wb, const out_table *t, int index,
 static lxw_error xlsx_notes(lxw_workbook *wb, const out_doc *d, const out_table *only,
                             const xlsx_formats *f)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "notes");
+    lxw_worksheet *ws = xl.workbook_add_worksheet(wb, "notes");
     if (!ws)
         return LXW_ERROR_MEMORY_MALLOC_FAILED;
-    lxw_error err = worksheet_set_column(ws, 0, 0, 16, NULL);
+    lxw_error err = xl.worksheet_set_column(ws, 0, 0, 16, NULL);
     if (!err)
-        err = worksheet_set_column(ws, 1, 1, 100, f->wrap);
+        err = xl.worksheet_set_column(ws, 1, 1, 100, f->wrap);
     lxw_row_t row = 0;
 #define NOTE(key, value)                                                                   \
     do {                                                                                   \
         if (!err)                                                                          \
-            err = worksheet_write_string(ws, row, 0, (key), f->bold);                      \
+            err = xl.worksheet_write_string(ws, row, 0, (key), f->bold);                      \
         if (!err)                                                                          \
-            err = worksheet_write_string(ws, row, 1, (value), NULL);                       \
+            err = xl.worksheet_write_string(ws, row, 1, (value), NULL);                       \
         row++;                                                                             \
     } while (0)
     NOTE("title", d->title);
@@ -1151,32 +1212,34 @@ static lxw_error xlsx_notes(lxw_workbook *wb, const out_doc *d, const out_table 
 
 static int print_xlsx(const out_doc *d, const out_table *only, const char *path)
 {
-    lxw_workbook *wb = workbook_new(path);
+    if (!xl_load())
+        return EXIT_ERROR;
+    lxw_workbook *wb = xl.workbook_new(path);
     if (!wb) {
         cli_error("cannot create '%s': %s; check that its folder exists and is writable", path,
                   strerror(errno));
         return EXIT_ERROR;
     }
-    xlsx_formats f = {workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb),
-                      workbook_add_format(wb)};
+    xlsx_formats f = {xl.workbook_add_format(wb), xl.workbook_add_format(wb), xl.workbook_add_format(wb),
+                      xl.workbook_add_format(wb)};
     lxw_error err = LXW_NO_ERROR;
     if (!f.bold || !f.grouped || !f.share || !f.wrap) {
         err = LXW_ERROR_MEMORY_MALLOC_FAILED;
     } else {
-        format_set_bold(f.bold);
-        format_set_num_format(f.grouped, "#,##0");
-        format_set_num_format(f.share, "0.0%");
-        format_set_text_wrap(f.wrap);
+        xl.format_set_bold(f.bold);
+        xl.format_set_num_format(f.grouped, "#,##0");
+        xl.format_set_num_format(f.share, "0.0%");
+        xl.format_set_text_wrap(f.wrap);
         err = xlsx_notes(wb, d, only, &f);
     }
     for (size_t n = 0; n < d->n_tables && !err; n++)
         if (!only || d->tables[n] == only)
             err = xlsx_table(wb, d->tables[n], (int)n, &f);
-    lxw_error closed = workbook_close(wb);
+    lxw_error closed = xl.workbook_close(wb);
     if (!err)
         err = closed;
     if (err) {
-        cli_error("cannot write '%s': %s", path, lxw_strerror(err));
+        cli_error("cannot write '%s': %s", path, xl.lxw_strerror(err));
         return EXIT_ERROR;
     }
     return EXIT_OK;

@@ -34,10 +34,12 @@ groups wheat
 info
 EOF
 
-# A Python with pandas (Debian's python3-pandas), if any.
+# A Python with pandas (Debian's python3-pandas), and one with openpyxl, if any.
 PANDAS=
+OPENPYXL=
 for p in python3 /usr/bin/python3; do
-    if $p -c "import pandas" 2>/dev/null; then PANDAS=$p; break; fi
+    if [ -z "$PANDAS" ] && $p -c "import pandas" 2>/dev/null; then PANDAS=$p; fi
+    if [ -z "$OPENPYXL" ] && $p -c "import openpyxl" 2>/dev/null; then OPENPYXL=$p; fi
 done
 
 widest() {
@@ -174,6 +176,28 @@ expect "-o FILE writes the answer to FILE (by way of FILE.tmp), its extension ch
     head -n 1 "$TMP/d.csv" | grep -q "^year,"
     ! ls "$TMP"/*.tmp 2>/dev/null
     exits 1 $LEVER dyad KAZ AFG -o "$TMP"
+'
+
+if [ -n "$OPENPYXL" ]; then
+expect "xlsx: every table a sheet, notes first; openpyxl reads the JSON's values back, and dyad's flows are the file's sums" '
+    while read -r args; do
+        $LEVER $args --format json >"$TMP/j.json" 2>/dev/null || [ $? = 3 ]
+        $LEVER $args --format xlsx -o "$TMP/b.xlsx" 2>/dev/null || [ $? = 3 ]
+        $OPENPYXL "$ROOT/tests/ref/check_xlsx.py" "$TMP/b.xlsx" "$TMP/j.json" || { echo "lever $args"; exit 1; }
+    done <"$TMP/commands"
+    $LEVER dyad KAZ AFG --format json >"$TMP/j.json"
+    $LEVER dyad KAZ AFG -o "$TMP/d.xlsx"
+    $OPENPYXL "$ROOT/tests/ref/check_xlsx.py" "$TMP/d.xlsx" "$TMP/j.json" --dyad "$TMP/w.csv" 398 4
+'
+else
+    skip "xlsx read back with openpyxl" "python3-openpyxl is not installed (scripts/install-deps.sh installs it)"
+fi
+
+expect "xlsx needs -o FILE; a failed write leaves no file" '
+    exits 2 $LEVER dyad KAZ AFG --format xlsx
+    grep -q "give -o FILE.xlsx" "$TMP/err"
+    exits 1 $LEVER dyad KAZ AFG --format xlsx -o "$TMP/no/such/dir/b.xlsx"
+    [ ! -e "$TMP/no/such/dir/b.xlsx" ]
 '
 
 finish

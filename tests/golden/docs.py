@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""docs.py - docs that run: executes every example of README.md and docs/commands/*.md
+"""docs.py - docs that run: executes every example of README.md, docs/output.md and
+docs/commands/*.md
 (```console blocks, `$ lever ...` lines) and compares what it prints with what the
 document shows; with --update, rewrites the documents' outputs instead. The rules
 (stores, elisions, directives) are in tests/README.md. Python standard library only.
@@ -359,7 +360,7 @@ def main():
     ap.add_argument("--update", action="store_true")
     ap.add_argument("files", nargs="*")
     args = ap.parse_args()
-    files = args.files or [os.path.join(ROOT, "README.md")] + sorted(
+    files = args.files or [os.path.join(ROOT, "README.md"), os.path.join(ROOT, "docs", "output.md")] + sorted(
         os.path.join(ROOT, "docs", "commands", f)
         for f in os.listdir(os.path.join(ROOT, "docs", "commands")) if f.endswith(".md"))
     shared = os.environ.get("LEVER_SHARED_DATA") or os.path.join(ROOT, "..", "shared", "data")
