@@ -65,7 +65,7 @@ printf '%s\n' "year,reporter,flow,partner,mode,consignment,value" \
     "2021,KAZ,X,AFG,3100,,300000" "2020,AFG,M,KAZ,3100,UZB,999" >"$TMP/obs.csv"
 
 expect "--observed: the declared split by mode and consignment, and the consigned share beside c(T)" '
-    $LEVER transit KAZ AFG $HAND --observed "$TMP/obs.csv" >"$TMP/o.csv"
+    lever_doc transit KAZ AFG $HAND --observed "$TMP/obs.csv" >"$TMP/o.csv"
     grep -q "^# observed_routes: declared split" "$TMP/o.csv"
     table observed <"$TMP/o.csv" | cut -d, -f1,2,4,5,7,8,9 >"$TMP/got"
     cat >"$TMP/want" <<EOF2

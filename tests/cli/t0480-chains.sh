@@ -96,8 +96,8 @@ expect "synthetic sample: the Uzbek mills grind Kazakh wheat, so KAZ gains the U
     # sits between the bounds
     kg=$(awk -F, "int(\$4 / 100) == 1001 && \$3 == 860 && \$1 == 2021 && \$6 != \"NA\" { t += \$6 } END { printf \"%.3f\", t }" "$TMP/synth.csv")
     printf "country,year,product,tonnes\nUZB,2021,1001,%s\n" "$kg" >"$TMP/uzb_prod.csv"
-    $LEVER chains AFG --product 1101 --store "$TMP/synth.store" --production "$TMP/uzb_prod.csv" \
-        --top 0 --format csv >"$TMP/sp.csv"
+    lever_doc chains AFG --product 1101 --store "$TMP/synth.store" --production "$TMP/uzb_prod.csv" \
+        --top 0 >"$TMP/sp.csv"
     table processors <"$TMP/sp.csv" | awk -F, "\$1 == \"UZB\" { found = 1
         d = \$8 - 0.5; if (d < 0) d = -d; if (d > 1e-9 || \$8 != \$9) exit 1 } END { exit !found }"
 '

@@ -72,7 +72,7 @@ expect "--measure value is the default; anything else is a usage error" '
 DEPEND_REF="$ROOT/tests/ref/depend.py"
 
 expect "depend --product wheat --measure quantity: tonnes of grain (flour x1.33), shares and HHI of tonnes, by tests/ref" '
-    $LEVER depend AFG --product wheat --measure quantity --format csv >"$TMP/dq.csv"
+    lever_doc depend AFG --product wheat --measure quantity >"$TMP/dq.csv"
     grep -q "^# measure: quantity" "$TMP/dq.csv"
     grep -q "^# quantities: [0-9]* of AFG.s import flows" "$TMP/dq.csv"
     python3 "$DEPEND_REF" --importer 4 --product 1001,1101 --measure quantity \
@@ -80,19 +80,19 @@ expect "depend --product wheat --measure quantity: tonnes of grain (flour x1.33)
 '
 
 expect "depend --measure quantity over every product (flows without a quantity counted), and --on" '
-    $LEVER depend KAZ --measure quantity --top 40 --format csv >"$TMP/dq2.csv"
+    lever_doc depend KAZ --measure quantity --top 40 >"$TMP/dq2.csv"
     python3 "$DEPEND_REF" --importer 398 --measure quantity --top 40 --check "$TMP/dq2.csv" \
         "$TMP/synth.csv"
-    $LEVER depend AFG --on KAZ --measure quantity --top 0 --year 2020 --format csv >"$TMP/dq3.csv"
+    lever_doc depend AFG --on KAZ --measure quantity --top 0 --year 2020 >"$TMP/dq3.csv"
     python3 "$DEPEND_REF" --importer 4 --on 398 --year 2020 --measure quantity \
         --check "$TMP/dq3.csv" "$TMP/synth.csv"
 '
 
 expect "dyad --measure quantity: top products ranked by tonnes, s, e and HHI_M of tonnes, by tests/ref" '
-    $LEVER dyad KAZ UZB --product wheat --measure quantity --top 5 --format csv >"$TMP/dt.csv"
+    lever_doc dyad KAZ UZB --product wheat --measure quantity --top 5 >"$TMP/dt.csv"
     python3 "$ROOT/tests/ref/dyad_tonnes.py" --a 398 --b 860 --product 1001,1101 \
         --factors 1101=1.33 --top 5 --check "$TMP/dt.csv" "$TMP/synth.csv"
-    $LEVER dyad USA CHN --measure quantity --top 15 --format csv >"$TMP/dt2.csv"
+    lever_doc dyad USA CHN --measure quantity --top 15 >"$TMP/dt2.csv"
     python3 "$ROOT/tests/ref/dyad_tonnes.py" --a 842 --b 156 --top 15 --check "$TMP/dt2.csv" \
         "$TMP/synth.csv"
 '
@@ -100,13 +100,13 @@ expect "dyad --measure quantity: top products ranked by tonnes, s, e and HHI_M o
 CHANGE_REF="$ROOT/tests/ref/change.py"
 
 expect "change --product wheat --measure quantity: the change in tonnes of grain, by tests/ref" '
-    $LEVER change KAZ AFG --product wheat --measure quantity --format csv >"$TMP/cq.csv"
+    lever_doc change KAZ AFG --product wheat --measure quantity >"$TMP/cq.csv"
     python3 "$CHANGE_REF" --a 398 --b 4 --from 2019 --to 2021 --product 1001,1101 \
         --measure quantity --factors 1101=1.33 --check "$TMP/cq.csv" "$TMP/synth.csv"
 '
 
 expect "change --measure quantity over every product of a large pair, flows without a quantity counted" '
-    $LEVER change USA CHN --measure quantity --top 30 --format csv >"$TMP/cq2.csv"
+    lever_doc change USA CHN --measure quantity --top 30 >"$TMP/cq2.csv"
     python3 "$CHANGE_REF" --a 842 --b 156 --from 2019 --to 2021 --measure quantity --top 30 \
         --check "$TMP/cq2.csv" "$TMP/synth.csv"
 '
@@ -114,23 +114,22 @@ expect "change --measure quantity over every product of a large pair, flows with
 COMPARE_REF="$ROOT/tests/ref/compare.py"
 
 expect "compare --product wheat --measure quantity: sales, shares, ESI and head-on in tonnes, LEV in value" '
-    $LEVER compare AFG --suppliers KAZ,UZB --product wheat --measure quantity --format csv \
+    lever_doc compare AFG --suppliers KAZ,UZB --product wheat --measure quantity \
         >"$TMP/co.csv"
     python3 "$COMPARE_REF" --market 4 --suppliers 398,860 --product 1001,1101 \
         --measure quantity --factors 1101=1.33 --check "$TMP/co.csv" "$TMP/synth.csv"
-    $LEVER compare CHN --suppliers USA,DEU,JPN --measure quantity --top 10 --format csv \
+    lever_doc compare CHN --suppliers USA,DEU,JPN --measure quantity --top 10 \
         >"$TMP/co2.csv"
     python3 "$COMPARE_REF" --market 156 --suppliers 842,276,392 --measure quantity --top 10 \
         --check "$TMP/co2.csv" "$TMP/synth.csv"
 '
 
 expect "depend --measure quantity with --alternatives current and a list, by tests/ref" '
-    $LEVER depend AFG --measure quantity --alternatives current --top 30 --format csv \
+    lever_doc depend AFG --measure quantity --alternatives current --top 30 \
         >"$TMP/dc.csv"
     python3 "$DEPEND_REF" --importer 4 --measure quantity --alternatives current --top 30 \
         --check "$TMP/dc.csv" "$TMP/synth.csv"
-    $LEVER depend AFG --product wheat --measure quantity --alternatives UZB,TKM,PAK,RUS \
-        --format csv >"$TMP/dl.csv"
+    lever_doc depend AFG --product wheat --measure quantity --alternatives UZB,TKM,PAK,RUS >"$TMP/dl.csv"
     python3 "$DEPEND_REF" --importer 4 --product 1001,1101 --factors 1101=1.33 \
         --measure quantity --alternatives 860,795,586,643 --check "$TMP/dl.csv" "$TMP/synth.csv"
 '
