@@ -798,6 +798,28 @@ static void section_notes(rbuf *b, const report_data *d)
     if (!gaps)
         rb_puts(b, "the store holds every flow each way in every year shown: a missing flow is "
                    "zero trade, not missing data.");
+    /* what is partial beyond the two flows: the totals of A and B, the world's */
+    char last[512] = "";
+    for (int yi = 0; yi < in->n_years; yi++) {
+        int year = lever_year_at(d->s, yi);
+        if (year < d->y0 || year > d->y1)
+            continue;
+        const int who[3] = {d->a, d->b, -1};
+        for (int k = 0; k < 3; k++) {
+            char note[512];
+            if (lever_holds_note(d->s, yi, who[k], LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                                 note, sizeof note) ||
+                strcmp(note, last) == 0)
+                continue;
+            snprintf(last, sizeof last, "%s", note);
+            rb_puts(b, "<br>");
+            rb_esc(b, note);
+            rb_puts(b, k < 2 ? ": its totals (T, M, shares, HHI) are over the flows the store "
+                               "holds."
+                             : ": world totals (alternatives, d) are over the flows the store "
+                               "holds.");
+        }
+    }
     rb_puts(b, "</dd>\n<dt>How to cite</dt><dd>");
     if (in->synthetic)
         rb_puts(b, "Do not cite: these figures are synthetic.");
