@@ -31,6 +31,19 @@ typedef struct cli_command {
 
 /* Prints "lever: " + message to stderr (printf-style). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* An output file written by way of PATH.tmp and renamed over PATH only when complete, so
+ * a failure never leaves half a file; lever_output_check refuses FIFOs, devices and
+ * folders. Every command that writes a file goes through these two calls. */
+typedef struct cli_outfile {
+    char *path; /* where it goes */
+    char *tmp;  /* PATH.tmp: what is written */
+} cli_outfile;
+/* Checks the path and names the temporary file: EXIT_OK, or EXIT_ERROR (already said). */
+int cli_outfile_begin(cli_outfile *o, const char *given);
+/* With rc EXIT_OK renames tmp over path (an error if that fails), else removes tmp; frees
+ * both names and returns the final status. */
+int cli_outfile_end(cli_outfile *o, int rc);
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Resolves the store path: explicit (may be NULL), else $LEVER_STORE, else CLI_DEFAULT_STORE.

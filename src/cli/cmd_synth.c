@@ -147,44 +147,23 @@ static int synth_to_stdout(const lever_synth_options *opt)
 
 static int synth_to_file(const lever_synth_options *opt, const char *given)
 {
-    char *path = NULL, msg[1024];
-    if (lever_output_check(given, &path, msg, sizeof msg) != LEVER_OK) {
-        cli_error("%s", msg);
+    cli_outfile o;
+    if (cli_outfile_begin(&o, given) != EXIT_OK)
         return EXIT_ERROR;
-    }
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 5);
-    if (!tmp) {
-        free(path);
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", 5);
     char where[64 + 4096];
-    snprintf(where, sizeof where, "'%s'", tmp);
-    synth_output out = {open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), 0};
+    snprintf(where, sizeof where, "'%s'", o.tmp);
+    synth_output out = {open(o.tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), 0};
     if (out.fd < 0) {
-        cli_error("cannot create '%s': %s; check that its folder exists and is writable", tmp,
-                  strerror(errno));
-        free(tmp);
-        free(path);
-        return EXIT_ERROR;
+        cli_error("cannot create '%s': %s; check that its folder exists and is writable",
+                  o.tmp, strerror(errno));
+        return cli_outfile_end(&o, EXIT_ERROR);
     }
     int rc = generate(opt, &out, where);
     if (close(out.fd) != 0 && rc == EXIT_OK) {
-        cli_error("cannot write '%s': %s", tmp, strerror(errno));
+        cli_error("cannot write '%s': %s", o.tmp, strerror(errno));
         rc = EXIT_ERROR;
     }
-    if (rc == EXIT_OK && rename(tmp, path) != 0) {
-        cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-        rc = EXIT_ERROR;
-    }
-    if (rc != EXIT_OK)
-        unlink(tmp);
-    free(tmp);
-    free(path);
-    return rc;
+    return cli_outfile_end(&o, rc);
 }
 
 /* The made-up events of --events: (year offset from the first year, date after the year,
@@ -202,24 +181,13 @@ static const struct synth_event {
 /* Writes the events of the years [first, last] to path, through path.tmp. */
 static int write_events(const char *given, int first, int last)
 {
-    char *path = NULL, msg[1024];
-    if (lever_output_check(given, &path, msg, sizeof msg) != LEVER_OK) {
-        cli_error("%s", msg);
+    cli_outfile o;
+    if (cli_outfile_begin(&o, given) != EXIT_OK)
         return EXIT_ERROR;
-    }
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 5);
-    if (!tmp) {
-        free(path);
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", 5);
-    FILE *f = fopen(tmp, "w");
+    FILE *f = fopen(o.tmp, "w");
     int rc = EXIT_OK;
     if (!f) {
-        cli_error("cannot create '%s': %s; check that its folder exists and is writable", tmp,
+        cli_error("cannot create '%s': %s; check that its folder exists and is writable", o.tmp,
                   strerror(errno));
         rc = EXIT_ERROR;
     } else {
@@ -231,19 +199,11 @@ static int write_events(const char *given, int first, int last)
                         first + synth_events[n].offset, synth_events[n].month,
                         synth_events[n].countries, synth_events[n].label);
         if (ferror(f) | (fclose(f) != 0)) {
-            cli_error("cannot write '%s': %s", tmp, strerror(errno));
+            cli_error("cannot write '%s': %s", o.tmp, strerror(errno));
             rc = EXIT_ERROR;
         }
     }
-    if (rc == EXIT_OK && rename(tmp, path) != 0) {
-        cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-        rc = EXIT_ERROR;
-    }
-    if (rc != EXIT_OK && f)
-        unlink(tmp);
-    free(tmp);
-    free(path);
-    return rc;
+    return cli_outfile_end(&o, rc);
 }
 
 int cmd_synth(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
@@ -170,4 +171,39 @@ void cli_bar_clear(bool *shown)
         fputs("\r\033[K", stderr);
         *shown = false;
     }
+}
+
+int cli_outfile_begin(cli_outfile *o, const char *given)
+{
+    char msg[1024];
+    o->path = o->tmp = NULL;
+    if (lever_output_check(given, &o->path, msg, sizeof msg) != LEVER_OK) {
+        cli_error("%s", msg);
+        return EXIT_ERROR;
+    }
+    size_t len = strlen(o->path);
+    o->tmp = malloc(len + 5);
+    if (!o->tmp) {
+        free(o->path);
+        o->path = NULL;
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    memcpy(o->tmp, o->path, len);
+    memcpy(o->tmp + len, ".tmp", 5);
+    return EXIT_OK;
+}
+
+int cli_outfile_end(cli_outfile *o, int rc)
+{
+    if (rc == EXIT_OK && rename(o->tmp, o->path) != 0) {
+        cli_error("cannot rename '%s' to '%s': %s", o->tmp, o->path, strerror(errno));
+        rc = EXIT_ERROR;
+    }
+    if (rc != EXIT_OK)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    return rc;
 }

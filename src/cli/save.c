@@ -111,41 +111,27 @@ int cli_save(const char *given, const cli_text *t, bool png)
         }
         return EXIT_OK;
     }
-    char *path = NULL, msg[1024];
-    if (lever_output_check(given, &path, msg, sizeof msg) != LEVER_OK) {
-        cli_error("%s", msg);
+    cli_outfile o;
+    if (cli_outfile_begin(&o, given) != EXIT_OK)
         return EXIT_ERROR;
-    }
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16), *svg = malloc(len + 16);
-    if (!tmp || !svg) {
-        free(tmp);
-        free(svg);
-        free(path);
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    snprintf(tmp, len + 16, "%s.tmp", path);
-    snprintf(svg, len + 16, "%s.svg.tmp", path);
     int rc;
     if (png) {
+        size_t len = strlen(o.path) + 16;
+        char *svg = malloc(len);
+        if (!svg) {
+            cli_error("out of memory");
+            return cli_outfile_end(&o, EXIT_ERROR);
+        }
+        snprintf(svg, len, "%s.svg.tmp", o.path);
         rc = write_file(svg, t->data, t->len);
         if (rc == EXIT_OK)
-            rc = svg_to_png(svg, tmp);
+            rc = svg_to_png(svg, o.tmp);
         unlink(svg);
+        free(svg);
     } else {
-        rc = write_file(tmp, t->data, t->len);
+        rc = write_file(o.tmp, t->data, t->len);
     }
-    if (rc == EXIT_OK && rename(tmp, path) != 0) {
-        cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-        rc = EXIT_ERROR;
-    }
-    if (rc != EXIT_OK)
-        unlink(tmp);
-    free(tmp);
-    free(svg);
-    free(path);
-    return rc;
+    return cli_outfile_end(&o, rc);
 }
 
 void cli_wrote(const lever_store *s, const char *path, size_t bytes, double t0)
