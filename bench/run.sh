@@ -231,6 +231,14 @@ run_size() {
             record $step lever warm "$("$bench" spawn --out /dev/null "$lever" "${cmd[@]}" --format csv --store "$store")"
         done
     done
+    # the bilateral report as a user runs it (lever report A B, every year): the page on
+    # standard output, thrown away
+    log "$rows rows: lever report as a process"
+    "$bench" evict "$store" >/dev/null
+    record q9cli lever cold "$("$bench" spawn --out /dev/null "$lever" report "$a" "$b" --store "$store")"
+    for n in $(seq "$repeat"); do
+        record q9cli lever warm "$("$bench" spawn --out /dev/null "$lever" report "$a" "$b" --store "$store")"
+    done
     [ $keep = 1 ] || rm -f "$db" "$db.wal"
     # other work on the machine makes every figure slower: say how busy it was
     record load system info "{\"start\":$load_start,\"end\":$(cut -d' ' -f1 /proc/loadavg)}"
@@ -264,3 +272,6 @@ for rows in "${size_list[@]}"; do
 done
 [ $keep = 1 ] || rm -f "$work/synth-$prev.csv" "$work/synth-$prev.store"
 node "$here/report.mjs" "$work" "$here/RESULTS.md" "${size_list[@]}"
+# the other sources (Comtrade Plus import, a question over two stores): bench/sources.sh
+log "other sources: bench/sources.sh"
+"$here/sources.sh" --lever "$lever" --rows 1000000

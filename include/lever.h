@@ -88,6 +88,14 @@ void lever_import_set_warning(lever_import *imp, lever_warning_fn fn, void *ud);
 int lever_import_set_meta(lever_import *imp, const char *hs_version, const char *release,
                           lever_error *err);
 /* Number of worker threads for parsing (0 = number of online CPUs). */
+/* HS editions (INDICATORS.md section 13). to_hs ("HS92" ... "HS22", or NULL): convert
+ * every input of another edition to it with UNSD's correlation tables, each converted year
+ * marked in the store (lever_year_converted, lever_info.converted). tables_dir (or NULL:
+ * the tables installed with lever): the folder of the tables (data/hs/README.md). Without
+ * to_hs the import refuses an input whose codes belong to another edition than its name
+ * (or --hs, or the other inputs) says. LEVER_EUSAGE for an unknown edition. */
+int lever_import_set_hs(lever_import *imp, const char *to_hs, const char *tables_dir,
+                        lever_error *err);
 void lever_import_set_threads(lever_import *imp, int threads);
 
 /* Adds one input: a BACI release zip, a BACI CSV (t,i,j,k,v,q), a BACI country or product
@@ -160,7 +168,13 @@ typedef struct lever_info {
     int year_min, year_max;
     int comtrade;           /* 1 when the rows are Comtrade flows with both declarations */
     uint64_t reflows;       /* Comtrade re-exports and re-imports, kept apart */
+    const char *converted;  /* what was converted between HS editions at import (--to-hs),
+                               "" when nothing was */
 } lever_info;
+/* Whether the flows of a year were converted from another HS edition (INDICATORS.md
+ * section 13): 0 no, 1 converted exactly (1:1 and n:1 links), 2 some values split over
+ * several codes (1:n and n:n links). */
+int lever_year_converted(const lever_store *s, int year_index);
 
 void lever_get_info(const lever_store *s, lever_info *info);
 /* Years are indexed 0..n_years-1 in increasing order. */
@@ -239,6 +253,22 @@ int lever_covers(const lever_store *s, int year_index, int exporter, int importe
  * AFG in 2019: it covers only reporters DZA"); returns lever_covers. */
 int lever_coverage_note(const lever_store *s, int year_index, int exporter, int importer,
                         char *buf, size_t len);
+/* What a store holds of a country in a year: all its imports (LEVER_HOLDS_IMPORTS), all
+ * its exports (LEVER_HOLDS_EXPORTS). A whole BACI release holds both of every country; an
+ * extract those of the countries it is made of; a Comtrade store what its reporters
+ * declared. A figure that sums a country's imports (M(j), shares, HHI) is exact only when
+ * the store holds them. */
+#define LEVER_HOLDS_IMPORTS 1
+#define LEVER_HOLDS_EXPORTS 2
+int lever_holds(const lever_store *s, int year_index, int country);
+/* 1 when the store holds every country's imports and exports that year (world totals,
+ * W(k), X(m,k) of every supplier, RCA). */
+int lever_holds_world(const lever_store *s, int year_index);
+/* Writes why a figure needing `need` (LEVER_HOLDS_* flags) of country (or, for country
+ * -1, the whole world) is not exact ("this store does not hold all of AFG's imports in
+ * 2021: it covers only the flows of DZA"); returns 1 (and "") when the store holds it. */
+int lever_holds_note(const lever_store *s, int year_index, int country, int need, char *buf,
+                     size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Bilateral flows: lever dyad                                         */
@@ -368,6 +398,12 @@ typedef enum {
  *     must be 0 or equal to year_to, else LEVER_EUSAGE;
  *   - change: compares two years, year_from (the first by default) with year_to (the last).
  * A year not in the store gives LEVER_ENOTFOUND with the store's range in the message. */
+/* What a share, an HHI or a ranking is counted in (INDICATORS.md section 9): USD, or the
+ * kilograms of the flows that have a quantity, each times its product's factor in the
+ * query's selection (grain equivalent for a group such as wheat), rounded to the kg; the
+ * flows without a quantity are left out and counted. */
+enum { LEVER_MEASURE_VALUE = 0, LEVER_MEASURE_QUANTITY = 1 };
+
 struct lever_query {
     int year_from, year_to;          /* see above */
     const lever_selection *products; /* NULL = every product */
@@ -376,6 +412,8 @@ struct lever_query {
     int n_alt_countries;
     const double *weights;           /* per product index; NULL = every weight 1 */
     const double *sigma;             /* per product index; NULL or NaN entry = use d */
+    int measure;                     /* LEVER_MEASURE_VALUE (0) or _QUANTITY: lever_depend,
+                                        lever_compare, lever_change (the others: value) */
 };
 
 /* A supplier (or buyer) and its value, used in lists of alternatives. */
@@ -410,9 +448,15 @@ typedef struct lever_depend_row {
     lever_partner_value alternatives[3]; /* largest other suppliers of k (share = w(m,k)) */
 } lever_depend_row;
 
+/* With q->measure LEVER_MEASURE_QUANTITY every USD field of a row (imports, exports,
+ * supplier_value, alt_supply, alternatives[].value) holds kilograms (factors applied), every
+ * share and HHI is of kilograms, and geodep_persistent is -1. */
 typedef struct lever_depend_result {
     int importer, on; /* on = -1 without --on */
     int year;
+    int measure;                /* LEVER_MEASURE_* */
+    uint64_t flows_without_qty; /* quantity: B's import flows of the selected products left
+                                   out for want of a quantity */
     size_t n;
     lever_depend_row *rows; /* ranked */
 } lever_depend_result;
@@ -511,8 +555,13 @@ typedef struct lever_headon {
     double overlap;   /* the product's rank key: second-largest share among the compared */
 } lever_headon;
 
+/* With q->measure LEVER_MEASURE_QUANTITY, value and imports are kilograms (factors
+ * applied) of the flows with a quantity, shares and ESI of kilograms; lev stays LEV in
+ * value; flows_without_qty counts the compared suppliers' flows left out. */
 typedef struct lever_compare_result {
     int market;
+    int measure;
+    uint64_t flows_without_qty;
     size_t n_years_rows, n_similarities, n_headon;
     lever_compare_year *years;
     lever_similarity *similarities;
@@ -535,8 +584,13 @@ typedef struct lever_change_row {
     double share_of_change;  /* delta / total delta */
 } lever_change_row;
 
+/* With q->measure LEVER_MEASURE_QUANTITY, v0, v1, delta and the totals are kilograms
+ * (factors applied) of the flows with a quantity, q0 and q1 LEVER_QTY_MISSING and the
+ * effects NaN; flows_without_qty counts the selected flows of either year left out. */
 typedef struct lever_change_result {
     int a, b, year0, year1;
+    int measure;
+    uint64_t flows_without_qty;
     uint64_t total0, total1;
     int64_t delta;
     size_t n;
@@ -646,9 +700,6 @@ int lever_comtrade_code(lever_fetch *f, const char *name, int *code);
 /* Indirect supply through processors: lever chains (INDICATORS.md 10) */
 /* ------------------------------------------------------------------ */
 
-/* What a share is counted in: USD, or kg of the flows that have a quantity (the others
- * are left out and counted). */
-enum { LEVER_MEASURE_VALUE = 0, LEVER_MEASURE_QUANTITY = 1 };
 
 /* A processing chain: kg of input per kg of output. */
 typedef struct lever_chain {
@@ -771,6 +822,32 @@ const char *lever_borders_edits(const lever_borders *b);
 /* Neighbours of a node (ISO3 or "SEA"), up to max copied; returns how many, -1 if unknown. */
 int lever_borders_neighbours(const lever_borders *b, const char *iso3, char (*out)[4], int max);
 
+/* The observed split of a pair's trade by mode of transport and by country of
+ * consignment, from a CSV the user gives: "year,reporter,flow,partner,mode,consignment,
+ * value", the Comtrade Plus columns refYear, reporterISO, flowCode (M or X), partnerISO,
+ * motCode (0 = all modes), partner2ISO (empty or W00 = none) and primaryValue (USD). */
+typedef struct lever_observed lever_observed;
+enum { LEVER_OBSERVED_MODE = 0, LEVER_OBSERVED_CONSIGNMENT = 1 };
+typedef struct lever_observed_row {
+    char reporter[4], partner[4];
+    char flow;             /* 'M' or 'X', as the reporter declared it */
+    int breakdown;         /* LEVER_OBSERVED_MODE or _CONSIGNMENT */
+    int mode;              /* motCode (mode rows) */
+    const char *mode_name; /* "Railway"; "" for consignment rows */
+    char consignment[4];   /* ISO3 (consignment rows) */
+    uint64_t value;        /* USD */
+    double share;          /* of the reporter's flow over the records of this breakdown */
+} lever_observed_row;
+/* Errors: "file:line:column: what; what to do" (LEVER_EINPUT, LEVER_EIO). */
+int lever_observed_load(const char *path, lever_observed **out, lever_error *err);
+void lever_observed_free(lever_observed *o);
+/* The rows of `year` declared by a about b or by b about a (ISO3), by reporter, flow,
+ * breakdown and value; *out malloc'd (free()). LEVER_ENOMEM only. */
+int lever_observed_split(const lever_observed *o, int year, const char *a, const char *b,
+                         lever_observed_row **out, size_t *n);
+/* The name of a Comtrade Plus mode of transport ("Railway" for 3100), "" when unknown. */
+const char *lever_transport_mode_name(int code);
+
 #define LEVER_ROUTE_MAX_EDGES 24
 
 typedef struct lever_route {
@@ -849,6 +926,43 @@ typedef struct lever_synth_options {
 typedef int (*lever_write_fn)(void *ud, const char *data, size_t len);
 int lever_synth(const lever_synth_options *opt, lever_write_fn write, void *ud,
                 lever_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Charts and reports: lever chart, lever report (src/lib/render)      */
+/* ------------------------------------------------------------------ */
+
+/* Charts are SVG written by lever; every figure comes from the queries above. */
+typedef enum {
+    LEVER_CHART_FLOWS = 0,     /* X(A->B) and X(B->A) over the query's years (lever_dyad) */
+    LEVER_CHART_PRODUCTS = 1,  /* what each sells the other in year_to, by HS section */
+    LEVER_CHART_SUPPLIERS = 2, /* B's suppliers of one product, year by year */
+    LEVER_CHART_LEVERAGE = 3,  /* LEV both ways per year, supply and market channels */
+    LEVER_CHART_CHANGE = 4     /* contributions to the change of X(A->B), year_from to year_to */
+} lever_chart_kind;
+
+typedef struct lever_chart_options {
+    lever_chart_kind kind;
+    int a, b;    /* country indices */
+    int product; /* suppliers: product index; -1 = A's largest export to B in year_to */
+    int top;     /* products and change: bars per direction (0 = 10) */
+    int width;   /* pixels (0 = 640), 320 to 4000 */
+} lever_chart_options;
+
+/* Draws one chart as a standalone SVG document through write (called once, with the
+ * whole chart; a non-zero return is LEVER_EIO). */
+int lever_chart_svg(const lever_store *s, const lever_chart_options *o, const lever_query *q,
+                    lever_write_fn write, void *ud, lever_error *err);
+/* A's largest export to B (product index) in q's year_to over q's products: the default
+ * product of the suppliers chart. LEVER_ENOTFOUND when A sold B none of them. */
+int lever_chart_largest_product(const lever_store *s, int a, int b, const lever_query *q,
+                                int *product, lever_error *err);
+
+/* The bilateral report of A and B over q's years (0 = every year of the store) as one
+ * self-contained HTML page: inline CSS and SVG, no script but a JSON block of its figures
+ * (id "lever-data"), nothing loaded from elsewhere. q's products, alternatives, weights
+ * and sigma apply to every section. top: products per table (0 = 10). */
+int lever_report_html(const lever_store *s, int a, int b, const lever_query *q, int top,
+                      lever_write_fn write, void *ud, lever_error *err);
 
 #ifdef __cplusplus
 }

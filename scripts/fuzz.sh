@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-5}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv dict zip groups sigma store comtrade_plus)
+[ ${#targets[@]} -eq 0 ] && targets=(csv dict zip groups sigma store comtrade_plus events chains borders)
 if ! command -v clang >/dev/null; then
     echo "skip: fuzz: clang is not installed (scripts/install-deps.sh installs it)"
     echo "0 passed, 0 failed, ${#targets[@]} skipped"

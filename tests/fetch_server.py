@@ -28,7 +28,8 @@ Files: GET .../NAME.zip serves ROOT/NAME.zip, with HTTP Range. Comtrade question
 (/data/v1/get/C/{A,M}/HS and /public/v1/preview/C/{A,M}/HS) get a SYNTHETIC answer
 computed from the query: one record per reporter, period, partner, flow and product, with
 the Comtrade Plus API's 47 fields in its order, values from a hash (not real trade), at
-most maxRecords records, "count" the number returned. Without partnerCode the partners are
+most maxRecords records, "count" the number returned, and a member "lever_synthetic" that
+makes lever import mark the store synthetic. Without partnerCode the partners are
 a fixed list of seven. With cmdCode=AG6 the products are a fixed list of five.
 """
 import hashlib
@@ -90,7 +91,9 @@ def synthetic_answer(query, freq):
                         if len(records) >= limit:
                             break
                         records.append(record(r, period, flow, p, k, freq))
-    return {"elapsedTime": "0.01 secs", "count": len(records), "data": records}
+    return {"elapsedTime": "0.01 secs", "count": len(records),
+            "lever_synthetic": "made up by lever's local test server: not real trade",
+            "data": records}
 
 
 def record(r, period, flow, p, k, freq):

@@ -105,6 +105,21 @@ typedef struct out_table out_table;
 out_doc *out_doc_new(const char *title);
 /* Adds the store's provenance (HS version, release, SYNTHETIC) to the metadata. */
 void out_doc_store(out_doc *d, const lever_store *s);
+/* Adds text to the metadata line key ("; "-separated); false when it is there already. */
+bool out_doc_meta_append(out_doc *d, const char *key, const char *text);
+/* Coverage (coverage.c): whether the store holds what a figure needs of country (LEVER_HOLDS_*
+ * flags; country -1: the whole world) in a year. When it does not, says so once on stderr
+ * and in the document's "coverage" line, with `figures` (what is computed on part of the
+ * data), and returns true: the command then exits EXIT_UNCOVERED. */
+bool cli_needs(out_doc *d, const lever_store *s, int year, int country, int need,
+               const char *figures);
+/* The same for the flows exporter -> importer (lever_coverage_note). */
+bool cli_needs_flows(out_doc *d, const lever_store *s, int year, int exporter, int importer,
+                     const char *figures);
+/* A figure's source label ("BACI", "reported", ...), with ", HS converted" or ", HS split"
+ * when the store's flows of that year were converted from another HS edition. */
+const char *out_source_label(const lever_store *s, int year, const char *source, char *buf,
+                             size_t len);
 void out_doc_meta(out_doc *d, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 out_table *out_doc_table(out_doc *d, const char *name, const char *title, int ncols,
@@ -150,9 +165,16 @@ void cli_out_country(out_table *t, const lever_store *s, int c);
 /* Options shared by the indicator commands (query.c)                  */
 /* ------------------------------------------------------------------ */
 
+#define CLI_MAX_STORES 4
+typedef struct cli_stores {
+    const char *path[CLI_MAX_STORES];
+    int n;
+} cli_stores;
+
 typedef struct cli_query {
     /* as given on the command line: options.h binds the shared options to these */
-    const char *store_path;   /* --store */
+    const char *store_path;   /* --store: the first one given */
+    cli_stores stores;        /* every --store, in order (several only with CLI_Q_STORES) */
     out_format fmt;           /* --format (the parser sets the default) */
     int year;                 /* --year T; 0 = not given (the last year) */
     int years[2];             /* --years Y0-Y1; 0 = open end; both 0 = not given */
@@ -171,6 +193,7 @@ typedef struct cli_query {
     lever_query q;            /* years: --year T as T-T, else --years, else every year */
     const char *source;       /* --source reported|mirror|best */
     const char *cif_rate;     /* --cif-rate C */
+    bool quantity;            /* --measure quantity (q.measure, once resolved) */
     lever_source source_value;
     uint32_t cif_ppm;         /* --cif-rate in millionths */
 } cli_query;
@@ -184,6 +207,9 @@ void cli_query_close(cli_query *cq);
 /* Prints a leverage ranking (cmd_leverage.c): partners of A by LEV(A over .), or with
  * exposure, countries by LEV(. over B). Shared by `lever leverage A` and `lever exposure B`. */
 int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure);
+
+/* lever dyad A B over several --store (dyad_stores.c): each year from the best store. */
+int dyad_over_stores(cli_query *cq, const char *query_a, const char *query_b);
 
 /* --events FILE (events.c). Loads the file (NULL path: NULL, *rc EXIT_OK); on error prints
  * it and sets *rc. */
@@ -214,5 +240,7 @@ int cmd_change(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
 int cmd_transit(int argc, char **argv);
 int cmd_chains(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* LEVER_CLI_H */

@@ -34,14 +34,14 @@ static const cli_spec spec = {
     .min_args = 1,
     .max_args = 1,
     .args_name = "one importer B",
-    .query = CLI_Q_LOOKUP | CLI_Q_YEAR | CLI_Q_TOP,
+    .query = CLI_Q_LOOKUP | CLI_Q_YEAR | CLI_Q_TOP | CLI_Q_MEASURE,
     .top_help = "origins listed; 0 = all",
 };
 
 typedef struct chains_opts {
     const char *product, *input, *chains_file, *production_file;
     double factor;
-    bool factor_given, quantity;
+    bool factor_given;
 } chains_opts;
 
 /* The chain that makes the product: given by --input, else the first chain of the file (or
@@ -269,11 +269,17 @@ static int run_chains(cli_query *cq, const chains_opts *o, const lever_chain *ch
                  "quantity and were left out of kg and tonnes",
                  (unsigned long long)r->flows_without_qty, r->flows_without_qty == 1 ? "" : "s",
                  chain->output, (unsigned long long)r->input_flows_without_qty);
+    bool partial = cli_needs(d, s, r->year, b, LEVER_HOLDS_IMPORTS,
+                             "B's imports of the output and the shares s");
+    partial |= cli_needs(d, s, r->year, -1, 0,
+                         "the processors' imports and production of the input, and the shares "
+                         "by origin");
     add_concentration(d, r, lo, hi);
     add_origins(d, s, r, cq->top, lo, hi);
     add_processors(d, s, r);
     lever_chains_free(r);
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 /* An HS prefix of 2, 4 or 6 digits, for --product and --input. */
@@ -308,7 +314,7 @@ static int run(cli_query *cq, const chains_opts *o, const char *query_b)
     int rc = pick_chain(o, &chain);
     if (rc != EXIT_OK)
         return rc;
-    return run_chains(cq, o, &chain, query_b, o->quantity ? LEVER_MEASURE_QUANTITY
+    return run_chains(cq, o, &chain, query_b, cq->quantity ? LEVER_MEASURE_QUANTITY
                                                            : LEVER_MEASURE_VALUE);
 }
 
@@ -329,10 +335,6 @@ int cmd_chains(int argc, char **argv)
                    "production as CSV lines country,year,product,tonnes\n"
                    "(product the input's HS prefix: UZB,2021,1001,6000000)",
                    &o.production_file),
-        CLI_CALLBACK(0, "measure", "M",
-                     "value (default: shares of USD) or quantity (of tonnes; flows\n"
-                     "without a quantity are left out and counted)",
-                     &o.quantity, cli_measure_parse),
         CLI_OPT_END,
     };
     char **args;

@@ -6,7 +6,9 @@
  * Thin: lever_change() computes; this file names the columns. The product table
  * shows the top N products by size of change and ends with an "other products"
  * row holding the rest, so that its value columns always add up to the totals of
- * the summary, exactly, in every output format.
+ * the summary, exactly, in every output format. With --measure quantity the same tables
+ * are in tonnes (group factors applied), ranked by the change in tonnes, without the split
+ * into quantity and price effects.
  */
 #include "cli.h"
 
@@ -27,20 +29,41 @@ static const cli_spec spec = {
         "quantity effect (q1 - q0) * uv0 and a price effect (uv1 - uv0) * q1. A last\n"
         "row sums every other product, so the table adds up to the totals.\n"
         "Values in USD, quantities in kg. Two years, so no --year. With --events FILE,\n"
-        "the events of A or B from T0 to T1 are listed with their sources.\n",
+        "the events of A or B from T0 to T1 are listed with their sources.\n"
+        "With --measure quantity: the change in tonnes (flour counted as grain with\n"
+        "--product wheat), products ranked by it, flows without a quantity left out\n"
+        "and counted.\n",
     .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever change FRA DZA --from 2019 --to 2021",
                  "lever change RUS DZA --from 2020 --to 2021 --product 1001 --top 5",
-                 "lever change kazakhstan afghanistan --years 2019-2021 --format csv"},
+                 "lever change kazakhstan afghanistan --years 2019-2021 --format csv",
+                 "lever change KAZ AFG --product wheat --measure quantity"},
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
-    .query = CLI_Q_QUERY | CLI_Q_YEARS,
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_MEASURE,
     .top_help = "products listed before the \"other products\" row",
 };
 
+/* An amount: USD, or with --measure quantity kilograms printed as tonnes. */
+static void out_amount(out_table *t, const lever_change_result *r, int64_t v)
+{
+    if (r->measure == LEVER_MEASURE_QUANTITY)
+        out_double(t, (double)v / 1000.0);
+    else
+        out_usd(t, v);
+}
+
 static void add_summary_table(out_doc *d, const lever_change_result *r)
 {
+    static const out_col tonnes[] = {
+        {"year_from", "from", COL_INT},
+        {"year_to", "to", COL_INT},
+        {"total_from_t", "total from, t", COL_RATIO},
+        {"total_to_t", "total to, t", COL_RATIO},
+        {"change_t", "change, t", COL_RATIO},
+        {"products_changed", "products changed", COL_INT},
+    };
     static const out_col cols[] = {
         {"year_from", "from", COL_INT},
         {"year_to", "to", COL_INT},
@@ -49,27 +72,32 @@ static void add_summary_table(out_doc *d, const lever_change_result *r)
         {"change", "change, USD", COL_USD},
         {"products_changed", "products changed", COL_INT},
     };
-    out_table *t = out_doc_table(d, "summary", "", (int)(sizeof cols / sizeof cols[0]), cols);
+    out_table *t = out_doc_table(d, "summary", "", (int)(sizeof cols / sizeof cols[0]),
+                                 r->measure == LEVER_MEASURE_QUANTITY ? tonnes : cols);
     out_table_record(t);
     out_int(t, r->year0);
     out_int(t, r->year1);
-    out_u64(t, r->total0);
-    out_u64(t, r->total1);
-    out_usd(t, r->delta);
+    out_amount(t, r, (int64_t)r->total0);
+    out_amount(t, r, (int64_t)r->total1);
+    out_amount(t, r, r->delta);
     out_int(t, (int64_t)r->n);
 }
 
-static void add_product_row(out_table *t, const lever_store *s, int rank,
-                            const lever_change_row *row)
+static void add_product_row(out_table *t, const lever_store *s, const lever_change_result *r,
+                            int rank, const lever_change_row *row)
 {
     lever_product p;
     lever_product_at(s, row->product, &p);
     out_int(t, rank);
     out_hs6(t, p.hs6);
-    out_u64(t, row->v0);
-    out_u64(t, row->v1);
-    out_usd(t, row->delta);
+    out_amount(t, r, (int64_t)row->v0);
+    out_amount(t, r, (int64_t)row->v1);
+    out_amount(t, r, row->delta);
     out_double(t, row->share_of_change);
+    if (r->measure == LEVER_MEASURE_QUANTITY) {
+        out_str(t, p.description);
+        return;
+    }
     out_kg(t, row->q0);
     out_kg(t, row->q1);
     out_double(t, row->quantity_effect);
@@ -97,10 +125,14 @@ static void add_other_row(out_table *t, const lever_change_result *r, size_t sho
     snprintf(label, sizeof label, "other products (%zu more changed)", r->n - shown);
     out_null(t);
     out_null(t);
-    out_u64(t, v0);
-    out_u64(t, v1);
-    out_usd(t, delta);
+    out_amount(t, r, (int64_t)v0);
+    out_amount(t, r, (int64_t)v1);
+    out_amount(t, r, delta);
     out_double(t, r->delta == 0 ? NAN : share);
+    if (r->measure == LEVER_MEASURE_QUANTITY) {
+        out_str(t, label);
+        return;
+    }
     out_null(t);
     out_null(t);
     out_null(t);
@@ -112,8 +144,9 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_cha
                                size_t top)
 {
     char v0[32], v1[32], q0[32], q1[32];
-    snprintf(v0, sizeof v0, "USD %d", r->year0);
-    snprintf(v1, sizeof v1, "USD %d", r->year1);
+    bool qty = r->measure == LEVER_MEASURE_QUANTITY;
+    snprintf(v0, sizeof v0, "%s %d", qty ? "t" : "USD", r->year0);
+    snprintf(v1, sizeof v1, "%s %d", qty ? "t" : "USD", r->year1);
     snprintf(q0, sizeof q0, "kg %d", r->year0);
     snprintf(q1, sizeof q1, "kg %d", r->year1);
     const out_col cols[] = {
@@ -129,13 +162,25 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_cha
         {"price_effect", "price effect", COL_RATIO},
         {"description", NULL, COL_STR},
     };
+    const out_col tonnes[] = {
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"qty_from_t", v0, COL_RATIO},
+        {"qty_to_t", v1, COL_RATIO},
+        {"change_t", "change t", COL_RATIO},
+        {"share_of_change", "share of change", COL_SHARE},
+        {"description", NULL, COL_STR},
+    };
     size_t shown = r->n < top ? r->n : top;
     char title[128];
     snprintf(title, sizeof title, "Products by size of change (top %zu of %zu)", shown, r->n);
-    out_table *t = out_doc_table(d, "products", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    out_table *t = qty ? out_doc_table(d, "products", title,
+                                       (int)(sizeof tonnes / sizeof tonnes[0]), tonnes)
+                       : out_doc_table(d, "products", title,
+                                       (int)(sizeof cols / sizeof cols[0]), cols);
     out_table_main(t); /* what changed, product by product: the answer */
     for (size_t n = 0; n < shown; n++)
-        add_product_row(t, s, (int)n + 1, &r->rows[n]);
+        add_product_row(t, s, r, (int)n + 1, &r->rows[n]);
     add_other_row(t, r, shown);
 }
 
@@ -175,9 +220,21 @@ static int run_change(cli_query *cq, change_args *args, char **countries)
     out_doc_meta(d, "a", "%s", na.label);
     out_doc_meta(d, "b", "%s", nb.label);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
-    out_doc_meta(d, "units", "values USD, quantities kg; effects USD");
-    out_doc_meta(d, "note", "quantity and price effects only where quantities are known in "
-                            "both years; other changes are not split");
+    if (r->measure == LEVER_MEASURE_QUANTITY) {
+        out_doc_meta(d, "measure", "quantity: tonnes, each flow's quantity times its product's "
+                                   "group factor; products ranked by their change in tonnes");
+        out_doc_meta(d, "quantities", "%llu flows of %s to %s of the two years had no quantity "
+                                      "and were left out",
+                     (unsigned long long)r->flows_without_qty, na.code, nb.code);
+    } else {
+        out_doc_meta(d, "units", "values USD, quantities kg; effects USD");
+        out_doc_meta(d, "note", "quantity and price effects only where quantities are known "
+                                "in both years; other changes are not split");
+    }
+    bool partial = cli_needs_flows(d, s, r->year0, a, b, "the change's figures of that year "
+                                   "are unknown, not 0");
+    partial |= cli_needs_flows(d, s, r->year1, a, b, "the change's figures of that year are "
+                               "unknown, not 0");
     add_summary_table(d, r);
     add_products_table(d, s, r, (size_t)cq->top);
     if (ev)
@@ -185,7 +242,8 @@ static int run_change(cli_query *cq, change_args *args, char **countries)
                          r->year0 < r->year1 ? r->year1 : r->year0);
     lever_events_free(ev);
     lever_change_free(r);
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_change(int argc, char **argv)

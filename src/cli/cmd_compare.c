@@ -20,15 +20,19 @@ static const cli_spec spec = {
         "X(A->B), its share of B's imports s(A->B) and its leverage LEV(A over B); the\n"
         "export similarity ESI of every two suppliers (0: they sell B different\n"
         "products, 1: the same mix); and the head-on products, which at least two of\n"
-        "them sell to B, ranked by the runner-up's share of B's imports of the product.\n",
+        "them sell to B, ranked by the runner-up's share of B's imports of the product.\n"
+        "With --measure quantity: sales, imports, shares, ESI and the head-on ranking\n"
+        "in tonnes (flour counted as grain with --product wheat), flows without a\n"
+        "quantity left out and counted; LEV stays in value.\n",
     .arguments = "B and the suppliers: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever compare AFG --suppliers KAZ,UZB",
                  "lever compare DZA --suppliers FRA,DEU,POL,RUS --product 1001 --years 2019-2021",
-                 "lever compare algeria --suppliers france,italy --top 5 --format json"},
+                 "lever compare algeria --suppliers france,italy --top 5 --format json",
+                 "lever compare AFG --suppliers KAZ,UZB --product wheat --measure quantity"},
     .min_args = 1,
     .max_args = 1,
     .args_name = "one market B",
-    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR,
+    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_MEASURE,
     .top_help = "head-on products per year; 0 = all",
 };
 
@@ -67,13 +71,23 @@ static int parse_suppliers(lever_store *s, const char *list, int **out, int *n_o
     return EXIT_OK;
 }
 
+/* An amount: USD, or with --measure quantity kilograms printed as tonnes. */
+static void out_amount(out_table *t, const lever_compare_result *r, uint64_t v)
+{
+    if (r->measure == LEVER_MEASURE_QUANTITY)
+        out_double(t, (double)v / 1000.0);
+    else
+        out_u64(t, v);
+}
+
 static void add_suppliers_table(out_doc *d, const lever_store *s, const lever_compare_result *r)
 {
-    static const out_col cols[] = {
+    bool qty = r->measure == LEVER_MEASURE_QUANTITY;
+    const out_col cols[] = {
         {"year", NULL, COL_INT},
         {"supplier", "A", COL_STR},
         {"supplier_code", "code", COL_INT | COL_WIDE},
-        {"value", "X(A->B)", COL_USD},
+        qty ? (out_col){"qty_t", "X(A->B) t", COL_RATIO} : (out_col){"value", "X(A->B)", COL_USD},
         {"share", "s(A->B)", COL_SHARE},
         {"lev", "LEV(A over B)", COL_RATIO},
         {"name", NULL, COL_STR},
@@ -90,7 +104,7 @@ static void add_suppliers_table(out_doc *d, const lever_store *s, const lever_co
         lever_country_at(s, row->supplier, &c);
         out_int(t, row->year);
         cli_out_country(t, s, row->supplier);
-        out_u64(t, row->value);
+        out_amount(t, r, row->value);
         out_double(t, row->share);
         out_double(t, row->lev);
         out_str(t, c.name);
@@ -126,14 +140,15 @@ static void add_similarity_table(out_doc *d, const lever_store *s, const lever_c
 
 static void add_headon_table(out_doc *d, const lever_store *s, const lever_compare_result *r)
 {
-    static const out_col cols[] = {
+    bool qty = r->measure == LEVER_MEASURE_QUANTITY;
+    const out_col cols[] = {
         {"year", NULL, COL_INT},
         {"rank", "#", COL_INT},
         {"hs6", "HS6", COL_HS6},
-        {"imports", "M(B,k)", COL_USD},
+        qty ? (out_col){"imports_t", "M(B,k) t", COL_RATIO} : (out_col){"imports", "M(B,k)", COL_USD},
         {"supplier", "A", COL_STR},
         {"supplier_code", "code", COL_INT | COL_WIDE},
-        {"value", "v(A->B,k)", COL_USD},
+        qty ? (out_col){"qty_t", "q(A->B,k) t", COL_RATIO} : (out_col){"value", "v(A->B,k)", COL_USD},
         {"share", "s(A->B,k)", COL_SHARE},
         {"overlap", NULL, COL_SHARE},
         {"description", NULL, COL_STR},
@@ -154,9 +169,9 @@ static void add_headon_table(out_doc *d, const lever_store *s, const lever_compa
         out_int(t, row->year);
         out_int(t, rank);
         out_hs6(t, p.hs6);
-        out_u64(t, row->imports);
+        out_amount(t, r, row->imports);
         cli_out_country(t, s, row->supplier);
-        out_u64(t, row->value);
+        out_amount(t, r, row->value);
         out_double(t, row->share);
         out_double(t, row->overlap);
         out_str(t, p.description);
@@ -200,13 +215,34 @@ static int run_compare(cli_query *cq, const char *market_name, const char *suppl
     cli_meta_years(d, r->n_years_rows ? r->years[0].year : 0,
                    r->n_years_rows ? r->years[r->n_years_rows - 1].year : 0);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->q.products));
-    out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
+    if (r->measure == LEVER_MEASURE_QUANTITY) {
+        out_doc_meta(d, "measure", "quantity: tonnes, each flow's quantity times its product's "
+                                   "group factor; shares, ESI and the head-on ranking of "
+                                   "tonnes; LEV in value");
+        out_doc_meta(d, "quantities", "%llu flows of the suppliers to %s had no quantity and "
+                                      "were left out",
+                     (unsigned long long)r->flows_without_qty, who.code);
+        out_doc_meta(d, "units", "tonnes; shares and ratios as fractions");
+    } else {
+        out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
+    }
+    bool partial = false;
+    for (size_t n = 0; n < r->n_years_rows; n++) {
+        int y = r->years[n].year;
+        partial |= cli_needs(d, s, y, market, LEVER_HOLDS_IMPORTS,
+                             "M(B), the market shares and the head-on products");
+        for (int c = 0; c < n_suppliers; c++)
+            partial |= cli_needs(d, s, y, suppliers[c], LEVER_HOLDS_EXPORTS,
+                                 "the export similarity of the suppliers");
+        partial |= cli_needs(d, s, y, -1, 0, "each supplier's leverage over B");
+    }
     add_suppliers_table(d, s, r);
     add_similarity_table(d, s, r);
     add_headon_table(d, s, r);
     lever_compare_free(r);
     free(suppliers);
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_compare(int argc, char **argv)

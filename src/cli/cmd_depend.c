@@ -3,7 +3,8 @@
  * exposed in one year, with who supplies them, how concentrated that supply is, how
  * replaceable the supplier is, the GeoDep and critical-dependence screens and the
  * largest alternative suppliers (docs/commands/depend.md). Thin: lever_depend()
- * computes, this file parses the options and names the columns.
+ * computes, this file parses the options and names the columns. With --measure quantity
+ * the same tables are in tonnes (group factors applied), under their own column names.
  */
 #include "cli.h"
 
@@ -24,14 +25,18 @@ static const cli_spec spec = {
         "suppliers. Ranked by score = M(B,k)/M(B) x s x d. With --product, a third\n"
         "table lists every supplier of each listed product with its share.\n"
         "With --on A: only the products A sells to B, A as the supplier, ranked by\n"
-        "A's share s(A->B,k). Group weights (--weights) belong to leverage, not here.\n",
+        "A's share s(A->B,k). Group weights (--weights) belong to leverage, not here.\n"
+        "With --measure quantity: every amount in tonnes (flour counted as grain with\n"
+        "--product wheat), every share, HHI and the ranking of tonnes; flows without\n"
+        "a quantity are left out and counted.\n",
     .arguments = "B and A: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever depend AFG --on KAZ", "lever depend DZA --product 100190 --year 2021",
-                 "lever depend algeria --alternatives current --top 10 --format csv"},
+                 "lever depend algeria --alternatives current --top 10 --format csv",
+                 "lever depend AFG --product wheat --measure quantity"},
     .min_args = 1,
     .max_args = 1,
     .args_name = "one importer B",
-    .query = CLI_Q_QUERY | CLI_Q_YEAR | CLI_Q_ALTERNATIVES | CLI_Q_SIGMA,
+    .query = CLI_Q_QUERY | CLI_Q_YEAR | CLI_Q_ALTERNATIVES | CLI_Q_SIGMA | CLI_Q_MEASURE,
     .top_help = "products to show; 0 = all",
 };
 
@@ -54,8 +59,42 @@ static void alternatives_label(const lever_store *s, const lever_query *q, char 
     }
 }
 
+/* An amount: USD, or with --measure quantity kilograms printed as tonnes. */
+static void out_amount(out_table *t, const lever_depend_result *r, uint64_t v)
+{
+    if (r->measure == LEVER_MEASURE_QUANTITY)
+        out_double(t, (double)v / 1000.0);
+    else
+        out_u64(t, v);
+}
+
 static void add_products_table(out_doc *d, const lever_store *s, const lever_depend_result *r)
 {
+    static const out_col tonnes[] = {
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"imports_t", "M(B,k) t", COL_RATIO},
+        {"import_share", "M(B,k)/M(B)", COL_SHARE},
+        {"exports_t", "X(B,k) t", COL_RATIO | COL_WIDE},
+        {"net_import", "M/X", COL_RATIO | COL_WIDE},
+        {"supplier", "A", COL_STR},
+        {"supplier_code", "code", COL_INT | COL_WIDE},
+        {"supplier_t", "q(A->B,k) t", COL_RATIO | COL_WIDE},
+        {"supplier_share", "s(A->B,k)", COL_SHARE},
+        {"hhi", "HHI_M", COL_RATIO},
+        {"hhi_star", "HHI*", COL_RATIO | COL_WIDE},
+        {"hhi_level", "level", COL_STR | COL_WIDE},
+        {"n_suppliers", "N", COL_INT | COL_WIDE},
+        {"hhi_world", "HHI_W", COL_RATIO | COL_WIDE},
+        {"alt_supply_t", "A(A,B,k) t", COL_RATIO | COL_WIDE},
+        {"headroom", "H", COL_RATIO | COL_WIDE},
+        {"d", NULL, COL_RATIO},
+        {"geodep", "GeoDep", COL_INT | COL_WIDE},
+        {"geodep_persistent", "persist", COL_INT | COL_WIDE},
+        {"critical", "crit", COL_INT},
+        {"score", NULL, COL_RATIO},
+        {"description", NULL, COL_STR},
+    };
     static const out_col cols[] = {
         {"rank", "#", COL_INT},
         {"hs6", "HS6", COL_HS6},
@@ -93,26 +132,28 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_dep
         snprintf(title, sizeof title, "Products where %s depends on its top supplier in %d",
                  who.label, r->year);
     }
-    out_table *t = out_doc_table(d, "products", title, (int)(sizeof cols / sizeof cols[0]), cols);
+    bool qty = r->measure == LEVER_MEASURE_QUANTITY;
+    out_table *t = out_doc_table(d, "products", title, (int)(sizeof cols / sizeof cols[0]),
+                                 qty ? tonnes : cols);
     for (size_t n = 0; n < r->n; n++) {
         const lever_depend_row *row = &r->rows[n];
         lever_product p;
         lever_product_at(s, row->product, &p);
         out_int(t, (int64_t)n + 1);
         out_hs6(t, p.hs6);
-        out_u64(t, row->imports);
+        out_amount(t, r, row->imports);
         out_double(t, row->import_share);
-        out_u64(t, row->exports);
+        out_amount(t, r, row->exports);
         out_double(t, row->net_import);
         cli_out_country(t, s, row->supplier);
-        out_u64(t, row->supplier_value);
+        out_amount(t, r, row->supplier_value);
         out_double(t, row->supplier_share);
         out_double(t, row->hhi);
         out_double(t, row->hhi_star);
         out_str(t, row->hhi_level);
         out_int(t, row->n_suppliers);
         out_double(t, row->hhi_world);
-        out_u64(t, row->alt_supply);
+        out_amount(t, r, row->alt_supply);
         out_double(t, row->headroom);
         out_double(t, row->d);
         out_int(t, row->geodep);
@@ -128,6 +169,17 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_dep
 
 static void add_alternatives_table(out_doc *d, const lever_store *s, const lever_depend_result *r)
 {
+    static const out_col tonnes[] = {
+        {"rank", "#", COL_INT},
+        {"hs6", "HS6", COL_HS6},
+        {"supplier", "A", COL_STR},
+        {"alternative", "alt", COL_INT},
+        {"country", "m", COL_STR},
+        {"country_code", "code", COL_INT | COL_WIDE},
+        {"exports_t", "X(m,k) t", COL_RATIO | COL_WIDE},
+        {"world_share", "w(m,k)", COL_SHARE},
+        {"name", NULL, COL_STR},
+    };
     static const out_col cols[] = {
         {"rank", "#", COL_INT},
         {"hs6", "HS6", COL_HS6},
@@ -142,7 +194,8 @@ static void add_alternatives_table(out_doc *d, const lever_store *s, const lever
     out_table *t = out_doc_table(d, "alternatives",
                                  "Largest alternative suppliers of each product (m other than "
                                  "A and B), by exports X(m,k)",
-                                 (int)(sizeof cols / sizeof cols[0]), cols);
+                                 (int)(sizeof cols / sizeof cols[0]),
+                                 r->measure == LEVER_MEASURE_QUANTITY ? tonnes : cols);
     for (size_t n = 0; n < r->n; n++) {
         const lever_depend_row *row = &r->rows[n];
         lever_product p;
@@ -158,7 +211,7 @@ static void add_alternatives_table(out_doc *d, const lever_store *s, const lever
             out_str(t, supplier.code);
             out_int(t, a + 1);
             cli_out_country(t, s, alt->country);
-            out_u64(t, alt->value);
+            out_amount(t, r, alt->value);
             out_double(t, alt->share);
             out_str(t, c.name);
         }
@@ -284,19 +337,38 @@ static int run_depend(cli_query *cq, const char *importer_name, const char *on_n
     out_doc_meta(d, "alternatives", "%s", alt);
     out_doc_meta(d, "ranked by", "%s",
                  on >= 0 ? "s(A->B,k), the supplier's share" : "score = M(B,k)/M(B) x s x d");
-    out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
+    if (r->measure == LEVER_MEASURE_QUANTITY) {
+        out_doc_meta(d, "measure", "quantity: amounts in tonnes, each flow's quantity times its "
+                                   "product's group factor; shares, HHI and the ranking of "
+                                   "tonnes");
+        out_doc_meta(d, "quantities", "%llu of %s's import flows of the selected products had "
+                                      "no quantity and were left out",
+                     (unsigned long long)r->flows_without_qty, who.code);
+        out_doc_meta(d, "units", "tonnes; shares and ratios as fractions; GeoDep persistence "
+                                 "is computed in value only (empty)");
+    } else {
+        out_doc_meta(d, "units", "values USD; shares and ratios as fractions");
+    }
+    bool partial = cli_needs(d, s, r->year, importer, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "M(B), M(B,k), X(B,k), the shares s and HHI_M");
+    partial |= cli_needs(d, s, r->year, -1, 0,
+                         "the world's exports X(m,k), w(m,k), HHI_W, e(i->B,k) and the "
+                         "alternative suppliers");
     if (r->n == 0)
-        out_doc_meta(d, "note", "%s imports none of the selected products%s in %d", who.label,
-                     on >= 0 ? " from this supplier" : "", r->year);
+        out_doc_meta(d, "note", "%s imports none of the selected products%s in %d%s", who.label,
+                     on >= 0 ? " from this supplier" : "", r->year,
+                     partial ? " in the flows this store holds" : "");
     add_products_table(d, s, r);
     add_alternatives_table(d, s, r);
-    int rc = cq->product ? add_suppliers_table(d, s, cq, r) : EXIT_OK;
+    int rc = cq->product && r->measure == LEVER_MEASURE_VALUE ? add_suppliers_table(d, s, cq, r)
+                                                              : EXIT_OK;
     lever_depend_free(r);
     if (rc != EXIT_OK) {
         out_doc_free(d);
         return rc;
     }
-    return out_doc_print(d, cq->fmt);
+    rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_depend(int argc, char **argv)

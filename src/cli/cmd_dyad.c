@@ -31,14 +31,19 @@ static const cli_spec spec = {
     .arguments = "A and B: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever dyad KAZ AFG --years 2019-2021", "lever dyad FRA DZA --product 1001 --top 5",
                  "lever dyad france algeria --year 2021 --format json",
-                 "lever dyad KAZ AFG --source mirror --cif-rate 0.05"},
+                 "lever dyad KAZ AFG --source mirror --cif-rate 0.05",
+                 "lever dyad KAZ AFG --years 2015-2024 --store baci.store --store comtrade.store"},
     .notes = "Figures the store does not hold (flows outside an extract's countries, a year\n"
              "the chosen side of a Comtrade store did not declare) are empty, never 0; stderr\n"
-             "says which, and the exit status is 3.\n",
+             "says which, and the exit status is 3.\n"
+             "With several --store, each year comes from the best store holding it (one\n"
+             "holding both directions, BACI before Comtrade, then the first given), labelled\n"
+             "per year; the years several stores hold are compared side by side.\n",
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
-    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_SOURCE,
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_SOURCE | CLI_Q_MEASURE |
+             CLI_Q_STORES,
     .top_help = "products listed per year and direction; 0 = none",
 };
 
@@ -112,7 +117,8 @@ static void add_year_table(out_doc *d, const lever_store *s, const lever_dyad_re
         held_double(t, ok_ab && n > 0 && r->years[n - 1].covered_a_to_b, y->growth_a_to_b);
         held_double(t, ok_ba && n > 0 && r->years[n - 1].covered_b_to_a, y->growth_b_to_a);
         held_double(t, both && prev, y->growth_total);
-        out_str(t, y->source);
+        char label[64];
+        out_str(t, out_source_label(s, y->year, y->source, label, sizeof label));
         out_str(t, y->valuation_a_to_b);
         out_str(t, y->valuation_b_to_a);
         if (ev)
@@ -192,7 +198,7 @@ static void add_declarations_table(out_doc *d, const lever_dyad_result *r,
 }
 
 /* Says on stderr which figures the store does not hold; true when some are missing. */
-static bool report_coverage(const lever_store *s, const lever_dyad_result *r,
+static bool report_coverage(out_doc *d, const lever_store *s, const lever_dyad_result *r,
                             const cli_country_names *na, const cli_country_names *nb)
 {
     bool missing = false;
@@ -206,16 +212,20 @@ static bool report_coverage(const lever_store *s, const lever_dyad_result *r,
             int i = dir ? r->b : r->a, j = dir ? r->a : r->b;
             char note[1024];
             if (!lever_coverage_note(s, yi, i, j, note, sizeof note)) {
-                cli_error("%s", note);
+                if (out_doc_meta_append(d, "coverage", note))
+                    cli_error("%s", note);
                 continue;
             }
             bool reported = strcmp(y->source, "reported") == 0;
             const cli_country_names *declarer = reported ? na : nb, *other = reported ? nb : na;
-            cli_error("%s declared no %s in %d: the %s figure of %s->%s is empty; --source %s "
-                      "gives %s's declaration",
-                      declarer->code, reported == (dir == 0) ? "exports" : "imports", y->year,
-                      y->source, dir ? nb->code : na->code, dir ? na->code : nb->code,
-                      reported ? "mirror" : "reported", other->code);
+            snprintf(note, sizeof note,
+                     "%s declared no %s in %d: the %s figure of %s->%s is empty; --source %s "
+                     "gives %s's declaration",
+                     declarer->code, reported == (dir == 0) ? "exports" : "imports", y->year,
+                     y->source, dir ? nb->code : na->code, dir ? na->code : nb->code,
+                     reported ? "mirror" : "reported", other->code);
+            if (out_doc_meta_append(d, "coverage", note))
+                cli_error("%s", note);
         }
     }
     return missing;
@@ -275,7 +285,8 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         out_double(t, f->dest_share);
         out_double(t, f->hhi);
         out_int(t, f->n_suppliers);
-        out_str(t, f->source);
+        char label[64];
+        out_str(t, out_source_label(s, f->year, f->source, label, sizeof label));
         out_str(t, p.description);
     }
 }
@@ -330,7 +341,7 @@ static int run_dyad_events(cli_query *cq, const char *query_a, const char *query
         add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, r->a_to_b, r->n_a_to_b);
         add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, r->b_to_a, r->n_b_to_a);
     }
-    bool missing = report_coverage(s, r, &na, &nb);
+    bool missing = report_coverage(d, s, r, &na, &nb);
     lever_dyad_free(r);
     int rc = out_doc_print(d, cq->fmt);
     return rc == EXIT_OK && missing ? EXIT_UNCOVERED : rc;
@@ -352,12 +363,7 @@ int cmd_dyad(int argc, char **argv)
 {
     cli_query cq = {.top = DEFAULT_TOP};
     const char *events_file = NULL;
-    bool quantity = false;
     const cli_option options[] = {
-        CLI_CALLBACK(0, "measure", "M",
-                   "value (default) or quantity: the year table in tonnes with group\n"
-                   "factors applied; flows without a quantity left out and counted",
-                   &quantity, cli_measure_parse),
         CLI_STRING(0, "events", "FILE",
                    "dated events (CSV date,countries,label,source) of A or B shown\n"
                    "beside the years, with a table of their sources",
@@ -366,7 +372,16 @@ int cmd_dyad(int argc, char **argv)
     };
     char **args;
     int n = cli_query_parse(&spec, options, &cq, argc, argv, &args);
-    int rc = n < 0 ? cli_parse_exit(n) : run_dyad(&cq, args[0], args[1], events_file, quantity);
+    int rc;
+    if (n < 0)
+        rc = cli_parse_exit(n);
+    else if (cq.stores.n > 1 && (events_file || cq.quantity || cq.top != DEFAULT_TOP))
+        rc = cli_usage(&spec, "--events, --measure quantity and --top answer over one store; "
+                              "give one --store");
+    else if (cq.stores.n > 1)
+        rc = dyad_over_stores(&cq, args[0], args[1]);
+    else
+        rc = run_dyad(&cq, args[0], args[1], events_file, cq.quantity);
     cli_query_close(&cq);
     return rc;
 }

@@ -27,7 +27,11 @@ static const cli_spec spec = {
     .min_args = 1,
     .max_args = 1,
     .args_name = "one country B",
-    .query = CLI_Q_LEVERAGE | CLI_Q_YEAR,
+    .query = CLI_Q_LEVERAGE | CLI_Q_YEAR | CLI_Q_MEASURE,
+    .value_only = "the ranking is by LEV(P over B), a share of B's total trade T(B), which "
+                  "sums every product, and tonnes of different goods do not add up to a trade "
+                  "total: leverage is in USD (INDICATORS.md sections 6 and 9); use lever "
+                  "depend B --measure quantity",
     .top_help = "partners to show; 0 = all",
 };
 

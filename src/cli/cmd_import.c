@@ -22,6 +22,8 @@ typedef struct import_options {
     const char *output;
     const char *hs_version;
     const char *release;
+    const char *to_hs;
+    const char *hs_tables;
     long threads;
     bool quiet;
 } import_options;
@@ -34,12 +36,16 @@ typedef struct progress_bar {
 
 static const cli_spec spec = {
     .name = "import",
-    .usage = {"FILE... -o STORE [--hs HSxx] [--release Vyyyymm] [--threads N] [--quiet]"},
+    .usage = {"FILE... -o STORE [--hs HSxx] [--release Vyyyymm] [--to-hs HSxx] [--hs-tables DIR]\n"
+              "      [--threads N] [--quiet]"},
     .about =
         "Reads trade flows into STORE (replaced atomically; on error it is left as it was).\n"
         "FILE may be a BACI release zip, a BACI CSV (t,i,j,k,v,q), a BACI country or\n"
         "product dictionary (country_codes_*.csv, product_codes_*.csv), a UN Comtrade\n"
-        "legacy CSV, or - for standard input. The kind is recognised from the content.\n",
+        "legacy CSV, or - for standard input. The kind is recognised from the content.\n"
+        "The HS edition of each file is told from its codes: a file whose codes belong to\n"
+        "another edition than its name (or --hs) says is refused, unless --to-hs converts\n"
+        "it with UNSD's correlation tables (each converted year is marked in every output).\n",
     .examples = {"lever import BACI_HS92_V202301.zip -o hs92.store",
                  "lever import baci_hs92_v202301_2021_imports_DZA.csv country_codes_V202301.csv "
                  "\\\n      product_codes_HS92_V202301.csv -o dza.store",
@@ -146,6 +152,10 @@ static int run_import(const import_options *o)
     lever_import_set_warning(imp, on_warning, &bar);
     lever_import_set_threads(imp, (int)o->threads);
     int rc = lever_import_set_meta(imp, o->hs_version, o->release, &err);
+    if (rc == LEVER_OK) {
+        const char *dir = o->hs_tables ? o->hs_tables : getenv("LEVER_HS_DIR");
+        rc = lever_import_set_hs(imp, o->to_hs, dir && dir[0] ? dir : NULL, &err);
+    }
     if (rc != LEVER_OK) {
         rc = cli_usage(&spec, "%s", err.message);
         lever_import_free(imp);
@@ -177,6 +187,10 @@ int cmd_import(int argc, char **argv)
                    &o.hs_version),
         CLI_STRING(0, "release", "Vyyyymm", "the BACI release (V202301), if file names do not "
                    "say it", &o.release),
+        CLI_STRING(0, "to-hs", "HSxx", "convert every file to this HS edition (UNSD correlation "
+                   "tables)", &o.to_hs),
+        CLI_STRING(0, "hs-tables", "DIR", "the folder of the HS correlation tables (default: "
+                   "$LEVER_HS_DIR, else those installed with lever)", &o.hs_tables),
         CLI_INT(0, "threads", "N", "parsing threads (default: one per CPU)", &o.threads, 0, 256),
         CLI_FLAG('q', "quiet", "no progress bar and no summary line", &o.quiet),
         CLI_OPT_END,

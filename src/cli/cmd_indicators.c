@@ -35,7 +35,10 @@ static const cli_spec spec = {
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
-    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR,
+    .query = CLI_Q_QUERY | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_MEASURE,
+    .value_only = "trade intensity, complementarity, RCA and Hirschman's D are defined by "
+                  "WITS on values, as shares of whole trade totals that tonnes of different "
+                  "goods cannot form (INDICATORS.md section 7)",
     .top_help = "RCA products per year and country; 0 = none",
 };
 
@@ -125,13 +128,24 @@ static int run_indicators(cli_query *cq, const char *query_a, const char *query_
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
     out_doc_meta(d, "world", "W, W(k), X(i), M(j) are sums over the flows in the store%s",
                  cq->selection ? ", restricted to the selected products" : "");
+    bool partial = false;
+    for (int n = 0; n < r->n_years; n++) {
+        int y = r->years[n].year;
+        partial |= cli_needs(d, s, y, a, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "X(A), M(A) and A's indicators");
+        partial |= cli_needs(d, s, y, b, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "X(B), M(B) and B's indicators");
+        partial |= cli_needs(d, s, y, -1, 0, "W, W(k), the trade intensities, "
+                             "complementarities and RCAs");
+    }
     add_years_table(d, r, &ta, &tb);
     if (cq->top > 0) {
         add_rca_table(d, s, r, "rca_a", a, &ta, cq->top);
         add_rca_table(d, s, r, "rca_b", b, &tb, cq->top);
     }
     lever_indicators_free(r);
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 int cmd_indicators(int argc, char **argv)

@@ -175,15 +175,26 @@ static int run_pair(cli_query *cq, int a, int b)
     cli_meta_years(d, r->years[0].year, r->years[r->n_years - 1].year);
     add_query_meta(d, cq);
     out_doc_meta(d, "units", "T, S, K in USD; LEV, D, salience, symmetry are ratios");
+    bool partial = false;
+    for (int n = 0; n < r->n_years; n++) {
+        int y = r->years[n].year;
+        partial |= cli_needs(d, s, y, a, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "T(A), T(A,B) and LEV(B over A)");
+        partial |= cli_needs(d, s, y, b, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "T(B), T(A,B) and LEV(A over B)");
+        partial |= cli_needs(d, s, y, -1, 0, "the substitutability K and the salience S");
+    }
     if (never_traded(r))
-        out_doc_meta(d, "note", "%s and %s did not trade%s in these years: leverage is 0",
-                     na.code, nb.code, cq->q.products ? " in these products" : "");
+        out_doc_meta(d, "note", "%s and %s did not trade%s in these years%s", na.code, nb.code,
+                     cq->q.products ? " in these products" : "",
+                     partial ? " in the flows this store holds" : ": leverage is 0");
     add_years_table(d, r, &na, &nb);
     add_dependence_table(d, r, &na, &nb);
     if (cq->top > 0)
         add_contribution_table(d, s, r, &na, &nb, cq->top);
     lever_leverage_free(r);
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -218,9 +229,14 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
     out_doc_meta(d, "year", "%d", r->year);
     add_query_meta(d, cq);
     out_doc_meta(d, "partners", "%zu with trade, %zu shown", r->n, shown);
+    bool partial = cli_needs(d, s, r->year, r->country, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             exposure ? "T(B), T(P,B) and every LEV" : "T(A), T(A,P) and every LEV");
+    partial |= cli_needs(d, s, r->year, -1, 0,
+                         "the partners' trade T(P), the substitutability K and the salience S");
     if (r->n == 0)
-        out_doc_meta(d, "note", "%s has no trade%s in %d", c.code,
-                     cq->q.products ? " in these products" : "", r->year);
+        out_doc_meta(d, "note", "%s has no trade%s in %d%s", c.code,
+                     cq->q.products ? " in these products" : "", r->year,
+                     partial ? " in the flows this store holds" : "");
     snprintf(table_title, sizeof table_title, "Partners by %s (largest first)", lev);
     out_table *t = out_doc_table(d, "partners", table_title, (int)(sizeof cols / sizeof cols[0]),
                                  cols);
@@ -236,7 +252,8 @@ int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure)
         out_double(t, row->net);
         out_str(t, k.name[0] ? k.name : "unnamed country");
     }
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 static int run_ranking(cli_query *cq, int a)
@@ -275,7 +292,11 @@ static const cli_spec spec = {
     .min_args = 1,
     .max_args = 1,
     .args_name = "one country A (and --over B)",
-    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR,
+    .query = CLI_Q_LEVERAGE | CLI_Q_YEARS | CLI_Q_YEAR | CLI_Q_MEASURE,
+    .value_only = "LEV(A over B) is a share of B's total trade T(B), which sums every "
+                  "product, and tonnes of different goods do not add up to a trade total: "
+                  "leverage is in USD (INDICATORS.md sections 6 and 9); use lever depend B "
+                  "--measure quantity",
     .top_help = "products per channel with --over (default " CLI_STR(DEFAULT_TOP_PRODUCTS)
                 "),\npartners without (default " CLI_STR(DEFAULT_TOP_PARTNERS) "; 0 = all)",
 };

@@ -6,6 +6,10 @@
  * and owns the output. A file is written as FILE.tmp and renamed over FILE only when
  * complete, so an interrupted or failed run never leaves a truncated CSV under the
  * name a later `lever import` would read.
+ *
+ * --events FILE writes, beside the world, a few made-up events of its countries and years
+ * (the CSV that --events of lever dyad and lever change reads), so that the demo shows
+ * events on a time line without real data; each label says it is synthetic.
  */
 #include "cli.h"
 
@@ -21,17 +25,19 @@
 
 static const cli_spec spec = {
     .name = "synth",
-    .usage = {"[--rows N] [--seed S] [--years Y0-Y1] [--hs HS17] [-o FILE]"},
+    .usage = {"[--rows N] [--seed S] [--years Y0-Y1] [--hs HS17] [-o FILE] [--events FILE]"},
     .about =
         "Writes a synthetic world of product-level trade as a BACI-layout CSV (t,i,j,k,v,q:\n"
         "year, exporter, importer, HS6 product, value in thousands of USD, quantity in\n"
         "tons). It is NOT real trade: the first line says so, and a store imported from\n"
         "it is marked synthetic. The same options give the same bytes on every machine.\n"
         "Real country codes and HS17 products; flows follow gravity (large, close\n"
-        "countries trade more); Kazakhstan supplies most of Afghanistan's wheat flour.\n",
+        "countries trade more); Kazakhstan supplies most of Afghanistan's wheat flour,\n"
+        "and most of the wheat that Uzbekistan's mills grind.\n",
     .examples = {"lever synth --rows 200000 -o sample.csv && lever import sample.csv -o demo.store",
                  "lever synth --rows 30M --seed 7 --years 2015-2021 -o bench.csv",
-                 "lever synth --rows 1000 | head"},
+                 "lever synth --rows 1000 | head",
+                 "lever synth --rows 200000 -o sample.csv --events events.csv"},
     .min_args = 0,
     .max_args = 0,
     .args_name = "write the output file with -o FILE",
@@ -181,10 +187,69 @@ static int synth_to_file(const lever_synth_options *opt, const char *given)
     return rc;
 }
 
+/* The made-up events of --events: (year offset from the first year, date after the year,
+ * countries, label). Offsets past the last year are left out. */
+static const struct synth_event {
+    int offset;
+    const char *month, *countries, *label;
+} synth_events[] = {
+    {0, "-03", "KAZ;AFG", "synthetic: Kazakh-Afghan trade forum opens a flour corridor"},
+    {1, "-05", "KAZ", "synthetic: Kazakhstan caps wheat exports for three months"},
+    {1, "-09", "AFG", "synthetic: Afghanistan lowers its duty on flour imports"},
+    {2, "-06", "KAZ;UZB;AFG", "synthetic: rail freight rates cut on the Uzbek transit line"},
+};
+
+/* Writes the events of the years [first, last] to path, through path.tmp. */
+static int write_events(const char *given, int first, int last)
+{
+    char *path = NULL, msg[1024];
+    if (lever_output_check(given, &path, msg, sizeof msg) != LEVER_OK) {
+        cli_error("%s", msg);
+        return EXIT_ERROR;
+    }
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 5);
+    if (!tmp) {
+        free(path);
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    FILE *f = fopen(tmp, "w");
+    int rc = EXIT_OK;
+    if (!f) {
+        cli_error("cannot create '%s': %s; check that its folder exists and is writable", tmp,
+                  strerror(errno));
+        rc = EXIT_ERROR;
+    } else {
+        fputs("# lever synth: made-up events of the synthetic world, not real events\n"
+              "date,countries,label,source\n", f);
+        for (size_t n = 0; n < sizeof synth_events / sizeof synth_events[0]; n++)
+            if (first + synth_events[n].offset <= last)
+                fprintf(f, "%d%s,%s,%s,lever synth (synthetic)\n",
+                        first + synth_events[n].offset, synth_events[n].month,
+                        synth_events[n].countries, synth_events[n].label);
+        if (ferror(f) | (fclose(f) != 0)) {
+            cli_error("cannot write '%s': %s", tmp, strerror(errno));
+            rc = EXIT_ERROR;
+        }
+    }
+    if (rc == EXIT_OK && rename(tmp, path) != 0) {
+        cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        rc = EXIT_ERROR;
+    }
+    if (rc != EXIT_OK && f)
+        unlink(tmp);
+    free(tmp);
+    free(path);
+    return rc;
+}
+
 int cmd_synth(int argc, char **argv)
 {
     lever_synth_options opt = {.rows = DEFAULT_ROWS, .seed = DEFAULT_SEED, .hs_version = "HS17"};
-    const char *output = NULL;
+    const char *output = NULL, *events = NULL;
     int years[2] = {0, 0};
     const cli_option options[] = {
         CLI_CALLBACK(0, "rows", "N",
@@ -197,6 +262,10 @@ int cmd_synth(int argc, char **argv)
         CLI_STRING(0, "hs", "HS17", "the HS version of the product codes (only HS17 so far)",
                    &opt.hs_version),
         CLI_STRING('o', "output", "FILE", "write FILE instead of standard output", &output),
+        CLI_STRING(0, "events", "FILE",
+                   "also write made-up events of the world's years to FILE (the CSV\n"
+                   "of --events in lever dyad and lever change)",
+                   &events),
         CLI_OPT_END,
     };
     char **args;
@@ -209,5 +278,17 @@ int cmd_synth(int argc, char **argv)
     }
     if (output && (!output[0] || strcmp(output, "-") == 0))
         output = NULL;
-    return output ? synth_to_file(&opt, output) : synth_to_stdout(&opt);
+    int rc = output ? synth_to_file(&opt, output) : synth_to_stdout(&opt);
+    if (rc == EXIT_OK && events) {
+        /* the years of lever_synth: both 0 is 2019-2021, one end 0 a range of 3 */
+        int first = opt.year_from, last = opt.year_to;
+        if (!first && !last)
+            first = 2019;
+        if (!first)
+            first = last - 2;
+        if (!last)
+            last = first + 2;
+        rc = write_events(events, first, last);
+    }
+    return rc;
 }

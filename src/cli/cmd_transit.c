@@ -5,7 +5,10 @@
  * transit leverage TLEV(T over B) with its chokepoint part (docs/commands/transit.md,
  * INDICATORS.md section 11). Thin: lever_transit() and lever_transit_over() compute; this
  * file loads the border data (--geo, $LEVER_GEO_DIR, else the installed copy), applies
- * --closed and --borders, and names the columns.
+ * --closed and --borders, and names the columns. With --observed FILE (lever_observed_*)
+ * the declared split of the pair's trade by mode of transport and country of consignment
+ * is shown beside the computed routes: a table of its own, and in the transit table the
+ * share of B's declared imports from A consigned from each transit country.
  */
 #include "cli.h"
 
@@ -27,20 +30,27 @@ static const cli_spec spec = {
         "its partners weighted by c, over B's total trade T(B), with the chokepoint\n"
         "part (c = 1 on chokepoints, 0 elsewhere) beside it.\n"
         "With --over B: every transit country ranked by TLEV(T over B).\n"
+        "With --observed FILE: the split of the pair's trade by mode of transport and\n"
+        "country of consignment as the countries declared it (Comtrade Plus motCode and\n"
+        "partner2Code), beside the computed routes.\n"
         "Borders: CEPII GeoDist (land borders, landlocked), shipped with lever.\n",
     .arguments = "A, B: ISO3 code, numeric code or name (see 'lever country').\n",
     .examples = {"lever transit KAZ AFG", "lever transit KAZ AFG --closed AFG-CHN --product 1101",
-                 "lever transit --over AFG --year 2021"},
+                 "lever transit --over AFG --year 2021",
+                 "lever transit KAZ AFG --observed kaz_afg_mot.csv"},
     .min_args = 0,
     .max_args = 2,
     .args_name = "two countries A and B, or none with --over B",
-    .query = CLI_Q_QUERY | CLI_Q_YEAR,
+    .query = CLI_Q_QUERY | CLI_Q_YEAR | CLI_Q_MEASURE,
+    .value_only = "TLEV(T over B) is a share of B's total trade T(B), which sums every "
+                  "product, and tonnes of different goods do not add up to a trade total "
+                  "(INDICATORS.md section 11)",
     .top_help = "routes listed (default 50; 0 = all), or with --over, transit countries\n"
                 "(default all)",
 };
 
 typedef struct transit_opts {
-    const char *over, *closed, *borders_file, *geo_dir;
+    const char *over, *closed, *borders_file, *geo_dir, *observed_file;
     long slack;
 } transit_opts;
 
@@ -64,7 +74,8 @@ static lever_borders *load_borders(const transit_opts *o)
     return b;
 }
 
-static void add_border_meta(out_doc *d, const lever_borders *b, int slack)
+static void add_border_meta(out_doc *d, const lever_borders *b, int slack,
+                            const char *observed_file)
 {
     out_doc_meta(d, "borders",
                  "land borders and landlocked countries of CEPII GeoDist (Mayer and Zignago "
@@ -73,8 +84,14 @@ static void add_border_meta(out_doc *d, const lever_borders *b, int slack)
     const char *edits = lever_borders_edits(b);
     out_doc_meta(d, "border_edits", "%s", edits[0] ? edits : "none");
     out_doc_meta(d, "slack", "%d (routes of at most h + %d edges)", slack, slack);
-    out_doc_meta(d, "observed_routes",
-                 "not shown: this store holds no mode of transport or country of consignment");
+    if (observed_file)
+        out_doc_meta(d, "observed_routes",
+                     "declared split by mode of transport and country of consignment, from %s",
+                     observed_file);
+    else
+        out_doc_meta(d, "observed_routes",
+                     "not shown: a store holds no mode of transport or country of consignment; "
+                     "give them with --observed FILE");
 }
 
 /* Two cells naming a border-graph node: its ISO3 and the store's numeric code (null when
@@ -121,9 +138,72 @@ static void add_routes_table(out_doc *d, const lever_transit_result *r, long top
     }
 }
 
+/* The declared share of B's imports from A consigned from T, NaN when B declared no
+ * consignment; else A's exports to B by consignment; rows from lever_observed_split. */
+static double consigned_share(const lever_observed_row *rows, size_t n, const char *a,
+                              const char *b, const char *t)
+{
+    const char *reporter[2] = {b, a};
+    const char flow[2] = {'M', 'X'};
+    for (int pass = 0; pass < 2; pass++) {
+        bool any = false;
+        for (size_t k = 0; k < n; k++) {
+            const lever_observed_row *x = &rows[k];
+            if (x->breakdown != LEVER_OBSERVED_CONSIGNMENT || x->flow != flow[pass] ||
+                strcmp(x->reporter, reporter[pass]) != 0)
+                continue;
+            any = true;
+            if (strcmp(x->consignment, t) == 0)
+                return x->share;
+        }
+        if (any)
+            return 0;
+    }
+    return NAN;
+}
+
+static void add_observed_table(out_doc *d, const lever_observed_row *rows, size_t n)
+{
+    static const out_col cols[] = {
+        {"reporter", NULL, COL_STR},
+        {"flow", NULL, COL_STR},
+        {"partner", NULL, COL_STR},
+        {"breakdown", NULL, COL_STR},
+        {"mode", NULL, COL_INT},
+        {"mode_name", "mode of transport", COL_STR},
+        {"consignment", "consigned from", COL_STR},
+        {"value", "USD", COL_USD},
+        {"share", "share of the declared flow", COL_SHARE},
+    };
+    out_table *t = out_doc_table(d, "observed",
+                                 "Declared split by mode of transport and country of "
+                                 "consignment (--observed)",
+                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    for (size_t k = 0; k < n; k++) {
+        const lever_observed_row *x = &rows[k];
+        out_str(t, x->reporter);
+        out_str(t, x->flow == 'M' ? "M" : "X");
+        out_str(t, x->partner);
+        if (x->breakdown == LEVER_OBSERVED_MODE) {
+            out_str(t, "mode");
+            out_int(t, x->mode);
+            out_str(t, x->mode_name);
+            out_str(t, "");
+        } else {
+            out_str(t, "consignment");
+            out_null(t);
+            out_str(t, "");
+            out_str(t, x->consignment);
+        }
+        out_u64(t, x->value);
+        out_double(t, x->share);
+    }
+}
+
 static void add_pair_transit_table(out_doc *d, const lever_store *s,
                                    const lever_transit_result *r, const cli_country_names *a,
-                                   const cli_country_names *b)
+                                   const cli_country_names *b, const lever_observed_row *obs,
+                                   size_t n_obs, bool observed)
 {
     char share[64], over_b[64], over_a[64], choke_b[80], choke_a[80], via_ab[64], via_ba[64];
     snprintf(share, sizeof share, "c(T|%s->%s)", a->code, b->code);
@@ -146,9 +226,10 @@ static void add_pair_transit_table(out_doc *d, const lever_store *s,
         {"tlev_over_a", over_a, COL_RATIO},
         {"tlev_over_a_chokepoint", choke_a, COL_RATIO | COL_WIDE},
         {"name", NULL, COL_STR},
+        {"observed_consigned", "declared consigned from T", COL_SHARE},
     };
-    out_table *t = out_doc_table(d, "transit", "Transit countries T",
-                                 (int)(sizeof cols / sizeof cols[0]), cols);
+    int ncols = (int)(sizeof cols / sizeof cols[0]) - (observed ? 0 : 1);
+    out_table *t = out_doc_table(d, "transit", "Transit countries T", ncols, cols);
     out_table_main(t); /* the transit countries: the answer */
     for (size_t n = 0; n < r->n_transit; n++) {
         const lever_transit_share *x = &r->transit[n];
@@ -163,6 +244,8 @@ static void add_pair_transit_table(out_doc *d, const lever_store *s,
         out_double(t, x->tlev_a);
         out_double(t, x->tlev_a_chokepoint);
         out_node_name(t, s, x->country);
+        if (observed)
+            out_double(t, consigned_share(obs, n_obs, a->code, b->code, x->iso3));
     }
 }
 
@@ -181,7 +264,7 @@ static int run_pair(cli_query *cq, const lever_borders *g, const transit_opts *o
     out_doc_meta(d, "b", "%s", nb.label);
     cli_meta_years(d, r->year, r->year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
-    add_border_meta(d, g, r->slack);
+    add_border_meta(d, g, r->slack, o->observed_file);
     char ab[64], ba[64];
     snprintf(ab, sizeof ab, "%s->%s", na.code, nb.code);
     snprintf(ba, sizeof ba, "%s->%s", nb.code, na.code);
@@ -198,10 +281,40 @@ static int run_pair(cli_query *cq, const lever_borders *g, const transit_opts *o
     out_int(t, r->h);
     out_int(t, (int64_t)r->n_routes);
     out_int(t, (int64_t)r->n_shortest);
+    bool partial = cli_needs_flows(d, s, r->year, a, b, "these flows and what they carry "
+                                   "are unknown, not 0");
+    partial |= cli_needs_flows(d, s, r->year, b, a, "these flows and what they carry are "
+                               "unknown, not 0");
+    partial |= cli_needs(d, s, r->year, a, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                         "T(A) and the transit leverage over A");
+    partial |= cli_needs(d, s, r->year, b, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                         "T(B) and the transit leverage over B");
     add_routes_table(d, r, cq->top);
-    add_pair_transit_table(d, s, r, &na, &nb);
+    lever_observed_row *obs = NULL;
+    size_t n_obs = 0;
+    if (o->observed_file) {
+        lever_observed *file = NULL;
+        if (lever_observed_load(o->observed_file, &file, &err) != LEVER_OK) {
+            lever_transit_free(r);
+            out_doc_free(d);
+            return cli_fail(&err);
+        }
+        int rc = lever_observed_split(file, r->year, na.code, nb.code, &obs, &n_obs);
+        lever_observed_free(file);
+        if (rc != LEVER_OK) {
+            lever_transit_free(r);
+            out_doc_free(d);
+            cli_error("out of memory");
+            return EXIT_ERROR;
+        }
+    }
+    add_pair_transit_table(d, s, r, &na, &nb, obs, n_obs, o->observed_file != NULL);
+    if (o->observed_file)
+        add_observed_table(d, obs, n_obs);
+    free(obs);
     lever_transit_free(r);
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 static int run_over(cli_query *cq, const lever_borders *g, const transit_opts *o, int b)
@@ -217,7 +330,9 @@ static int run_over(cli_query *cq, const lever_borders *g, const transit_opts *o
     out_doc_meta(d, "b", "%s", nb.label);
     cli_meta_years(d, r->year, r->year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
-    add_border_meta(d, g, r->slack);
+    add_border_meta(d, g, r->slack, o->observed_file);
+    bool partial = cli_needs(d, s, r->year, b, LEVER_HOLDS_IMPORTS | LEVER_HOLDS_EXPORTS,
+                             "T(B), the trade carried and every TLEV");
     static const out_col cover_cols[] = {
         {"year", NULL, COL_INT},
         {"total_trade", "T(B)", COL_USD},
@@ -273,7 +388,8 @@ static int run_over(cli_query *cq, const lever_borders *g, const transit_opts *o
         out_node_name(t, s, x->country);
     }
     lever_tlev_free(r);
-    return out_doc_print(d, cq->fmt);
+    int rc = out_doc_print(d, cq->fmt);
+    return rc == EXIT_OK && partial ? EXIT_UNCOVERED : rc;
 }
 
 static int run(cli_query *cq, const transit_opts *o, char **args, int n_args)
@@ -288,6 +404,10 @@ static int run(cli_query *cq, const transit_opts *o, char **args, int n_args)
     if (!g)
         return o->closed ? EXIT_USAGE : EXIT_ERROR;
     int a = -1, b = -1, rc;
+    if (o->over && o->observed_file) {
+        lever_borders_free(g);
+        return cli_usage(&spec, "--observed goes with a pair A B, not with --over");
+    }
     if (o->over ? !cli_country(cq->store, o->over, &b)
                 : !cli_country(cq->store, args[0], &a) || !cli_country(cq->store, args[1], &b))
         rc = EXIT_ERROR;
@@ -313,6 +433,12 @@ int cmd_transit(int argc, char **argv)
                    "border data folder (default: $LEVER_GEO_DIR, else the one installed\n"
                    "with lever)",
                    &o.geo_dir),
+        CLI_STRING(0, "observed", "FILE",
+                   "the declared split by mode of transport and country of consignment:\n"
+                   "CSV year,reporter,flow,partner,mode,consignment,value (Comtrade\n"
+                   "Plus refYear,reporterISO,flowCode,partnerISO,motCode,partner2ISO,\n"
+                   "primaryValue)",
+                   &o.observed_file),
         CLI_OPT_END,
     };
     char **args;

@@ -24,6 +24,8 @@ static const cli_command commands[] = {
     {"fetch", cmd_fetch, "download BACI releases and Comtrade Plus API answers, for lever import"},
     {"chains", cmd_chains, "shares by origin through processors (wheat milled into flour)"},
     {"transit", cmd_transit, "transit routes, route shares, chokepoints and transit leverage"},
+    {"chart", cmd_chart, "a chart of two countries' trade as SVG or PNG (flows, leverage...)"},
+    {"report", cmd_report, "a bilateral report of two countries as one self-contained HTML page"},
     {"synth", cmd_synth, "write a deterministic synthetic world in BACI layout (demo, benchmark)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -19,15 +19,25 @@
 
 /* The shared options (options.h), in the order --help lists them: each bound to a field
  * of cli_query. A command that does not take one says so by name. */
+/* --store STORE, which a command taking several stores (CLI_Q_STORES) accepts again. */
+static const char *add_store(const char *arg, void *value)
+{
+    cli_stores *st = value;
+    if (st->n == CLI_MAX_STORES)
+        return "at most 4 stores";
+    st->path[st->n++] = arg;
+    return NULL;
+}
+
 static const struct shared_option {
     unsigned bit;
     cli_option option; /* .value: unset, the field's offset below */
     size_t offset;
 } shared[] = {
     {CLI_Q_STORE,
-     CLI_STRING(0, "store", "STORE", "the store (default $LEVER_STORE, else ./" CLI_DEFAULT_STORE
-                ")", NULL),
-     offsetof(cli_query, store_path)},
+     CLI_CALLBACK(0, "store", "STORE", "the store (default $LEVER_STORE, else ./" CLI_DEFAULT_STORE
+                  ")", NULL, add_store),
+     offsetof(cli_query, stores)},
     {CLI_Q_FORMAT,
      {CLI_T_FORMAT, 0, "format", "FMT",
       "table, csv, json or xlsx (default: table on a terminal, else\n"
@@ -77,6 +87,13 @@ static const struct shared_option {
                 NULL),
      offsetof(cli_query, sigma_file)},
     {CLI_Q_TOP, CLI_INT(0, "top", "N", NULL, NULL, 0, 1000000), offsetof(cli_query, top)},
+    {CLI_Q_MEASURE,
+     CLI_CALLBACK(0, "measure", "M",
+                  "value (USD, the default) or quantity: shares, HHI and rankings of\n"
+                  "tonnes, group factors applied (--product wheat: flour as grain);\n"
+                  "flows without a quantity are left out and counted",
+                  NULL, cli_measure_parse),
+     offsetof(cli_query, quantity)},
     {CLI_Q_SOURCE,
      CLI_STRING(0, "source", "SRC",
                 "a Comtrade store's figures from A's own declarations (reported),\n"
@@ -322,6 +339,8 @@ static cli_option *all_options(const cli_spec *spec, const cli_option *own, cli_
         all[n].value = (char *)cq + shared[m].offset;
         if (shared[m].bit == CLI_Q_TOP)
             all[n].help = spec->top_help ? spec->top_help : "rows to show";
+        if (shared[m].bit == CLI_Q_MEASURE && spec->value_only)
+            all[n].help = "value only: quantity is refused, and the message says why";
         n++;
     }
     return all;
@@ -474,6 +493,14 @@ int cli_parse(const cli_spec *spec, const cli_option *options, cli_query *cq, in
     }
     int n = parse_all(spec, all, argc, argv, args);
     free(all);
+    if (n >= 0 && cq) {
+        cq->store_path = cq->stores.n ? cq->stores.path[0] : NULL;
+        if (cq->stores.n > 1 && !(spec->query & CLI_Q_STORES)) {
+            cli_error("%s: give one --store (only 'lever dyad' answers over several stores)",
+                      spec->name);
+            return usage_fail(spec);
+        }
+    }
     return n;
 }
 

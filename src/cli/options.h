@@ -109,6 +109,9 @@ enum {
     CLI_Q_SIGMA = 1 << 8,        /* --sigma FILE */
     CLI_Q_TOP = 1 << 9,          /* --top N */
     CLI_Q_SOURCE = 1 << 10,      /* --source reported|mirror|best and --cif-rate C */
+    CLI_Q_MEASURE = 1 << 11,     /* --measure value|quantity (cli_spec.value_only refuses
+                                    quantity, saying why) */
+    CLI_Q_STORES = 1 << 12,      /* --store may be given several times (cli_query.stores) */
 };
 /* What the lookups take, and what most queries take. */
 #define CLI_Q_LOOKUP (CLI_Q_STORE | CLI_Q_FORMAT)
@@ -130,6 +133,8 @@ typedef struct cli_spec {
     const char *args_name;   /* "two countries A and B", for a wrong count */
     unsigned query;          /* the shared options it takes: CLI_Q_... */
     const char *top_help;    /* with CLI_Q_TOP: what --top counts ("partners to show") */
+    const char *value_only;  /* with CLI_Q_MEASURE: why --measure quantity does not apply
+                                (its formula is in value only), or NULL */
 } cli_spec;
 
 /* cli_parse's results below 0. */

@@ -133,6 +133,9 @@ static void resolve_years(cli_query *cq)
 int cli_query_open(cli_query *cq, const cli_spec *spec)
 {
     resolve_years(cq);
+    if (cq->quantity && spec->value_only)
+        return cli_usage(spec, "--measure quantity does not apply: %s", spec->value_only);
+    cq->q.measure = cq->quantity ? LEVER_MEASURE_QUANTITY : LEVER_MEASURE_VALUE;
     lever_error err;
     if (lever_groups_load(cq->groups_file, &cq->groups, &err) != LEVER_OK) {
         cli_error("%s", err.message);

@@ -13,6 +13,9 @@
 #                                  into $TMP/NAME.store, once
 #   algeria_store                  imports $IMPORTS, $EXPORTS and the dictionaries into
 #                                  $TMP/dza.store, once (call after need_shared)
+#   uncovered COMMAND...           succeeds when the command exits 3: it printed its answer
+#                                  but said that the store lacks some flows it needs (a
+#                                  query on an extract, such as the Algeria rows)
 #   fails COMMAND...               succeeds when the command fails
 #   exits CODE COMMAND...          succeeds when the command exits with CODE; its stderr
 #                                  is left in $TMP/err
@@ -82,6 +85,15 @@ algeria_store() {
 }
 
 # A bare "!" would not stop set -e.
+uncovered() {
+    local rc=0
+    "$@" || rc=$?
+    if [ $rc -ne 3 ]; then
+        echo "expected exit 3 (the store lacks flows the answer needs), got $rc: $*" >&2
+        return 1
+    fi
+}
+
 fails() {
     if "$@"; then return 1; fi
 }

@@ -92,7 +92,7 @@ fi
 if need_shared "standard input is read with -"; then
     expect "zip64 members, data descriptors and a method lever does not read (python3 zipfile)" '
     mkdir -p "$TMP/zips" && cd "$TMP/zips"
-    printf "t,i,j,k,v,q\n2021,4,24,10190,1.5,2\n2021,4,24,10200,2.25,NA\n2021,8,24,10190,3,1\n" > BACI_HS92_Y2021_V202301.csv
+    printf "t,i,j,k,v,q\n2021,4,24,10119,1.5,2\n2021,4,24,10200,2.25,NA\n2021,8,24,10119,3,1\n" > BACI_HS92_Y2021_V202301.csv
     python3 - <<PY
 import io, zipfile
 name = "BACI_HS92_Y2021_V202301.csv"

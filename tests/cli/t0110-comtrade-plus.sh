@@ -86,7 +86,7 @@ expect "the store names Comtrade, the download date and the HS edition of the re
     touch -d "2024-05-17 12:00:00 UTC" "$TMP/dated.csv"
     "$LEVER" import "$TMP/dated.csv" -o "$TMP/dated.store" 2>/dev/null
     lever_doc info --store "$TMP/dated.store" >"$TMP/info"
-    grep "^# data: HS22 Comtrade-2024-05-17" "$TMP/info"
+    grep -x "# data: UN Comtrade Plus HS22, downloaded 2024-05-17" "$TMP/info"
 '
 
 bad_csv() { # $1 file, $2 awk program changing one field of line $3
@@ -161,7 +161,7 @@ if need_shared "the real API response and its CSV give the totals the reference 
             grep -x "lever: ARG declared no exports in 2010: the reported figure of ARG->CHN is empty; --source mirror gives CHN.s declaration" "$TMP/err"
             lever_doc dyad CHN DEU --store "$TMP/real.store" --source reported --cif-rate 0.05 >"$TMP/deu.csv"
             python3 "$REF" --check-dyad 156 276 reported 0.05 "$TMP/deu.csv" "$P/$f"
-            lever_doc info --store "$TMP/real.store" | grep "^# data: HS07 Comtrade-"
+            lever_doc info --store "$TMP/real.store" | grep "^# data: UN Comtrade Plus HS07, downloaded 20"
         done
     '
 fi

@@ -2,13 +2,14 @@
 # t0200-synth.sh - lever synth: the synthetic world on the command line. Same options
 # give the same bytes (cmp), -o writes the file atomically, row counts follow --rows
 # and its suffixes, every line has BACI's format, keys are unique (sort | uniq -d), the
-# planted flour story holds (shares computed here with awk), bad options exit 2 with a
+# planted flour and wheat stories hold (shares computed here with awk), --events writes
+# made-up events that lever reads, bad options exit 2 with a
 # message that says what to do, and the output imports as a synthetic store.
 . "$(dirname "$0")/lib.sh"
 
 expect "--help shows the usage and examples (exit 0)" '
     $LEVER synth --help >"$TMP/help"
-    grep -q "^usage: lever synth \[--rows N\] \[--seed S\] \[--years Y0-Y1\] \[--hs HS17\] \[-o FILE\]$" "$TMP/help"
+    grep -q "^usage: lever synth \[--rows N\] \[--seed S\] \[--years Y0-Y1\] \[--hs HS17\] \[-o FILE\] \[--events FILE\]$" "$TMP/help"
     grep -q "^examples:" "$TMP/help"
     grep -q "lever synth --rows 200000 -o sample.csv && lever import sample.csv -o demo.store" "$TMP/help"
 '
@@ -78,6 +79,34 @@ expect "Kazakhstan supplies most of Afghanistan's wheat flour and sells it mostl
             }
         }
     '"'"'
+'
+
+expect "Uzbekistan imports its wheat (HS 1001) about 92% from Kazakhstan, with tonnes, and sells flour to Afghanistan" '
+    tail -n +3 "$TMP/big.csv" | awk -F, '"'"'
+        int($4 / 100) == 1001 && $3 == 860 { m[$1] += $5; if ($2 == 398) kaz[$1] += $5; if ($6 == "NA") na++ }
+        $4 == 110100 && $2 == 860 && $3 == 4 { flour[$1] += $5 }
+        END {
+            for (y = 2019; y <= 2021; y++) {
+                s = kaz[y] / m[y]
+                printf "%d: KAZ share of UZB wheat imports %.3f, UZB flour to AFG %.0f kUSD\n", y, s, flour[y]
+                if (s < 0.9 || s > 0.94 || flour[y] <= 0) exit 1
+            }
+            if (na) exit 1
+        }
+    '"'"'
+'
+
+expect "--events writes made-up events of the years of the world, labelled synthetic, that dyad reads" '
+    $LEVER synth --rows 2000 --years 2020-2021 -o "$TMP/e.csv" --events "$TMP/ev.csv"
+    test ! -e "$TMP/ev.csv.tmp"
+    grep -q "^# lever synth: made-up events" "$TMP/ev.csv"
+    test "$(grep -c "^202[01]-" "$TMP/ev.csv")" -eq 3
+    test "$(grep -c ",synthetic: " "$TMP/ev.csv")" -eq 3
+    ! grep -q "^2022" "$TMP/ev.csv"
+    $LEVER import -q "$TMP/e.csv" -o "$TMP/e.store"
+    lever_doc dyad KAZ AFG --store "$TMP/e.store" --events "$TMP/ev.csv" >"$TMP/ev.out"
+    grep -q "^# table: events" "$TMP/ev.out"
+    grep -q "^2021-09,2021,AFG,synthetic: Afghanistan lowers its duty" "$TMP/ev.out"
 '
 
 # usage_error ARGS... : lever synth ARGS must exit 2 with a lever: message and the usage line.

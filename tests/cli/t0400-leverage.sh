@@ -130,26 +130,28 @@ if need_shared "real Algeria data: leverage of France over Algeria matches the r
     DZA="$TMP/dza.store"
     expect "real Algeria data: leverage of France over Algeria matches the reference" '
         algeria_store &&
-        lever_doc leverage France --over Algeria --store "$DZA" --top 20 \
+        uncovered lever_doc leverage France --over Algeria --store "$DZA" --top 20 \
             >"$TMP/p.csv" &&
         grep -q "^2021,DZA,12,supply,1,270900," "$TMP/p.csv" &&
         $REF --data "$IMPORTS" --data "$EXPORTS" pair 251 12 "$TMP/p.csv"
     '
     expect "real Algeria data: Algeria's ranking of partners matches the reference" '
-        lever_doc leverage DZA --store "$DZA" --top 0 >"$TMP/r.csv" &&
+        uncovered lever_doc leverage DZA --store "$DZA" --top 0 >"$TMP/r.csv" &&
         $REF --data "$IMPORTS" --data "$EXPORTS" rank 12 2021 "$TMP/r.csv"
     '
     expect "real Algeria data: wheat only (--product 1001) matches the reference" '
-        lever_doc leverage FRA --over DZA --store "$DZA" --product 1001 \
+        uncovered lever_doc leverage FRA --over DZA --store "$DZA" --product 1001 \
             >"$TMP/p.csv" &&
         $REF --product 1001 --data "$IMPORTS" --data "$EXPORTS" pair 251 12 "$TMP/p.csv"
     '
-    expect "real Algeria data: a pair that never traded prints LEV 0, no asymmetry, exit 0" '
-        lever_doc leverage FRA --over DEU --store "$DZA" >"$TMP/p.csv" &&
-        grep -q "^# note: FRA and DEU did not trade in these years" "$TMP/p.csv" &&
+    expect "real Algeria data: a pair the extract holds no flows of is not said to have no trade (exit 3)" '
+        uncovered lever_doc leverage FRA --over DEU --store "$DZA" >"$TMP/p.csv" 2>"$TMP/err" &&
+        grep -q "^# note: FRA and DEU did not trade in these years in the flows this store holds$" "$TMP/p.csv" &&
+        grep -q "^# coverage: this store does not hold all of FRA.s imports and exports in 2021: it covers only the flows of DZA; " "$TMP/p.csv" &&
+        grep -q "^lever: this store does not hold the whole world.s trade in 2021" "$TMP/err" &&
         grep -q "^2021,0,[0-9]*,0,0,0,[0-9]*,0,0,0,0,$" "$TMP/p.csv" &&
-        $LEVER leverage FRA --over DEU --store "$DZA" --format table >"$TMP/t" &&
-        grep -q "did not trade" "$TMP/t"
+        uncovered $LEVER leverage FRA --over DEU --store "$DZA" --format table >"$TMP/t" &&
+        grep -q "in the flows this store holds" "$TMP/t"
     '
 fi
 

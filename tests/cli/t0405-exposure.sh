@@ -72,16 +72,16 @@ if need_shared "real Algeria data: who could squeeze Algeria"; then
     DZA="$TMP/dza.store"
     expect "real Algeria data: who could squeeze Algeria matches the reference" '
         algeria_store &&
-        lever_doc exposure Algeria --store "$DZA" --top 0 >"$TMP/e.csv" &&
+        uncovered lever_doc exposure Algeria --store "$DZA" --top 0 >"$TMP/e.csv" &&
         $REF --data "$IMPORTS" --data "$EXPORTS" exposure 12 2021 "$TMP/e.csv"
     '
     expect "real Algeria data: Italy, China and France hold the most leverage over Algeria" '
-        lever_doc exposure DZA --store "$DZA" --top 3 >"$TMP/e.csv" &&
+        uncovered lever_doc exposure DZA --store "$DZA" --top 3 >"$TMP/e.csv" &&
         grep "^[123]," "$TMP/e.csv" | cut -d, -f2 | tr "\n" " " >"$TMP/top" &&
         test "$(cat "$TMP/top")" = "ITA CHN FRA "
     '
     expect "real Algeria data: staples only (cereals, oils, sugar) matches the reference" '
-        lever_doc exposure DZA --store "$DZA" --product staples --top 0 \
+        uncovered lever_doc exposure DZA --store "$DZA" --product staples --top 0 \
             >"$TMP/e.csv" &&
         $REF --product 10,1101,1102,1103,1507,1508,1509,1510,1511,1512,1513,1514,1515,1701 \
             --data "$IMPORTS" --data "$EXPORTS" exposure 12 2021 "$TMP/e.csv"

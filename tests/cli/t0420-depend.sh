@@ -77,7 +77,7 @@ export LEVER_STORE="$TMP/dza.store"
 expect "import Algeria's 2021 imports and exports with the BACI dictionaries" 'algeria_store'
 
 expect "wheat 100190: France, Germany, Poland, Russia... with awk's shares and HHI" '
-    lever_doc depend DZA --product 100190 >"$TMP/wheat.csv"
+    uncovered lever_doc depend DZA --product 100190 >"$TMP/wheat.csv"
     # awk: each supplier of 100190 to Algeria (12), its value and share; the HHI
     awk -F, "$USD"'"'"'
         NR > 1 && $3 == 12 && $4 == 100190 { v[$2] = usd($5); m += v[$2] }
@@ -101,7 +101,7 @@ expect "wheat 100190: France, Germany, Poland, Russia... with awk's shares and H
 '
 
 expect "wheat --on FRA: France's value and share as awk computes them" '
-    lever_doc depend DZA --on FRA --product 100190 >"$TMP/fra.csv"
+    uncovered lever_doc depend DZA --on FRA --product 100190 >"$TMP/fra.csv"
     test "$(field products supplier <"$TMP/fra.csv")" = FRA
     test "$(field products supplier_value <"$TMP/fra.csv")" = 649770245
     field products supplier_share <"$TMP/fra.csv" |
@@ -110,7 +110,7 @@ expect "wheat --on FRA: France's value and share as awk computes them" '
 '
 
 expect "every product Algeria imports matches the reference (all columns)" '
-    lever_doc depend DZA --top 0 >"$TMP/dza.csv"
+    uncovered lever_doc depend DZA --top 0 >"$TMP/dza.csv"
     $REF --importer 12 --check "$TMP/dza.csv" "$IMPORTS" "$EXPORTS"
 '
 
@@ -120,10 +120,10 @@ expect "a product Algeria does not export: net-import ratio inf in the table, em
             "$EXPORTS" "$IMPORTS")
     test -n "$k"
     hs=$(printf "%06d" "$k")
-    $LEVER depend DZA --product "$hs" --format csv >"$TMP/noexp.csv"
+    uncovered $LEVER depend DZA --product "$hs" --format csv >"$TMP/noexp.csv"
     python3 -c "import csv,sys; r = list(csv.DictReader(open(sys.argv[1]))); assert (r[0][\"exports\"], r[0][\"net_import\"]) == (\"0\", \"\"), r" "$TMP/noexp.csv"
-    $LEVER depend DZA --product "$hs" --format json | grep -q "\"net_import\": null, \"net_import_note\": \"infinite: divided by zero\""
-    $LEVER depend DZA --product "$hs" --format table --wide | grep -qw inf
+    uncovered $LEVER depend DZA --product "$hs" --format json | grep -q "\"net_import\": null, \"net_import_note\": \"infinite: divided by zero\""
+    uncovered $LEVER depend DZA --product "$hs" --format table --wide | grep -qw inf
 '
 
 expect "an unknown importer fails with the lookup's candidates" '
@@ -137,7 +137,7 @@ expect "a year not in the store fails naming the store's years" '
 '
 
 expect "a supplier that sells Algeria nothing gives an empty table, not an error" '
-    lever_doc depend DZA --on AFG >"$TMP/none.csv"
+    uncovered lever_doc depend DZA --on AFG >"$TMP/none.csv"
     test -z "$(table products <"$TMP/none.csv")"
     grep -q "^# note: " "$TMP/none.csv"
 '

@@ -89,14 +89,14 @@ expect "real trade of Algeria with France, Russia and China matches the referenc
     algeria_store
     for b in 251:FRA 643:RUS 156:CHN; do
         code=${b%%:*}; iso=${b##*:}
-        lever_doc indicators DZA $iso --top 30 --store "$TMP/dza.store" >"$TMP/r.csv"
+        uncovered lever_doc indicators DZA $iso --top 30 --store "$TMP/dza.store" >"$TMP/r.csv"
         python3 "$REF" --a 12 --b $code --a-name DZA --b-name $iso --top 30 \
             --check "$TMP/r.csv" "$IMPORTS" "$EXPORTS"
     done
 '
 
 expect "real data: D(DZA on FRA) = T(DZA,FRA) / T(DZA), the one complete figure, by awk" '
-    lever_doc indicators FRA DZA --top 1 --store "$TMP/dza.store" >"$TMP/r.csv"
+    uncovered lever_doc indicators FRA DZA --top 1 --store "$TMP/dza.store" >"$TMP/r.csv"
     got=$(table years <"$TMP/r.csv" | cut -d, -f6)
     awk -F, -v got="$got" "
         function usd(v,  n) { n = index(v, \".\"); if (n == 0) return v \"000\"
@@ -109,7 +109,7 @@ expect "real data: D(DZA on FRA) = T(DZA,FRA) / T(DZA), the one complete figure,
 '
 
 expect "real data: --product 27 (mineral fuels) matches the reference" '
-    lever_doc indicators DZA ITA --product 27 --top 10 --store "$TMP/dza.store" >"$TMP/r.csv"
+    uncovered lever_doc indicators DZA ITA --product 27 --top 10 --store "$TMP/dza.store" >"$TMP/r.csv"
     python3 "$REF" --a 12 --b 380 --a-name DZA --b-name ITA --product 27 --top 10 \
         --check "$TMP/r.csv" "$IMPORTS" "$EXPORTS"
 '

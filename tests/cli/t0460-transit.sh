@@ -54,6 +54,46 @@ expect "--borders FILE: closing KAZ-UZB and adding KAZ-AFG makes them neighbours
     grep -q "^# border_edits: closed KAZ-UZB, added KAZ-AFG" "$TMP/e.csv"
 '
 
+# --observed FILE: declared splits of the hand-built pair (thousands of USD above, so USD
+# here): AFG's imports from KAZ by rail 200,000 consigned from UZB and 50,000 from TKM, by
+# road 50,000 from UZB, by air 10,000 without a consignment; KAZ's exports by rail only.
+# Mode shares of AFG's M: rail 250/310, road 50/310, air 10/310; consignment: UZB 250/300,
+# TKM 50/300 (the air record has none); KAZ's X: rail 1. A record of 2020 is not counted.
+printf '%s\n' "year,reporter,flow,partner,mode,consignment,value" \
+    "2021,AFG,M,KAZ,3100,UZB,200000" "2021,AFG,M,KAZ,3100,TKM,50000" \
+    "2021,AFG,M,KAZ,3200,UZB,50000" "2021,AFG,M,KAZ,1000,W00,10000" \
+    "2021,KAZ,X,AFG,3100,,300000" "2020,AFG,M,KAZ,3100,UZB,999" >"$TMP/obs.csv"
+
+expect "--observed: the declared split by mode and consignment, and the consigned share beside c(T)" '
+    lever_doc transit KAZ AFG $HAND --observed "$TMP/obs.csv" >"$TMP/o.csv"
+    grep -q "^# observed_routes: declared split" "$TMP/o.csv"
+    table observed <"$TMP/o.csv" | cut -d, -f1,2,4,5,7,8,9 >"$TMP/got"
+    cat >"$TMP/want" <<EOF2
+AFG,M,mode,3100,,250000,$(awk "BEGIN { printf \"%.17g\", 250/310 }")
+AFG,M,mode,3200,,50000,$(awk "BEGIN { printf \"%.17g\", 50/310 }")
+AFG,M,mode,1000,,10000,$(awk "BEGIN { printf \"%.17g\", 10/310 }")
+AFG,M,consignment,,UZB,250000,$(awk "BEGIN { printf \"%.17g\", 250/300 }")
+AFG,M,consignment,,TKM,50000,$(awk "BEGIN { printf \"%.17g\", 50/300 }")
+KAZ,X,mode,3100,,300000,1
+EOF2
+    awk -F, "NR == FNR { want[FNR] = \$0; n = FNR; next }
+        { split(want[FNR], w, \",\"); for (c = 1; c <= 6; c++) if (\$c != w[c]) exit 1
+          d = \$7 - w[7]; if (d < 0) d = -d; if (d > 1e-12) exit 1; got = FNR }
+        END { exit got != n }" "$TMP/want" "$TMP/got" || { diff "$TMP/want" "$TMP/got"; exit 1; }
+    table transit <"$TMP/o.csv" | awk -F, "{ print \$1, \$NF }" | sort >"$TMP/gotc"
+    printf "TKM %s\nUZB %s\n" $(awk "BEGIN { printf \"%.17g %.17g\", 50/300, 250/300 }") >"$TMP/wantc"
+    awk "NR == FNR { w[\$1] = \$2; next } { d = \$2 - w[\$1]; if (d < 0) d = -d; if (d > 1e-12) exit 1 }" \
+        "$TMP/wantc" "$TMP/gotc" || { cat "$TMP/gotc"; exit 1; }
+'
+
+expect "--observed: a bad record names file:line:column; with --over it is a usage error" '
+    printf "2021,AFG,M,KAZ,3150,UZB,1\n" >"$TMP/bad_obs.csv"
+    exits 1 "$LEVER" transit KAZ AFG $HAND --observed "$TMP/bad_obs.csv"
+    grep -q "bad_obs.csv:1:16: .3150. is not a Comtrade Plus mode of transport" "$TMP/err"
+    exits 2 "$LEVER" transit --over AFG $HAND --observed "$TMP/obs.csv"
+    grep -q "with a pair A B" "$TMP/err"
+'
+
 expect "bad crossings and bad border files are refused with what to do" '
     exits 2 lever_doc transit KAZ AFG $HAND --closed KAZ-PAK
     grep -q "share no crossing" "$TMP/err"

@@ -84,6 +84,24 @@ expect "synthetic sample: every figure for AFG flour matches the reference, valu
         --check "$TMP/sq.csv" "$TMP/synth.csv"
 '
 
+expect "synthetic sample: the Uzbek mills grind Kazakh wheat, so KAZ gains the UZB share x 0.92 at gamma = 1" '
+    # the UZB processor row: its largest wheat origin is KAZ with about 92%
+    table processors <"$TMP/s.csv" | awk -F, "\$1 == \"UZB\" { found = 1
+        if (\$10 != \"KAZ\" || \$11 < 0.9 || \$11 > 0.94 || \$9 != 1) exit 1 } END { exit !found }"
+    # and the KAZ high bound is its direct share plus s(UZB->AFG) x s(KAZ->UZB, wheat), and more
+    uzb=$(table processors <"$TMP/s.csv" | awk -F, "\$1 == \"UZB\" { print \$3 * \$11 }")
+    table origins <"$TMP/s.csv" | awk -F, -v uzb="$uzb" "\$2 == \"KAZ\" { found = 1
+        if (\$6 < \$4 + uzb - 1e-9 || \$5 != \$4) exit 1 } END { exit !found }"
+    # with a production file, gamma(UZB) = M / (M + P) in tonnes of the CSV, and the origin share
+    # sits between the bounds
+    kg=$(awk -F, "int(\$4 / 100) == 1001 && \$3 == 860 && \$1 == 2021 && \$6 != \"NA\" { t += \$6 } END { printf \"%.3f\", t }" "$TMP/synth.csv")
+    printf "country,year,product,tonnes\nUZB,2021,1001,%s\n" "$kg" >"$TMP/uzb_prod.csv"
+    lever_doc chains AFG --product 1101 --store "$TMP/synth.store" --production "$TMP/uzb_prod.csv" \
+        --top 0 >"$TMP/sp.csv"
+    table processors <"$TMP/sp.csv" | awk -F, "\$1 == \"UZB\" { found = 1
+        d = \$8 - 0.5; if (d < 0) d = -d; if (d > 1e-9 || \$8 != \$9) exit 1 } END { exit !found }"
+'
+
 expect "synthetic sample: re-export chains and production figures match the reference" '
     lever_doc country --store "$TMP/synth.store" >"$TMP/codes.csv"
     printf "country,year,product,tonnes\nDEU,2021,10,20000\nFRA,2021,10,1000000\nPAK,2021,10,5\n" >"$TMP/p10.csv"

@@ -2,7 +2,9 @@
 # t0490-measure.sh - --measure quantity: figures in tonnes with the group factors applied
 # (grain equivalent: flour counted as grain x1.33), and the count of flows left out for
 # want of a quantity. Checked against awk sums of the synthetic CSV (q in tonnes with 3
-# decimals, turned into exact kg), with the built-in factor and with a factor of 1000.
+# decimals, turned into exact kg), with the built-in factor and with a factor of 1000;
+# lever depend in tonnes against tests/ref/depend.py --measure quantity; the commands whose
+# formula is in value only refuse it, saying why.
 . "$(dirname "$0")/lib.sh"
 
 export LEVER_STORE="$TMP/synth.store"
@@ -65,6 +67,66 @@ expect "--measure value is the default; anything else is a usage error" '
     lever_doc dyad KAZ AFG --top 0 --measure value >"$TMP/v2.csv"
     cmp "$TMP/v1.csv" "$TMP/v2.csv"
     usage_errors dyad "KAZ AFG --measure tonnes"
+'
+
+DEPEND_REF="$ROOT/tests/ref/depend.py"
+
+expect "depend --product wheat --measure quantity: tonnes of grain (flour x1.33), shares and HHI of tonnes, by tests/ref" '
+    lever_doc depend AFG --product wheat --measure quantity >"$TMP/dq.csv"
+    grep -q "^# measure: quantity" "$TMP/dq.csv"
+    grep -q "^# quantities: [0-9]* of AFG.s import flows" "$TMP/dq.csv"
+    python3 "$DEPEND_REF" --importer 4 --product 1001,1101 --measure quantity \
+        --factors 1101=1.33 --top 20 --check "$TMP/dq.csv" "$TMP/synth.csv"
+'
+
+expect "depend --measure quantity over every product (flows without a quantity counted), and --on" '
+    lever_doc depend KAZ --measure quantity --top 40 >"$TMP/dq2.csv"
+    python3 "$DEPEND_REF" --importer 398 --measure quantity --top 40 --check "$TMP/dq2.csv" \
+        "$TMP/synth.csv"
+    lever_doc depend AFG --on KAZ --measure quantity --top 0 --year 2020 >"$TMP/dq3.csv"
+    python3 "$DEPEND_REF" --importer 4 --on 398 --year 2020 --measure quantity \
+        --check "$TMP/dq3.csv" "$TMP/synth.csv"
+'
+
+CHANGE_REF="$ROOT/tests/ref/change.py"
+
+expect "change --product wheat --measure quantity: the change in tonnes of grain, by tests/ref" '
+    lever_doc change KAZ AFG --product wheat --measure quantity >"$TMP/cq.csv"
+    python3 "$CHANGE_REF" --a 398 --b 4 --from 2019 --to 2021 --product 1001,1101 \
+        --measure quantity --factors 1101=1.33 --check "$TMP/cq.csv" "$TMP/synth.csv"
+'
+
+expect "change --measure quantity over every product of a large pair, flows without a quantity counted" '
+    lever_doc change USA CHN --measure quantity --top 30 >"$TMP/cq2.csv"
+    python3 "$CHANGE_REF" --a 842 --b 156 --from 2019 --to 2021 --measure quantity --top 30 \
+        --check "$TMP/cq2.csv" "$TMP/synth.csv"
+'
+
+COMPARE_REF="$ROOT/tests/ref/compare.py"
+
+expect "compare --product wheat --measure quantity: sales, shares, ESI and head-on in tonnes, LEV in value" '
+    lever_doc compare AFG --suppliers KAZ,UZB --product wheat --measure quantity \
+        >"$TMP/co.csv"
+    python3 "$COMPARE_REF" --market 4 --suppliers 398,860 --product 1001,1101 \
+        --measure quantity --factors 1101=1.33 --check "$TMP/co.csv" "$TMP/synth.csv"
+    lever_doc compare CHN --suppliers USA,DEU,JPN --measure quantity --top 10 \
+        >"$TMP/co2.csv"
+    python3 "$COMPARE_REF" --market 156 --suppliers 842,276,392 --measure quantity --top 10 \
+        --check "$TMP/co2.csv" "$TMP/synth.csv"
+'
+
+expect "depend --measure quantity with --alternatives current is refused, saying what to do" '
+    exits 1 "$LEVER" depend AFG --measure quantity --alternatives current
+    grep -q "world only" "$TMP/err"
+'
+
+expect "leverage, exposure, indicators and transit refuse --measure quantity, saying why (exit 2)" '
+    for c in "leverage KAZ --over AFG" "exposure AFG" "indicators KAZ AFG" "transit KAZ AFG"; do
+        exits 2 "$LEVER" $c --measure quantity || exit 1
+        grep -q "^lever: ${c%% *}: --measure quantity does not apply: .*T(B)\|WITS" "$TMP/err" ||
+            { cat "$TMP/err"; exit 1; }
+        "$LEVER" $c --measure value >/dev/null || exit 1
+    done
 '
 
 finish

@@ -64,7 +64,7 @@ head = b"t,i,j,k,v,q\n"
 make_zip("bomb.zip", member, [(head, 1), (b"\0" * (1 << 20), 20 * 1024)],
          12 + 20 * 1024 * (1 << 20), 0)
 rows = b"".join(b'2021,%d,%d,%d,"%d.5",%s"%d"\n' % (i, j, k, k % 1000, b" " * 300, k % 97)
-                for i in (4, 8, 12, 251) for j in (276, 842, 156) for k in range(10000, 11000))
+                for i in (4, 8, 12, 251) for j in (276, 842, 156) for k in range(990000, 991000))
 with open("padded.csv", "wb") as f:
     f.write(head + rows)
 make_zip("liar.zip", member, [(head + rows, 1)], 20 << 30, 0)
@@ -105,6 +105,25 @@ hostile "binary garbage on standard input (3 GB of random bytes offered)" "^leve
 
 hostile "/dev/zero on standard input (1 GB offered)" "^lever: -:" \
     "head -c 1000000000 /dev/zero | $TIMED import -q - -o zero.store"
+
+python3 -c '
+print("t,i,j,k,v,q")
+for n in range(70000): print("2021,4,8,%06d,1.0," % (100000 + n))' > products.csv
+expect "70,000 distinct product codes: refused, the limit and what to check" '
+    exits 1 "$LEVER" import -q products.csv -o products.store
+    grep -q "too many distinct product codes (70000; a store holds at most 65535" "$TMP/err"
+    grep -q "is the product column the right one" "$TMP/err"'
+
+python3 -c '
+print("t,i,j,k,v,q")
+for n in range(30): print("2021,%d,4,110100,1.0," % (900 + n))' > unknown.csv
+expect "30 unknown country codes: 10 named with their line, then one line for the 20 others" '
+    "$LEVER" import unknown.csv -o unknown.store 2>err.txt
+    [ "$(grep -c "unknown country code [0-9]" err.txt)" -eq 10 ]
+    grep -q "^lever: warning: unknown.csv:2: unknown country code 900 " err.txt
+    grep -q "^lever: warning: 20 more unknown country codes, kept by number" err.txt
+    "$LEVER" country 929 --store unknown.store | grep -q 929
+    rm unknown.store'
 
 expect "none of them left a store or a temporary file" '
     [ -z "$(ls *.store *.tmp.* 2>/dev/null)" ]'

@@ -61,17 +61,21 @@ else
         grep -q "^lever: cannot rename" "$TMP/err"
         intact s.store'
 
-    expect "allocations failing one at a time (every one of the first 60, then every 53rd): exit 0 with a good store or exit 1 \"out of memory\", never a crash" '
+    expect "allocations failing one at a time (every one of the first 60, then every 53rd): exit 0 with a good store or exit 1 \"out of memory\", never a crash, never a store that differs (every country named as without faults)" '
         n=$(FAULT_LOG=1 LD_PRELOAD=$SHIM "$LEVER" import -q small.csv -o probe.store 2>&1 |
             sed -n "s/^faultshim: \([0-9]*\) allocations.*/\1/p")
         [ "$n" -gt 60 ]
+        "$LEVER" country --store probe.store > names.countries
         ok=0 refused=0
         for k in $(seq 1 60) $(seq 61 53 "$n"); do
             cp old.store s.store
             rc=0
             FAULT_ALLOC=$k LD_PRELOAD=$SHIM "$LEVER" import -q small.csv -o s.store 2>"$TMP/err" >/dev/null || rc=$?
             case $rc in
-            0) "$LEVER" info --check --store s.store >/dev/null; ok=$((ok + 1)) ;;
+            0) "$LEVER" info --check --store s.store >/dev/null
+               "$LEVER" country --store s.store > got.countries
+               cmp got.countries names.countries || { echo "allocation $k: countries differ"; exit 1; }
+               ok=$((ok + 1)) ;;
             1) grep -q "^lever: .*out of memory" "$TMP/err" || { echo "allocation $k:"; cat "$TMP/err"; exit 1; }
                intact s.store; refused=$((refused + 1)) ;;
             *) echo "allocation $k: exit $rc"; cat "$TMP/err"; exit 1 ;;

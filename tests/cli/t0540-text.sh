@@ -40,4 +40,16 @@ expect "UTF-8 dictionaries are kept byte for byte, without a warning" '
     ! grep -q "not UTF-8" err
     "$LEVER" product 100190 --store u.store | grep -q "Blé dur"'
 
+expect "small text files (events, groups, borders edits) in Latin-1 are refused at the first bad byte, file:line:column" '
+    "$LEVER" import -q rows.csv -o e.store
+    printf "date,countries,label,source\n2021-08-15,DZA,Visite d\xe9tat,presse\n" > events.csv
+    exits 1 "$LEVER" dyad FRA DZA --store e.store --events events.csv
+    grep -q "^lever: events.csv:2:24: byte 0xE9 is not valid UTF-8; save the file as UTF-8" "$TMP/err"
+    printf "# c\xe9r\xe9ales\ncereals = 10\n" > groups.txt
+    exits 1 "$LEVER" depend DZA --product cereals --groups groups.txt --store e.store
+    grep -q "groups.txt:1:4: byte 0xE9 is not valid UTF-8" "$TMP/err"
+    printf "close,AFG,CHN\n# ferm\xe9\n" > edits.csv
+    exits 1 "$LEVER" transit FRA DZA --borders edits.csv --store e.store
+    grep -q "edits.csv:2:7: byte 0xE9 is not valid UTF-8" "$TMP/err"'
+
 finish

@@ -103,6 +103,55 @@ static inline lever_import *fuzz_import(void)
     return imp;
 }
 
+/* Valid UTF-8 (no overlong forms, no surrogates, at most U+10FFFF): every string lever
+ * hands back must be, whatever bytes it read. NULL passes. */
+static inline bool fuzz_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (!p)
+        return true;
+    while (*p) {
+        unsigned c = *p, n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+                                           : (c & 0xF8) == 0xF0 ? 3 : 9;
+        if (n == 9 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+            return false;
+        uint32_t cp = n ? c & (0x3Fu >> n) : c;
+        for (unsigned k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[k] & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+/* Aborts (a finding) unless s is valid UTF-8. */
+static inline void fuzz_need_utf8(const char *s)
+{
+    if (!fuzz_utf8(s))
+        abort();
+}
+
+/* A store built once from rows (CSV text), kept mapped for the process. */
+static inline lever_store *fuzz_small_store(const char *name, const char *rows)
+{
+    lever_store *s = NULL;
+    char path[96];
+    snprintf(path, sizeof path, "/dev/shm/lever-fuzz-%s-%d.store", name, (int)getpid());
+    lever_import *imp = fuzz_import();
+    if (lever_import_add_buffer(imp, "rows.csv", rows, strlen(rows), &fuzz_err) != LEVER_OK ||
+        lever_import_commit(imp, path, &fuzz_err) != LEVER_OK ||
+        lever_open(path, &s, &fuzz_err) != LEVER_OK)
+        abort();
+    lever_import_free(imp);
+    unlink(path); /* stays mapped */
+    return s;
+}
+
 /* A few valid trade rows, for targets whose input holds none. */
 #define FUZZ_TRADE_ROWS "t,i,j,k,v,q\n2021,251,12,100190,1.5,2\n2021,276,12,100190,2.25,NA\n"
 

@@ -45,6 +45,7 @@ class Block:
     def __init__(self, path, start, end, lines, directives):
         self.path, self.start, self.end = path, start, end  # line indexes of the fences
         self.directives = directives
+        self.files = []  # [(name, lines)]: file blocks written before it runs
         self.steps = []  # [command, [expected lines]]
         for line in lines:
             if line.startswith("$ ") and not (self.steps and self.steps[-1][0].endswith("\\")):
@@ -61,7 +62,7 @@ class Block:
 
 def blocks_of(path):
     text = open(path, encoding="utf-8").read().split("\n")
-    out, n, directives = [], 0, {}
+    out, files, n, directives = [], [], 0, {}
     while n < len(text):
         m = DIRECTIVE.match(text[n])
         if m and m.group(1).startswith("skip"):
@@ -70,17 +71,42 @@ def blocks_of(path):
             for word in m.group(1).split():
                 key, _, value = word.partition("=")
                 directives[key] = value
-        if text[n].strip() == "```console":
+        if "file" in directives and text[n].startswith("```") and text[n].strip() != "```console":
+            end = n + 1
+            while end < len(text) and text[end].strip() != "```":
+                end += 1
+            files.append((directives.pop("file"), text[n + 1:end], len(out)))
+            n = end
+        elif text[n].strip() == "```console":
             end = n + 1
             while end < len(text) and text[end].strip() != "```":
                 end += 1
             block = Block(path, n, end, text[n + 1:end], directives)
             if block.steps and any(s[0].startswith("lever ") for s in block.steps):
+                block.files = [(name, lines) for name, lines, at in files if at == len(out)]
+                files = [f for f in files if f[2] != len(out)]
                 out.append(block)
             directives = {}
             n = end
         n += 1
     return out, text
+
+
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def write_file(folder, name, lines):
+    """Writes a file block of the page into the page's folder: a plain name only (no
+    folder, no "..") and a new file, never through a symbolic link (the folder holds
+    links to the real data, which must never be written)."""
+    if not FILE_NAME.fullmatch(name) or ".." in name:
+        raise ValueError("file=%s: a file block needs a plain file name" % name)
+    path = os.path.join(folder, name)
+    if os.path.lexists(path):
+        os.unlink(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def run_on_terminal(command, cwd, env):
@@ -208,6 +234,29 @@ class Runner:
                    COLUMNS=str(COLUMNS), LINES=str(LINES))
         return env
 
+    def fetch_server(self):
+        """The local HTTP server of lever fetch's tests (tests/fetch_server.py, 127.0.0.1
+        only, synthetic Comtrade answers), started once for every page that asks for it;
+        returns its base URL."""
+        if not getattr(self, "server_url", None):
+            www, port = os.path.join(self.work, "www"), os.path.join(self.work, "port")
+            os.makedirs(www)
+            self.server = subprocess.Popen(
+                [sys.executable, os.path.join(ROOT, "tests", "fetch_server.py"), www, port,
+                 os.path.join(self.work, "server.log")], stdin=subprocess.DEVNULL)
+            deadline = time.monotonic() + 10
+            while not (os.path.exists(port) and open(port).read().strip()):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the local fetch server did not start")
+                time.sleep(0.05)
+            self.server_url = "http://127.0.0.1:%s" % open(port).read().strip()
+        return self.server_url
+
+    def stop(self):
+        if getattr(self, "server", None):
+            self.server.kill()
+            self.server.wait()
+
     def demo_store(self):
         path = os.path.join(self.stores, "demo.store")
         if not os.path.exists(path):
@@ -252,6 +301,8 @@ def check_file(runner, path, update, counts):
     for b in blocks:
         needs = any(w in s[0] or w in b.directives.get("store", "")
                     for s in b.steps for w in SHARED_WORDS)
+        for name, lines in b.files:
+            write_file(cwd, name, lines)
         if "skip" in b.directives:
             print("skip: docs: %s (%s)" % (b.name(), b.directives.get("skip") or "marked skip"))
             counts[2] += 1
@@ -263,6 +314,11 @@ def check_file(runner, path, update, counts):
         block_env = dict(env)
         if b.directives.get("store"):
             block_env["LEVER_STORE"] = b.directives["store"]
+        if b.directives.get("server") == "comtrade":
+            # lever fetch comtrade asks the local test server, with the page's own cache
+            block_env["LEVER_COMTRADE_URL"] = runner.fetch_server()
+            block_env["XDG_CACHE_HOME"] = os.path.join(cwd, ".cache")
+            block_env.pop("COMTRADE_KEY", None)
         failures, new_lines = [], []
         for command, want in b.steps:
             m = re.fullmatch(r"export (\w+)=(\S+)", command.strip())
@@ -315,6 +371,8 @@ def main():
         for path in files:
             check_file(runner, os.path.abspath(path), args.update, counts)
     finally:
+        if "runner" in locals():
+            runner.stop()
         shutil.rmtree(work, ignore_errors=True)
     print("RESULT %d %d %d" % tuple(counts))
     return 1 if counts[1] else 0

@@ -15,8 +15,14 @@ Reading the files and comparing cells are the helpers of common.py, shared by ev
 reference of this folder.
 
 usage: change.py --a CODE --b CODE --from T0 --to T1 [--product PREFIX,...] [--top N]
+                 [--measure quantity [--factors PREFIX=F,...]]
                  [--check LEVER_CSV] FILE.csv...
 Countries are BACI numeric codes. Without --check, prints the reference as CSV.
+
+With --measure quantity (INDICATORS.md section 9) every flow counts its kilograms times the
+factor of the longest listed prefix of its product, rounded to the kg, flows without a
+quantity are left out and counted, and the change is of those kilograms (checked in tonnes,
+the *_t columns), without effects.
 """
 import argparse
 import csv
@@ -120,6 +126,48 @@ def check_change(checker, tables, year0, year1, summary, rows, top):
                 checker.fail("products", "column %s does not sum to %d" % (column, summary[total]))
 
 
+def to_kilograms(flows, factors, a, b, years, selected):
+    """The flows as (kg x factor rounded, None), those without a quantity dropped, and how
+    many selected flows a->b of the years were dropped."""
+    out, missing = {}, 0
+    for t, f in flows.items():
+        out[t] = {}
+        for (i, j, k), (v, q) in f.items():
+            if q is None:
+                missing += t in years and i == a and j == b and selected(k)
+                continue
+            code = "%06d" % k
+            best = max((p for p in factors if code.startswith(p)), key=len, default=None)
+            factor = 1.0 if best is None else factors[best]
+            out[t][i, j, k] = (math.floor(q * factor + 0.5), None)
+    return out, missing
+
+
+def check_tonnes(checker, meta, tables, summary, rows, top, missing):
+    """lever change --measure quantity: the same sums in tonnes."""
+    got = tables.get("summary", [])
+    checker.count("summary", got, [summary])
+    t = lambda kg: Fraction(kg, 1000)  # noqa: E731
+    if got:
+        g = got[0]
+        checker.ratio("summary total_from_t", g["total_from_t"], t(summary["total0"]))
+        checker.ratio("summary total_to_t", g["total_to_t"], t(summary["total1"]))
+        checker.ratio("summary change_t", g["change_t"], t(summary["delta"]))
+        checker.exact("summary products_changed", g["products_changed"], len(rows))
+    got = tables.get("products", [])
+    shown = rows[:top]
+    checker.count("products", got, shown + [None])
+    for n, (g, w) in enumerate(zip(got, shown)):
+        where = "products row %d (%06d)" % (n + 1, w["hs6"])
+        checker.exact(where + " hs6", g["hs6"], "%06d" % w["hs6"])
+        checker.ratio(where + " qty_from_t", g["qty_from_t"], t(w["v0"]))
+        checker.ratio(where + " qty_to_t", g["qty_to_t"], t(w["v1"]))
+        checker.ratio(where + " change_t", g["change_t"], t(w["delta"]))
+        checker.ratio(where + " share_of_change", g["share_of_change"], w["share"])
+    checker.exact("flows without a quantity (metadata 'quantities')",
+                  meta.get("quantities", "").split(" ")[0], missing)
+
+
 def print_change(summary, rows):
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["total_from", "total_to", "change"])
@@ -139,18 +187,28 @@ def main():
     parser.add_argument("--to", dest="year1", type=int, required=True)
     parser.add_argument("--product", default="", help="HS prefixes, comma-separated")
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--measure", choices=("value", "quantity"), default="value")
+    parser.add_argument("--factors", default="", help="PREFIX=F,... (a group's factors)")
     parser.add_argument("--check", help="lever's --format csv output to check")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     flows = read_flows(args.files, quantities=True)
-    summary, rows = compute_change(flows, args.a, args.b, args.year0, args.year1,
-                                   product_filter(args.product))
+    selected = product_filter(args.product)
+    missing = None
+    if args.measure == "quantity":
+        factors = {p.split("=")[0]: float(p.split("=")[1]) for p in args.factors.split(",") if p}
+        flows, missing = to_kilograms(flows, factors, args.a, args.b, (args.year0, args.year1),
+                                      selected)
+    summary, rows = compute_change(flows, args.a, args.b, args.year0, args.year1, selected)
     if not args.check:
         print_change(summary, rows)
         return 0
     checker = Checker()
-    _, tables = read_lever_csv(args.check)
-    check_change(checker, tables, args.year0, args.year1, summary, rows, args.top)
+    meta, tables = read_lever_csv(args.check)
+    if missing is not None:
+        check_tonnes(checker, meta, tables, summary, rows, args.top, missing)
+    else:
+        check_change(checker, tables, args.year0, args.year1, summary, rows, args.top)
     return checker.report("change.py", "%d products checked, total change %d USD"
                           % (min(len(rows), args.top) + 1, summary["delta"]))
 

@@ -103,9 +103,27 @@ def reference(flows, market, suppliers, years, selected, top):
     return out
 
 
-def check(ref, path):
-    _, tables = read_lever_csv(path)
+def to_kilograms(flows, factors):
+    """--measure quantity: {year: {(i,j,k): kg x factor rounded}} of the flows with a
+    quantity (the factor of the longest listed prefix, else 1)."""
+    out = {}
+    for t, f in flows.items():
+        out[t] = {}
+        for (i, j, k), (v, q) in f.items():
+            if q is None:
+                continue
+            code = "%06d" % k
+            best = max((p for p in factors if code.startswith(p)), key=len, default=None)
+            out[t][i, j, k] = math.floor(q * (1.0 if best is None else factors[best]) + 0.5)
+    return out
+
+
+def check(ref, path, missing=None):
+    meta, tables = read_lever_csv(path)
     ck = Checker()
+    if missing is not None:
+        ck.exact("flows without a quantity (metadata 'quantities')",
+                 meta.get("quantities", "").split(" ")[0], missing)
     for name, rows in ref.items():
         got = tables.get(name, [])
         ck.count(name, got, rows)
@@ -123,18 +141,38 @@ def main():
     ap.add_argument("--years")
     ap.add_argument("--product")
     ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--measure", choices=("value", "quantity"), default="value",
+                    help="quantity: sales, imports, shares, ESI and head-on in kg (checked "
+                         "in tonnes), LEV in value")
+    ap.add_argument("--factors", default="", help="PREFIX=F,... (a group's factors)")
     ap.add_argument("--check", metavar="LEVER_CSV")
     args = ap.parse_args()
     selected = product_filter(args.product)
-    flows = read_flows(args.files)
+    flows = read_flows(args.files, quantities=True)
     years = sorted(flows)
     if args.years:
         lo, _, hi = args.years.partition("-")
         years = [t for t in years if int(lo) <= t <= int(hi or lo)]
     suppliers = [int(c) for c in args.suppliers.split(",")]
-    ref = reference(flows, args.market, suppliers, years, selected, args.top)
+    values = {t: {key: vq[0] for key, vq in f.items()} for t, f in flows.items()}
+    ref = reference(values, args.market, suppliers, years, selected, args.top)
+    missing = None
+    if args.measure == "quantity":
+        factors = {p.split("=")[0]: float(p.split("=")[1]) for p in args.factors.split(",") if p}
+        lev = [r["lev"] for r in ref["suppliers"]]
+        ref = reference(to_kilograms(flows, factors), args.market, suppliers, years, selected,
+                        args.top)
+        for r, l in zip(ref["suppliers"], lev):
+            r["lev"] = l
+            r["qty_t"] = r.pop("value") / 1000
+        for r in ref["headon"]:
+            r["imports_t"] = r.pop("imports") / 1000
+            r["qty_t"] = r.pop("value") / 1000
+        missing = sum(1 for t in years for (i, j, k), (v, q) in flows.get(t, {}).items()
+                      if j == args.market and i in suppliers and selected(k) and v > 0
+                      and q is None)
     if args.check:
-        return check(ref, args.check)
+        return check(ref, args.check, missing)
     out = csv.writer(sys.stdout, lineterminator="\n")
     for name, rows in ref.items():
         print("# table: %s" % name)

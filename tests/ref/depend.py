@@ -10,8 +10,15 @@ purpose: the two agree only if both follow the formulas.
 
 usage: depend.py --importer CODE [--on CODE] [--year T] [--product PREFIX,...]
                  [--alternatives world|current|CODE,CODE] [--top N]
+                 [--measure quantity [--factors PREFIX=F,...]]
                  [--check LEVER_CSV] FILE.csv...
 Countries are BACI numeric codes. Without --check, prints the reference as CSV.
+
+With --measure quantity every flow counts its kilograms times the factor of the longest
+listed prefix of its product (1 otherwise), rounded to the kg; flows without a quantity
+are left out (and counted), and every sum, share and HHI is of those kilograms
+(INDICATORS.md section 9). Amounts are checked in tonnes (columns *_t), persistence is
+empty and the alternatives are the world's.
 """
 import argparse
 import csv
@@ -103,11 +110,32 @@ def alternatives(year, mode, a, b, k):
     return [(m, year.x[m, k], year.x[m, k] / year.w[k]) for m in cands[:3]]
 
 
-def reference(flows, importer, on, year_t, selected, mode):
+def factor_of(factors, k):
+    """The factor of the longest prefix of product k in factors ({prefix: f}), else 1."""
+    code = "%06d" % k
+    best = max((p for p in factors if code.startswith(p)), key=len, default=None)
+    return 1.0 if best is None else factors[best]
+
+
+def to_kilograms(flows, factors, selected, importer, year_t):
+    """{year: {(i,j,k): kg x factor, rounded}} of the flows with a quantity, and how many
+    of the importer's selected flows in year_t had none."""
+    out, missing = {}, 0
+    for t, f in flows.items():
+        out[t] = {}
+        for (i, j, k), (v, q) in f.items():
+            if q is None:
+                missing += t == year_t and j == importer and selected(k) and v > 0
+                continue
+            out[t][i, j, k] = math.floor(q * factor_of(factors, k) + 0.5)
+    return out, missing
+
+
+def reference(flows, importer, on, year_t, selected, mode, quantity=False):
     """Rows of `lever depend`, ranked, as dicts named like lever's CSV columns."""
     years = {t: Year(f, selected) for t, f in flows.items()}
     y = years[year_t]
-    persist_known = (year_t - 1) in years and (year_t - 2) in years
+    persist_known = (year_t - 1) in years and (year_t - 2) in years and not quantity
     m_b = y.imports_of(importer)
     rows = []
     for (j, k), m in sorted(y.m.items(), key=lambda e: e[0][1]):
@@ -125,7 +153,7 @@ def reference(flows, importer, on, year_t, selected, mode):
         hhi = y.hhi_m(j, k)
         net = y.net_import(j, k)
         alt = alternative_supply(y, mode, a, j, k)
-        s = v / m
+        s = Fraction(v, m)
         d = v / (v + alt)
         geodep = y.geodep(j, k)
         row = {
@@ -154,6 +182,10 @@ def reference(flows, importer, on, year_t, selected, mode):
             "suppliers": sorted(((i, vi, vi / m, vi / y.x[i, k]) for i, vi in sup.items()),
                                 key=lambda e: (-e[1], e[0])),
         }
+        if quantity:
+            for col in ("imports", "exports", "supplier_value", "alt_supply"):
+                row[col.replace("_value", "") + "_t"] = Fraction(row.pop(col), 1000)
+            row["alternatives"] = [(m, Fraction(x, 1000), w) for m, x, w in row["alternatives"]]
         rows.append(row)
     if on is not None:  # by the supplier's share; equal shares by score
         rows.sort(key=lambda r: (-r["supplier_share"], -r["score"], r["hs6"]))
@@ -164,8 +196,8 @@ def reference(flows, importer, on, year_t, selected, mode):
 
 # ---- checking lever's CSV output -----------------------------------------------------
 
-def check(rows, path, with_suppliers):
-    _, tables = read_lever_csv(path)
+def check(rows, path, with_suppliers, missing=None):
+    meta, tables = read_lever_csv(path)
     got = tables.get("products", [])
     ck = Checker()
     if [r["hs6"] for r in rows] != [g["hs6"] for g in got]:
@@ -183,8 +215,9 @@ def check(rows, path, with_suppliers):
                 enumerate(r["alternatives"])]
     got_alt = tables.get("alternatives", [])
     ck.count("alternatives", got_alt, want_alt)
+    x_col = "exports" if missing is None else "exports_t"
     for (hs6, n, m, x, w), g in zip(want_alt, got_alt):
-        for col, val in (("hs6", hs6), ("alternative", n), ("country_code", m), ("exports", x),
+        for col, val in (("hs6", hs6), ("alternative", n), ("country_code", m), (x_col, x),
                          ("world_share", w)):
             ck.value("alternative %s #%d %s" % (hs6, n, col), g.get(col, "?"), val)
     want_sup = [(rank, r["hs6"], i, v, s, e) for rank, r in enumerate(rows, 1)
@@ -195,6 +228,9 @@ def check(rows, path, with_suppliers):
         for col, val in zip(("rank", "hs6", "country_code", "value", "supplier_share",
                              "dest_share"), want):
             ck.value("supplier of %s: %s" % (want[1], col), g.get(col, "?"), val)
+    if missing is not None:
+        words = meta.get("quantities", "").split(" ")
+        ck.exact("flows without a quantity (metadata 'quantities')", words[0], missing)
     return ck.report("depend.py", "%d products, %d alternatives, %d suppliers"
                      % (len(rows), len(want_alt), len(want_sup)))
 
@@ -208,19 +244,26 @@ def main():
     ap.add_argument("--product", help="HS prefixes, comma-separated")
     ap.add_argument("--alternatives", default="world")
     ap.add_argument("--top", type=int, default=0)
+    ap.add_argument("--measure", choices=("value", "quantity"), default="value")
+    ap.add_argument("--factors", default="", help="PREFIX=F,... (a group's factors)")
     ap.add_argument("--check", metavar="LEVER_CSV")
     args = ap.parse_args()
     selected = product_filter(args.product)
     mode = args.alternatives
     if mode not in ("world", "current"):
         mode = [int(c) for c in mode.split(",")]
-    flows = read_flows(args.files)
+    quantity = args.measure == "quantity"
+    flows = read_flows(args.files, quantities=quantity)
     year = args.year or max(flows)
-    rows = reference(flows, args.importer, args.on, year, selected, mode)
+    missing = None
+    if quantity:
+        factors = {p.split("=")[0]: float(p.split("=")[1]) for p in args.factors.split(",") if p}
+        flows, missing = to_kilograms(flows, factors, selected, args.importer, year)
+    rows = reference(flows, args.importer, args.on, year, selected, mode, quantity)
     if args.top:
         rows = rows[:args.top]
     if args.check:
-        return check(rows, args.check, args.product is not None)
+        return check(rows, args.check, args.product is not None and not quantity, missing)
     cols = [c for c in rows[0] if c not in ("alternatives", "suppliers")] if rows else ["hs6"]
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(cols)

@@ -16,6 +16,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+
+/* qsort for arrays that may be empty: qsort(NULL, 0, ...) is undefined behaviour, and an
+ * empty result's array is NULL. Every sort of the library goes through here. */
+static inline void sort_items(void *base, size_t n, size_t size,
+                              int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
 
 /* Formats a message into buf (printf-style) and returns rc: the one way every module
  * fills an error message. */
@@ -64,6 +74,18 @@ int text_csv_records(const char *name, char *text, int max_fields, text_header_f
 /* The same for a file (text_file_read, then text_csv_records). */
 int text_csv_file(const char *path, int max_fields, text_header_fn is_header,
                   text_record_fn record, void *ctx, char *err, size_t errlen);
+
+/* The code a country has in the newest BACI release, for a code an earlier release used:
+ * Italy is 381 in the releases up to V202201 and 380 from V202301 on. (The other pairs of
+ * codes with one ISO3 in CEPII's dictionaries are different territories that coexist in one
+ * release: 58 Belgium-Luxembourg and 56 Belgium, 280 the former Federal Republic of Germany
+ * and 276 Germany, 711 the Southern African Customs Union and 710 South Africa, 736 the
+ * former Sudan and 729 Sudan.) The importer stores rows and dictionaries under the newer
+ * code; the lookup finds a country by either. */
+static inline int country_code_current(int code)
+{
+    return code == 381 ? 380 : code;
+}
 
 /* Unit value in USD per kg, NaN when q is missing or 0 (INDICATORS.md section 1): here,
  * not in formulas.h, because the store writer precomputes the world medians of it. */

@@ -4,7 +4,8 @@
  * lines, lines split into CSV fields, and errors that name file:line:column.
  *
  * Why one place: every such file is a few kilobytes, so reading it whole and splitting it
- * in place is simplest, and each loader then only says what its fields mean. Fields follow
+ * in place is simplest, and each loader then only says what its fields mean. The text
+ * must be UTF-8 (checked as it is read, with the line and column of the first bad byte). Fields follow
  * RFC 4180 within one line (commas inside double quotes, "" for a quote); a record never
  * spans lines in these files, so an unclosed quote is an error at its column.
  */
@@ -64,6 +65,25 @@ int text_file_read(const char *path, char **text, char *err, size_t errlen)
         return msg_fail(err, errlen, LEVER_EINPUT,
                           "%s: holds NUL bytes, so it is not a text file; give a text file",
                           path);
+    }
+    /* What lever stores and prints is valid UTF-8: a label saved in Latin-1 is refused
+     * here, where its line and column can still be named. */
+    int line = 1;
+    for (size_t at = 0, line_start = 0; at < len;) {
+        int k = lever_utf8_length(buf + at);
+        if (k == 0) {
+            unsigned byte = (unsigned char)buf[at];
+            free(buf);
+            return msg_fail(err, errlen, LEVER_EINPUT,
+                            "%s:%d:%zu: byte 0x%02X is not valid UTF-8; save the file as "
+                            "UTF-8 (a spreadsheet's \"CSV UTF-8\")",
+                            path, line, at - line_start + 1, byte);
+        }
+        if (buf[at] == '\n') {
+            line++;
+            line_start = at + 1;
+        }
+        at += (size_t)k;
     }
     *text = buf;
     return LEVER_OK;

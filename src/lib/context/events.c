@@ -166,7 +166,7 @@ static int events_load_text(const char *path, lever_events **out, char *err, siz
         lever_events_free(ev);
         return rc;
     }
-    qsort(ev->items, ev->n, sizeof *ev->items, by_date);
+    sort_items(ev->items, ev->n, sizeof *ev->items, by_date);
     *out = ev;
     return LEVER_OK;
 }

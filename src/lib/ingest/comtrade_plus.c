@@ -279,6 +279,12 @@ static int take_record(ctp_parse *p, const ct_record *r)
                            "classificationCode \"%.*s\" is not an HS edition (H0..H6); "
                            "download the data in HS",
                            (int)(f[R_CLASS].len > 20 ? 20 : f[R_CLASS].len), f[R_CLASS].text);
+    if (sink_to_hs(p->imp)[0] && strcmp(hs, sink_to_hs(p->imp)) != 0)
+        return field_error(p, &f[R_CLASS],
+                           "classificationCode %s (%s) is not %s, and --to-hs converts BACI "
+                           "and CSV flows only, not Comtrade declarations; download the data "
+                           "in %s, or import it without --to-hs into a store of its own",
+                           cls, hs, sink_to_hs(p->imp), sink_to_hs(p->imp));
     if (!sink_hs_version(p->imp)[0] || strcmp(hs, sink_hs_version(p->imp)) != 0) {
         char origin[600];
         snprintf(origin, sizeof origin, "%s:%llu", p->in->name, (unsigned long long)r->line);
@@ -507,7 +513,21 @@ static int parse_csv(ctp_parse *p, size_t pos, uint64_t line)
             bool open;
             uint64_t fline = line;
             size_t fcol = pos - line_start + 1;
-            term = csv_field_at(data, len, &pos, &t, &n, &line, &line_start, &open);
+            if (pos < len && data[pos] != '"') {
+                /* an unquoted field, the common case, as csv_field_at reads it, inline */
+                size_t e = pos;
+                while (e < len && data[e] != ',' && data[e] != '\n')
+                    e++;
+                t = data + pos;
+                n = e - pos;
+                if (n && data[e - 1] == '\r' && (e == len || data[e] == '\n'))
+                    n--;
+                term = e < len ? data[e] : 0;
+                pos = e < len ? e + 1 : e;
+                open = false;
+            } else {
+                term = csv_field_at(data, len, &pos, &t, &n, &line, &line_start, &open);
+            }
             if (open) {
                 rc = sink_fail(p->imp, LEVER_EINPUT,
                                  "%s:%llu:%zu: a quoted field is not closed before the end of "
@@ -853,7 +873,9 @@ static int js_other_member(jscan *s, const char *key, size_t klen, js_response *
         return rc;
     if (!scalar)
         return js_skip_value(s, 1);
-    if (klen == 5 && memcmp(key, "count", 5) == 0 && all_digits_n(t, n)) {
+    if (klen == 15 && memcmp(key, "lever_synthetic", 15) == 0) {
+        sink_mark_synthetic(s->p->imp); /* an answer of lever's test server, not real trade */
+    } else if (klen == 5 && memcmp(key, "count", 5) == 0 && all_digits_n(t, n)) {
         resp->count = strtoull(t, NULL, 10);
     } else if ((klen == 5 && memcmp(key, "error", 5) == 0) ||
                (klen == 7 && memcmp(key, "message", 7) == 0)) {
@@ -1249,7 +1271,7 @@ static int ctp_finish(import_sink *imp)
     for (size_t a = 0; a < n; a++)
         if (cs->d[a].level == 6)
             six[m++] = (keyed){group_key(&cs->d[a]) | cs->d[a].k, &cs->d[a]};
-    qsort(six, n6, sizeof *six, keyed_cmp);
+    sort_items(six, n6, sizeof *six, keyed_cmp);
     int rc = LEVER_OK;
     for (size_t a = 1; a < n6 && !rc; a++)
         if (six[a].key == six[a - 1].key) {
@@ -1299,7 +1321,7 @@ static int ctp_finish(import_sink *imp)
     for (size_t a = 0; a < ny; a++)
         if (years[a].flow == FLOW_M || years[a].flow == FLOW_X)
             flows[nf++] = (keyed){flow_key(&years[a]), &years[a]};
-    qsort(flows, nf, sizeof *flows, keyed_cmp);
+    sort_items(flows, nf, sizeof *flows, keyed_cmp);
     row_decl *decl = malloc((nf ? nf : 1) * sizeof *decl);
     if (!decl || rows_reserve(rows, nf)) {
         free(decl);

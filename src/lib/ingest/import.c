@@ -56,6 +56,8 @@ void lever_import_free(lever_import *imp)
     free(imp->decl);
     free(imp->declared);
     free(imp->reflows);
+    free(imp->converted);
+    free(imp->year_flags);
     import_free_dictionaries(imp);
     import_drop_sources(imp, 0);
     free(imp->sources);
@@ -127,6 +129,33 @@ int lever_import_set_meta(lever_import *imp, const char *hs_version, const char 
                           lever_error *err)
 {
     return report(imp, set_meta(imp, hs_version, release), err);
+}
+
+int lever_import_set_hs(lever_import *imp, const char *to_hs, const char *tables_dir,
+                        lever_error *err)
+{
+    imp->errmsg[0] = 0;
+    if (to_hs) {
+        char up[16] = "";
+        size_t n = strlen(to_hs);
+        for (size_t c = 0; c < n && c < sizeof up - 1; c++)
+            up[c] = (char)(to_hs[c] >= 'a' && to_hs[c] <= 'z' ? to_hs[c] - 32 : to_hs[c]);
+        if (n >= sizeof up || !import_hs_version_known(up))
+            return report(imp,
+                          sink_fail(imp, LEVER_EUSAGE,
+                                    "--to-hs \"%s\" is not one of HS92, HS96, HS02, HS07, "
+                                    "HS12, HS17, HS22",
+                                    to_hs),
+                          err);
+        memcpy(imp->to_hs, up, sizeof up);
+    }
+    if (tables_dir) {
+        if (strlen(tables_dir) >= sizeof imp->hs_dir)
+            return report(imp, sink_fail(imp, LEVER_EUSAGE, "the tables' folder name is too long"),
+                          err);
+        snprintf(imp->hs_dir, sizeof imp->hs_dir, "%s", tables_dir);
+    }
+    return LEVER_OK;
 }
 
 
@@ -414,6 +443,13 @@ static int commit(lever_import *imp, const char *path)
     if (imp->n_sources == 0 && imp->n_countries == 0 && imp->n_products == 0)
         return sink_fail(imp, LEVER_EUSAGE,
                          "nothing to import: add a BACI zip or CSV (t,i,j,k,v,q) first");
+    for (size_t r = 0; r < imp->rows.n; r++) {
+        imp->rows.i[r] = import_country_code(imp->rows.i[r]);
+        imp->rows.j[r] = import_country_code(imp->rows.j[r]);
+    }
+    int checked = import_check_editions(imp);
+    if (checked)
+        return checked;
     for (size_t n = 0; n < import_n_parsers; n++) {
         int rc = import_parsers[n]->finish ? import_parsers[n]->finish(imp) : LEVER_OK;
         if (rc)
@@ -444,6 +480,9 @@ static int commit(lever_import *imp, const char *path)
         .n_sources = imp->n_sources,
         .hs_version = imp->hs_version,
         .release = imp->release,
+        .converted = imp->converted,
+        .year_flags = imp->year_flags,
+        .n_year_flags = imp->n_year_flags,
         .synthetic = imp->synthetic,
         .complete = imp->complete,
         .decl = imp->decl,

@@ -23,6 +23,8 @@ typedef struct import_source {
     uint64_t first_row;   /* ordinal of its first row in lever_import.rows */
     uint64_t n_rows;
     uint64_t first_line;
+    char converted_from[8];  /* its rows were converted from this HS edition (--to-hs): lines
+                                are no longer known */
     uint64_t *gaps;
     size_t n_gaps, cap_gaps;
 } import_source;
@@ -41,6 +43,11 @@ struct lever_import {
     char release[32];
     bool hs_forced, release_forced; /* set by lever_import_set_meta */
     char hs_origin[256];       /* input that set hs_version, for conflict messages */
+    char to_hs[16];            /* --to-hs: convert every input to this edition, or "" */
+    char hs_dir[1024];         /* the correlation tables' folder, or "" for the default */
+    char *converted;           /* what the conversion did, for the store (malloc'd) */
+    uint16_t *year_flags;      /* (year, STORE_YEAR_* flags) pairs */
+    size_t n_year_flags;
     char release_origin[256];
     bool synthetic;            /* a '# ... lever synth' comment was seen */
     bool consumed;             /* the commit has turned the rows into store columns */
@@ -78,5 +85,16 @@ void import_locate_row(void *imp, uint64_t row, char *buf, size_t len);
 void import_drop_sources(lever_import *imp, size_t from);
 /* Frees the dictionaries and their indexes. */
 void import_free_dictionaries(lever_import *imp);
+
+/* The code a country is stored under: a code a later BACI release changed (Italy 381)
+ * becomes the newer one (380), so that both releases' rows are one country. */
+uint16_t import_country_code(uint16_t code);
+
+/* editions.c */
+/* Tells each input's HS edition from its codes and refuses an input whose codes betray
+ * another edition than its name (or --hs, or the store's) gives, or a mix of editions;
+ * with --to-hs converts the rows of other editions. Called at commit, before the
+ * parsers' finish. */
+int import_check_editions(lever_import *imp);
 
 #endif /* LEVER_IMPORTER_H */

@@ -112,6 +112,8 @@ int sink_note_meta(import_sink *sink, const char *origin, const char *hs, const 
 void sink_meta_from_name(const char *name, char hs[16], char release[32]);
 /* The HS version known so far, "" when none. */
 const char *sink_hs_version(const import_sink *sink);
+/* The edition every input is converted to (--to-hs), or "". */
+const char *sink_to_hs(const import_sink *sink);
 /* The input says it is synthetic data (made by lever synth). */
 void sink_mark_synthetic(import_sink *sink);
 /* Rows skipped because their partner is an aggregate (World): said when no row remains. */

@@ -45,6 +45,11 @@ const char *sink_hs_version(const import_sink *imp)
     return imp->hs_version;
 }
 
+const char *sink_to_hs(const import_sink *imp)
+{
+    return imp->to_hs;
+}
+
 void sink_mark_synthetic(import_sink *imp)
 {
     imp->synthetic = true;
@@ -159,14 +164,16 @@ void sink_meta_from_name(const char *name, char hs[16], char release[32])
             char cand[16] = {'H', 'S', tok[2], tok[3], 0};
             if (import_hs_version_known(cand) && !hs[0])
                 memcpy(hs, cand, 5);
-        } else if (n == 7 && (tok[0] == 'v' || tok[0] == 'V') && !release[0]) {
+        } else if ((n == 7 || n == 8) && (tok[0] == 'v' || tok[0] == 'V') && !release[0]) {
+            /* V202301, or V202401b: CEPII names a corrected release with a letter */
             bool digits = true;
-            for (size_t c = 1; c < n; c++)
+            for (size_t c = 1; c < 7; c++)
                 digits = digits && is_digit(tok[c]);
-            if (digits) {
+            bool letter = n == 7 || (tok[7] >= 'a' && tok[7] <= 'z');
+            if (digits && letter) {
                 release[0] = 'V';
-                memcpy(release + 1, tok + 1, 6);
-                release[7] = 0;
+                memcpy(release + 1, tok + 1, n - 1);
+                release[n] = 0;
             }
         }
     }
@@ -174,7 +181,7 @@ void sink_meta_from_name(const char *name, char hs[16], char release[32])
 
 int sink_note_meta(import_sink *imp, const char *origin, const char *hs, const char *release)
 {
-    if (hs && hs[0] && !imp->hs_forced) {
+    if (hs && hs[0] && !imp->hs_forced && !imp->to_hs[0]) {
         if (!imp->hs_version[0]) {
             snprintf(imp->hs_version, sizeof imp->hs_version, "%s", hs);
             snprintf(imp->hs_origin, sizeof imp->hs_origin, "%s", origin);
@@ -268,6 +275,10 @@ void import_locate_row(void *handle, uint64_t row, char *buf, size_t len)
     }
     const import_source *s = &imp->sources[lo - 1], *l = s;
     uint64_t r = row - s->first_row;
+    if (s->converted_from[0]) {
+        snprintf(buf, len, "%s (a flow converted from %s)", s->name, s->converted_from);
+        return;
+    }
     size_t g_lo = 0, g_hi = l->n_gaps; /* gaps with value <= r come before the row */
     while (g_lo < g_hi) {
         size_t mid = g_lo + (g_hi - g_lo) / 2;
@@ -342,8 +353,17 @@ static int32_t *new_index(size_t n)
     return calloc(n, sizeof(int32_t));
 }
 
-int sink_put_country(import_sink *imp, const dict_country *c)
+/* See country_code_current (base.h). */
+uint16_t import_country_code(uint16_t code)
 {
+    return (uint16_t)country_code_current(code);
+}
+
+int sink_put_country(import_sink *imp, const dict_country *given)
+{
+    dict_country copy = *given;
+    copy.code = import_country_code(given->code);
+    const dict_country *c = &copy;
     if (!imp->country_index && !(imp->country_index = new_index(MAX_COUNTRY_CODE + 1)))
         return LEVER_ENOMEM;
     int32_t at = imp->country_index[c->code] - 1;

@@ -5,10 +5,12 @@
  * The world: 209 of BACI's country codes with a rough position and economic size each;
  * the HS17 subheadings (plus 100190, wheat before HS 2012, which the demos query);
  * gravity-like flows (more products and larger values between large, close countries);
- * heavy-tailed product values; flows that persist across years with some churn; and one
- * planted story the demos show: Kazakhstan sells Afghanistan most of its wheat flour
+ * heavy-tailed product values; flows that persist across years with some churn; and two
+ * planted stories the demos show: Kazakhstan sells Afghanistan most of its wheat flour
  * (110100) and Afghanistan takes about 70% of Kazakhstan's flour exports, Uzbekistan
- * competing.
+ * competing; and Uzbekistan's mills grind Kazakh wheat (about 92% of Uzbekistan's wheat
+ * imports, HS 1001, come from Kazakhstan, the rest from Russia), so that a share by
+ * origin (lever chains) moves when the mills are traced back to their grain.
  *
  * Why it is built this way:
  *  - Byte-identical output on every machine: all randomness is a stateless integer hash
@@ -489,6 +491,21 @@ static const story_flow story_flows[] = {
 };
 #define N_STORY_FLOWS ((int)(sizeof story_flows / sizeof story_flows[0]))
 
+/* The second story: every flow of wheat (HS 1001) into Uzbekistan comes from this table
+ * (thousands of USD in a typical year), as the one product 100199. Its rows take the place
+ * of rows of the general model in the same dyad, so the row count and the first story's
+ * flows are unchanged; a dyad the general model leaves empty gets none. */
+#define WHEAT_HEADING 1001   /* wheat and meslin: products 100100-100199 */
+#define WHEAT_PRODUCT 100199 /* other wheat and meslin (not durum, not seed) */
+#define WHEAT_IMPORTER 860   /* Uzbekistan */
+#define WHEAT_USD_PER_TONNE 240
+
+static const story_flow wheat_flows[] = {
+    {398, 860, 600000}, /* Kazakhstan: about 92% of Uzbekistan's wheat imports */
+    {643, 860, 50000},  /* Russia */
+};
+#define N_WHEAT_FLOWS ((int)(sizeof wheat_flows / sizeof wheat_flows[0]))
+
 /* ------------------------------------------------------------------ */
 /* Integer randomness and fixed-point arithmetic                       */
 /* ------------------------------------------------------------------ */
@@ -690,8 +707,9 @@ typedef struct synth_world {
     uint64_t *flow_hash; /* per taken product: hash of (dyad, product) */
     uint64_t *year_hash; /* per taken product: hash of (dyad, product, year) */
 
-    /* The story, as indices (-1 when absent). */
+    /* The stories, as indices (-1 when absent); wheat_first..wheat_last: HS 1001. */
     int story_product, story_exporter, story_importer;
+    int wheat_product, wheat_importer, wheat_first, wheat_last;
 
     /* Output. */
     char *buf;
@@ -943,6 +961,15 @@ static int world_init(synth_world *w, uint64_t seed)
     w->story_product = product_index(w, STORY_PRODUCT);
     w->story_exporter = country_index(STORY_EXPORTER);
     w->story_importer = country_index(STORY_IMPORTER);
+    w->wheat_product = product_index(w, WHEAT_PRODUCT);
+    w->wheat_importer = country_index(WHEAT_IMPORTER);
+    w->wheat_first = w->wheat_last = -1;
+    for (int p = 0; p < w->n_products; p++)
+        if (w->hs6[p] / 100 == WHEAT_HEADING) {
+            if (w->wheat_first < 0)
+                w->wheat_first = p;
+            w->wheat_last = p;
+        }
     return LEVER_OK;
 }
 
@@ -1110,8 +1137,11 @@ static inline bool is_taken(const synth_world *w, int p)
  * products passed over, in ranking order. `suppress` is a product the dyad must not get
  * from the general model (-1 for none). Returns the sum of 2^(priority - top priority)
  * over the products taken, in Q24, which divides the dyad's trade among them. */
+/* Picks n products of the current exporter for importer j, never `suppress` nor the
+ * products suppress_first..suppress_last (-1: none). */
 static uint64_t dyad_select(synth_world *w, int j, int range, int n, int suppress,
-                            uint64_t flow_key, uint64_t year_key)
+                            int suppress_first, int suppress_last, uint64_t flow_key,
+                            uint64_t year_key)
 {
     const uint16_t *accept = w->accept + j * N_CHAPTERS;
     const int32_t top = w->priority[w->ranking[0]] - 24 * Q8;
@@ -1120,7 +1150,8 @@ static uint64_t dyad_select(synth_world *w, int j, int range, int n, int suppres
     for (int r = 0; r < range && got < n; r++) {
         int p = w->ranking[r];
         uint64_t h = hash2(flow_key, w->key[p]);
-        if ((h >> 48) >= accept[w->chapter[p]] || p == suppress)
+        if ((h >> 48) >= accept[w->chapter[p]] || p == suppress ||
+            (p >= suppress_first && p <= suppress_last))
             continue;
         uint64_t hy = hash2(year_key, w->key[p]);
         if (lane16(hy, 3) < BLINK_Q16)
@@ -1131,7 +1162,7 @@ static uint64_t dyad_select(synth_world *w, int j, int range, int n, int suppres
     }
     for (int r = 0; r < w->n_products && got < n; r++) {
         int p = w->ranking[r];
-        if (p == suppress || is_taken(w, p))
+        if (p == suppress || (p >= suppress_first && p <= suppress_last) || is_taken(w, p))
             continue;
         uint64_t hy = hash2(year_key, w->key[p]);
         if (lane16(hy, 3) < BLINK_Q16)
@@ -1157,6 +1188,8 @@ typedef struct dyad_rows {
     int32_t value_base;     /* log2 USD, Q8, to which a product's priority is added */
     int story_product;      /* the planted product of this dyad, or -1 */
     int32_t story_log2_usd; /* its value */
+    int wheat_product;      /* the planted wheat of this dyad (second story), or -1 */
+    int32_t wheat_log2_usd;
 } dyad_rows;
 
 /* Writes the taken products of the dyad in increasing HS6 order and clears them. */
@@ -1183,6 +1216,8 @@ static void dyad_emit(synth_world *w, const dyad_rows *d)
             bool has_quantity = true;
             if (p == d->story_product) {
                 lv = d->story_log2_usd;
+            } else if (p == d->wheat_product) {
+                lv = d->wheat_log2_usd;
             } else {
                 lv = d->value_base + w->priority[p] +
                      noise_wide(mix64(w->flow_hash[p] ^ value_salt), 640) +
@@ -1193,7 +1228,10 @@ static void dyad_emit(synth_world *w, const dyad_rows *d)
             uint64_t usd = exp2_q8(w->exp2, lv);
             o = put_thousandths(o, usd ? usd : 1);
             *o++ = ',';
-            if (has_quantity) {
+            if (p == d->wheat_product) {
+                /* the second story's grain at about 240 USD a tonne */
+                o = put_thousandths(o, (usd ? usd : 1) * 1000 / WHEAT_USD_PER_TONNE);
+            } else if (has_quantity) {
                 /* the flow's unit value stays put but for the product's price move */
                 int32_t lq = lv - w->unit_value[p] - w->price_move[p] -
                              noise_narrow(mix64(w->flow_hash[p] ^ quantity_salt), 96);
@@ -1210,11 +1248,12 @@ static void dyad_emit(synth_world *w, const dyad_rows *d)
 }
 
 /* Value in thousands of USD of the planted flow i -> j this year, or 0 when there is none. */
-static uint32_t story_kusd(int exporter_code, int importer_code)
+static uint32_t story_kusd(const story_flow *flows, int n, int exporter_code,
+                           int importer_code)
 {
-    for (int s = 0; s < N_STORY_FLOWS; s++)
-        if (story_flows[s].exporter == exporter_code && story_flows[s].importer == importer_code)
-            return story_flows[s].kusd;
+    for (int s = 0; s < n; s++)
+        if (flows[s].exporter == exporter_code && flows[s].importer == importer_code)
+            return flows[s].kusd;
     return 0;
 }
 
@@ -1241,14 +1280,24 @@ static void year_emit(synth_world *w, int year, int32_t to_usd)
             uint32_t planted_kusd = 0;
             if (w->story_product >= 0 && (i == w->story_exporter || j == w->story_importer)) {
                 suppress = w->story_product;
-                planted_kusd = story_kusd(ci, cj);
+                planted_kusd = story_kusd(story_flows, N_STORY_FLOWS, ci, cj);
+            }
+            int wheat_first = -1, wheat_last = -1, n_general = n;
+            uint32_t wheat_kusd = 0;
+            if (j == w->wheat_importer && w->wheat_product >= 0) {
+                wheat_first = w->wheat_first;
+                wheat_last = w->wheat_last;
+                /* the planted wheat takes one of the dyad's rows */
+                if (n > 0 && (wheat_kusd = story_kusd(wheat_flows, N_WHEAT_FLOWS, ci, cj)))
+                    n_general = n - 1;
             }
             if (n == 0 && planted_kusd == 0)
                 continue;
             const uint64_t id = dyad_id(ci, cj);
             const uint64_t flow_key = hash2(flows_key, id);
             const uint64_t year_key = hash2(flows_year_key, id);
-            uint64_t weight = dyad_select(w, j, w->cap[i], n, suppress, flow_key, year_key);
+            uint64_t weight = dyad_select(w, j, w->cap[i], n_general, suppress, wheat_first,
+                                          wheat_last, flow_key, year_key);
 
             dyad_rows d;
             memcpy(d.prefix, year_text, year_len);
@@ -1271,6 +1320,16 @@ static void year_emit(synth_world *w, int year, int32_t to_usd)
                 d.story_log2_usd = log2_q8((uint64_t)planted_kusd * 1000) +
                                    8 * (year - BASE_YEAR) +
                                    noise_narrow(hash2(story_key, id), 20);
+            }
+            d.wheat_product = -1;
+            d.wheat_log2_usd = 0;
+            if (wheat_kusd) {
+                int p = w->wheat_product;
+                take_product(w, p, hash2(flow_key, w->key[p]), hash2(year_key, w->key[p]));
+                d.wheat_product = p;
+                d.wheat_log2_usd = log2_q8((uint64_t)wheat_kusd * 1000) +
+                                   8 * (year - BASE_YEAR) +
+                                   noise_narrow(hash2(story_key, id ^ WHEAT_HEADING), 20);
             }
             dyad_emit(w, &d);
         }

@@ -269,7 +269,7 @@ static int list_members(import_sink *imp, const archive *a, const char *name, me
         list[count++] = m;
         *bytes += m.size;
     }
-    qsort(list, count, sizeof *list, member_order);
+    sort_items(list, count, sizeof *list, member_order);
     *out = list;
     *n_out = count;
     return LEVER_OK;

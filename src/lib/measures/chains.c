@@ -154,14 +154,17 @@ static int production_record(void *ctx, const text_pos *pos, const text_field *f
         return text_error_at(pos, f[0].column, "%s", lookup_err.message);
     double year = 0;
     int rc = parse_number(pos, &f[1], 1900, "year", &year);
-    if (!rc && (year != (int)year || year > 2200))
+    /* the range first: converting a number beyond int to int is undefined */
+    if (!rc && (year > 2200 || year != floor(year)))
         rc = text_error_at(pos, f[1].column, "bad year '%s'; write e.g. 2021", f[1].text);
     if (!rc)
         rc = parse_prefix(pos, &f[2], &e->product);
     if (!rc)
         rc = parse_number(pos, &f[3], 0, "tonnes", &e->tonnes);
-    e->year = (int)year;
-    p->n += rc == LEVER_OK;
+    if (rc == LEVER_OK) {
+        e->year = (int)year;
+        p->n++;
+    }
     return rc;
 }
 
@@ -446,8 +449,8 @@ int lever_chains(const lever_store *s, int b, const lever_chain *chain,
         o->input_equivalent_low_t = low[a] * (double)to_b.total_kg * chain->factor / 1000.0;
         o->input_equivalent_high_t = high[a] * (double)to_b.total_kg * chain->factor / 1000.0;
     }
-    qsort(r->origins, r->n_origins, sizeof *r->origins, by_origin);
-    qsort(r->processors, r->n_processors, sizeof *r->processors, by_processor);
+    sort_items(r->origins, r->n_origins, sizeof *r->origins, by_origin);
+    sort_items(r->processors, r->n_processors, sizeof *r->processors, by_processor);
     concentration(r, 0);
     concentration(r, 1);
     r->gamma_known = true;

@@ -14,6 +14,10 @@
  * effects come from change_effects() (formulas.c), which makes them sum to the
  * product's delta. A product without a quantity in either year (or absent in one
  * of them) keeps its delta but gets no split (NaN effects).
+ *
+ * --measure quantity: the same merge over kilograms (each flow's quantity times its
+ * product's factor, query_flow_kg); flows without a quantity are left out and counted, and
+ * there is no split (a change in tonnes is all quantity).
  */
 #include "query.h"
 
@@ -76,6 +80,17 @@ static void merge_years(const lever_store *s, const lever_query *q, uint64_t lo0
         }
         if (!query_has_product(q, k))
             continue;
+        if (query_quantity(q)) {
+            bool missing;
+            if (k0 == k) {
+                f0 = (year_flow){query_flow_kg(s, q, p0 - 1, k, &missing), LEVER_QTY_MISSING};
+                r->flows_without_qty += missing;
+            }
+            if (k1 == k) {
+                f1 = (year_flow){query_flow_kg(s, q, p1 - 1, k, &missing), LEVER_QTY_MISSING};
+                r->flows_without_qty += missing;
+            }
+        }
         r->total0 += f0.value;
         r->total1 += f1.value;
         if (f0.value != f1.value)
@@ -106,11 +121,12 @@ int lever_change(const lever_store *s, int a, int b, const lever_query *q,
     r->b = b;
     r->year0 = lever_year_at(s, y0);
     r->year1 = lever_year_at(s, y1);
+    r->measure = query_quantity(q) ? LEVER_MEASURE_QUANTITY : LEVER_MEASURE_VALUE;
     merge_years(s, q, lo0, hi0, lo1, hi1, r);
     r->delta = (int64_t)r->total1 - (int64_t)r->total0;
     for (size_t n = 0; n < r->n; n++)
         r->rows[n].share_of_change = change_share(r->rows[n].delta, r->delta);
-    qsort(r->rows, r->n, sizeof *r->rows, by_abs_delta_desc);
+    sort_items(r->rows, r->n, sizeof *r->rows, by_abs_delta_desc);
     if (store_damaged(s)) {
         lever_change_free(r);
         return store_damage_fail(s, err);

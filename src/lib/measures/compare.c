@@ -10,6 +10,11 @@
  * every two of them for the similarity (export_similarity, formulas.c), and one sort of
  * their union for the head-on products. Leverage comes from lever_leverage (leverage.c),
  * not recomputed here.
+ *
+ * --measure quantity: the flows are kilograms (query_flow_kg: each flow's quantity times its
+ * product's factor), flows without one are left out and counted, and M(B) and M(B,k) are
+ * summed in kilograms from B's supplier runs; shares, similarity and the head-on ranking
+ * follow. Leverage stays in value (a share of T(B), which tonnes cannot form).
  */
 #include "query.h"
 
@@ -37,7 +42,30 @@ typedef struct compare_ctx {
     size_t *first;          /* [n_suppliers + 1]: each supplier's run in flows */
     supplier_flow *by_product; /* the same flows with their supplier, by product then value */
     size_t cap_headon;
+    uint64_t flows_without_qty; /* quantity: the compared flows left out */
 } compare_ctx;
+
+/* M(B) over the selected products in year index y: USD, or kilograms. */
+static uint64_t market_imports(const compare_ctx *c, int y)
+{
+    if (!query_quantity(c->q))
+        return query_imports(c->s, c->q, y, c->market);
+    const store_mjk *e, *end;
+    uint64_t kg = 0;
+    for (store_importer_entries(c->s, y, c->market, &e, &end); e < end; e++)
+        if (e->m > 0 && query_has_product(c->q, e->k))
+            kg += query_mjk_kg(c->s, c->q, y, e, NULL);
+    return kg;
+}
+
+/* M(B,k) in year index y: USD, or kilograms. */
+static uint64_t market_product_imports(const compare_ctx *c, int y, int k)
+{
+    const store_mjk *e = store_find_mjk(c->s, y, c->market, k);
+    if (!e)
+        return 0;
+    return query_quantity(c->q) ? query_mjk_kg(c->s, c->q, y, e, NULL) : e->m;
+}
 
 /* Gathers the selected flows of every supplier to the market in year index y. */
 static int gather_flows(compare_ctx *c, int y)
@@ -61,7 +89,14 @@ static int gather_flows(compare_ctx *c, int y)
         store_dyad_rows(s, y, c->suppliers[n], c->market, &lo, &hi);
         for (uint64_t r = lo; r < hi; r++) {
             uint64_t v = store_v(s, r);
-            if (v > 0 && query_has_product(c->q, s->fk[r]))
+            if (v == 0 || !query_has_product(c->q, s->fk[r]))
+                continue;
+            if (query_quantity(c->q)) {
+                bool missing;
+                v = query_flow_kg(s, c->q, r, s->fk[r], &missing);
+                c->flows_without_qty += missing;
+            }
+            if (v > 0)
                 c->flows[m++] = (product_value){s->fk[r], v};
         }
     }
@@ -77,7 +112,11 @@ static int leverage_all(compare_ctx *c, int y0, int n_years)
         return error_set(c->err, LEVER_ENOMEM, "out of memory comparing suppliers");
     for (int n = 0; n < c->n_suppliers; n++) {
         lever_leverage_result *lr = NULL;
-        int rc = lever_leverage(c->s, c->suppliers[n], c->market, c->q, 0, &lr, c->err);
+        lever_query value = {0}; /* leverage is in value whatever the measure */
+        if (c->q)
+            value = *c->q;
+        value.measure = LEVER_MEASURE_VALUE;
+        int rc = lever_leverage(c->s, c->suppliers[n], c->market, &value, 0, &lr, c->err);
         if (rc)
             return rc; /* lever_leverage set the message */
         for (int t = 0; t < n_years; t++) {
@@ -97,7 +136,7 @@ static int leverage_all(compare_ctx *c, int y0, int n_years)
 static void add_year_rows(const compare_ctx *c, int y, int t, int n_years,
                           lever_compare_result *r)
 {
-    uint64_t m_b = query_imports(c->s, c->q, y, c->market);
+    uint64_t m_b = market_imports(c, y);
     for (int n = 0; n < c->n_suppliers; n++) {
         uint64_t x = 0;
         for (size_t f = c->first[n]; f < c->first[n + 1]; f++)
@@ -159,7 +198,7 @@ static int find_headon(compare_ctx *c, int y, headon_product **out, size_t *n_ou
     for (int n = 0; n < c->n_suppliers; n++)
         for (size_t f = c->first[n]; f < c->first[n + 1]; f++)
             c->by_product[f] = (supplier_flow){c->flows[f].product, n, c->flows[f].value};
-    qsort(c->by_product, n_flows, sizeof *c->by_product, by_product_then_value);
+    sort_items(c->by_product, n_flows, sizeof *c->by_product, by_product_then_value);
     headon_product *list = malloc((n_flows / 2 + 1) * sizeof *list);
     if (!list)
         return LEVER_ENOMEM;
@@ -170,14 +209,13 @@ static int find_headon(compare_ctx *c, int y, headon_product **out, size_t *n_ou
             end++;
         if (end - f >= 2) {
             int k = c->by_product[f].product;
-            const store_mjk *e = store_find_mjk(c->s, y, c->market, k);
-            uint64_t m = e ? e->m : 0;
+            uint64_t m = market_product_imports(c, y, k);
             list[n++] = (headon_product){f, end - f, m,
                                          supplier_share(c->by_product[f + 1].value, m), k};
         }
         f = end;
     }
-    qsort(list, n, sizeof *list, by_overlap);
+    sort_items(list, n, sizeof *list, by_overlap);
     *out = list;
     *n_out = n;
     return LEVER_OK;
@@ -300,6 +338,10 @@ int lever_compare(const lever_store *s, int market, const int *suppliers, int n_
     free(c.by_product);
     if (!rc && store_damaged(s))
         rc = store_damage_fail(s, err);
+    if (r) {
+        r->measure = query_quantity(q) ? LEVER_MEASURE_QUANTITY : LEVER_MEASURE_VALUE;
+        r->flows_without_qty = c.flows_without_qty;
+    }
     if (rc) {
         lever_compare_free(r);
         return rc;

@@ -15,9 +15,17 @@
  * for the world-mode alternatives), repeated for the two previous years that the
  * persistence screen needs. Every formula is a call into formulas.c or
  * substitute.c; this file only selects, sums and ranks.
+ *
+ * --measure quantity (depend_quantity below): the store's precomputed M(j,k), X(i,k) and
+ * W(k) are in USD, so the same figures in kilograms are summed from the rows: B's suppliers
+ * of each product (its importer run), B's own exports (its exporter rows) and, for HHI_W,
+ * W(k) and the alternatives, one pass over the year's rows that keeps only B's products.
+ * Each flow counts its kg times its product's factor, rounded to the kg, so that every
+ * formula of value applies unchanged (and exactly) to kilograms.
  */
 #include "query.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 __extension__ typedef unsigned __int128 u128;
@@ -130,27 +138,13 @@ static int world_supply_all(depend_ctx *c)
 /* Per product                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The by-importer positions [*lo, *hi) of the suppliers of entry e (year index y), verified.
- * Rows with v = 0 lie inside the run too, so the run ends where the next entry starts. */
-static void supplier_run(const lever_store *s, int y, const store_mjk *e, uint64_t *lo,
-                         uint64_t *hi)
-{
-    const store_year *yr = &s->years[y];
-    uint64_t at = (uint64_t)(e - s->mjk), last = yr->mjk_start + yr->mjk_count - 1;
-    *lo = e->imp_pos;
-    *hi = at < last && store_need(s, SEC_MJK, at + 1, 1) ? e[1].imp_pos
-                                                          : yr->row_start + yr->row_count;
-    if (*hi < *lo || !store_need(s, SEC_BY_IMP, *lo, *hi - *lo))
-        *hi = *lo;
-}
-
 /* The largest supplier of entry e (ties to the smallest country: the run is sorted by
  * exporter); false when every value is 0. */
 static bool top_supplier(const lever_store *s, int y, const store_mjk *e, int *country,
                          uint64_t *value)
 {
     uint64_t lo, hi;
-    supplier_run(s, y, e, &lo, &hi);
+    query_supplier_run(s, y, e, &lo, &hi);
     *value = 0;
     uint32_t best = 0;
     for (uint64_t p = lo; p < hi; p++) {
@@ -172,7 +166,7 @@ static bool top_supplier(const lever_store *s, int y, const store_mjk *e, int *c
 static uint64_t supplier_value(const lever_store *s, int y, const store_mjk *e, int a)
 {
     uint64_t lo, hi, end, first, last;
-    supplier_run(s, y, e, &lo, &end);
+    query_supplier_run(s, y, e, &lo, &end);
     store_exporter_rows(s, y, a, 0, &first, &last);
     hi = end;
     while (lo < hi) {
@@ -277,7 +271,7 @@ static void fill_alternatives(const depend_ctx *c, lever_depend_row *row)
         const store_mjk *e = store_find_mjk(s, c->y, j, k);
         uint64_t lo = 0, hi = 0;
         if (e)
-            supplier_run(s, c->y, e, &lo, &hi);
+            query_supplier_run(s, c->y, e, &lo, &hi);
         for (uint64_t p = lo; p < hi; p++) {
             uint32_t r = s->by_imp[p];
             int m = store_row_exporter(s, c->y, r);
@@ -369,6 +363,158 @@ static int collect_rows(const depend_ctx *c, lever_depend_row **rows, size_t *n)
     return LEVER_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* --measure quantity                                                  */
+/* ------------------------------------------------------------------ */
+
+/* What the quantity path keeps per product of the store (only B's products are filled). */
+typedef struct qty_product {
+    bool listed;              /* B imports it, in the selection, with a supplier */
+    int supplier;             /* the top supplier in kg, or --on */
+    uint64_t m, v, x_b, x_a;  /* M(B,k), v(A->B,k), X(B,k), X(A,k): kg */
+    u128 sumsq_m;             /* sum over B's suppliers of kg^2 */
+    uint32_t n;               /* B's suppliers with a positive quantity */
+    uint64_t w, acc;          /* W(k) in kg; one exporter's sum during the world pass */
+    u128 sumsq_w;             /* sum over exporters of X(i,k)^2 */
+    int top_c[WORLD_TOP];
+    uint64_t top_x[WORLD_TOP];
+} qty_product;
+
+/* B's suppliers of each selected product: M, its sum of squares, N and the supplier. */
+static uint64_t qty_imports(const depend_ctx *c, qty_product *qp, uint64_t *missing)
+{
+    const lever_store *s = c->s;
+    const store_mjk *e, *end;
+    uint64_t m_total = 0;
+    *missing = 0;
+    for (store_importer_entries(s, c->y, c->importer, &e, &end); e < end; e++) {
+        if (e->m == 0 || !query_has_product(c->q, e->k))
+            continue;
+        qty_product *p = &qp[e->k];
+        uint64_t lo, hi, best = 0;
+        query_supplier_run(s, c->y, e, &lo, &hi);
+        p->supplier = c->on;
+        for (uint64_t at = lo; at < hi; at++) {
+            uint32_t r = store_by_imp(s, at);
+            bool none;
+            uint64_t kg = query_flow_kg(s, c->q, r, e->k, &none);
+            *missing += none && store_v(s, r) > 0;
+            if (kg == 0)
+                continue;
+            int i = store_row_exporter(s, c->y, r);
+            p->m += kg;
+            p->sumsq_m += (u128)kg * kg;
+            p->n++;
+            if (c->on < 0 && kg > best) {
+                best = kg;
+                p->supplier = i;
+            }
+            if (i == c->on)
+                best = kg;
+        }
+        p->v = best;
+        p->listed = best > 0;
+        m_total += p->m;
+    }
+    return m_total;
+}
+
+/* X(B,k) from B's export rows, then W(k), HHI_W's sum of squares, X(A,k) and the largest
+ * exporters from one pass over the year's rows, exporter by exporter. */
+static void qty_world(const depend_ctx *c, qty_product *qp, int *touched)
+{
+    const lever_store *s = c->s;
+    for (int i = 0; i < (int)s->n_countries; i++) {
+        uint64_t lo, hi;
+        int n_touched = 0;
+        store_exporter_rows(s, c->y, i, ROW_K | ROW_Q, &lo, &hi);
+        for (uint64_t r = lo; r < hi; r++) {
+            qty_product *p = &qp[s->fk[r]];
+            if (!p->listed)
+                continue;
+            bool none;
+            uint64_t kg = query_flow_kg(s, c->q, r, s->fk[r], &none);
+            if (kg && p->acc == 0)
+                touched[n_touched++] = s->fk[r];
+            p->acc += kg;
+        }
+        for (int t = 0; t < n_touched; t++) {
+            qty_product *p = &qp[touched[t]];
+            p->w += p->acc;
+            p->sumsq_w += (u128)p->acc * p->acc;
+            keep_top_exporter(p->top_c, p->top_x, i, p->acc);
+            if (i == c->importer)
+                p->x_b = p->acc;
+            if (i == p->supplier)
+                p->x_a = p->acc;
+            p->acc = 0;
+        }
+    }
+}
+
+/* The row of product k in kilograms. */
+static void qty_fill_row(const depend_ctx *c, int k, const qty_product *p, uint64_t m_total,
+                         lever_depend_row *row)
+{
+    memset(row, 0, sizeof *row);
+    row->year = lever_year_at(c->s, c->y);
+    row->product = k;
+    row->imports = p->m;
+    row->import_share = ratio_u64(p->m, m_total);
+    row->exports = p->x_b;
+    row->net_import = net_import_ratio(p->m, p->x_b);
+    row->supplier = p->supplier;
+    row->supplier_value = p->v;
+    row->supplier_share = supplier_share(p->v, p->m);
+    row->hhi = hhi_from_sumsq((uint64_t)p->sumsq_m, (uint64_t)(p->sumsq_m >> 64), p->m);
+    row->hhi_star = hhi_normalised(row->hhi, p->n);
+    row->hhi_level = hhi_level(row->hhi);
+    row->n_suppliers = (int)p->n;
+    row->hhi_world = hhi_from_sumsq((uint64_t)p->sumsq_w, (uint64_t)(p->sumsq_w >> 64), p->w);
+    row->alt_supply = alternative_supply_world(p->w, p->x_a, p->x_b);
+    row->headroom = headroom(row->alt_supply, p->v);
+    row->d = c->q && c->q->sigma && !isnan(c->q->sigma[k])
+                 ? 1.0 / c->q->sigma[k]
+                 : non_substitutability(row->alt_supply, p->v);
+    row->geodep = geodep_flag(row->hhi, row->hhi_world, row->net_import);
+    row->geodep_persistent = -1;
+    row->critical = critical_dependence(row->supplier_share, row->hhi, row->net_import);
+    row->score = exposure_score(row->import_share, row->supplier_share, row->d);
+    for (int n = 0; n < WORLD_TOP; n++) {
+        int m = p->top_c[n];
+        if (m >= 0 && m != p->supplier && m != c->importer)
+            offer_alternative(row, m, p->top_x[n]);
+    }
+    for (int n = 0; n < row->n_alternatives; n++)
+        row->alternatives[n].share = world_share(row->alternatives[n].value, p->w);
+}
+
+/* lever_depend in kilograms: every row B imports, unranked. */
+static int depend_quantity(const depend_ctx *c, lever_depend_result *r)
+{
+    size_t P = c->s->n_products;
+    qty_product *qp = calloc(P, sizeof *qp);
+    int *touched = malloc(P * sizeof *touched);
+    r->rows = malloc((P + 1) * sizeof *r->rows);
+    if (!qp || !touched || !r->rows) {
+        free(qp);
+        free(touched);
+        return LEVER_ENOMEM;
+    }
+    for (size_t k = 0; k < P; k++)
+        for (int n = 0; n < WORLD_TOP; n++)
+            qp[k].top_c[n] = -1;
+    uint64_t m_total = qty_imports(c, qp, &r->flows_without_qty);
+    qty_world(c, qp, touched);
+    r->n = 0;
+    for (size_t k = 0; k < P; k++)
+        if (qp[k].listed)
+            qty_fill_row(c, (int)k, &qp[k], m_total, &r->rows[r->n++]);
+    free(qp);
+    free(touched);
+    return LEVER_OK;
+}
+
 int lever_depend(const lever_store *s, int importer, int on, const lever_query *q, int top,
                  lever_depend_result **out, lever_error *err)
 {
@@ -381,6 +527,10 @@ int lever_depend(const lever_store *s, int importer, int on, const lever_query *
                           "--on names the importer itself: give another country as supplier");
     if (top < 0)
         return error_set(err, LEVER_EUSAGE, "the number of products to keep cannot be negative");
+    if (q && q->measure == LEVER_MEASURE_QUANTITY && q->alternatives != LEVER_ALT_WORLD)
+        return error_set(err, LEVER_EUSAGE,
+                          "--measure quantity counts the alternative suppliers in the world "
+                          "only: drop --alternatives, or use --measure value");
     depend_ctx c = {.s = s, .q = q, .importer = importer, .on = on};
     int rc = query_one_year(s, q, &c.y, err);
     if (rc)
@@ -391,15 +541,21 @@ int lever_depend(const lever_store *s, int importer, int on, const lever_query *
     r->importer = importer;
     r->on = on;
     r->year = lever_year_at(s, c.y);
-    c.m_total = query_imports(s, q, c.y, importer);
-    rc = world_supply_all(&c);
-    if (rc == LEVER_OK)
-        rc = collect_rows(&c, &r->rows, &r->n);
+    bool quantity = q && q->measure == LEVER_MEASURE_QUANTITY;
+    r->measure = quantity ? LEVER_MEASURE_QUANTITY : LEVER_MEASURE_VALUE;
+    if (quantity) {
+        rc = depend_quantity(&c, r);
+    } else {
+        c.m_total = query_imports(s, q, c.y, importer);
+        rc = world_supply_all(&c);
+        if (rc == LEVER_OK)
+            rc = collect_rows(&c, &r->rows, &r->n);
+    }
     if (rc == LEVER_OK) {
-        qsort(r->rows, r->n, sizeof *r->rows, on >= 0 ? by_supplier_share : by_score);
+        sort_items(r->rows, r->n, sizeof *r->rows, on >= 0 ? by_supplier_share : by_score);
         if (top > 0 && r->n > (size_t)top)
             r->n = (size_t)top;
-        for (size_t n = 0; n < r->n; n++)
+        for (size_t n = 0; n < r->n && !quantity; n++)
             fill_alternatives(&c, &r->rows[n]);
     }
     for (int w = 0; w < 3; w++)

@@ -311,7 +311,7 @@ static int add_top_products(const picker *p, int dir, int y, int i, int j,
     if (keep < n_rows && keep <= 64)
         keep_best(rows, n_rows, keep);
     else
-        qsort(rows, n_rows, sizeof *rows, by_value_desc);
+        sort_items(rows, n_rows, sizeof *rows, by_value_desc);
     if (*n + keep > *cap) {
         size_t want = *cap ? *cap * 2 : 64;
         while (want < *n + keep)
@@ -438,7 +438,7 @@ int lever_suppliers(const lever_store *s, int importer, int product, const lever
         lever_suppliers_free(r);
         return store_damage_fail(s, err);
     }
-    qsort(r->flows, r->n, sizeof *r->flows, by_value_then_exporter);
+    sort_items(r->flows, r->n, sizeof *r->flows, by_value_then_exporter);
     *out = r;
     return LEVER_OK;
 }

@@ -589,7 +589,7 @@ static int read_sigma_entries(const char *path, char *text, sigma_entry **out, s
                          "100190,4.5)",
                          path);
     if (rc == LEVER_OK) {
-        qsort(entries, n, sizeof *entries, compare_sigma);
+        sort_items(entries, n, sizeof *entries, compare_sigma);
         for (size_t e = 1; e < n; e++)
             if (compare_sigma(&entries[e - 1], &entries[e]) == 0) {
                 const sigma_entry *first = entries[e - 1].line < entries[e].line

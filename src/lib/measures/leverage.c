@@ -293,7 +293,7 @@ static int keep_top(contrib_list *candidates, int top, int a, int b, contrib_lis
         return LEVER_OK;
     for (size_t n = 0; n < candidates->n; n++)
         candidates->items[n].holder = candidates->items[n].holder == a ? 0 : 1;
-    qsort(candidates->items, candidates->n, sizeof *candidates->items, compare_contributions);
+    sort_items(candidates->items, candidates->n, sizeof *candidates->items, compare_contributions);
     int run = 0;
     for (size_t n = 0; n < candidates->n; n++) {
         lever_contribution c = candidates->items[n];
@@ -552,7 +552,7 @@ static void fill_ranking(lever_ranking *r, const lever_store *s, int c,
         row->reverse = holder_is_c ? lev_p_over_c : lev_c_over_p;
         row->net = net_leverage(row->lev, row->reverse);
     }
-    qsort(r->rows, r->n, sizeof *r->rows, compare_rank_rows);
+    sort_items(r->rows, r->n, sizeof *r->rows, compare_rank_rows);
 }
 
 static int rank_partners(const lever_store *s, int c, const lever_query *q, bool holder_is_c,

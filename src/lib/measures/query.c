@@ -5,6 +5,46 @@
  */
 #include "query.h"
 
+#include <math.h>
+
+uint64_t query_flow_kg(const lever_store *s, const lever_query *q, uint64_t r, int k,
+                       bool *missing)
+{
+    int64_t kg = store_q(s, r);
+    *missing = kg == LEVER_QTY_MISSING;
+    if (*missing || kg <= 0)
+        return 0;
+    return (uint64_t)llround((double)kg * lever_selection_factor(q ? q->products : NULL, k));
+}
+
+/* Rows with v = 0 lie inside the run too, so the run ends where the next entry starts. */
+void query_supplier_run(const lever_store *s, int y, const store_mjk *e, uint64_t *lo,
+                        uint64_t *hi)
+{
+    const store_year *yr = &s->years[y];
+    uint64_t at = (uint64_t)(e - s->mjk), last = yr->mjk_start + yr->mjk_count - 1;
+    *lo = e->imp_pos;
+    *hi = at < last && store_need(s, SEC_MJK, at + 1, 1) ? e[1].imp_pos
+                                                          : yr->row_start + yr->row_count;
+    if (*hi < *lo || !store_need(s, SEC_BY_IMP, *lo, *hi - *lo))
+        *hi = *lo;
+}
+
+uint64_t query_mjk_kg(const lever_store *s, const lever_query *q, int y, const store_mjk *e,
+                      uint64_t *missing)
+{
+    uint64_t lo, hi, kg = 0;
+    query_supplier_run(s, y, e, &lo, &hi);
+    for (uint64_t at = lo; at < hi; at++) {
+        uint32_t r = store_by_imp(s, at);
+        bool none;
+        kg += query_flow_kg(s, q, r, e->k, &none);
+        if (missing)
+            *missing += none && store_v(s, r) > 0;
+    }
+    return kg;
+}
+
 bool query_has_product(const lever_query *q, int k)
 {
     return !q || !q->products || lever_selection_has(q->products, k);

@@ -30,6 +30,24 @@ static inline double query_weight(const lever_query *q, int k)
 {
     return q && q->weights ? q->weights[k] : 1.0;
 }
+/* --measure quantity (INDICATORS.md section 9): row r's kilograms times the factor of its
+ * product k in the query's selection, rounded to the kg, so that the formulas of value
+ * apply to it unchanged; 0 with *missing set when the row has no quantity. */
+uint64_t query_flow_kg(const lever_store *s, const lever_query *q, uint64_t r, int k,
+                       bool *missing);
+/* The by-importer positions [*lo, *hi) of the suppliers of M(j,k) entry e (year index y),
+ * verified; empty when damaged. */
+void query_supplier_run(const lever_store *s, int y, const store_mjk *e, uint64_t *lo,
+                        uint64_t *hi);
+/* M(j,k) in kilograms (query_flow_kg) of entry e; *missing (may be NULL) adds the flows
+ * without a quantity. */
+uint64_t query_mjk_kg(const lever_store *s, const lever_query *q, int y, const store_mjk *e,
+                      uint64_t *missing);
+/* Whether the query counts in kilograms (LEVER_MEASURE_QUANTITY). */
+static inline bool query_quantity(const lever_query *q)
+{
+    return q && q->measure == LEVER_MEASURE_QUANTITY;
+}
 /* Whether product k is selected by the query. */
 bool query_has_product(const lever_query *q, int k);
 /* M(j) and X(i) in year index y over the query's selected products (the precomputed

@@ -335,7 +335,7 @@ static int tlev_compute(const lever_store *s, transit_ctx *c, int b, int slack, 
         row->tlev = r->total_b ? row->carried / (double)r->total_b : NAN;
         row->tlev_chokepoint = r->total_b ? row->carried_chokepoint / (double)r->total_b : NAN;
     }
-    qsort(rows, kept, sizeof *rows, by_tlev);
+    sort_items(rows, kept, sizeof *rows, by_tlev);
     r->rows = rows;
     r->n = kept;
     return LEVER_OK;
@@ -455,7 +455,7 @@ static int pair_result(const lever_store *s, transit_ctx *c, int a, int b, int s
     r->n_shortest = c->p.n_shortest;
     r->routes = c->p.routes;
     c->p.routes = NULL;
-    qsort(r->routes, r->n_routes, sizeof *r->routes, by_route);
+    sort_items(r->routes, r->n_routes, sizeof *r->routes, by_route);
     r->transit = calloc((size_t)c->g.n, sizeof *r->transit);
     if (!r->transit)
         return error_set(err, LEVER_ENOMEM, "out of memory");
@@ -469,7 +469,7 @@ static int pair_result(const lever_store *s, transit_ctx *c, int a, int b, int s
         x->chokepoint = is_chokepoint(&c->p, t);
         x->n_routes = (int)c->p.through_all[t];
     }
-    qsort(r->transit, r->n_transit, sizeof *r->transit, by_share);
+    sort_items(r->transit, r->n_transit, sizeof *r->transit, by_share);
     return LEVER_OK;
 }
 

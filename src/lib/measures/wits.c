@@ -147,7 +147,7 @@ static void add_top_rca(const lever_store *s, const lever_query *q, int y, int c
         double rca = revealed_comparative_advantage(x->x, x_c, w_k, world);
         scratch[count++] = (rca_candidate){{year, c, x->k, x->x, rca}, w_k};
     }
-    qsort(scratch, count, sizeof *scratch, by_rca_desc);
+    sort_items(scratch, count, sizeof *scratch, by_rca_desc);
     size_t keep = count < (size_t)top ? count : (size_t)top;
     for (size_t r = 0; r < keep; r++)
         out[(*n)++] = scratch[r].row;

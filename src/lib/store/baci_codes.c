@@ -46,7 +46,12 @@ int baci_country(int code, char iso3[4], char iso2[4], char **name, char **full_
         snprintf(iso2, 4, "%s", c->iso2);
         *name = strdup(c->name);
         *full_name = strdup(c->full_name);
-        return *name && *full_name;
+        if (*name && *full_name)
+            return 1;
+        free(*name);
+        free(*full_name);
+        *name = *full_name = NULL;
+        return -1;
     }
     return 0;
 }

@@ -50,7 +50,9 @@ typedef struct store_header {
     char hs_version[16];      /* NUL-terminated */
     char release[32];         /* NUL-terminated */
     uint32_t sources;         /* offset of the sources string in SEC_STRINGS */
-    uint8_t reserved[124];
+    uint32_t converted;       /* offset in SEC_STRINGS of what was converted between HS
+                                 editions ("" when nothing was); 0 in older stores */
+    uint8_t reserved[120];
     uint64_t checksum;        /* XXH64 of the 256 header bytes with this field 0, seed 0 */
 } store_header;
 
@@ -115,9 +117,12 @@ typedef struct store_product {
     uint32_t description; /* offset in SEC_STRINGS */
 } store_product;
 
+#define STORE_YEAR_CONVERTED 1u /* some rows of the year were converted from another HS edition */
+#define STORE_YEAR_SPLIT 2u     /* some converted values were split over several codes */
+
 typedef struct store_year {
     int32_t year;
-    uint32_t reserved;
+    uint32_t flags;                  /* STORE_YEAR_*; 0 in older stores */
     uint64_t row_start, row_count;   /* rows of this year: [row_start, row_start+row_count) */
     uint64_t mjk_start, mjk_count;   /* entries of SEC_MJK */
     uint64_t xik_start, xik_count;   /* entries of SEC_XIK */
@@ -206,7 +211,8 @@ FORMAT_AT(store_header, reserved0, 52);
 FORMAT_AT(store_header, hs_version, 56);
 FORMAT_AT(store_header, release, 72);
 FORMAT_AT(store_header, sources, 104);
-FORMAT_AT(store_header, reserved, 108);
+FORMAT_AT(store_header, converted, 108);
+FORMAT_AT(store_header, reserved, 112);
 FORMAT_AT(store_header, checksum, 232);
 
 FORMAT_SIZE(store_section, 32);
@@ -231,7 +237,7 @@ FORMAT_AT(store_product, description, 4);
 
 FORMAT_SIZE(store_year, 56);
 FORMAT_AT(store_year, year, 0);
-FORMAT_AT(store_year, reserved, 4);
+FORMAT_AT(store_year, flags, 4);
 FORMAT_AT(store_year, row_start, 8);
 FORMAT_AT(store_year, row_count, 16);
 FORMAT_AT(store_year, mjk_start, 24);

@@ -180,7 +180,8 @@ static int country_tier(const lever_store *s, int c, const char *key)
     country_keys_of(s, c, &k);
     if (strcmp(k.iso3, key) == 0)
         return TIER_ISO3;
-    if (all_digits(key) && strlen(key) <= 5 && atoi(key) == k.code)
+    if (all_digits(key) && strlen(key) <= 5 &&
+        (atoi(key) == k.code || country_code_current(atoi(key)) == k.code))
         return TIER_CODE;
     if (strcmp(k.iso2, key) == 0)
         return TIER_ISO2;

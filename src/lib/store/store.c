@@ -346,6 +346,7 @@ void lever_get_info(const lever_store *s, lever_info *info)
     }
     info->comtrade = (s->hdr->flags & STORE_FLAG_COMTRADE) != 0;
     info->reflows = s->n_reflows;
+    info->converted = store_str(s, s->hdr->converted);
 }
 
 int lever_year_at(const lever_store *s, int year_index)
@@ -506,4 +507,12 @@ uint64_t store_world_total(const lever_store *s, int y)
     for (uint32_t c = 0; c < s->n_countries; c++)
         w += store_x_i(s, y, (int)c);
     return w;
+}
+
+int lever_year_converted(const lever_store *s, int year_index)
+{
+    if (!s || year_index < 0 || (uint32_t)year_index >= s->n_years)
+        return 0;
+    uint32_t f = s->years[year_index].flags;
+    return (f & STORE_YEAR_SPLIT) ? 2 : (f & STORE_YEAR_CONVERTED) ? 1 : 0;
 }

@@ -256,9 +256,11 @@ uint64_t store_world_total(const lever_store *s, int y);
 /* Names and lookups (isocodes.c, baci_codes.c, hs_chapters.c, lookup.c) */
 /* ------------------------------------------------------------------ */
 
-/* Country name and codes from Debian's iso-codes for a numeric code; 0 when unknown. */
+/* Country name and codes from Debian's iso-codes for a numeric code: 1 found (the caller
+ * frees *name and *full_name), 0 unknown, -1 out of memory or the file unreadable. Thread-safe. */
 int isocodes_country(int numeric, char iso3[4], char iso2[4], char **name, char **full_name);
-/* The same for the codes BACI uses that are not ISO 3166 numeric (251 France, 842 USA, ...). */
+/* The same for the codes BACI uses that are not ISO 3166 numeric (251 France, 842 USA,
+ * ...), with the same returns. */
 int baci_country(int code, char iso3[4], char iso2[4], char **name, char **full_name);
 /* HS chapter names (hs_chapters.c): "Cereals" for 10; NULL for unknown chapters. */
 const char *hs_chapter_name(int chapter);

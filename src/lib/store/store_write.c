@@ -63,6 +63,7 @@ typedef struct build {
     char *strings;
     size_t strings_len, strings_cap;
     uint32_t sources_str;
+    uint32_t converted_str;
     /* sorted columns; fi is for building only (the store gives exporters by offsets) */
     uint16_t *fi, *fj, *fk;
     uint32_t *v32, *q32;
@@ -137,6 +138,10 @@ static void copy_code(char dst[4], const char *src)
 
 /* ---- countries -------------------------------------------------------------------- */
 
+/* Unknown codes named one by one; past this, one line counts the rest (a file of
+ * thousands of unknown codes would otherwise bury the error that matters). */
+enum { MAX_UNKNOWN_WARNINGS = 10 };
+
 static int build_countries(build *b)
 {
     store_input *in = b->in;
@@ -167,7 +172,11 @@ static int build_countries(build *b)
     if (C >= STORE_MAX_COUNTRIES) {
         free(first_use);
         free(dict);
-        return writer_fail(in, LEVER_ELIMIT, "too many country codes (%u)", C);
+        return writer_fail(in, LEVER_ELIMIT,
+                           "too many distinct country codes (%u; a store holds at most %u, "
+                           "and BACI has about 240): are the exporter and importer columns "
+                           "the right ones, and are these trade files?",
+                           C, (unsigned)STORE_MAX_COUNTRIES - 1);
     }
     b->countries = calloc(C ? C : 1, sizeof *b->countries);
     if (!b->countries) {
@@ -176,7 +185,7 @@ static int build_countries(build *b)
         return oom(b);
     }
     int rc = LEVER_OK;
-    uint32_t idx = 0;
+    uint32_t idx = 0, unknown = 0;
     for (size_t c = 0; c < 65536 && rc == LEVER_OK; c++) {
         b->country_of_code[c] = NO_INDEX;
         if (!dict[c] && first_use[c] == UINT64_MAX)
@@ -194,14 +203,21 @@ static int build_countries(build *b)
         } else {
             char iso3[4] = "", iso2[4] = "";
             char *nm = NULL, *fn = NULL;
-            if (baci_country((int)c, iso3, iso2, &nm, &fn) ||
-                isocodes_country((int)c, iso3, iso2, &nm, &fn)) {
+            int found = baci_country((int)c, iso3, iso2, &nm, &fn);
+            if (found == 0)
+                found = isocodes_country((int)c, iso3, iso2, &nm, &fn);
+            if (found < 0) {
+                rc = writer_fail(in, LEVER_ENOMEM,
+                                 "out of memory while reading country names, or the iso-codes "
+                                 "file " LEVER_ISO_CODES_DIR "/iso_3166-1.json is damaged "
+                                 "(reinstall the iso-codes package)");
+            } else if (found) {
                 sc->known = 1;
                 copy_code(sc->iso3, iso3);
                 copy_code(sc->iso2, iso2);
                 name = add_string(b, nm);
                 full = add_string(b, fn ? fn : nm);
-            } else {
+            } else if (++unknown <= MAX_UNKNOWN_WARNINGS) {
                 char where[512];
                 in->locate_row(in->ud, first_use[c], where, sizeof where);
                 writer_warn(in,
@@ -218,6 +234,10 @@ static int build_countries(build *b)
         sc->name = name;
         sc->full_name = full;
     }
+    if (rc == LEVER_OK && unknown > MAX_UNKNOWN_WARNINGS)
+        writer_warn(in, "%u more unknown country codes, kept by number (not listed: a file of "
+                        "many unknown codes is usually not a BACI file, or lacks its dictionary)",
+                    unknown - MAX_UNKNOWN_WARNINGS);
     b->C = C;
     free(first_use);
     free(dict);
@@ -251,7 +271,10 @@ static int build_products(build *b)
             P++;
     if (P > 65535) {
         free(dict);
-        return writer_fail(in, LEVER_ELIMIT, "too many product codes (%u, at most 65535)", P);
+        return writer_fail(in, LEVER_ELIMIT,
+                           "too many distinct product codes (%u; a store holds at most 65535, "
+                           "and an HS edition has about 5,400): is the product column the "
+                           "right one, and are these trade files?", P);
     }
     b->products = calloc(P ? P : 1, sizeof *b->products);
     if (!b->products) {
@@ -401,8 +424,12 @@ static void index_row(build *b, uint64_t at, const lever_rows *r, uint64_t n)
 /* Year ranges from the sorted key of each row's year. */
 static void year_ranges(build *b, const lever_rows *r, const sort_item *items)
 {
-    for (uint32_t y = 0; y < b->Y; y++)
+    for (uint32_t y = 0; y < b->Y; y++) {
         b->years[y].year = b->year_values[y];
+        for (size_t f = 0; f < b->in->n_year_flags; f++)
+            if (b->in->year_flags[2 * f] == b->year_values[y])
+                b->years[y].flags |= b->in->year_flags[2 * f + 1];
+    }
     uint64_t start = 0;
     for (uint32_t y = 0; y < b->Y; y++) {
         uint64_t end = start;
@@ -1102,6 +1129,7 @@ static int hand_over_aggregates(build *b, store_out *o)
     snprintf(h.hs_version, sizeof h.hs_version, "%s", b->in->hs_version);
     snprintf(h.release, sizeof h.release, "%s", b->in->release);
     h.sources = b->sources_str;
+    h.converted = b->converted_str;
     return store_out_finish(o, &h);
 }
 
@@ -1127,7 +1155,10 @@ static int sources_string(build *b)
                                file_name(b->in->sources[n]));
     b->sources_str = add_string(b, s);
     free(s);
-    return b->sources_str == UINT32_MAX ? oom(b) : LEVER_OK;
+    if (b->sources_str == UINT32_MAX)
+        return oom(b);
+    b->converted_str = add_string(b, b->in->converted ? b->in->converted : "");
+    return b->converted_str == UINT32_MAX ? oom(b) : LEVER_OK;
 }
 
 static void build_free(build *b)

@@ -20,6 +20,9 @@ typedef struct store_input {
     size_t n_sources;
     const char *hs_version;         /* "HS92" or "" */
     const char *release;            /* "V202301", "synthetic" or "" */
+    const char *converted;          /* what --to-hs converted, or NULL */
+    const uint16_t *year_flags;     /* (year, STORE_YEAR_* flags) pairs, n_year_flags of them */
+    size_t n_year_flags;
     bool synthetic;
     bool complete;                  /* whole years of a release: every country covered */
     const row_decl *decl;           /* Comtrade: both declarations of each row, row order */

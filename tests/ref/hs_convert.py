@@ -1,0 +1,113 @@
+"""hs_convert.py - independent reference of `lever import --to-hs` (docs/INDICATORS.md
+section 13): the flows of BACI-layout CSV files of one HS edition converted to another with
+UNSD's correlation tables, read from the consolidated CSV (code.after,code.before,
+Relationship,adjustment) as published, not from lever's data/hs files.
+
+usage: python3 hs_convert.py CONCORDANCE_CSV FROM TO TARGET_CSV... -- SOURCE_CSV...
+
+A code linked to one target code moves whole; a code linked to several (through every
+step between the editions) is split over them in proportion to their world trade in the
+TARGET_CSV files (already in edition TO) in the nearest year where any of them has trade
+(the earlier year on a tie), equally when there is none; parts are whole USD (and kg),
+the remainder given a unit at a time to the largest fractions (the first target on a tie).
+Flows meeting on one code are summed (a missing quantity makes the sum missing). Prints
+t,i,j,k,v,q sorted, v in USD, q in kg or NA.
+"""
+import csv
+import os
+import sys
+from collections import defaultdict
+from fractions import Fraction
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import thousandths  # noqa: E402
+
+EDITIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
+YEAR = {"HS92": "1992", "HS96": "1996", "HS02": "2002", "HS07": "2007", "HS12": "2012",
+        "HS17": "2017", "HS22": "2022"}
+
+
+def links(path):
+    """{(newer, older): set of (new_code, old_code)} for each adjacent step."""
+    out = defaultdict(set)
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            after, _, before = row["adjustment"].partition(" to ")
+            if row["code.after"].isdigit() and row["code.before"].isdigit():
+                out[(after, before)].add((int(row["code.after"]), int(row["code.before"])))
+    return out
+
+
+def targets(table, src, dst, k):
+    a, b = EDITIONS.index(src), EDITIONS.index(dst)
+    cur = {k}
+    while a != b:
+        nxt = a - 1 if b < a else a + 1
+        newer, older = (a, nxt) if nxt < a else (nxt, a)
+        pairs = table[(YEAR[EDITIONS[newer]], YEAR[EDITIONS[older]])]
+        if b < a:
+            cur = {o for (n, o) in pairs if n in cur}
+        else:
+            cur = {n for (n, o) in pairs if o in cur}
+        a = nxt
+    return sorted(cur)
+
+
+def read(paths):
+    rows = []
+    for path in paths:
+        with open(path, newline="") as f:
+            for row in csv.DictReader(line for line in f if not line.startswith("#")):
+                q = thousandths(row["q"], "q")
+                rows.append((int(row["t"]), int(row["i"]), int(row["j"]), int(row["k"]),
+                             thousandths(row["v"], "v"), q))
+    return rows
+
+
+def split(x, w):
+    n = len(w)
+    total = sum(w)
+    shares = [Fraction(x * wi, total) for wi in w] if total else [Fraction(x, n)] * n
+    parts = [int(s) for s in shares]
+    left = x - sum(parts)
+    order = sorted(range(n), key=lambda c: (-(shares[c] - parts[c]), c))
+    for c in order[:left]:
+        parts[c] += 1
+    return parts
+
+
+def main():
+    argv = sys.argv[1:]
+    cut = argv.index("--")
+    table = links(argv[0])
+    src, dst = argv[1], argv[2]
+    world = defaultdict(int)
+    for (t, i, j, k, v, q) in read(argv[3:cut]):
+        world[(k, t)] += v
+    out = {}
+    for (t, i, j, k, v, q) in read(argv[cut + 1:]):
+        tg = targets(table, src, dst, k)
+        if not tg:
+            tg = [k]
+        if len(tg) == 1:
+            pieces = [(tg[0], v, q)]
+        else:
+            years = sorted({y for (c, y) in world if c in tg and world[(c, y)] > 0},
+                           key=lambda y: (abs(y - t), y))
+            w = [world.get((c, years[0]), 0) for c in tg] if years else [0] * len(tg)
+            vs = split(v, w)
+            qs = split(q, w) if q is not None else [None] * len(tg)
+            pieces = [(c, a, b) for c, a, b in zip(tg, vs, qs) if a]
+        for (c, a, b) in pieces:
+            key = (t, i, j, c)
+            if key in out:
+                ov, oq = out[key]
+                out[key] = (ov + a, None if oq is None or b is None else oq + b)
+            else:
+                out[key] = (a, b)
+    for key in sorted(out):
+        v, q = out[key]
+        print("%d,%d,%d,%06d,%d,%s" % (key + (v, "NA" if q is None else q)))
+
+
+main()
