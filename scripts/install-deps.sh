@@ -6,8 +6,8 @@
 set -euo pipefail
 packages=(build-essential meson ninja-build pkg-config libzip-dev libdeflate-dev
           libxxhash-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev iso-codes gawk zip
-          python3 clang zlib1g-dev librsvg2-bin chromium libxlsxwriter-dev python3-openpyxl
-          python3-pandas)
+          python3 clang zlib1g-dev librsvg2-bin chromium
+          libxlsxwriter-dev python3-openpyxl python3-pandas)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
