@@ -1328,48 +1328,29 @@ static int render(const out_doc *d, const out_format *fmt, out_kind kind, const 
 static int render_to_file(const out_doc *d, const out_format *fmt, out_kind kind,
                           const out_table *only)
 {
-    char *path = NULL, msg[1024];
-    if (lever_output_check(fmt->output, &path, msg, sizeof msg) != LEVER_OK) {
-        cli_error("%s", msg);
+    cli_outfile o;
+    if (cli_outfile_begin(&o, fmt->output) != EXIT_OK)
         return EXIT_ERROR;
-    }
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 5);
-    if (!tmp) {
-        free(path);
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", 5);
     int rc = EXIT_OK;
     if (kind == OUT_XLSX) {
-        rc = print_xlsx(d, only, tmp);
+        rc = print_xlsx(d, only, o.tmp);
     } else {
-        out_f = fopen(tmp, "w");
+        out_f = fopen(o.tmp, "w");
         if (!out_f) {
-            cli_error("cannot create '%s': %s; check that its folder exists and is writable", tmp,
-                      strerror(errno));
+            cli_error("cannot create '%s': %s; check that its folder exists and is writable",
+                      o.tmp, strerror(errno));
             rc = EXIT_ERROR;
         } else {
             rc = render(d, fmt, kind, only);
             bool bad = ferror(out_f) != 0;
             if (fclose(out_f) != 0 || bad) {
-                cli_error("cannot write '%s': %s", tmp, strerror(errno));
+                cli_error("cannot write '%s': %s", o.tmp, strerror(errno));
                 rc = EXIT_ERROR;
             }
             out_f = stdout;
         }
     }
-    if (rc == EXIT_OK && rename(tmp, path) != 0) {
-        cli_error("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-        rc = EXIT_ERROR;
-    }
-    if (rc != EXIT_OK)
-        unlink(tmp);
-    free(tmp);
-    free(path);
-    return rc;
+    return cli_outfile_end(&o, rc);
 }
 
 int out_doc_print(out_doc *d, out_format fmt)
