@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$TMP"
-BACI=$ROOT/tests/data/stores/baci_hs92_v202301_kaz_afg_2015_2021.csv
+BACI=$ROOT/tests/data/stores/handmade_hs92_v202301_kaz_afg_2015_2021.csv
 CT=$ROOT/tests/data/comtrade_plus
 "$LEVER" import -q "$BACI" -o baci.store
 "$LEVER" import -q "$CT/kaz_afg_annual.csv" "$CT/kaz_afg_monthly.json" -o ct.store 2>/dev/null
