@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define DEFAULT_TOP 20
 
@@ -70,31 +71,6 @@ static void out_amount(out_table *t, const lever_depend_result *r, uint64_t v)
 
 static void add_products_table(out_doc *d, const lever_store *s, const lever_depend_result *r)
 {
-    static const out_col tonnes[] = {
-        {"rank", "#", COL_INT},
-        {"hs6", "HS6", COL_HS6},
-        {"imports_t", "M(B,k) t", COL_RATIO},
-        {"import_share", "M(B,k)/M(B)", COL_SHARE},
-        {"exports_t", "X(B,k) t", COL_RATIO | COL_WIDE},
-        {"net_import", "M/X", COL_RATIO | COL_WIDE},
-        {"supplier", "A", COL_STR},
-        {"supplier_code", "code", COL_INT | COL_WIDE},
-        {"supplier_t", "q(A->B,k) t", COL_RATIO | COL_WIDE},
-        {"supplier_share", "s(A->B,k)", COL_SHARE},
-        {"hhi", "HHI_M", COL_RATIO},
-        {"hhi_star", "HHI*", COL_RATIO | COL_WIDE},
-        {"hhi_level", "level", COL_STR | COL_WIDE},
-        {"n_suppliers", "N", COL_INT | COL_WIDE},
-        {"hhi_world", "HHI_W", COL_RATIO | COL_WIDE},
-        {"alt_supply_t", "A(A,B,k) t", COL_RATIO | COL_WIDE},
-        {"headroom", "H", COL_RATIO | COL_WIDE},
-        {"d", NULL, COL_RATIO},
-        {"geodep", "GeoDep", COL_INT | COL_WIDE},
-        {"geodep_persistent", "persist", COL_INT | COL_WIDE},
-        {"critical", "crit", COL_INT},
-        {"score", NULL, COL_RATIO},
-        {"description", NULL, COL_STR},
-    };
     static const out_col cols[] = {
         {"rank", "#", COL_INT},
         {"hs6", "HS6", COL_HS6},
@@ -132,9 +108,23 @@ static void add_products_table(out_doc *d, const lever_store *s, const lever_dep
         snprintf(title, sizeof title, "Products where %s depends on its top supplier in %d",
                  who.label, r->year);
     }
-    bool qty = r->measure == LEVER_MEASURE_QUANTITY;
-    out_table *t = out_doc_table(d, "products", title, (int)(sizeof cols / sizeof cols[0]),
-                                 qty ? tonnes : cols);
+    /* --measure quantity: the same columns, each amount in tonnes under its own name */
+    static const struct {
+        const char *usd, *name, *title;
+    } in_tonnes[] = {{"imports", "imports_t", "M(B,k) t"},
+                     {"exports", "exports_t", "X(B,k) t"},
+                     {"supplier_value", "supplier_t", "q(A->B,k) t"},
+                     {"alt_supply", "alt_supply_t", "A(A,B,k) t"}};
+    enum { NCOLS = sizeof cols / sizeof cols[0] };
+    out_col shown[NCOLS];
+    memcpy(shown, cols, sizeof cols);
+    if (r->measure == LEVER_MEASURE_QUANTITY)
+        for (int c = 0; c < NCOLS; c++)
+            for (size_t k = 0; k < sizeof in_tonnes / sizeof in_tonnes[0]; k++)
+                if (strcmp(cols[c].name, in_tonnes[k].usd) == 0)
+                    shown[c] = (out_col){in_tonnes[k].name, in_tonnes[k].title,
+                                         (col_type)(COL_RATIO | (cols[c].type & COL_WIDE))};
+    out_table *t = out_doc_table(d, "products", title, NCOLS, shown);
     for (size_t n = 0; n < r->n; n++) {
         const lever_depend_row *row = &r->rows[n];
         lever_product p;
