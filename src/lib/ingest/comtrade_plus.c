@@ -89,6 +89,8 @@ typedef struct ctp_state {
     char iso3[1000][4]; /* ISO3 of each code, as the records give it, for messages */
     char first_rounded[600];
     uint64_t rounded_line, rounded_col; /* a chunk's first rounded number (chunk lines) */
+    void *spare; /* a worker's declaration array once merged: memory already mapped in */
+    size_t spare_bytes;
 } ctp_state;
 
 extern const import_parser import_parser_comtrade_plus;
@@ -144,6 +146,7 @@ static void ctp_discard(import_sink *sink)
     if (!cs)
         return;
     decls_free(cs);
+    big_free(cs->spare, cs->spare_bytes);
     free(cs);
     *state_slot(sink) = NULL;
 }
@@ -285,6 +288,27 @@ static int record_error(ctp_parse *p, const ct_record *r, const char *fmt, ...)
 /* A number by its spec; a missing optional one gives UINT64_MAX. */
 static int number(ctp_parse *p, const ct_field *f, const field_spec *spec, uint64_t *out)
 {
+    /* the usual shape, digits and at most `scale` decimals, read here; else field_value */
+    if (f->present && f->len > 0 && f->len <= 15 && (unsigned char)(f->text[0] - '0') <= 9) {
+        uint64_t v = 0;
+        size_t q = 0;
+        int decimals = 0;
+        for (; q < f->len && (unsigned char)(f->text[q] - '0') <= 9; q++)
+            v = v * 10 + (uint64_t)(f->text[q] - '0');
+        if (q < f->len && f->text[q] == '.')
+            for (q++; q < f->len && (unsigned char)(f->text[q] - '0') <= 9 &&
+                      decimals < spec->scale;
+                 q++, decimals++)
+                v = v * 10 + (uint64_t)(f->text[q] - '0');
+        if (q == f->len) {
+            for (; decimals < spec->scale; decimals++)
+                v *= 10;
+            if (v >= spec->min && v <= spec->max) {
+                *out = v;
+                return LEVER_OK;
+            }
+        }
+    }
     char msg[1024];
     bool missing, rounded;
     const char *text = f->present ? f->text : "";
@@ -489,7 +513,8 @@ static int take_record(ctp_parse *p, const ct_record *r)
     } else if (all_digits_n(cmd->text, cmd->len) &&
                (cmd->len == 2 || cmd->len == 4 || cmd->len == 6)) {
         d.level = (uint8_t)cmd->len;
-        d.k = (uint32_t)strtoul(cmd->text, NULL, 10);
+        for (size_t c = 0; c < cmd->len; c++)
+            d.k = d.k * 10 + (uint32_t)(cmd->text[c] - '0');
     } else if (all_digits_n(cmd->text, cmd->len) || field_is(cmd, "AG2") ||
                field_is(cmd, "AG4") || field_is(cmd, "AG6")) {
         cs->not_hs++; /* national tariff lines (8+ digits) and other levels */
@@ -931,11 +956,21 @@ static int parse_csv(ctp_parse *p, size_t pos, uint64_t line)
     }
     if (!rc && pos < len)
         rc = csv_records(p, &cols, &pos, len, &line, 1);
-    for (size_t c = 1; c < n_chunks; c++)
-        if (chunks[c].p.cs) {
-            decls_free(chunks[c].p.cs);
-            free(chunks[c].p.cs);
+    for (size_t c = 1; c < n_chunks; c++) {
+        ctp_state *w = chunks[c].p.cs;
+        if (!w)
+            continue;
+        size_t wbytes = w->cap * sizeof *w->d;
+        if (wbytes > cs->spare_bytes) { /* kept for the sorts of the commit */
+            big_free(cs->spare, cs->spare_bytes);
+            cs->spare = w->d;
+            cs->spare_bytes = wbytes;
+            w->d = NULL;
+            w->cap = 0;
         }
+        decls_free(w);
+        free(w);
+    }
     free(cols.role_of_col);
     return rc;
 }
@@ -1362,6 +1397,8 @@ static int ctp_parse_input(import_sink *imp, const import_input *in)
         ctp_state *cs = *slot;
         before->d = cs->d; /* the mapping may have moved; the records before stay in it */
         before->cap = cs->cap;
+        before->spare = cs->spare;
+        before->spare_bytes = cs->spare_bytes;
         before->n = p.n_before;
         *cs = *before;
     } else {
@@ -1719,14 +1756,21 @@ static int ctp_finish(import_sink *imp)
         n6 = (size_t)totals;
     }
     /* the arrays of the checks and the pairing: big_alloc'd (huge pages), each used twice */
+    /* fresh memory costs more than anything here: the sorts' scratch is the row
+     * declarations' array (written only by the pairing, after the sorts), and six[] is a
+     * worker's declaration array of the parse when one is big enough (pages already there) */
+    _Static_assert(sizeof(row_decl) >= sizeof(keyed), "the sorts' scratch is decl[]");
     size_t bytes = (n6 ? n6 : 1) * sizeof(keyed), dbytes = (n6 ? n6 : 1) * sizeof(ctp_decl);
-    keyed *six = big_alloc(bytes), *tmp = big_alloc(bytes);
+    bool six_spare = cs->spare_bytes >= bytes;
+    keyed *six = six_spare ? (keyed *)cs->spare : big_alloc(bytes);
     ctp_decl *sums = NULL; /* months summed */
-    row_decl *decl = NULL;
+    row_decl *decl = malloc((n6 ? n6 : 1) * sizeof *decl);
+    keyed *tmp = (keyed *)decl;
     ctp_extras extras = {NULL, 0, NULL, 0};
     int rc = LEVER_OK;
-    if (!six || !tmp)
+    if (!six || !decl)
         goto out_of_memory;
+    huge_pages_hint(decl, n6 * sizeof *decl);
     size_t m = 0;
     for (size_t a = 0; a < n; a++)
         if (cs->d[a].level == 6)
@@ -1794,10 +1838,8 @@ static int ctp_finish(import_sink *imp)
     }
     if (sort_keyed(flows, nf, tmp))
         goto out_of_memory;
-    decl = malloc((nf ? nf : 1) * sizeof *decl);
-    if (!decl || rows_reserve(rows, nf))
+    if (rows_reserve(rows, nf))
         goto out_of_memory;
-    huge_pages_hint(decl, nf * sizeof *decl);
     size_t nd = 0;
     for (size_t a = 0; a < nf;) {
         const ctp_decl *x = NULL, *mm = NULL;
@@ -1831,8 +1873,8 @@ done:
     free(decl);
     free(extras.declared);
     free(extras.re);
-    big_free(six, bytes);
-    big_free(tmp, bytes);
+    if (!six_spare)
+        big_free(six, bytes);
     big_free(sums, dbytes);
     return rc;
 }
