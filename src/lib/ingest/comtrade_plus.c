@@ -1656,14 +1656,15 @@ static unsigned key_flow(uint64_t key) { return (unsigned)(key >> 34) & 3u; }
 static unsigned key_partner(uint64_t key) { return (unsigned)(key >> 24) & 0x3FFu; }
 static uint32_t key_k(uint64_t key) { return (uint32_t)(key & 0xFFFFFu); }
 
-/* (t, exporter, importer, k) of a year key of flow X or M: the key of a flow's pair. */
+/* (t, exporter, importer, k) of a year key of flow X or M: the key of a flow's pair, in
+ * 48 bits (three passes of the radix sort). */
 static uint64_t flow_key(uint64_t key)
 {
     uint64_t reporter = key_reporter(key), partner = key_partner(key);
     uint64_t exporter = key_flow(key) == FLOW_X ? reporter : partner;
     uint64_t importer = key_flow(key) == FLOW_X ? partner : reporter;
-    return ((uint64_t)(key_year(key) - 1950) << 54) | (exporter << 44) | (importer << 34) |
-           ((uint64_t)key_k(key) << 2);
+    return ((uint64_t)(key_year(key) - 1950) << 40) | (exporter << 30) | (importer << 20) |
+           key_k(key);
 }
 
 /* What each reporter declared each year (years[] is sorted by year, reporter, flow), and
