@@ -1712,6 +1712,52 @@ static void hand_over_extras(import_sink *imp, ctp_extras *x, row_decl *decl)
     x->re = NULL;
 }
 
+/* Pairs flows[from, to) (sorted by flow key, whole groups) into rows and decl from row
+ * `at` on; leaves `at` past the last row written. */
+typedef struct pair_job {
+    const keyed *flows;
+    size_t from, to;
+    lever_rows *rows;
+    row_decl *decl;
+    size_t at;
+} pair_job;
+
+static void *pair_run(void *arg)
+{
+    pair_job *job = arg;
+    const keyed *flows = job->flows;
+    lever_rows *rows = job->rows;
+    size_t at = job->at, nf = job->to;
+    for (size_t a = job->from; a < nf;) {
+        const ctp_decl *x = NULL, *mm = NULL;
+        size_t e = a;
+        for (; e < nf && flows[e].key == flows[a].key; e++) {
+            if (e + 16 < nf)
+                __builtin_prefetch(flows[e + 16].d);
+            if (flows[e].d->flow == FLOW_X)
+                x = flows[e].d;
+            else
+                mm = flows[e].d;
+        }
+        /* the importer's declaration when there is one, else the exporter's */
+        const ctp_decl *best = mm ? mm : x;
+        job->decl[at] = (row_decl){x ? round_thousandths(x->value) : DECL_NONE,
+                                   mm ? round_thousandths(mm->value) : DECL_NONE,
+                                   x ? decl_kg(x) : LEVER_QTY_MISSING,
+                                   mm ? decl_kg(mm) : LEVER_QTY_MISSING};
+        rows->t[at] = best->year;
+        rows->i[at] = best->flow == FLOW_X ? best->reporter : best->partner;
+        rows->j[at] = best->flow == FLOW_X ? best->partner : best->reporter;
+        rows->k[at] = best->k;
+        rows->v[at] = round_thousandths(best->value);
+        rows->q[at] = decl_kg(best);
+        at++;
+        a = e;
+    }
+    job->at = at;
+    return NULL;
+}
+
 static int ctp_finish(import_sink *imp)
 {
     ctp_state *cs = *state_slot(imp);
@@ -1841,30 +1887,24 @@ static int ctp_finish(import_sink *imp)
         goto out_of_memory;
     if (rows_reserve(rows, nf))
         goto out_of_memory;
-    size_t nd = 0;
-    for (size_t a = 0; a < nf;) {
-        const ctp_decl *x = NULL, *mm = NULL;
-        size_t e = a;
-        for (; e < nf && flows[e].key == flows[a].key; e++) {
-            if (e + 16 < nf)
-                __builtin_prefetch(flows[e + 16].d);
-            if (flows[e].d->flow == FLOW_X)
-                x = flows[e].d;
-            else
-                mm = flows[e].d;
-        }
-        /* the importer's declaration when there is one, else the exporter's */
-        const ctp_decl *best = mm ? mm : x;
-        uint16_t exporter = best->flow == FLOW_X ? best->reporter : best->partner;
-        uint16_t importer = best->flow == FLOW_X ? best->partner : best->reporter;
-        decl[nd++] = (row_decl){x ? round_thousandths(x->value) : DECL_NONE,
-                                mm ? round_thousandths(mm->value) : DECL_NONE,
-                                x ? decl_kg(x) : LEVER_QTY_MISSING,
-                                mm ? decl_kg(mm) : LEVER_QTY_MISSING};
-        rows_push_unchecked(rows, best->year, exporter, importer, best->k,
-                            round_thousandths(best->value), decl_kg(best));
-        a = e;
-    }
+    /* two halves, split between flows, paired on two threads into their own rows */
+    size_t half = nf / 2;
+    while (half > 0 && half < nf && flows[half].key == flows[half - 1].key)
+        half++;
+    size_t rows_first = 0;
+    for (size_t a = 0; a < half; a++)
+        rows_first += a == 0 || flows[a].key != flows[a - 1].key;
+    pair_job jobs[2] = {{flows, 0, half, rows, decl, rows->n},
+                        {flows, half, nf, rows, decl, rows->n + rows_first}};
+    pthread_t tid;
+    bool threaded = sink_threads(imp) > 1 && nf >= 4096 &&
+                    pthread_create(&tid, NULL, pair_run, &jobs[1]) == 0;
+    pair_run(&jobs[0]);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        pair_run(&jobs[1]);
+    rows->n = jobs[1].at;
     hand_over_extras(imp, &extras, decl);
     decl = NULL; /* taken over */
     goto done;
