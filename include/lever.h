@@ -245,6 +245,13 @@ typedef enum {
     LEVER_SOURCE_MIRROR = 2
 } lever_source;
 
+/* The source of a store's own figures, the one label every output names them by: "BACI"
+ * (a BACI release or an extract of one), "synthetic" (made by lever synth, or by the test
+ * server: not real trade), "importer, else exporter" (a Comtrade store read without a
+ * choice of declaration: each flow as its importer declared it, else as its exporter did).
+ * A figure read from one side of a Comtrade store is "reported" or "mirror" (lever_dyad_from). */
+const char *lever_source_label(const lever_store *s);
+
 /* Whether the store holds every flow from exporter i to importer j in year index y: it
  * holds all of i's exports or all of j's imports that year (a whole BACI release holds
  * everything; an extract or a Comtrade download, the flows of its reporters). */

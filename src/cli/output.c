@@ -191,8 +191,8 @@ void out_doc_store(out_doc *d, const lever_store *s)
         out_doc_meta(d, "source",
                      "Comtrade declarations: each flow as its importer declared it (CIF), else "
                      "as its exporter did (FOB), unless a table says otherwise");
-    else if (!info.synthetic)
-        out_doc_meta(d, "source", "BACI");
+    else
+        out_doc_meta(d, "source", "%s", lever_source_label(s));
     if (info.converted && info.converted[0])
         out_doc_meta(d, "converted", "HS codes converted %s; figures of the years marked "
                      "\"HS converted\" (\"HS split\": some values split over several codes) "

@@ -33,7 +33,7 @@ typedef enum { SIDE_STORE, SIDE_X, SIDE_M } side;
 typedef struct picker {
     const lever_store *s;
     side sides[2];       /* A->B, B->A */
-    const char *source;  /* "BACI", "reported", "mirror" */
+    const char *source;  /* lever_source_label(), "reported" or "mirror" */
     uint32_t cif_ppm;
 } picker;
 
@@ -72,7 +72,7 @@ static uint8_t cover_flags(const lever_store *s, int y, int c)
 static void pick_year(const lever_store *s, int y, int a, int b, lever_source source,
                       uint32_t cif_ppm, picker *p, int covered[2])
 {
-    *p = (picker){s, {SIDE_STORE, SIDE_STORE}, "BACI", cif_ppm};
+    *p = (picker){s, {SIDE_STORE, SIDE_STORE}, lever_source_label(s), cif_ppm};
     if (!s->decl) {
         covered[0] = lever_covers(s, y, a, b);
         covered[1] = lever_covers(s, y, b, a);
@@ -460,7 +460,7 @@ int lever_suppliers(const lever_store *s, int importer, int product, const lever
     r->year = lever_year_at(s, y);
     /* the store's own figure of each flow (in a Comtrade store: the importer's declaration,
      * else the exporter's), as shares and concentration use */
-    picker p = {s, {SIDE_STORE, SIDE_STORE}, s->decl ? "importer, else exporter" : "BACI", 0};
+    picker p = {s, {SIDE_STORE, SIDE_STORE}, lever_source_label(s), 0};
     for (size_t m = 0; m < n; m++)
         fill_flow(&p, 0, y, store_by_imp(s, e->imp_pos + m), &r->flows[r->n++]);
     if (store_damaged(s)) {
