@@ -1386,7 +1386,8 @@ int out_doc_print(out_doc *d, out_format fmt)
     }
     if (kind == OUT_CSV) {
         for (size_t n = 0; n < d->n_meta; n++)
-            if (strcmp(d->meta[n].key, "warning") == 0)
+            if (strcmp(d->meta[n].key, "warning") == 0 ||
+                strcmp(d->meta[n].key, "hs_mapping") == 0)
                 cli_warning("%s (CSV holds the table only; --format json carries the notes)",
                             d->meta[n].value);
     }
