@@ -103,7 +103,7 @@ for t in (\"years\", \"overlap\", \"a_to_b\", \"b_to_a\"):
     [ "$(grep -c " BACI \| reported " out.txt)" -ge 8 ]
     for opt in "--top 3" "--top 3 --measure quantity --product wheat" "--top 0 --events ev.csv" "--top 2 --product 1001"; do
         COLUMNS=120 "$LEVER" dyad KAZ AFG --years 2015-2024 --store baci.store --store ct.store $opt --format table > wide.txt 2>/dev/null || true
-        [ "$(awk "{ if (length(\$0) > w) w = length(\$0) } END { print w + 0 }" wide.txt)" -le 120 ]
+        [ "$(python3 -c "import sys; print(max(len(l.rstrip(chr(10))) for l in open(sys.argv[1], encoding=\"utf-8\")))" wide.txt)" -le 120 ]
     done
 '
 
