@@ -97,7 +97,7 @@ def main():
             w = [world.get((c, years[0]), 0) for c in tg] if years else [0] * len(tg)
             vs = split(v, w)
             qs = split(q, w) if q is not None else [None] * len(tg)
-            pieces = [(c, a, b) for c, a, b in zip(tg, vs, qs) if a]
+            pieces = [(c, a, b) for c, a, b in zip(tg, vs, qs) if a or b] or [(tg[0], 0, q)]
         for (c, a, b) in pieces:
             key = (t, i, j, c)
             if key in out:
