@@ -118,12 +118,11 @@ static int betrayed(lever_import *imp, const hs_tables *t, const src_fit *f, int
 /* Splits x into n parts proportional to w (equal parts when every w is 0), exactly:
  * each part is rounded down and the remainder goes one unit at a time to the parts with
  * the largest fractions (the first on a tie). */
-static void split_exact(uint64_t x, const uint64_t *w, size_t n, uint64_t *out)
+static void split_exact(uint64_t x, const uint64_t *w, size_t n, uint64_t *out, u128 *rem)
 {
     u128 sum = 0;
     for (size_t c = 0; c < n; c++)
         sum += w[c];
-    u128 rem[HS_MAX_TARGETS];
     uint64_t given = 0;
     for (size_t c = 0; c < n; c++) {
         u128 num = sum ? (u128)x * w[c] : x;
@@ -157,11 +156,10 @@ static int weight_cmp(const void *x, const void *y)
 }
 
 /* World trade W(c, y) of the target codes in the nearest year to t where any is > 0;
- * false when there is no such year (the split is then equal). */
+ * false when there is no such year (the split is then equal). lo, hi: n scratch each. */
 static bool target_weights(const weight *w, size_t nw, const uint32_t *targets, size_t n,
-                           uint16_t t, uint64_t *out)
+                           uint16_t t, uint64_t *out, size_t *lo, size_t *hi)
 {
-    size_t lo[HS_MAX_TARGETS], hi[HS_MAX_TARGETS];
     for (size_t c = 0; c < n; c++) {
         size_t a = 0, b = nw;
         while (a < b) {
@@ -216,6 +214,8 @@ static const uint32_t *targets_of(target_memo *m, hs_tables *t, int from, int to
     if (!m->memo[k]) {
         uint32_t buf[HS_MAX_TARGETS];
         size_t n = hs_targets(t, from, to, k, buf, HS_MAX_TARGETS);
+        if (n > HS_MAX_TARGETS)
+            return NULL;
         if (m->n_pool + n + 1 > m->cap_pool) {
             size_t cap = (m->cap_pool ? m->cap_pool * 2 : 4096) + n + 1;
             uint32_t *g = realloc(m->pool, cap * sizeof *g);
@@ -244,6 +244,11 @@ struct hs_convert {
     target_memo memo;
     uint8_t *year_flags; /* [65536] STORE_YEAR_* */
     hs_convert_stats st;
+    /* scratch of one flow's split, HS_MAX_TARGETS each */
+    uint64_t *wt, *vs, *qs;
+    size_t *lo, *hi;
+    u128 *rem;
+    hs_part *parts;
 };
 
 static hs_convert *convert_new(hs_tables *t, int to)
@@ -256,7 +261,15 @@ static hs_convert *convert_new(hs_tables *t, int to)
     c->memo.edition = -1;
     c->memo.memo = calloc(1000000, sizeof(uint32_t));
     c->year_flags = calloc(65536, 1);
-    if (!c->memo.memo || !c->year_flags) {
+    c->wt = malloc(HS_MAX_TARGETS * sizeof *c->wt);
+    c->vs = malloc(HS_MAX_TARGETS * sizeof *c->vs);
+    c->qs = malloc(HS_MAX_TARGETS * sizeof *c->qs);
+    c->lo = malloc(HS_MAX_TARGETS * sizeof *c->lo);
+    c->hi = malloc(HS_MAX_TARGETS * sizeof *c->hi);
+    c->rem = malloc(HS_MAX_TARGETS * sizeof *c->rem);
+    c->parts = malloc(HS_MAX_TARGETS * sizeof *c->parts);
+    if (!c->memo.memo || !c->year_flags || !c->wt || !c->vs || !c->qs || !c->lo || !c->hi ||
+        !c->rem || !c->parts) {
         hs_convert_free(c);
         return NULL;
     }
@@ -274,6 +287,13 @@ void hs_convert_free(hs_convert *c)
     free(c->memo.memo);
     free(c->memo.pool);
     free(c->year_flags);
+    free(c->wt);
+    free(c->vs);
+    free(c->qs);
+    free(c->lo);
+    free(c->hi);
+    free(c->rem);
+    free(c->parts);
     free(c);
 }
 
@@ -315,12 +335,17 @@ static void weights_ready(hs_convert *c)
 }
 
 int hs_convert_flow(hs_convert *c, int from, uint16_t year, uint32_t k, uint64_t v, int64_t q,
-                    hs_part *parts)
+                    const hs_part **out)
 {
     weights_ready(c);
+    hs_part *parts = c->parts;
+    *out = parts;
     const uint32_t *tg = targets_of(&c->memo, c->t, from, c->to, k);
-    if (!tg && k < 1000000)
-        return -1;
+    if (!tg && k < 1000000) {
+        uint32_t one;
+        return hs_targets(c->t, from, c->to, k, &one, HS_MAX_TARGETS) > HS_MAX_TARGETS ? -2
+                                                                                     : -1;
+    }
     size_t nt = tg ? tg[0] : 0;
     c->st.flows++;
     c->st.year_min = year < c->st.year_min ? year : c->st.year_min;
@@ -328,7 +353,7 @@ int hs_convert_flow(hs_convert *c, int from, uint16_t year, uint32_t k, uint64_t
     if (nt == 0) {
         c->st.kept++;
         parts[0] = (hs_part){k, v, q};
-        return 1;
+        return 0;
     }
     c->year_flags[year] |= STORE_YEAR_CONVERTED;
     if (nt == 1) {
@@ -337,21 +362,29 @@ int hs_convert_flow(hs_convert *c, int from, uint16_t year, uint32_t k, uint64_t
     }
     c->st.split++;
     c->year_flags[year] |= STORE_YEAR_SPLIT;
-    uint64_t wt[HS_MAX_TARGETS], vs[HS_MAX_TARGETS], qs[HS_MAX_TARGETS];
-    if (!target_weights(c->w, c->nw, tg + 1, nt, year, wt))
+    if (!target_weights(c->w, c->nw, tg + 1, nt, year, c->wt, c->lo, c->hi))
         c->st.equal++;
-    split_exact(v, wt, nt, vs);
+    split_exact(v, c->wt, nt, c->vs, c->rem);
     bool has_q = q != LEVER_QTY_MISSING && q >= 0;
     if (has_q)
-        split_exact((uint64_t)q, wt, nt, qs);
+        split_exact((uint64_t)q, c->wt, nt, c->qs, c->rem);
     /* parts with neither value nor kg are left out; the first stays when all are empty */
     int n = 0;
     for (size_t e = 0; e < nt; e++)
-        if (vs[e] || (has_q && qs[e]))
-            parts[n++] = (hs_part){tg[1 + e], vs[e], has_q ? (int64_t)qs[e] : q};
+        if (c->vs[e] || (has_q && c->qs[e]))
+            parts[n++] = (hs_part){tg[1 + e], c->vs[e], has_q ? (int64_t)c->qs[e] : q};
     if (n == 0)
         parts[n++] = (hs_part){tg[1], 0, q};
     return n;
+}
+
+int hs_convert_too_many(import_sink *imp, const hs_convert *c, int from, uint32_t k)
+{
+    return sink_fail(imp, LEVER_EINPUT,
+                     "HS code %06u of %s links to more than %d codes of %s in the correlation "
+                     "tables of %s; these are not UNSD's tables: give UNSD's with --hs-tables",
+                     k, hs_edition_name(from), HS_MAX_TARGETS, hs_edition_name(c->to),
+                     hs_tables_dir(c->t));
 }
 
 void hs_convert_stats_take(hs_convert *c, hs_convert_stats *out)
@@ -399,13 +432,15 @@ static int convert_source(lever_import *imp, hs_convert *cv, const import_source
             }
             c = g;
         }
-        hs_part parts[HS_MAX_TARGETS];
-        int np = hs_convert_flow(cv, from, r->t[row], r->k[row], r->v[row], r->q[row], parts);
+        const hs_part *parts;
+        int np = hs_convert_flow(cv, from, r->t[row], r->k[row], r->v[row], r->q[row], &parts);
         if (np < 0) {
             free(c);
+            if (np == -2)
+                return hs_convert_too_many(imp, cv, from, r->k[row]);
             return LEVER_ENOMEM;
         }
-        for (int e = 0; e < np; e++)
+        for (int e = 0; e < (np ? np : 1); e++)
             c[n++] = (conv_row){r->t[row], r->i[row], r->j[row], parts[e].k, parts[e].v,
                                 parts[e].q};
     }
@@ -573,6 +608,11 @@ static int convert(lever_import *imp, hs_tables *t, src_fit *fits, int to)
 int sink_hs_edition_index(const char *name)
 {
     return hs_edition_index(name);
+}
+
+const char *sink_hs_edition_name(int edition)
+{
+    return hs_edition_name(edition);
 }
 
 int sink_hs_convert_open(import_sink *imp, hs_convert **out)

@@ -139,13 +139,15 @@ typedef struct hs_part {
     uint64_t v; /* USD */
     int64_t q;  /* kg or LEVER_QTY_MISSING */
 } hs_part;
-#define HS_PARTS_MAX 64
+#define HS_PARTS_MAX 2048
 typedef struct hs_convert_stats {
     uint64_t flows, split, equal, kept; /* converted; split; split equally; code in no edition */
     int year_min, year_max;
 } hs_convert_stats;
 /* Index 0..6 of "HS92" ... "HS22" (the classifications H0 ... H6), or -1. */
 int sink_hs_edition_index(const char *name);
+/* "HS92" ... "HS22" of an index, "" for another. */
+const char *sink_hs_edition_name(int edition);
 /* *out NULL without --to-hs; fails (message set) when the tables cannot be read. */
 int sink_hs_convert_open(import_sink *sink, hs_convert **out);
 /* The --to-hs edition's index. */
@@ -153,10 +155,13 @@ int hs_convert_target(const hs_convert *c);
 /* A flow of the target edition: world trade of code k in year, for the weights. Every
  * weight is given before the first hs_convert_flow. */
 int hs_convert_weigh(hs_convert *c, uint32_t k, uint16_t year, uint64_t v);
-/* The parts of flow (year, k of edition from, v USD, q kg): how many (1..HS_PARTS_MAX), or
- * -1 when out of memory. A code in no edition is one part, kept as it is (counted). */
+/* The parts of flow (year, k of edition from, v USD, q kg), in *parts (valid until the next
+ * call): how many (1..HS_PARTS_MAX); 0 for a code that is in no edition: parts[0] is the
+ * flow as it was, kept (and counted); -1 when out of memory; -2 when the code links to more
+ * than HS_PARTS_MAX codes (hs_convert_too_many says so). */
 int hs_convert_flow(hs_convert *c, int from, uint16_t year, uint32_t k, uint64_t v, int64_t q,
-                    hs_part *parts);
+                    const hs_part **parts);
+int hs_convert_too_many(import_sink *sink, const hs_convert *c, int from, uint32_t k);
 /* The counts since the last call (or the start), then zeroed. */
 void hs_convert_stats_take(hs_convert *c, hs_convert_stats *out);
 /* " (N of them equally: ...)" when some splits were equal, else "". */
