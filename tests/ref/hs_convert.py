@@ -51,17 +51,31 @@ def links(path):
     return out
 
 
+STEPS = {}
+
+
+def step(table, newer, older, down):
+    """{code: set of linked codes} of one step, read down (newer to older) or up."""
+    key = (newer, older, down)
+    if key not in STEPS:
+        links_of = defaultdict(set)
+        for (n, o) in table[(newer, older)]:
+            if down:
+                links_of[n].add(o)
+            else:
+                links_of[o].add(n)
+        STEPS[key] = links_of
+    return STEPS[key]
+
+
 def targets(table, src, dst, k):
     a, b = EDITIONS.index(src), EDITIONS.index(dst)
     cur = {k}
     while a != b:
         nxt = a - 1 if b < a else a + 1
         newer, older = (a, nxt) if nxt < a else (nxt, a)
-        pairs = table[(YEAR[EDITIONS[newer]], YEAR[EDITIONS[older]])]
-        if b < a:
-            cur = {o for (n, o) in pairs if n in cur}
-        else:
-            cur = {n for (n, o) in pairs if o in cur}
+        links_of = step(table, YEAR[EDITIONS[newer]], YEAR[EDITIONS[older]], b < a)
+        cur = set().union(*(links_of.get(c, ()) for c in cur))
         a = nxt
     return sorted(cur)
 
