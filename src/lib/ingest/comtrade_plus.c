@@ -72,6 +72,7 @@ typedef struct ctp_decl {
     uint8_t month;     /* 0 annual, 1..12 */
     uint8_t flow;      /* FLOW_* */
     uint8_t level;     /* 6, or 0/2/4 for aggregates */
+    uint8_t edition;   /* classificationCode H0..H6: HS92..HS22 (0..6) */
 } ctp_decl;
 
 /* A flow's two declarations, after months are summed (item of ctp_state.flows). */
@@ -412,12 +413,6 @@ static int take_record(ctp_parse *p, const ct_record *r)
                            "classificationCode \"%.*s\" is not an HS edition (H0..H6); "
                            "download the data in HS",
                            (int)(f[R_CLASS].len > 20 ? 20 : f[R_CLASS].len), f[R_CLASS].text);
-    if (sink_to_hs(p->imp)[0] && strcmp(hs, sink_to_hs(p->imp)) != 0)
-        return field_error(p, &f[R_CLASS],
-                           "classificationCode %s (%s) is not %s, and --to-hs converts BACI "
-                           "and CSV flows only, not Comtrade declarations; download the data "
-                           "in %s, or import it without --to-hs into a store of its own",
-                           cls, hs, sink_to_hs(p->imp), sink_to_hs(p->imp));
     if (p->worker) {
         /* what matters of the classifications met: the first, the first other one */
         if (p->n_notes == 0 || (p->n_notes == 1 && strcmp(hs, p->note_hs[0]) != 0)) {
@@ -430,7 +425,8 @@ static int take_record(ctp_parse *p, const ct_record *r)
         if ((rc = sink_note_meta(p->imp, origin, hs, NULL)))
             return rc;
     }
-    ctp_decl d = {.source = p->source, .line = r->line, .qty_unit = -1};
+    ctp_decl d = {.source = p->source, .line = r->line, .qty_unit = -1,
+                  .edition = (uint8_t)sink_hs_edition_index(hs)};
     /* period: year, and month for monthly data */
     uint64_t year = UINT64_MAX, month = 0;
     const ct_field *per = &f[R_PERIOD];
@@ -1419,6 +1415,12 @@ static uint64_t group_key(const ctp_decl *d)
            ((uint64_t)d->flow << 34) | ((uint64_t)d->partner << 24) | ((uint64_t)d->month << 20);
 }
 
+/* The key of a declaration's year: group_key without the month, and its product. */
+static uint64_t year_key(const ctp_decl *d)
+{
+    return (group_key(d) & ~(uint64_t)0xFFFFFF) | d->k;
+}
+
 typedef struct keyed {
     uint64_t key;
     const ctp_decl *d;
@@ -1758,6 +1760,214 @@ static void *pair_run(void *arg)
     return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* --to-hs: each declaration converted, then paired                    */
+/* ------------------------------------------------------------------ */
+
+/* Why before pairing: a flow's two declarations may be in two editions (each reporter
+ * files in its own), and they pair on a code of one edition. Each declaration of a year
+ * (months summed, aggregates checked as filed) is converted alone, in whole USD and kg
+ * (what the store would hold unconverted), by the converter every format shares
+ * (editions.c), with one set of weights: the world trade of each target code and year
+ * over the flows already in the target edition, each flow once (the importer's
+ * declaration, else the exporter's). A flow's X and M in one edition are so split in the
+ * same proportions and pair code by code, and the discrepancy of section 12 compares like
+ * with like. */
+
+static int decl_cmp(const void *x, const void *y)
+{
+    const ctp_decl *a = x, *b = y;
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    if (a->reporter != b->reporter)
+        return a->reporter < b->reporter ? -1 : 1;
+    if (a->flow != b->flow)
+        return a->flow < b->flow ? -1 : 1;
+    if (a->partner != b->partner)
+        return a->partner < b->partner ? -1 : 1;
+    return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/* One reporter's year in one classification: the same declarations downloaded in two
+ * editions would be counted twice once converted. */
+static int ctp_one_edition(import_sink *imp, const ctp_state *cs)
+{
+    uint32_t *first = calloc(151u * 1000u, sizeof *first); /* years 1950..2100 */
+    if (!first)
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    int rc = LEVER_OK;
+    for (size_t a = 0; a < cs->n && !rc; a++) {
+        const ctp_decl *d = &cs->d[a];
+        uint32_t *f = &first[(size_t)(d->year - 1950) * 1000u + d->reporter];
+        if (!*f) {
+            *f = (uint32_t)a + 1;
+            continue;
+        }
+        const ctp_decl *e = &cs->d[*f - 1];
+        if (e->edition == d->edition)
+            continue;
+        char at[600], other[600], rep[48];
+        where(imp, d, at, sizeof at);
+        where(imp, e, other, sizeof other);
+        country_label(cs, d->reporter, rep);
+        rc = sink_fail(imp, LEVER_EINPUT,
+                       "%s: %s's declarations for %u are in classificationCode H%u (%s) here "
+                       "and in H%u (%s) at %s: the same declarations in two editions would "
+                       "be counted twice once converted; import each reporter's year in one "
+                       "classification",
+                       at, rep, d->year, d->edition, sink_hs_edition_name(d->edition),
+                       e->edition, sink_hs_edition_name(e->edition), other);
+    }
+    free(first);
+    return rc;
+}
+
+static int ctp_to_hs(import_sink *imp, const ctp_state *cs, ctp_decl **years, size_t *ny)
+{
+    hs_convert *cv = NULL;
+    int rc = sink_hs_convert_open(imp, &cv);
+    if (rc || !cv)
+        return rc;
+    int to = hs_convert_target(cv);
+    ctp_decl *in = *years, *out = NULL;
+    size_t n = *ny, n_out = 0, cap = n + HS_PARTS_MAX;
+    keyed *flows = malloc((n ? n : 1) * sizeof *flows);
+    keyed *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    char *note = NULL;
+    size_t note_len = 0;
+    if (!(rc = ctp_one_edition(imp, cs)) &&
+        (!flows || !tmp || !(out = malloc(cap * sizeof *out))))
+        rc = sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    /* the weights: each target-edition flow once, the importer's declaration first */
+    size_t nf = 0;
+    for (size_t a = 0; !rc && a < n; a++)
+        if (in[a].edition == to && in[a].k != TOTAL_PRODUCT &&
+            (in[a].flow == FLOW_M || in[a].flow == FLOW_X))
+            flows[nf++] = (keyed){flow_key(year_key(&in[a])), &in[a]};
+    if (!rc && sort_keyed(flows, nf, tmp))
+        rc = sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    for (size_t a = 0; !rc && a < nf;) {
+        const ctp_decl *best = flows[a].d;
+        size_t e = a;
+        for (; e < nf && flows[e].key == flows[a].key; e++)
+            if (flows[e].d->flow == FLOW_M)
+                best = flows[e].d;
+        if (hs_convert_weigh(cv, best->k, best->year, round_thousandths(best->value)))
+            rc = sink_fail(imp, LEVER_ENOMEM, "out of memory");
+        a = e;
+    }
+    /* the declarations of each edition converted, those of the target kept */
+    for (int from = -1; !rc && from < 7; from++) {
+        const ctp_decl *first_kept = NULL;
+        for (size_t a = 0; !rc && a < n; a++) {
+            const ctp_decl *d = &in[a];
+            bool keep = d->edition == to || d->k == TOTAL_PRODUCT;
+            if (from < 0 ? !keep : keep || d->edition != from)
+                continue;
+            if (n_out + HS_PARTS_MAX > cap) {
+                cap *= 2;
+                ctp_decl *g = realloc(out, cap * sizeof *g);
+                if (!g) {
+                    rc = sink_fail(imp, LEVER_ENOMEM, "out of memory");
+                    break;
+                }
+                out = g;
+            }
+            if (keep) {
+                out[n_out++] = *d;
+                continue;
+            }
+            const hs_part *parts;
+            int np = hs_convert_flow(cv, from, d->year, d->k, round_thousandths(d->value),
+                                     decl_kg(d), &parts);
+            if (np < 0) {
+                rc = np == -2 ? hs_convert_too_many(imp, cv, from, d->k)
+                              : sink_fail(imp, LEVER_ENOMEM, "out of memory");
+                break;
+            }
+            if (np == 0 && !first_kept)
+                first_kept = d;
+            for (int e = 0; e < (np ? np : 1); e++) {
+                ctp_decl part = *d;
+                part.k = parts[e].k;
+                part.value = parts[e].v * 1000;
+                part.wgt = parts[e].q == LEVER_QTY_MISSING ? UINT64_MAX
+                                                           : (uint64_t)parts[e].q * 1000;
+                part.qty = UINT64_MAX;
+                part.qty_unit = -1;
+                part.edition = (uint8_t)to;
+                out[n_out++] = part;
+            }
+        }
+        hs_convert_stats st;
+        hs_convert_stats_take(cv, &st);
+        if (rc || from < 0 || !st.flows)
+            continue;
+        char eq[160], *more = NULL;
+        int len = asprintf(&more, "%sthe Comtrade declarations in %s (%d-%d): %llu "
+                                  "declarations, %llu split over several codes%s%s",
+                           note ? "; " : "", sink_hs_edition_name(from), st.year_min,
+                           st.year_max, (unsigned long long)st.flows,
+                           (unsigned long long)st.split, hs_convert_equal_note(&st, eq, sizeof eq),
+                           st.kept ? ", some codes in no edition kept as they were" : "");
+        char *g = len < 0 ? NULL : realloc(note, note_len + (size_t)len + 1);
+        if (!g) {
+            free(more);
+            rc = sink_fail(imp, LEVER_ENOMEM, "out of memory");
+            continue;
+        }
+        memcpy(g + note_len, more, (size_t)len + 1);
+        note = g;
+        note_len += (size_t)len;
+        free(more);
+        if (st.equal)
+            sink_warn(imp,
+                      "%llu Comtrade declarations in %s were split equally over their %s "
+                      "codes: the import holds no %s declarations of those codes in any year "
+                      "to weigh them by world trade (docs/INDICATORS.md section 13); import "
+                      "%s downloads (classificationCode H%d) of other reporters or years "
+                      "beside them to weigh the splits",
+                      (unsigned long long)st.equal, sink_hs_edition_name(from),
+                      sink_hs_edition_name(to), sink_hs_edition_name(to), sink_hs_edition_name(to), to);
+        if (first_kept) {
+            char at[600];
+            where(imp, first_kept, at, sizeof at);
+            sink_warn(imp,
+                      "%s: HS code %06u does not exist in %s (classificationCode H%d); %llu "
+                      "such declarations are kept as they are",
+                      at, first_kept->k, sink_hs_edition_name(from), from,
+                      (unsigned long long)st.kept);
+        }
+    }
+    free(flows);
+    free(tmp);
+    if (rc) {
+        free(out);
+        free(note);
+        hs_convert_free(cv);
+        return rc;
+    }
+    /* parts that meet on one code of one declaration summed, in the order of years[] */
+    sort_items(out, n_out, sizeof *out, decl_cmp);
+    size_t m = 0;
+    for (size_t a = 0; a < n_out; a++) {
+        if (m && decl_cmp(&out[m - 1], &out[a]) == 0) {
+            out[m - 1].value += out[a].value;
+            out[m - 1].wgt = out[m - 1].wgt == UINT64_MAX || out[a].wgt == UINT64_MAX
+                                 ? UINT64_MAX
+                                 : out[m - 1].wgt + out[a].wgt;
+        } else {
+            out[m++] = out[a];
+        }
+    }
+    free(in);
+    *years = out;
+    *ny = m;
+    rc = sink_hs_convert_close(imp, cv, note);
+    free(note);
+    return rc;
+}
+
 static int ctp_finish(import_sink *imp)
 {
     ctp_state *cs = *state_slot(imp);
@@ -1811,6 +2021,8 @@ static int ctp_finish(import_sink *imp)
     bool six_spare = cs->spare_bytes >= bytes;
     keyed *six = six_spare ? (keyed *)cs->spare : big_alloc(bytes);
     ctp_decl *sums = NULL; /* months summed */
+    ctp_decl *conv = NULL; /* converted by --to-hs */
+    keyed *conv_years = NULL;
     row_decl *decl = malloc((n6 ? n6 : 1) * sizeof *decl);
     keyed *tmp = (keyed *)decl;
     ctp_extras extras = {NULL, 0, NULL, 0};
@@ -1870,11 +2082,35 @@ static int ctp_finish(import_sink *imp)
             years[ny++] = (keyed){key, d};
         }
     }
+    /* --to-hs: each year's declarations converted with one set of weights (ctp_to_hs);
+     * they come back in the order of the year keys, and more of them when codes split */
+    if (sink_to_hs(imp)[0]) {
+        size_t nc = ny;
+        if (!(conv = malloc((ny ? ny : 1) * sizeof *conv)))
+            goto out_of_memory;
+        for (size_t a = 0; a < ny; a++)
+            conv[a] = *years[a].d;
+        if ((rc = ctp_to_hs(imp, cs, &conv, &nc)))
+            goto done;
+        if (nc > n6) {
+            row_decl *g = realloc(decl, nc * sizeof *decl);
+            if (!g)
+                goto out_of_memory;
+            decl = g;
+            tmp = (keyed *)decl;
+        }
+        if (!(conv_years = malloc((nc ? nc : 1) * sizeof *conv_years)))
+            goto out_of_memory;
+        for (size_t a = 0; a < nc; a++)
+            conv_years[a] = (keyed){year_key(&conv[a]), &conv[a]};
+        years = conv_years;
+        ny = nc;
+    }
     if ((rc = collect_extras(imp, years, ny, &extras)))
         goto done;
     /* pairs: the exporter's X and the importer's M of each (t, i, j, k), keyed from the
      * year keys in place */
-    keyed *flows = six;
+    keyed *flows = years;
     size_t nf = 0;
     for (size_t a = 0; a < ny; a++) {
         uint64_t key = years[a].key;
@@ -1912,6 +2148,8 @@ out_of_memory:
     rc = sink_fail(imp, LEVER_ENOMEM, "out of memory");
 done:
     free(decl);
+    free(conv);
+    free(conv_years);
     free(extras.declared);
     free(extras.re);
     if (!six_spare)
