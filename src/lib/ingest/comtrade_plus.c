@@ -74,15 +74,18 @@ typedef struct ctp_decl {
     uint8_t level;     /* 6, or 0/2/4 for aggregates */
 } ctp_decl;
 
-/* A flow's two declarations, after months are summed (item of ctp_state.flows). */
-typedef struct ctp_pair {
-    uint64_t key; /* (t, i, j, k) packed */
-    const ctp_decl *x, *m;
-} ctp_pair;
 
-typedef struct ctp_state {
+/* A run of declarations in file order (a chunk read by a worker, kept where it wrote it). */
+typedef struct decl_run {
     ctp_decl *d;
     size_t n, cap;
+} decl_run;
+
+typedef struct ctp_state {
+    ctp_decl *d; /* the declarations, after those of runs[] */
+    size_t n, cap;
+    decl_run *runs; /* closed runs, in file order before d */
+    size_t n_runs;
     /* skipped records, by reason, over all inputs */
     uint64_t other_flows, breakdowns, partner_world, not_hs, rounded;
     bool annual_seen, monthly_seen;
@@ -140,12 +143,41 @@ static void decls_free(ctp_state *cs)
     cs->n = cs->cap = 0;
 }
 
+/* Closes the declarations so far into a run and continues in `d` (the worker's array
+ * of the next chunk, whose declarations are then not copied). */
+static int decls_adopt(ctp_state *cs, ctp_state *w)
+{
+    decl_run *r = realloc(cs->runs, (cs->n_runs + 1) * sizeof *r);
+    if (!r)
+        return LEVER_ENOMEM;
+    cs->runs = r;
+    r[cs->n_runs++] = (decl_run){cs->d, cs->n, cs->cap};
+    cs->d = w->d;
+    cs->n = w->n;
+    cs->cap = w->cap;
+    w->d = NULL;
+    w->n = w->cap = 0;
+    return LEVER_OK;
+}
+
+/* Every run of declarations, the open one last; returns how many (at most n_runs + 1). */
+static size_t decl_runs(const ctp_state *cs, decl_run *out)
+{
+    for (size_t r = 0; r < cs->n_runs; r++)
+        out[r] = cs->runs[r];
+    out[cs->n_runs] = (decl_run){cs->d, cs->n, cs->cap};
+    return cs->n_runs + 1;
+}
+
 static void ctp_discard(import_sink *sink)
 {
     ctp_state *cs = *state_slot(sink);
     if (!cs)
         return;
     decls_free(cs);
+    for (size_t r = 0; r < cs->n_runs; r++)
+        big_free(cs->runs[r].d, cs->runs[r].cap * sizeof *cs->runs[r].d);
+    free(cs->runs);
     big_free(cs->spare, cs->spare_bytes);
     free(cs);
     *state_slot(sink) = NULL;
@@ -842,13 +874,10 @@ static int csv_merge(ctp_parse *p, csv_chunk *c, uint64_t base)
     if (c->p.err_rc)
         return p_fail(p, c->p.err_rc, c->p.err_where, c->p.err_line + base, c->p.err_col, "%s",
                       c->p.err_msg);
-    if (decls_reserve(cs, w->n))
+    for (size_t a = 0; a < w->n; a++)
+        w->d[a].line += base;
+    if (decls_adopt(cs, w))
         return p_fail(p, LEVER_ENOMEM, WHERE_FILE, 0, 0, "out of memory");
-    for (size_t a = 0; a < w->n; a++) {
-        cs->d[cs->n + a] = w->d[a];
-        cs->d[cs->n + a].line += base;
-    }
-    cs->n += w->n;
     cs->other_flows += w->other_flows;
     cs->breakdowns += w->breakdowns;
     cs->partner_world += w->partner_world;
@@ -1395,6 +1424,14 @@ static int ctp_parse_input(import_sink *imp, const import_input *in)
     int rc = json_input(in->data, in->len) ? parse_json(&p, pos) : parse_csv(&p, pos, 1);
     if (rc) {
         ctp_state *cs = *slot;
+        while (cs->n_runs > before->n_runs) { /* the runs this input added */
+            decls_free(cs);
+            decl_run *r = &cs->runs[--cs->n_runs];
+            cs->d = r->d;
+            cs->n = r->n;
+            cs->cap = r->cap;
+        }
+        before->runs = cs->runs;
         before->d = cs->d; /* the mapping may have moved; the records before stay in it */
         before->cap = cs->cap;
         before->spare = cs->spare;
@@ -1486,10 +1523,12 @@ static void country_label(const ctp_state *cs, int code, char out[48])
 
 /* Sums of the 6-digit declarations under each aggregate, against the aggregate. */
 static void check_aggregates(import_sink *imp, const ctp_state *cs, const keyed *six, size_t n6,
-                             const ctp_decl *d, size_t n)
+                             const decl_run *runs, size_t n_runs)
 {
     uint64_t mismatches = 0, unchecked = 0;
-    for (size_t a = 0; a < n; a++) {
+    for (size_t run = 0; run < n_runs; run++)
+    for (size_t a = 0, n = runs[run].n; a < n; a++) {
+        const ctp_decl *d = runs[run].d;
         if (d[a].level == 6)
             continue;
         uint32_t width = d[a].level == 0 ? 1000000u : d[a].level == 2 ? 10000u : 100u;
@@ -1758,10 +1797,28 @@ static void *pair_run(void *arg)
     return NULL;
 }
 
+static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *runs, size_t n_runs,
+                    size_t n);
+
+/* At commit: the declarations of every input into rows (pair_declarations). */
 static int ctp_finish(import_sink *imp)
 {
     ctp_state *cs = *state_slot(imp);
-    if (!cs || cs->n == 0)
+    decl_run *runs = cs ? malloc((cs->n_runs + 1) * sizeof *runs) : NULL;
+    if (cs && !runs)
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    size_t n_runs = cs ? decl_runs(cs, runs) : 0, n = 0;
+    for (size_t run = 0; run < n_runs; run++)
+        n += runs[run].n;
+    int rc = pair_declarations(imp, cs, runs, n_runs, n);
+    free(runs);
+    return rc;
+}
+
+static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *runs, size_t n_runs,
+                    size_t n)
+{
+    if (n == 0)
         return LEVER_OK;
     lever_rows *rows = sink_rows(imp);
     if (rows->n)
@@ -1770,18 +1827,20 @@ static int ctp_finish(import_sink *imp)
                            "files with BACI or other rows; import each into its own store and "
                            "query them together with several --store options");
     skipped_warnings(imp, cs);
-    size_t n = cs->n, n6 = 0;
-    for (size_t a = 0; a < n; a++)
-        n6 += cs->d[a].level == 6;
+    size_t n6 = 0;
+    for (size_t run = 0; run < n_runs; run++)
+        for (size_t a = 0; a < runs[run].n; a++)
+            n6 += runs[run].d[a].level == 6;
     if (n6 == 0) {
         /* totals only: each total is the flow of one pseudo-product */
         uint64_t totals = 0;
-        for (size_t a = 0; a < n; a++)
-            if (cs->d[a].level == 0) {
-                cs->d[a].level = 6;
-                cs->d[a].k = TOTAL_PRODUCT;
-                totals++;
-            }
+        for (size_t run = 0; run < n_runs; run++)
+            for (size_t a = 0; a < runs[run].n; a++)
+                if (runs[run].d[a].level == 0) {
+                    runs[run].d[a].level = 6;
+                    runs[run].d[a].k = TOTAL_PRODUCT;
+                    totals++;
+                }
         if (totals == 0)
             return sink_fail(imp, LEVER_EINPUT,
                                "no trade rows: the Comtrade records hold chapters or headings "
@@ -1819,9 +1878,12 @@ static int ctp_finish(import_sink *imp)
         goto out_of_memory;
     huge_pages_hint(decl, n6 * sizeof *decl);
     size_t m = 0;
-    for (size_t a = 0; a < n; a++)
-        if (cs->d[a].level == 6)
-            six[m++] = (keyed){group_key(&cs->d[a]) | cs->d[a].k, &cs->d[a]};
+    for (size_t run = 0; run < n_runs; run++) {
+        ctp_decl *d = runs[run].d;
+        for (size_t a = 0; a < runs[run].n; a++)
+            if (d[a].level == 6)
+                six[m++] = (keyed){group_key(&d[a]) | d[a].k, &d[a]};
+    }
     if (sort_keyed(six, n6, tmp))
         goto out_of_memory;
     for (size_t a = 1; a < n6 && !rc; a++)
@@ -1836,7 +1898,7 @@ static int ctp_finish(import_sink *imp)
                              second, first);
         }
     if (!rc)
-        check_aggregates(imp, cs, six, n6, cs->d, n);
+        check_aggregates(imp, cs, six, n6, runs, n_runs);
     if (!rc)
         rc = check_periods(imp, cs, six, n6);
     if (rc)
