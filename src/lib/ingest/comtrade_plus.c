@@ -59,7 +59,8 @@ enum { FLOW_M, FLOW_X, FLOW_RM, FLOW_RX };
 static const char *const flow_names[] = {"M", "X", "RM", "RX"};
 
 /* One record kept: a 6-digit declaration (level 6) or an aggregate over products
- * (level 0 = TOTAL, 2, 4), by its reporter. */
+ * (level 0 = TOTAL, 2, 4), by its reporter. 48 bytes: a million of them are written and
+ * read several times over by an import, so the small fields share a word. */
 typedef struct ctp_decl {
     uint64_t value;    /* primaryValue, milli-USD */
     uint64_t wgt;      /* netWgt, grams; UINT64_MAX when missing */
@@ -67,12 +68,14 @@ typedef struct ctp_decl {
     uint64_t line;     /* line of the record (the object's first line in JSON) */
     uint32_t k;        /* HS6 code, or the aggregate's prefix (0 for TOTAL) */
     uint32_t source;   /* index of the input among the sources */
-    int32_t qty_unit;  /* qtyUnitCode; -1 when none */
-    uint16_t year, reporter, partner;
-    uint8_t month;     /* 0 annual, 1..12 */
-    uint8_t flow;      /* FLOW_* */
-    uint8_t level;     /* 6, or 0/2/4 for aggregates */
+    int16_t qty_unit;  /* qtyUnitCode (0..999); -1 when none */
+    uint16_t year;
+    uint32_t reporter : 10, partner : 10; /* country codes 0..999 */
+    uint32_t month : 4; /* 0 annual, 1..12 */
+    uint32_t flow : 2;  /* FLOW_* */
+    uint32_t level : 3; /* 6, or 0/2/4 for aggregates */
 } ctp_decl;
+_Static_assert(sizeof(ctp_decl) == 48, "a declaration is 48 bytes");
 
 
 /* A run of declarations in file order (a chunk read by a worker, kept where it wrote it). */
@@ -566,7 +569,7 @@ static int take_record(ctp_parse *p, const ct_record *r)
         uint64_t u;
         if ((rc = number(p, unit, &spec_unit, &u)))
             return rc;
-        d.qty_unit = u == UINT64_MAX ? -1 : (int32_t)u;
+        d.qty_unit = u == UINT64_MAX ? -1 : (int16_t)u;
     }
     return push_decl(p, &d);
 }
