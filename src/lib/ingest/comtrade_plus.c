@@ -20,24 +20,32 @@
  *   and partner World are aggregates: they are kept aside to check the 6-digit sums
  *   (a warning with file:line on a mismatch) and are not flows.
  * * Speed (bench/sources.sh: within 2x of a BACI CSV per row, while a Comtrade record
- *   is 47 fields and 5 times the bytes of a BACI line): a CSV line without quotes is cut
- *   in one pass, eight bytes a step (commas, line ends and quotes found as zero bytes of
- *   a word), and only the 20 columns lever reads are looked at; a line holding a quote
- *   goes to the field-by-field reader (quoted commas, "" escapes, line ends inside
- *   quotes). Numbers of the usual shape ("331775.000") are read by a short fast path
- *   of fixed_from_text. A CSV of 2 MB or more is cut at line ends into one chunk per
- *   thread, each read into declarations of its own by a worker that never touches the
- *   import (its error, lines and classifications are kept relative to its chunk) and
- *   merged in file order, so the store, the warnings and the first error are those of
- *   one thread; a cut that fell inside a quoted field shows as the chunk before it not
- *   ending exactly there, and the rest is then read again by one thread.
+ *   is 47 fields and 5 times the bytes of a BACI line). What costs most on the machines
+ *   lever is measured on is writing fresh memory, then reading the input; so:
+ *   - A CSV line without quotes is cut in one pass, eight bytes a step (commas, line ends
+ *     and quotes found as the zero bytes of a word), and only the 20 columns lever reads
+ *     become fields; a line holding a quote goes to the field-by-field reader (quoted
+ *     commas, "" escapes, line ends inside quotes). Numbers of the usual shape
+ *     ("331775.000") are read inline.
+ *   - A CSV of 2 MB or more is cut at line ends into one chunk per thread. A worker reads
+ *     its chunk into declarations of its own and never touches the import: its error,
+ *     its lines and the classifications it met are kept relative to its chunk and
+ *     replayed in file order by the calling thread, so the store, the warnings and the
+ *     first error are those of one thread. Its declarations stay where it wrote them, as
+ *     the next run of the state's runs (no copy). A cut that fell inside a quoted field
+ *     shows as the chunk before it not ending exactly there; the rest is then read again
+ *     by the calling thread.
+ *   - A declaration is 48 bytes, in mappings with huge pages reserved from the input's
+ *     size. At commit, the sorts run on 64-bit keys that hold year, reporter, flow,
+ *     partner, month and product, so the checks and the pair keys never follow a pointer;
+ *     only the pairing reads the declarations, on two threads, each half into its own
+ *     rows. The sort is a stable LSD radix sort: equal keys keep file order, so a
+ *     duplicate's message names the earlier record first. Its scratch is the array of row
+ *     declarations, which only the pairing writes, after the sorts.
  * * Declarations are collected whole before any flow is made (Comtrade downloads are
  *   small next to a BACI release: a few million records at most), because the two
  *   declarations of a flow, the months of a year and the aggregates over products come
- *   in any order and from any file. They live in one mapping with huge pages, reserved
- *   from the input's size (fresh memory is what an import costs most on a virtual
- *   machine), and are sorted by 64-bit keys with a stable radix sort: equal keys keep
- *   file order, so the duplicate message names the earlier record first.
+ *   in any order and from any file.
  * * Monthly data are summed into calendar years (the store is annual), exactly, before
  *   rounding once to whole USD; a year with fewer than 12 months says so.
  * * Re-exports and re-imports (RX, RM) are kept apart: they never add to X or M.
@@ -95,8 +103,6 @@ typedef struct ctp_state {
     char iso3[1000][4]; /* ISO3 of each code, as the records give it, for messages */
     char first_rounded[600];
     uint64_t rounded_line, rounded_col; /* a chunk's first rounded number (chunk lines) */
-    void *spare; /* a worker's declaration array once merged: memory already mapped in */
-    size_t spare_bytes;
 } ctp_state;
 
 extern const import_parser import_parser_comtrade_plus;
@@ -181,7 +187,6 @@ static void ctp_discard(import_sink *sink)
     for (size_t r = 0; r < cs->n_runs; r++)
         big_free(cs->runs[r].d, cs->runs[r].cap * sizeof *cs->runs[r].d);
     free(cs->runs);
-    big_free(cs->spare, cs->spare_bytes);
     free(cs);
     *state_slot(sink) = NULL;
 }
@@ -992,15 +997,7 @@ static int parse_csv(ctp_parse *p, size_t pos, uint64_t line)
         ctp_state *w = chunks[c].p.cs;
         if (!w)
             continue;
-        size_t wbytes = w->cap * sizeof *w->d;
-        if (wbytes > cs->spare_bytes) { /* kept for the sorts of the commit */
-            big_free(cs->spare, cs->spare_bytes);
-            cs->spare = w->d;
-            cs->spare_bytes = wbytes;
-            w->d = NULL;
-            w->cap = 0;
-        }
-        decls_free(w);
+        decls_free(w); /* none when its declarations became a run */
         free(w);
     }
     free(cols.role_of_col);
@@ -1437,8 +1434,6 @@ static int ctp_parse_input(import_sink *imp, const import_input *in)
         before->runs = cs->runs;
         before->d = cs->d; /* the mapping may have moved; the records before stay in it */
         before->cap = cs->cap;
-        before->spare = cs->spare;
-        before->spare_bytes = cs->spare_bytes;
         before->n = p.n_before;
         *cs = *before;
     } else {
@@ -1864,14 +1859,11 @@ static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *ru
                     TOTAL_PRODUCT);
         n6 = (size_t)totals;
     }
-    /* the arrays of the checks and the pairing: big_alloc'd (huge pages), each used twice */
     /* fresh memory costs more than anything here: the sorts' scratch is the row
-     * declarations' array (written only by the pairing, after the sorts), and six[] is a
-     * worker's declaration array of the parse when one is big enough (pages already there) */
+     * declarations' array (written only by the pairing, after the sorts) */
     _Static_assert(sizeof(row_decl) >= sizeof(keyed), "the sorts' scratch is decl[]");
     size_t bytes = (n6 ? n6 : 1) * sizeof(keyed), dbytes = (n6 ? n6 : 1) * sizeof(ctp_decl);
-    bool six_spare = cs->spare_bytes >= bytes;
-    keyed *six = six_spare ? (keyed *)cs->spare : big_alloc(bytes);
+    keyed *six = big_alloc(bytes);
     ctp_decl *sums = NULL; /* months summed */
     row_decl *decl = malloc((n6 ? n6 : 1) * sizeof *decl);
     keyed *tmp = (keyed *)decl;
@@ -1979,8 +1971,7 @@ done:
     free(decl);
     free(extras.declared);
     free(extras.re);
-    if (!six_spare)
-        big_free(six, bytes);
+    big_free(six, bytes);
     big_free(sums, dbytes);
     return rc;
 }
