@@ -20,24 +20,32 @@
  *   and partner World are aggregates: they are kept aside to check the 6-digit sums
  *   (a warning with file:line on a mismatch) and are not flows.
  * * Speed (bench/sources.sh: within 2x of a BACI CSV per row, while a Comtrade record
- *   is 47 fields and 5 times the bytes of a BACI line): a CSV line without quotes is cut
- *   in one pass, eight bytes a step (commas, line ends and quotes found as zero bytes of
- *   a word), and only the 20 columns lever reads are looked at; a line holding a quote
- *   goes to the field-by-field reader (quoted commas, "" escapes, line ends inside
- *   quotes). Numbers of the usual shape ("331775.000") are read by a short fast path
- *   of fixed_from_text. A CSV of 2 MB or more is cut at line ends into one chunk per
- *   thread, each read into declarations of its own by a worker that never touches the
- *   import (its error, lines and classifications are kept relative to its chunk) and
- *   merged in file order, so the store, the warnings and the first error are those of
- *   one thread; a cut that fell inside a quoted field shows as the chunk before it not
- *   ending exactly there, and the rest is then read again by one thread.
+ *   is 47 fields and 5 times the bytes of a BACI line). What costs most on the machines
+ *   lever is measured on is writing fresh memory, then reading the input; so:
+ *   - A CSV line without quotes is cut in one pass, eight bytes a step (commas, line ends
+ *     and quotes found as the zero bytes of a word), and only the 20 columns lever reads
+ *     become fields; a line holding a quote goes to the field-by-field reader (quoted
+ *     commas, "" escapes, line ends inside quotes). Numbers of the usual shape
+ *     ("331775.000") are read inline.
+ *   - A CSV of 2 MB or more is cut at line ends into one chunk per thread. A worker reads
+ *     its chunk into declarations of its own and never touches the import: its error,
+ *     its lines and the classifications it met are kept relative to its chunk and
+ *     replayed in file order by the calling thread, so the store, the warnings and the
+ *     first error are those of one thread. Its declarations stay where it wrote them, as
+ *     the next run of the state's runs (no copy). A cut that fell inside a quoted field
+ *     shows as the chunk before it not ending exactly there; the rest is then read again
+ *     by the calling thread.
+ *   - A declaration is 48 bytes, in mappings with huge pages reserved from the input's
+ *     size. At commit, the sorts run on 64-bit keys that hold year, reporter, flow,
+ *     partner, month and product, so the checks and the pair keys never follow a pointer;
+ *     only the pairing reads the declarations, on two threads, each half into its own
+ *     rows. The sort is a stable LSD radix sort: equal keys keep file order, so a
+ *     duplicate's message names the earlier record first. Its scratch is the array of row
+ *     declarations, which only the pairing writes, after the sorts.
  * * Declarations are collected whole before any flow is made (Comtrade downloads are
  *   small next to a BACI release: a few million records at most), because the two
  *   declarations of a flow, the months of a year and the aggregates over products come
- *   in any order and from any file. They live in one mapping with huge pages, reserved
- *   from the input's size (fresh memory is what an import costs most on a virtual
- *   machine), and are sorted by 64-bit keys with a stable radix sort: equal keys keep
- *   file order, so the duplicate message names the earlier record first.
+ *   in any order and from any file.
  * * Monthly data are summed into calendar years (the store is annual), exactly, before
  *   rounding once to whole USD; a year with fewer than 12 months says so.
  * * Re-exports and re-imports (RX, RM) are kept apart: they never add to X or M.
@@ -59,7 +67,8 @@ enum { FLOW_M, FLOW_X, FLOW_RM, FLOW_RX };
 static const char *const flow_names[] = {"M", "X", "RM", "RX"};
 
 /* One record kept: a 6-digit declaration (level 6) or an aggregate over products
- * (level 0 = TOTAL, 2, 4), by its reporter. */
+ * (level 0 = TOTAL, 2, 4), by its reporter. 48 bytes: a million of them are written and
+ * read several times over by an import, so the small fields share a word. */
 typedef struct ctp_decl {
     uint64_t value;    /* primaryValue, milli-USD */
     uint64_t wgt;      /* netWgt, grams; UINT64_MAX when missing */
@@ -67,31 +76,34 @@ typedef struct ctp_decl {
     uint64_t line;     /* line of the record (the object's first line in JSON) */
     uint32_t k;        /* HS6 code, or the aggregate's prefix (0 for TOTAL) */
     uint32_t source;   /* index of the input among the sources */
-    int32_t qty_unit;  /* qtyUnitCode; -1 when none */
-    uint16_t year, reporter, partner;
-    uint8_t month;     /* 0 annual, 1..12 */
-    uint8_t flow;      /* FLOW_* */
-    uint8_t level;     /* 6, or 0/2/4 for aggregates */
-    uint8_t edition;   /* classificationCode H0..H6: HS92..HS22 (0..6) */
+    int16_t qty_unit;  /* qtyUnitCode (0..999); -1 when none */
+    uint16_t year;
+    uint32_t reporter : 10, partner : 10; /* country codes 0..999 */
+    uint32_t month : 4; /* 0 annual, 1..12 */
+    uint32_t flow : 2;  /* FLOW_* */
+    uint32_t level : 3; /* 6, or 0/2/4 for aggregates */
+    uint32_t edition : 3; /* classificationCode H0..H6: HS92..HS22 (0..6) */
 } ctp_decl;
+_Static_assert(sizeof(ctp_decl) == 48, "a declaration is 48 bytes");
 
-/* A flow's two declarations, after months are summed (item of ctp_state.flows). */
-typedef struct ctp_pair {
-    uint64_t key; /* (t, i, j, k) packed */
-    const ctp_decl *x, *m;
-} ctp_pair;
 
-typedef struct ctp_state {
+/* A run of declarations in file order (a chunk read by a worker, kept where it wrote it). */
+typedef struct decl_run {
     ctp_decl *d;
     size_t n, cap;
+} decl_run;
+
+typedef struct ctp_state {
+    ctp_decl *d; /* the declarations, after those of runs[] */
+    size_t n, cap;
+    decl_run *runs; /* closed runs, in file order before d */
+    size_t n_runs;
     /* skipped records, by reason, over all inputs */
     uint64_t other_flows, breakdowns, partner_world, not_hs, rounded;
     bool annual_seen, monthly_seen;
     char iso3[1000][4]; /* ISO3 of each code, as the records give it, for messages */
     char first_rounded[600];
     uint64_t rounded_line, rounded_col; /* a chunk's first rounded number (chunk lines) */
-    void *spare; /* a worker's declaration array once merged: memory already mapped in */
-    size_t spare_bytes;
 } ctp_state;
 
 extern const import_parser import_parser_comtrade_plus;
@@ -141,13 +153,41 @@ static void decls_free(ctp_state *cs)
     cs->n = cs->cap = 0;
 }
 
+/* Closes the declarations so far into a run and continues in `d` (the worker's array
+ * of the next chunk, whose declarations are then not copied). */
+static int decls_adopt(ctp_state *cs, ctp_state *w)
+{
+    decl_run *r = realloc(cs->runs, (cs->n_runs + 1) * sizeof *r);
+    if (!r)
+        return LEVER_ENOMEM;
+    cs->runs = r;
+    r[cs->n_runs++] = (decl_run){cs->d, cs->n, cs->cap};
+    cs->d = w->d;
+    cs->n = w->n;
+    cs->cap = w->cap;
+    w->d = NULL;
+    w->n = w->cap = 0;
+    return LEVER_OK;
+}
+
+/* Every run of declarations, the open one last; returns how many (at most n_runs + 1). */
+static size_t decl_runs(const ctp_state *cs, decl_run *out)
+{
+    for (size_t r = 0; r < cs->n_runs; r++)
+        out[r] = cs->runs[r];
+    out[cs->n_runs] = (decl_run){cs->d, cs->n, cs->cap};
+    return cs->n_runs + 1;
+}
+
 static void ctp_discard(import_sink *sink)
 {
     ctp_state *cs = *state_slot(sink);
     if (!cs)
         return;
     decls_free(cs);
-    big_free(cs->spare, cs->spare_bytes);
+    for (size_t r = 0; r < cs->n_runs; r++)
+        big_free(cs->runs[r].d, cs->runs[r].cap * sizeof *cs->runs[r].d);
+    free(cs->runs);
     free(cs);
     *state_slot(sink) = NULL;
 }
@@ -530,7 +570,7 @@ static int take_record(ctp_parse *p, const ct_record *r)
         uint64_t u;
         if ((rc = number(p, unit, &spec_unit, &u)))
             return rc;
-        d.qty_unit = u == UINT64_MAX ? -1 : (int32_t)u;
+        d.qty_unit = u == UINT64_MAX ? -1 : (int16_t)u;
     }
     return push_decl(p, &d);
 }
@@ -838,13 +878,10 @@ static int csv_merge(ctp_parse *p, csv_chunk *c, uint64_t base)
     if (c->p.err_rc)
         return p_fail(p, c->p.err_rc, c->p.err_where, c->p.err_line + base, c->p.err_col, "%s",
                       c->p.err_msg);
-    if (decls_reserve(cs, w->n))
+    for (size_t a = 0; a < w->n; a++)
+        w->d[a].line += base;
+    if (decls_adopt(cs, w))
         return p_fail(p, LEVER_ENOMEM, WHERE_FILE, 0, 0, "out of memory");
-    for (size_t a = 0; a < w->n; a++) {
-        cs->d[cs->n + a] = w->d[a];
-        cs->d[cs->n + a].line += base;
-    }
-    cs->n += w->n;
     cs->other_flows += w->other_flows;
     cs->breakdowns += w->breakdowns;
     cs->partner_world += w->partner_world;
@@ -956,15 +993,7 @@ static int parse_csv(ctp_parse *p, size_t pos, uint64_t line)
         ctp_state *w = chunks[c].p.cs;
         if (!w)
             continue;
-        size_t wbytes = w->cap * sizeof *w->d;
-        if (wbytes > cs->spare_bytes) { /* kept for the sorts of the commit */
-            big_free(cs->spare, cs->spare_bytes);
-            cs->spare = w->d;
-            cs->spare_bytes = wbytes;
-            w->d = NULL;
-            w->cap = 0;
-        }
-        decls_free(w);
+        decls_free(w); /* none when its declarations became a run */
         free(w);
     }
     free(cols.role_of_col);
@@ -1391,10 +1420,16 @@ static int ctp_parse_input(import_sink *imp, const import_input *in)
     int rc = json_input(in->data, in->len) ? parse_json(&p, pos) : parse_csv(&p, pos, 1);
     if (rc) {
         ctp_state *cs = *slot;
+        while (cs->n_runs > before->n_runs) { /* the runs this input added */
+            decls_free(cs);
+            decl_run *r = &cs->runs[--cs->n_runs];
+            cs->d = r->d;
+            cs->n = r->n;
+            cs->cap = r->cap;
+        }
+        before->runs = cs->runs;
         before->d = cs->d; /* the mapping may have moved; the records before stay in it */
         before->cap = cs->cap;
-        before->spare = cs->spare;
-        before->spare_bytes = cs->spare_bytes;
         before->n = p.n_before;
         *cs = *before;
     } else {
@@ -1488,10 +1523,12 @@ static void country_label(const ctp_state *cs, int code, char out[48])
 
 /* Sums of the 6-digit declarations under each aggregate, against the aggregate. */
 static void check_aggregates(import_sink *imp, const ctp_state *cs, const keyed *six, size_t n6,
-                             const ctp_decl *d, size_t n)
+                             const decl_run *runs, size_t n_runs)
 {
     uint64_t mismatches = 0, unchecked = 0;
-    for (size_t a = 0; a < n; a++) {
+    for (size_t run = 0; run < n_runs; run++)
+    for (size_t a = 0, n = runs[run].n; a < n; a++) {
+        const ctp_decl *d = runs[run].d;
         if (d[a].level == 6)
             continue;
         uint32_t width = d[a].level == 0 ? 1000000u : d[a].level == 2 ? 10000u : 100u;
@@ -1790,39 +1827,43 @@ static int decl_cmp(const void *x, const void *y)
 
 /* One reporter's year in one classification: the same declarations downloaded in two
  * editions would be counted twice once converted. */
-static int ctp_one_edition(import_sink *imp, const ctp_state *cs)
+static int ctp_one_edition(import_sink *imp, const ctp_state *cs, const decl_run *runs,
+                           size_t n_runs)
 {
-    uint32_t *first = calloc(151u * 1000u, sizeof *first); /* years 1950..2100 */
+    const ctp_decl **first = calloc(151u * 1000u, sizeof *first); /* years 1950..2100 */
     if (!first)
         return sink_fail(imp, LEVER_ENOMEM, "out of memory");
     int rc = LEVER_OK;
-    for (size_t a = 0; a < cs->n && !rc; a++) {
-        const ctp_decl *d = &cs->d[a];
-        uint32_t *f = &first[(size_t)(d->year - 1950) * 1000u + d->reporter];
-        if (!*f) {
-            *f = (uint32_t)a + 1;
-            continue;
+    for (size_t run = 0; run < n_runs && !rc; run++)
+        for (size_t a = 0; a < runs[run].n && !rc; a++) {
+            const ctp_decl *d = &runs[run].d[a];
+            const ctp_decl **f = &first[(size_t)(d->year - 1950) * 1000u + d->reporter];
+            if (!*f) {
+                *f = d;
+                continue;
+            }
+            const ctp_decl *e = *f;
+            if (e->edition == d->edition)
+                continue;
+            char at[600], other[600], rep[48];
+            where(imp, d, at, sizeof at);
+            where(imp, e, other, sizeof other);
+            country_label(cs, d->reporter, rep);
+            rc = sink_fail(imp, LEVER_EINPUT,
+                           "%s: %s's declarations for %u are in classificationCode H%u (%s) "
+                           "here and in H%u (%s) at %s: the same declarations in two editions "
+                           "would be counted twice once converted; import each reporter's "
+                           "year in one classification",
+                           at, rep, (unsigned)d->year, (unsigned)d->edition,
+                           sink_hs_edition_name(d->edition), (unsigned)e->edition,
+                           sink_hs_edition_name(e->edition), other);
         }
-        const ctp_decl *e = &cs->d[*f - 1];
-        if (e->edition == d->edition)
-            continue;
-        char at[600], other[600], rep[48];
-        where(imp, d, at, sizeof at);
-        where(imp, e, other, sizeof other);
-        country_label(cs, d->reporter, rep);
-        rc = sink_fail(imp, LEVER_EINPUT,
-                       "%s: %s's declarations for %u are in classificationCode H%u (%s) here "
-                       "and in H%u (%s) at %s: the same declarations in two editions would "
-                       "be counted twice once converted; import each reporter's year in one "
-                       "classification",
-                       at, rep, d->year, d->edition, sink_hs_edition_name(d->edition),
-                       e->edition, sink_hs_edition_name(e->edition), other);
-    }
     free(first);
     return rc;
 }
 
-static int ctp_to_hs(import_sink *imp, const ctp_state *cs, ctp_decl **years, size_t *ny)
+static int ctp_to_hs(import_sink *imp, const ctp_state *cs, const decl_run *runs, size_t n_runs,
+                     ctp_decl **years, size_t *ny)
 {
     hs_convert *cv = NULL;
     int rc = sink_hs_convert_open(imp, &cv);
@@ -1835,7 +1876,7 @@ static int ctp_to_hs(import_sink *imp, const ctp_state *cs, ctp_decl **years, si
     keyed *tmp = malloc((n ? n : 1) * sizeof *tmp);
     char *note = NULL;
     size_t note_len = 0;
-    if (!(rc = ctp_one_edition(imp, cs)) &&
+    if (!(rc = ctp_one_edition(imp, cs, runs, n_runs)) &&
         (!flows || !tmp || !(out = malloc(cap * sizeof *out))))
         rc = sink_fail(imp, LEVER_ENOMEM, "out of memory");
     /* the weights: each target-edition flow once, the importer's declaration first */
@@ -1968,10 +2009,28 @@ static int ctp_to_hs(import_sink *imp, const ctp_state *cs, ctp_decl **years, si
     return rc;
 }
 
+static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *runs, size_t n_runs,
+                    size_t n);
+
+/* At commit: the declarations of every input into rows (pair_declarations). */
 static int ctp_finish(import_sink *imp)
 {
     ctp_state *cs = *state_slot(imp);
-    if (!cs || cs->n == 0)
+    decl_run *runs = cs ? malloc((cs->n_runs + 1) * sizeof *runs) : NULL;
+    if (cs && !runs)
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory");
+    size_t n_runs = cs ? decl_runs(cs, runs) : 0, n = 0;
+    for (size_t run = 0; run < n_runs; run++)
+        n += runs[run].n;
+    int rc = pair_declarations(imp, cs, runs, n_runs, n);
+    free(runs);
+    return rc;
+}
+
+static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *runs, size_t n_runs,
+                    size_t n)
+{
+    if (n == 0)
         return LEVER_OK;
     lever_rows *rows = sink_rows(imp);
     if (rows->n)
@@ -1980,18 +2039,20 @@ static int ctp_finish(import_sink *imp)
                            "files with BACI or other rows; import each into its own store and "
                            "query them together with several --store options");
     skipped_warnings(imp, cs);
-    size_t n = cs->n, n6 = 0;
-    for (size_t a = 0; a < n; a++)
-        n6 += cs->d[a].level == 6;
+    size_t n6 = 0;
+    for (size_t run = 0; run < n_runs; run++)
+        for (size_t a = 0; a < runs[run].n; a++)
+            n6 += runs[run].d[a].level == 6;
     if (n6 == 0) {
         /* totals only: each total is the flow of one pseudo-product */
         uint64_t totals = 0;
-        for (size_t a = 0; a < n; a++)
-            if (cs->d[a].level == 0) {
-                cs->d[a].level = 6;
-                cs->d[a].k = TOTAL_PRODUCT;
-                totals++;
-            }
+        for (size_t run = 0; run < n_runs; run++)
+            for (size_t a = 0; a < runs[run].n; a++)
+                if (runs[run].d[a].level == 0) {
+                    runs[run].d[a].level = 6;
+                    runs[run].d[a].k = TOTAL_PRODUCT;
+                    totals++;
+                }
         if (totals == 0)
             return sink_fail(imp, LEVER_EINPUT,
                                "no trade rows: the Comtrade records hold chapters or headings "
@@ -2012,14 +2073,11 @@ static int ctp_finish(import_sink *imp)
                     TOTAL_PRODUCT);
         n6 = (size_t)totals;
     }
-    /* the arrays of the checks and the pairing: big_alloc'd (huge pages), each used twice */
     /* fresh memory costs more than anything here: the sorts' scratch is the row
-     * declarations' array (written only by the pairing, after the sorts), and six[] is a
-     * worker's declaration array of the parse when one is big enough (pages already there) */
+     * declarations' array (written only by the pairing, after the sorts) */
     _Static_assert(sizeof(row_decl) >= sizeof(keyed), "the sorts' scratch is decl[]");
     size_t bytes = (n6 ? n6 : 1) * sizeof(keyed), dbytes = (n6 ? n6 : 1) * sizeof(ctp_decl);
-    bool six_spare = cs->spare_bytes >= bytes;
-    keyed *six = six_spare ? (keyed *)cs->spare : big_alloc(bytes);
+    keyed *six = big_alloc(bytes);
     ctp_decl *sums = NULL; /* months summed */
     ctp_decl *conv = NULL; /* converted by --to-hs */
     keyed *conv_years = NULL;
@@ -2031,9 +2089,12 @@ static int ctp_finish(import_sink *imp)
         goto out_of_memory;
     huge_pages_hint(decl, n6 * sizeof *decl);
     size_t m = 0;
-    for (size_t a = 0; a < n; a++)
-        if (cs->d[a].level == 6)
-            six[m++] = (keyed){group_key(&cs->d[a]) | cs->d[a].k, &cs->d[a]};
+    for (size_t run = 0; run < n_runs; run++) {
+        ctp_decl *d = runs[run].d;
+        for (size_t a = 0; a < runs[run].n; a++)
+            if (d[a].level == 6)
+                six[m++] = (keyed){group_key(&d[a]) | d[a].k, &d[a]};
+    }
     if (sort_keyed(six, n6, tmp))
         goto out_of_memory;
     for (size_t a = 1; a < n6 && !rc; a++)
@@ -2048,7 +2109,7 @@ static int ctp_finish(import_sink *imp)
                              second, first);
         }
     if (!rc)
-        check_aggregates(imp, cs, six, n6, cs->d, n);
+        check_aggregates(imp, cs, six, n6, runs, n_runs);
     if (!rc)
         rc = check_periods(imp, cs, six, n6);
     if (rc)
@@ -2090,7 +2151,7 @@ static int ctp_finish(import_sink *imp)
             goto out_of_memory;
         for (size_t a = 0; a < ny; a++)
             conv[a] = *years[a].d;
-        if ((rc = ctp_to_hs(imp, cs, &conv, &nc)))
+        if ((rc = ctp_to_hs(imp, cs, runs, n_runs, &conv, &nc)))
             goto done;
         if (nc > n6) {
             row_decl *g = realloc(decl, nc * sizeof *decl);
@@ -2152,8 +2213,7 @@ done:
     free(conv_years);
     free(extras.declared);
     free(extras.re);
-    if (!six_spare)
-        big_free(six, bytes);
+    big_free(six, bytes);
     big_free(sums, dbytes);
     return rc;
 }
