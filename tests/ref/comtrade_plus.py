@@ -109,7 +109,7 @@ def read_tables(path):
             header = line.split(",")
             tables[name] = []
         else:
-            tables[name].append(dict(zip(header, line.split(","))))
+            tables[name].append(dict(zip(header, next(csv.reader([line])))))
     return tables
 
 
@@ -151,8 +151,11 @@ def check_dyad(a, b, source, cif, lever_csv, paths):
         want_decl.append(row)
     got = read_tables(lever_csv)
     bad = 0
-    got_years = [(r["year"], r["a_to_b"], r["b_to_a"], r["source"], r["valuation_a_to_b"],
-                  r["valuation_b_to_a"]) for r in got["years"]]
+    # a store converted to another HS edition labels its years "reported, HS split" (...):
+    # the label's conversion part is checked by the tests of --to-hs, not here
+    got_years = [(r["year"], r["a_to_b"], r["b_to_a"],
+                  r["source"].replace(", HS split", "").replace(", HS converted", ""),
+                  r["valuation_a_to_b"], r["valuation_b_to_a"]) for r in got["years"]]
     if got_years != want_years:
         print("years: want", want_years, "got", got_years)
         bad += 1

@@ -27,6 +27,8 @@
 
 #define NONE UINT64_MAX
 
+_Static_assert(HS_PARTS_MAX == HS_MAX_TARGETS, "a flow has at most HS_MAX_TARGETS parts");
+
 __extension__ typedef unsigned __int128 u128;
 
 typedef struct src_fit {
@@ -116,12 +118,11 @@ static int betrayed(lever_import *imp, const hs_tables *t, const src_fit *f, int
 /* Splits x into n parts proportional to w (equal parts when every w is 0), exactly:
  * each part is rounded down and the remainder goes one unit at a time to the parts with
  * the largest fractions (the first on a tie). */
-static void split_exact(uint64_t x, const uint64_t *w, size_t n, uint64_t *out)
+static void split_exact(uint64_t x, const uint64_t *w, size_t n, uint64_t *out, u128 *rem)
 {
     u128 sum = 0;
     for (size_t c = 0; c < n; c++)
         sum += w[c];
-    u128 rem[HS_MAX_TARGETS];
     uint64_t given = 0;
     for (size_t c = 0; c < n; c++) {
         u128 num = sum ? (u128)x * w[c] : x;
@@ -154,11 +155,11 @@ static int weight_cmp(const void *x, const void *y)
     return a->t < b->t ? -1 : a->t > b->t;
 }
 
-/* World trade W(c, y) of the target codes in the nearest year to t where any is > 0. */
-static void target_weights(const weight *w, size_t nw, const uint32_t *targets, size_t n,
-                           uint16_t t, uint64_t *out)
+/* World trade W(c, y) of the target codes in the nearest year to t where any is > 0;
+ * false when there is no such year (the split is then equal). lo, hi: n scratch each. */
+static bool target_weights(const weight *w, size_t nw, const uint32_t *targets, size_t n,
+                           uint16_t t, uint64_t *out, size_t *lo, size_t *hi)
 {
-    size_t lo[HS_MAX_TARGETS], hi[HS_MAX_TARGETS];
     for (size_t c = 0; c < n; c++) {
         size_t a = 0, b = nw;
         while (a < b) {
@@ -184,11 +185,12 @@ static void target_weights(const weight *w, size_t nw, const uint32_t *targets, 
             }
         }
     if (best < 0)
-        return;
+        return false;
     for (size_t c = 0; c < n; c++)
         for (size_t e = lo[c]; e < hi[c]; e++)
             if (w[e].t == best)
                 out[c] = w[e].v;
+    return true;
 }
 
 /* Targets of each code of one edition, computed once: memo[k] = pool offset + 1. */
@@ -212,6 +214,8 @@ static const uint32_t *targets_of(target_memo *m, hs_tables *t, int from, int to
     if (!m->memo[k]) {
         uint32_t buf[HS_MAX_TARGETS];
         size_t n = hs_targets(t, from, to, k, buf, HS_MAX_TARGETS);
+        if (n > HS_MAX_TARGETS)
+            return NULL;
         if (m->n_pool + n + 1 > m->cap_pool) {
             size_t cap = (m->cap_pool ? m->cap_pool * 2 : 4096) + n + 1;
             uint32_t *g = realloc(m->pool, cap * sizeof *g);
@@ -226,6 +230,168 @@ static const uint32_t *targets_of(target_memo *m, hs_tables *t, int from, int to
         m->n_pool += n;
     }
     return m->pool + m->memo[k] - 1;
+}
+
+/* The conversion of flows to one edition, shared by every format (parser.h): the tables,
+ * the world trade that weighs the splits, the years converted, and counts for the notes. */
+struct hs_convert {
+    hs_tables *t;
+    bool own_tables;
+    int to;
+    weight *w;
+    size_t nw, cap_w;
+    bool weights_ready;
+    target_memo memo;
+    uint8_t *year_flags; /* [65536] STORE_YEAR_* */
+    hs_convert_stats st;
+    /* scratch of one flow's split, HS_MAX_TARGETS each */
+    uint64_t *wt, *vs, *qs;
+    size_t *lo, *hi;
+    u128 *rem;
+    hs_part *parts;
+};
+
+static hs_convert *convert_new(hs_tables *t, int to)
+{
+    hs_convert *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->t = t;
+    c->to = to;
+    c->memo.edition = -1;
+    c->memo.memo = calloc(1000000, sizeof(uint32_t));
+    c->year_flags = calloc(65536, 1);
+    c->wt = malloc(HS_MAX_TARGETS * sizeof *c->wt);
+    c->vs = malloc(HS_MAX_TARGETS * sizeof *c->vs);
+    c->qs = malloc(HS_MAX_TARGETS * sizeof *c->qs);
+    c->lo = malloc(HS_MAX_TARGETS * sizeof *c->lo);
+    c->hi = malloc(HS_MAX_TARGETS * sizeof *c->hi);
+    c->rem = malloc(HS_MAX_TARGETS * sizeof *c->rem);
+    c->parts = malloc(HS_MAX_TARGETS * sizeof *c->parts);
+    if (!c->memo.memo || !c->year_flags || !c->wt || !c->vs || !c->qs || !c->lo || !c->hi ||
+        !c->rem || !c->parts) {
+        hs_convert_free(c);
+        return NULL;
+    }
+    hs_convert_stats_take(c, NULL);
+    return c;
+}
+
+void hs_convert_free(hs_convert *c)
+{
+    if (!c)
+        return;
+    if (c->own_tables)
+        hs_tables_free(c->t);
+    free(c->w);
+    free(c->memo.memo);
+    free(c->memo.pool);
+    free(c->year_flags);
+    free(c->wt);
+    free(c->vs);
+    free(c->qs);
+    free(c->lo);
+    free(c->hi);
+    free(c->rem);
+    free(c->parts);
+    free(c);
+}
+
+int hs_convert_target(const hs_convert *c)
+{
+    return c->to;
+}
+
+int hs_convert_weigh(hs_convert *c, uint32_t k, uint16_t year, uint64_t v)
+{
+    if (c->nw == c->cap_w) {
+        size_t cap = c->cap_w ? c->cap_w * 2 : 4096;
+        weight *g = realloc(c->w, cap * sizeof *g);
+        if (!g)
+            return LEVER_ENOMEM;
+        c->w = g;
+        c->cap_w = cap;
+    }
+    c->w[c->nw++] = (weight){k, year, v};
+    c->weights_ready = false;
+    return LEVER_OK;
+}
+
+/* World trade per (code, year): the weights sorted and summed. */
+static void weights_ready(hs_convert *c)
+{
+    if (c->weights_ready)
+        return;
+    sort_items(c->w, c->nw, sizeof *c->w, weight_cmp);
+    size_t m = 0;
+    for (size_t a = 0; a < c->nw; a++) {
+        if (m && c->w[m - 1].k == c->w[a].k && c->w[m - 1].t == c->w[a].t)
+            c->w[m - 1].v += c->w[a].v;
+        else
+            c->w[m++] = c->w[a];
+    }
+    c->nw = m;
+    c->weights_ready = true;
+}
+
+int hs_convert_flow(hs_convert *c, int from, uint16_t year, uint32_t k, uint64_t v, int64_t q,
+                    const hs_part **out)
+{
+    weights_ready(c);
+    hs_part *parts = c->parts;
+    *out = parts;
+    const uint32_t *tg = targets_of(&c->memo, c->t, from, c->to, k);
+    if (!tg && k < 1000000) {
+        uint32_t one;
+        return hs_targets(c->t, from, c->to, k, &one, HS_MAX_TARGETS) > HS_MAX_TARGETS ? -2
+                                                                                     : -1;
+    }
+    size_t nt = tg ? tg[0] : 0;
+    c->st.flows++;
+    c->st.year_min = year < c->st.year_min ? year : c->st.year_min;
+    c->st.year_max = year > c->st.year_max ? year : c->st.year_max;
+    if (nt == 0) {
+        c->st.kept++;
+        parts[0] = (hs_part){k, v, q};
+        return 0;
+    }
+    c->year_flags[year] |= STORE_YEAR_CONVERTED;
+    if (nt == 1) {
+        parts[0] = (hs_part){tg[1], v, q};
+        return 1;
+    }
+    c->st.split++;
+    c->year_flags[year] |= STORE_YEAR_SPLIT;
+    if (!target_weights(c->w, c->nw, tg + 1, nt, year, c->wt, c->lo, c->hi))
+        c->st.equal++;
+    split_exact(v, c->wt, nt, c->vs, c->rem);
+    bool has_q = q != LEVER_QTY_MISSING && q >= 0;
+    if (has_q)
+        split_exact((uint64_t)q, c->wt, nt, c->qs, c->rem);
+    /* parts with neither value nor kg are left out; the first stays when all are empty */
+    int n = 0;
+    for (size_t e = 0; e < nt; e++)
+        if (c->vs[e] || (has_q && c->qs[e]))
+            parts[n++] = (hs_part){tg[1 + e], c->vs[e], has_q ? (int64_t)c->qs[e] : q};
+    if (n == 0)
+        parts[n++] = (hs_part){tg[1], 0, q};
+    return n;
+}
+
+int hs_convert_too_many(import_sink *imp, const hs_convert *c, int from, uint32_t k)
+{
+    return sink_fail(imp, LEVER_EINPUT,
+                     "HS code %06u of %s links to more than %d codes of %s in the correlation "
+                     "tables of %s; these are not UNSD's tables: give UNSD's with --hs-tables",
+                     k, hs_edition_name(from), HS_MAX_TARGETS, hs_edition_name(c->to),
+                     hs_tables_dir(c->t));
+}
+
+void hs_convert_stats_take(hs_convert *c, hs_convert_stats *out)
+{
+    if (out)
+        *out = c->st;
+    c->st = (hs_convert_stats){.year_min = 65535, .year_max = 0};
 }
 
 typedef struct conv_row {
@@ -247,31 +413,18 @@ static int conv_cmp(const void *x, const void *y)
     return a->k < b->k ? -1 : a->k > b->k;
 }
 
-typedef struct conv_stats {
-    uint64_t flows, split, kept;
-    int year_min, year_max;
-} conv_stats;
-
 /* The rows of one source converted, summed where they meet, sorted. */
-static int convert_source(lever_import *imp, hs_tables *t, target_memo *memo,
-                          const import_source *s, int from, int to, const weight *w, size_t nw,
-                          uint8_t *year_flags, conv_row **out, size_t *n_out, conv_stats *st)
+static int convert_source(lever_import *imp, hs_convert *cv, const import_source *s, int from,
+                          conv_row **out, size_t *n_out)
 {
     const lever_rows *r = &imp->rows;
     size_t cap = s->n_rows + 16, n = 0;
     conv_row *c = malloc(cap * sizeof *c);
     if (!c)
         return LEVER_ENOMEM;
-    *st = (conv_stats){.year_min = 1 << 30, .year_max = -1};
     for (uint64_t row = s->first_row; row < s->first_row + s->n_rows; row++) {
-        const uint32_t *tg = targets_of(memo, t, from, to, r->k[row]);
-        if (!tg && r->k[row] < 1000000) {
-            free(c);
-            return LEVER_ENOMEM;
-        }
-        size_t nt = tg ? tg[0] : 0;
-        if (n + (nt ? nt : 1) > cap) {
-            cap = cap * 2 + nt;
+        if (n + HS_MAX_TARGETS > cap) {
+            cap = cap * 2 + HS_MAX_TARGETS;
             conv_row *g = realloc(c, cap * sizeof *g);
             if (!g) {
                 free(c);
@@ -279,38 +432,17 @@ static int convert_source(lever_import *imp, hs_tables *t, target_memo *memo,
             }
             c = g;
         }
-        conv_row base = {r->t[row], r->i[row], r->j[row], r->k[row], r->v[row], r->q[row]};
-        st->flows++;
-        st->year_min = base.t < st->year_min ? base.t : st->year_min;
-        st->year_max = base.t > st->year_max ? base.t : st->year_max;
-        if (nt == 0) {
-            st->kept++;
-            c[n++] = base;
-            continue;
+        const hs_part *parts;
+        int np = hs_convert_flow(cv, from, r->t[row], r->k[row], r->v[row], r->q[row], &parts);
+        if (np < 0) {
+            free(c);
+            if (np == -2)
+                return hs_convert_too_many(imp, cv, from, r->k[row]);
+            return LEVER_ENOMEM;
         }
-        year_flags[base.t] |= STORE_YEAR_CONVERTED;
-        if (nt == 1) {
-            base.k = tg[1];
-            c[n++] = base;
-            continue;
-        }
-        st->split++;
-        year_flags[base.t] |= STORE_YEAR_SPLIT;
-        uint64_t wt[HS_MAX_TARGETS], vs[HS_MAX_TARGETS], qs[HS_MAX_TARGETS];
-        target_weights(w, nw, tg + 1, nt, base.t, wt);
-        split_exact(base.v, wt, nt, vs);
-        if (base.q != LEVER_QTY_MISSING && base.q >= 0)
-            split_exact((uint64_t)base.q, wt, nt, qs);
-        for (size_t e = 0; e < nt; e++) {
-            if (vs[e] == 0)
-                continue;
-            conv_row part = base;
-            part.k = tg[1 + e];
-            part.v = vs[e];
-            part.q = base.q != LEVER_QTY_MISSING && base.q >= 0 ? (int64_t)qs[e]
-                                                                : LEVER_QTY_MISSING;
-            c[n++] = part;
-        }
+        for (int e = 0; e < (np ? np : 1); e++)
+            c[n++] = (conv_row){r->t[row], r->i[row], r->j[row], parts[e].k, parts[e].v,
+                                parts[e].q};
     }
     qsort(c, n, sizeof *c, conv_cmp);
     size_t m = 0;
@@ -352,37 +484,58 @@ static int note_append(lever_import *imp, const char *fmt, ...)
     return LEVER_OK;
 }
 
+/* The years converted into the import's year flags (merged with any already there). */
+static int record_year_flags(lever_import *imp, hs_convert *c)
+{
+    for (size_t f = 0; f < imp->n_year_flags; f++)
+        c->year_flags[imp->year_flags[2 * f]] |= (uint8_t)imp->year_flags[2 * f + 1];
+    size_t n = 0;
+    for (int y = 0; y < 65536; y++)
+        n += c->year_flags[y] != 0;
+    uint16_t *yf = malloc((n ? n : 1) * 2 * sizeof *yf);
+    if (!yf)
+        return LEVER_ENOMEM;
+    free(imp->year_flags);
+    imp->year_flags = yf;
+    imp->n_year_flags = 0;
+    for (int y = 0; y < 65536; y++)
+        if (c->year_flags[y]) {
+            yf[2 * imp->n_year_flags] = (uint16_t)y;
+            yf[2 * imp->n_year_flags++ + 1] = c->year_flags[y];
+        }
+    return LEVER_OK;
+}
+
+/* "to HS92 with UNSD's HS correlation tables: " before the first note. */
+static int note_conversion(lever_import *imp, const char *what)
+{
+    if (!imp->converted)
+        return note_append(imp, "to %s with UNSD's HS correlation tables: %s", imp->to_hs, what);
+    return note_append(imp, "; %s", what);
+}
+
+static const char *equal_note(const hs_convert_stats *st, char *buf, size_t len)
+{
+    if (!st->equal)
+        return "";
+    snprintf(buf, len, " (%llu of them equally: no trade of their target codes to weigh them)",
+             (unsigned long long)st->equal);
+    return buf;
+}
+
 static int convert(lever_import *imp, hs_tables *t, src_fit *fits, int to)
 {
     lever_rows *r = &imp->rows;
-    /* world trade of the target edition's rows, per (code, year), for the splits */
-    size_t nw = 0;
-    for (size_t s = 0; s < imp->n_sources; s++)
-        if (fits[s].edition == to)
-            nw += imp->sources[s].n_rows;
-    weight *w = malloc((nw ? nw : 1) * sizeof *w);
-    target_memo memo = {.edition = -1, .memo = calloc(1000000, sizeof(uint32_t))};
-    uint8_t *year_flags = calloc(65536, 1);
+    hs_convert *cv = convert_new(t, to);
     lever_rows nr = {0};
-    int rc = w && memo.memo && year_flags ? LEVER_OK : LEVER_ENOMEM;
-    nw = 0;
+    int rc = cv ? LEVER_OK : LEVER_ENOMEM;
+    /* world trade of the target edition's rows, per (code, year), for the splits */
     for (size_t s = 0; !rc && s < imp->n_sources; s++) {
         if (fits[s].edition != to)
             continue;
         const import_source *src = &imp->sources[s];
-        for (uint64_t row = src->first_row; row < src->first_row + src->n_rows; row++)
-            w[nw++] = (weight){r->k[row], r->t[row], r->v[row]};
-    }
-    if (!rc) {
-        qsort(w, nw, sizeof *w, weight_cmp);
-        size_t m = 0;
-        for (size_t a = 0; a < nw; a++) {
-            if (m && w[m - 1].k == w[a].k && w[m - 1].t == w[a].t)
-                w[m - 1].v += w[a].v;
-            else
-                w[m++] = w[a];
-        }
-        nw = m;
+        for (uint64_t row = src->first_row; !rc && row < src->first_row + src->n_rows; row++)
+            rc = hs_convert_weigh(cv, r->k[row], r->t[row], r->v[row]);
     }
     uint64_t copied_to = 0;
     for (size_t s = 0; !rc && s < imp->n_sources; s++) {
@@ -396,21 +549,25 @@ static int convert(lever_import *imp, hs_tables *t, src_fit *fits, int to)
         } else {
             conv_row *c = NULL;
             size_t nc = 0;
-            conv_stats st;
-            rc = convert_source(imp, t, &memo, src, fits[s].edition, to, w, nw, year_flags, &c,
-                                &nc, &st);
+            hs_convert_stats st;
+            rc = convert_source(imp, cv, src, fits[s].edition, &c, &nc);
+            hs_convert_stats_take(cv, &st);
             if (!rc)
                 rc = rows_reserve(&nr, nc);
             for (size_t a = 0; !rc && a < nc; a++)
                 rows_push_unchecked(&nr, c[a].t, c[a].i, c[a].j, c[a].k, c[a].v, c[a].q);
             free(c);
+            char *what = NULL, eq[160];
+            if (!rc && asprintf(&what, "%s from %s (%d-%d): %llu flows, %llu split over "
+                                       "several codes%s%s",
+                                src->name, hs_edition_name(fits[s].edition), st.year_min,
+                                st.year_max, (unsigned long long)st.flows,
+                                (unsigned long long)st.split, equal_note(&st, eq, sizeof eq),
+                                st.kept ? ", some codes in no edition kept as they were" : "") < 0)
+                rc = LEVER_ENOMEM;
             if (!rc)
-                rc = note_append(imp, "%s%s from %s (%d-%d): %llu flows, %llu split over "
-                                      "several codes%s",
-                                 imp->converted ? "; " : "", src->name,
-                                 hs_edition_name(fits[s].edition), st.year_min, st.year_max,
-                                 (unsigned long long)st.flows, (unsigned long long)st.split,
-                                 st.kept ? ", some codes in no edition kept as they were" : "");
+                rc = note_conversion(imp, what);
+            free(what);
             if (!rc && st.kept)
                 sink_warn(imp, "%s: %llu flows have codes that are not in %s; kept as they are",
                           src->name, (unsigned long long)st.kept,
@@ -432,30 +589,67 @@ static int convert(lever_import *imp, hs_tables *t, src_fit *fits, int to)
             rows_push_unchecked(&nr, r->t[row], r->i[row], r->j[row], r->k[row], r->v[row],
                                 r->q[row]);
     }
-    if (!rc) {
-        size_t n = 0;
-        for (int y = 0; y < 65536; y++)
-            n += year_flags[y] != 0;
-        imp->year_flags = malloc((n ? n : 1) * 2 * sizeof *imp->year_flags);
-        if (!imp->year_flags)
-            rc = LEVER_ENOMEM;
-        for (int y = 0; !rc && y < 65536; y++)
-            if (year_flags[y]) {
-                imp->year_flags[2 * imp->n_year_flags] = (uint16_t)y;
-                imp->year_flags[2 * imp->n_year_flags++ + 1] = year_flags[y];
-            }
-    }
+    if (!rc)
+        rc = record_year_flags(imp, cv);
     if (!rc) {
         rows_free(r);
         *r = nr;
     } else {
         rows_free(&nr);
     }
-    free(w);
-    free(memo.memo);
-    free(memo.pool);
-    free(year_flags);
+    hs_convert_free(cv);
     return rc == LEVER_ENOMEM ? sink_fail(imp, rc, "out of memory converting HS editions") : rc;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* For parsers that make their rows at finish (parser.h)                              */
+/* ---------------------------------------------------------------------------------- */
+
+int sink_hs_edition_index(const char *name)
+{
+    return hs_edition_index(name);
+}
+
+const char *sink_hs_edition_name(int edition)
+{
+    return hs_edition_name(edition);
+}
+
+int sink_hs_convert_open(import_sink *imp, hs_convert **out)
+{
+    *out = NULL;
+    int to = hs_edition_index(imp->to_hs[0] ? imp->to_hs : NULL);
+    if (to < 0)
+        return LEVER_OK;
+    hs_tables *t = NULL;
+    char err[1024];
+    int rc = hs_tables_load(imp->hs_dir[0] ? imp->hs_dir : NULL, &t, err, sizeof err);
+    if (rc)
+        return sink_fail(imp, rc, "%s (the HS correlation tables: give their folder with "
+                                  "--hs-tables DIR)",
+                         err);
+    hs_convert *c = convert_new(t, to);
+    if (!c) {
+        hs_tables_free(t);
+        return sink_fail(imp, LEVER_ENOMEM, "out of memory converting HS editions");
+    }
+    c->own_tables = true;
+    *out = c;
+    return LEVER_OK;
+}
+
+int sink_hs_convert_close(import_sink *imp, hs_convert *c, const char *what)
+{
+    int rc = what && what[0] ? note_conversion(imp, what) : LEVER_OK;
+    if (!rc)
+        rc = record_year_flags(imp, c);
+    hs_convert_free(c);
+    return rc ? sink_fail(imp, rc, "out of memory converting HS editions") : LEVER_OK;
+}
+
+const char *hs_convert_equal_note(const hs_convert_stats *st, char *buf, size_t len)
+{
+    return equal_note(st, buf, len);
 }
 
 /* With --to-hs, a product dictionary of another edition (product_codes_HS17_...) names
@@ -586,19 +780,8 @@ int import_check_editions(lever_import *imp)
         snprintf(imp->hs_origin, sizeof imp->hs_origin, "the codes of %s", running_from);
     }
     if (!rc && to >= 0) {
-        if (conversions) {
+        if (conversions)
             rc = convert(imp, t, fits, to);
-            if (!rc && imp->converted) {
-                char *note = NULL;
-                if (asprintf(&note, "to %s with UNSD's HS correlation tables: %s", imp->to_hs,
-                             imp->converted) < 0)
-                    rc = sink_fail(imp, LEVER_ENOMEM, "out of memory converting HS editions");
-                else {
-                    free(imp->converted);
-                    imp->converted = note;
-                }
-            }
-        }
         snprintf(imp->hs_version, sizeof imp->hs_version, "%s", imp->to_hs);
         if (!rc)
             drop_other_products(imp, t, to);

@@ -279,7 +279,9 @@ static size_t add_links(const hs_link *l, size_t n, uint32_t k, uint32_t *out, s
         bool seen = false;
         for (size_t c = 0; c < count && !seen; c++)
             seen = out[c] == l[lo].b;
-        if (!seen && count < max)
+        if (!seen && count >= max)
+            return max + 1; /* more than max: the caller stops */
+        if (!seen)
             out[count++] = l[lo].b;
     }
     return count;
@@ -318,15 +320,17 @@ size_t hs_targets(hs_tables *t, int from, int to, uint32_t k, uint32_t *out, siz
         if (!l)
             return 0;
         size_t m = 0;
-        for (size_t c = 0; c < n; c++)
+        for (size_t c = 0; c < n && m <= HS_MAX_TARGETS; c++)
             m = add_links(l, s->n, cur[c], next, m, HS_MAX_TARGETS);
+        if (m > HS_MAX_TARGETS)
+            return max + 1;
         memcpy(cur, next, m * sizeof *cur);
         n = m;
         e += down ? -1 : 1;
     }
     qsort(cur, n, sizeof *cur, u32_cmp);
     if (n > max)
-        n = max;
+        return max + 1;
     memcpy(out, cur, n * sizeof *out);
     return n;
 }

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define HS_N_EDITIONS 7 /* HS92, HS96, HS02, HS07, HS12, HS17, HS22: index 0..6 */
-#define HS_MAX_TARGETS 64
+#define HS_MAX_TARGETS 2048 /* UNSD's tables link an HS22 code to up to 1,087 HS02 codes */
 
 typedef struct hs_tables hs_tables;
 
@@ -28,8 +28,8 @@ const char *hs_tables_dir(const hs_tables *t);
 /* Bit e set when HS6 code k exists in edition e (0 when k is in none). */
 uint8_t hs_code_editions(const hs_tables *t, uint32_t k);
 /* The codes of edition `to` that code k of edition `from` links to, through every
- * adjacent step between them, sorted, at most max; returns how many (0: k unknown, or out
- * of memory). */
+ * adjacent step between them, sorted; returns how many (0: k unknown, or out of memory;
+ * max + 1: more than max, or than HS_MAX_TARGETS, and out is not filled). */
 size_t hs_targets(hs_tables *t, int from, int to, uint32_t k, uint32_t *out, size_t max);
 
 #endif /* LEVER_HS_EDITIONS_H */

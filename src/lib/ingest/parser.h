@@ -128,6 +128,49 @@ const char *sink_source_name(const import_sink *sink, size_t source);
  * country declared each year; the re-exports and re-imports. */
 void sink_set_declarations(import_sink *sink, row_decl *decl, cover_item *declared,
                            size_t n_declared, reflow *reflows, size_t n_reflows);
+/* ---- --to-hs for parsers that make their rows at finish (editions.c) ----
+ * The one conversion of every format (INDICATORS.md section 13): a flow of code k in
+ * edition `from` becomes its parts in the --to-hs edition, split over several codes in
+ * proportion to the world trade given with hs_convert_weigh (the flows already in the
+ * target edition), in whole units that add up to the flow. */
+typedef struct hs_convert hs_convert;
+typedef struct hs_part {
+    uint32_t k;
+    uint64_t v; /* USD */
+    int64_t q;  /* kg or LEVER_QTY_MISSING */
+} hs_part;
+#define HS_PARTS_MAX 2048
+typedef struct hs_convert_stats {
+    uint64_t flows, split, equal, kept; /* converted; split; split equally; code in no edition */
+    int year_min, year_max;
+} hs_convert_stats;
+/* Index 0..6 of "HS92" ... "HS22" (the classifications H0 ... H6), or -1. */
+int sink_hs_edition_index(const char *name);
+/* "HS92" ... "HS22" of an index, "" for another. */
+const char *sink_hs_edition_name(int edition);
+/* *out NULL without --to-hs; fails (message set) when the tables cannot be read. */
+int sink_hs_convert_open(import_sink *sink, hs_convert **out);
+/* The --to-hs edition's index. */
+int hs_convert_target(const hs_convert *c);
+/* A flow of the target edition: world trade of code k in year, for the weights. Every
+ * weight is given before the first hs_convert_flow. */
+int hs_convert_weigh(hs_convert *c, uint32_t k, uint16_t year, uint64_t v);
+/* The parts of flow (year, k of edition from, v USD, q kg), in *parts (valid until the next
+ * call): how many (1..HS_PARTS_MAX); 0 for a code that is in no edition: parts[0] is the
+ * flow as it was, kept (and counted); -1 when out of memory; -2 when the code links to more
+ * than HS_PARTS_MAX codes (hs_convert_too_many says so). */
+int hs_convert_flow(hs_convert *c, int from, uint16_t year, uint32_t k, uint64_t v, int64_t q,
+                    const hs_part **parts);
+int hs_convert_too_many(import_sink *sink, const hs_convert *c, int from, uint32_t k);
+/* The counts since the last call (or the start), then zeroed. */
+void hs_convert_stats_take(hs_convert *c, hs_convert_stats *out);
+/* " (N of them equally: ...)" when some splits were equal, else "". */
+const char *hs_convert_equal_note(const hs_convert_stats *st, char *buf, size_t len);
+/* Marks the converted years in the import, adds `what` to the store's note of what was
+ * converted, and frees c. */
+int sink_hs_convert_close(import_sink *sink, hs_convert *c, const char *what);
+void hs_convert_free(hs_convert *c);
+
 /* The input holds whole years of a release (every country's flows). */
 void sink_mark_complete(import_sink *sink);
 
