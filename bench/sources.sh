@@ -70,7 +70,7 @@ n_baci=$(($(wc -l <"$baci") - 2))
 n_ct=$(($(wc -l <"$ct") - 1))
 a=CHN b=USA # the largest exporter of the synthetic world and its largest destination
 read -r t_one _ < <(best $((repeat * 10)) "$lever" dyad $a $b --top 0 --store "$work/baci.store" --format csv)
-read -r t_two _ < <(best $((repeat * 10)) "$lever" dyad $a $b --store "$work/baci.store" --store "$work/ct.store" --format csv)
+read -r t_two _ < <(best $((repeat * 10)) "$lever" dyad $a $b --top 0 --store "$work/baci.store" --store "$work/ct.store" --format csv)
 python3 - "$rows" "$t_baci" "$c_baci" "$n_baci" "$t_ct" "$c_ct" "$n_ct" "$t_one" "$t_two" \
     "$work/../sources-$rows.json" <<'PY'
 import json, sys

@@ -148,6 +148,9 @@ void out_hs6(out_table *t, int hs6);
 void out_null(out_table *t);
 /* Marks a one-row table to print as "field: value" lines in table format. */
 void out_table_record(out_table *t);
+/* Where the figures of this table come from, when not the store's own (lever_source_label):
+ * CSV adds it as a column "source" to a table of figures without one. */
+void out_table_source(out_table *t, const char *source);
 /* Marks the command's main table: what CSV writes without --table (default: the first). */
 void out_table_main(out_table *t);
 /* Renders to stdout (or fmt.output) and frees the document. Returns EXIT_OK, EXIT_ERROR on

@@ -147,6 +147,7 @@ static void add_quantity_table(out_doc *d, const lever_store *s, const lever_dya
         {"total_t", "total t", COL_RATIO},
         {"no_qty_a_to_b", nab, COL_INT | COL_WIDE},
         {"no_qty_b_to_a", nba, COL_INT | COL_WIDE},
+        {"source", NULL, COL_STR},
         {"events", NULL, COL_STR},
     };
     snprintf(title, sizeof title, "By year, tonnes (group factors applied): A = %s, B = %s",
@@ -161,6 +162,8 @@ static void add_quantity_table(out_doc *d, const lever_store *s, const lever_dya
         out_double(t, (y->qty_a_to_b + y->qty_b_to_a) / 1000.0);
         out_int(t, (int64_t)y->no_qty_a_to_b);
         out_int(t, (int64_t)y->no_qty_b_to_a);
+        char label[64];
+        out_str(t, out_source_label(s, y->year, y->source, label, sizeof label));
         if (ev)
             cli_events_cell(t, s, ev, r->a, r->b, y->year);
     }
@@ -189,6 +192,7 @@ static void add_declarations_table(out_doc *d, const lever_dyad_result *r,
                                  "CIF by the importer; empty: not declared); delta = (M - X) / "
                                  "max(M, X)",
                                  (int)(sizeof cols / sizeof cols[0]), cols);
+    out_table_source(t, "declared: X by the exporter, M by the importer");
     for (int n = 0; n < r->n_years; n++) {
         const lever_dyad_year *y = &r->years[n];
         out_int(t, y->year);
@@ -243,6 +247,14 @@ static void add_summary_table(out_doc *d, const lever_dyad_result *r)
         {"cagr_total", "CAGR of total", COL_SHARE},
     };
     out_table *t = out_doc_table(d, "summary", "Yearly growth of the total (CAGR)", 3, cols);
+    /* the sources of the years it is computed from ("reported; mirror" when they differ) */
+    char sources[128] = "";
+    size_t at = 0;
+    for (int n = 0; n < r->n_years && at < sizeof sources; n++)
+        if (!strstr(sources, r->years[n].source))
+            at += (size_t)snprintf(sources + at, sizeof sources - at, "%s%s", at ? "; " : "",
+                                   r->years[n].source);
+    out_table_source(t, sources);
     out_int(t, r->years[0].year);
     out_int(t, r->years[r->n_years - 1].year);
     out_double(t, r->cagr_total);

@@ -24,7 +24,8 @@
  * it as it is: the command's main table (out_table_main, else its first), or the one
  * --table NAME names (--table list lists them). Fields are quoted as RFC 4180 says.
  * The notes (data source, release, synthetic) are not in CSV: JSON carries them, and a
- * synthetic store's CSV warns on stderr.
+ * synthetic store's CSV warns on stderr. The source of the figures is: a table of figures
+ * without a column "source" gets one, last (csv_source).
  * JSON: one object {"meta": {..., "command": ..., "tables": {NAME: {"title",
  * "columns"}}}, "NAME": [{...}, ...]}; numbers are numbers or null, never strings.
  * In both, doubles are written with the fewest digits that read back to the same double
@@ -78,6 +79,7 @@ struct out_table {
     bool record; /* print a single row as "field: value" lines for people */
     bool main;   /* what CSV writes without --table */
     bool *wide;  /* per column: COL_WIDE was given (a secondary column) */
+    char *source; /* out_table_source: where this table's figures come from, or NULL */
 };
 
 struct out_doc {
@@ -86,6 +88,7 @@ struct out_doc {
     size_t n_meta;
     out_table **tables;
     size_t n_tables;
+    char *source; /* lever_source_label of the store (out_doc_store), or NULL */
     bool out_of_memory;
 };
 
@@ -193,6 +196,8 @@ void out_doc_store(out_doc *d, const lever_store *s)
                      "as its exporter did (FOB), unless a table says otherwise");
     else
         out_doc_meta(d, "source", "%s", lever_source_label(s));
+    free(d->source);
+    d->source = copy_or_flag(d, lever_source_label(s));
     if (info.converted && info.converted[0])
         out_doc_meta(d, "converted", "HS codes converted %s; figures of the years marked "
                      "\"HS converted\" (\"HS split\": some values split over several codes) "
@@ -233,6 +238,12 @@ out_table *out_doc_table(out_doc *d, const char *name, const char *title, int nc
         t->cols[c].title = copy_or_flag(d, cols[c].title ? cols[c].title : cols[c].name);
     }
     return t;
+}
+
+void out_table_source(out_table *t, const char *source)
+{
+    free(t->source);
+    t->source = copy_or_flag(t->doc, source);
 }
 
 /* Marks a table of one row as a record: people see one "field: value" line per column. */
@@ -343,6 +354,7 @@ void out_doc_free(out_doc *d)
         free(t->cells);
         free(t->cols);
         free(t->wide);
+        free(t->source);
         free(t->name);
         free(t->title);
         free(t);
@@ -354,6 +366,7 @@ void out_doc_free(out_doc *d)
     free(d->tables);
     free(d->meta);
     free(d->title);
+    free(d->source);
     free(d);
 }
 
@@ -884,16 +897,36 @@ static void csv_field(const char *s)
 
 /* One tidy table: the header once, then one line of as many fields per row; missing and
  * infinite values are empty fields (NA). No comment lines: readers take it as it is. */
+/* The source a CSV table adds as its last column: the table's own (out_table_source), else
+ * the store's, when the table holds figures (USD, kg, shares, ratios) and has no column
+ * "source" of its own; NULL otherwise. CSV carries no notes, so this is how every figure of
+ * a CSV answer says where it comes from (INDICATORS.md section 12). */
+static const char *csv_source(const out_table *t)
+{
+    const char *source = t->source ? t->source : t->doc->source;
+    bool figures = false;
+    for (int c = 0; c < t->ncols; c++) {
+        if (strcmp(t->cols[c].name, "source") == 0)
+            return NULL;
+        figures |= t->cols[c].type == COL_USD || t->cols[c].type == COL_KG ||
+                   t->cols[c].type == COL_SHARE || t->cols[c].type == COL_RATIO;
+    }
+    return figures && source && source[0] ? source : NULL;
+}
+
 static void print_csv(const out_table *t)
 {
     char buf[4096];
     bool is_text;
     int infinite;
+    const char *source = csv_source(t);
     for (int c = 0; c < t->ncols; c++) {
         if (c)
             fputc(',', out_f);
         csv_field(t->cols[c].name);
     }
+    if (source)
+        fputs(",source", out_f);
     fputc('\n', out_f);
     size_t rows = table_rows(t);
     for (size_t r = 0; r < rows; r++) {
@@ -903,6 +936,10 @@ static void print_csv(const out_table *t)
             format_for_program(&t->cells[r * (size_t)t->ncols + (size_t)c], t->cols[c].type, buf,
                                sizeof buf, &is_text, &infinite);
             csv_field(buf);
+        }
+        if (source) {
+            fputc(',', out_f);
+            csv_field(source);
         }
         fputc('\n', out_f);
     }

@@ -108,4 +108,19 @@ expect "errors: an unknown country, a missing folder: exit 1, a clear message, n
     test ! -e "$TMP/x.svg"
 '
 
+expect "every chart says where its figures come from: synthetic here, BACI or the declarations of a Comtrade store" '
+    for kind in flows products suppliers leverage change; do
+        grep -q "<text class=\"source\" [^>]*>source: SYNTHETIC DATA made by lever synth, not real trade</text>" "$TMP/$kind.svg"
+        grep -q "data-source=\"synthetic\"" "$TMP/$kind.svg"
+    done
+    "$LEVER" import -q "$ROOT/tests/data/stores/handmade_hs92_v202301_kaz_afg_2015_2021.csv" -o "$TMP/baci.store"
+    "$LEVER" import -q "$ROOT/tests/data/comtrade_plus/kaz_afg_annual.csv" -o "$TMP/ct.store" 2>/dev/null
+    LEVER_STORE="$TMP/baci.store" "$LEVER" chart flows KAZ AFG -o "$TMP/b.svg"
+    grep -q ">source: BACI, HS92</text>" "$TMP/b.svg"
+    LEVER_STORE="$TMP/ct.store" "$LEVER" chart flows KAZ AFG -o "$TMP/ct.svg" 2>/dev/null
+    grep -q ">source: reported, HS22</text>" "$TMP/ct.svg"
+    LEVER_STORE="$TMP/ct.store" "$LEVER" chart leverage KAZ AFG -o "$TMP/ctl.svg" 2>/dev/null || true
+    grep -q ">source: importer, else exporter, HS22</text>" "$TMP/ctl.svg"
+'
+
 finish

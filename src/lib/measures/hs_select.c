@@ -223,7 +223,8 @@ static int link_codes(hs_tables *t, int from, int to, const code_set *src, code_
         if (wide)
             wider[n_wider++] = k;
     }
-    qsort(outside.list, outside.n, sizeof *outside.list, u32_cmp);
+    if (outside.n)
+        qsort(outside.list, outside.n, sizeof *outside.list, u32_cmp);
     qsort(split, n_split, sizeof *split, u32_cmp);
     qsort(merged, n_merged, sizeof *merged, u32_cmp);
     qsort(wider, n_wider, sizeof *wider, u32_cmp);
@@ -235,8 +236,10 @@ static int link_codes(hs_tables *t, int from, int to, const code_set *src, code_
         rc = error_set(err, LEVER_ENOMEM, "out of memory linking HS editions");
         goto done;
     }
-    memcpy(reached, dst->list, dst->n * sizeof *reached);
-    qsort(reached, dst->n, sizeof *reached, u32_cmp);
+    if (dst->n) {
+        memcpy(reached, dst->list, dst->n * sizeof *reached);
+        qsort(reached, dst->n, sizeof *reached, u32_cmp);
+    }
     size_t used = 0;
     note[0] = 0;
     if (n_split || n_merged || n_wider || n_lost) {
@@ -323,12 +326,12 @@ int lever_selection_in_edition(const lever_store *s, const char *query, const ch
         add_text(label, sizeof label, &used, "%s (%s) as %s ", query, hs_edition_name(from),
                  hs_edition_name(to));
         uint32_t *reached = malloc((dst.n + 1) * sizeof *reached);
-        if (reached) {
+        if (reached && dst.n) {
             memcpy(reached, dst.list, dst.n * sizeof *reached);
             qsort(reached, dst.n, sizeof *reached, u32_cmp);
             add_codes(label, sizeof label, &used, reached, dst.n);
-            free(reached);
         }
+        free(reached);
         if (!(sel = selection_new(s, label)))
             rc = error_set(err, LEVER_ENOMEM, "out of memory selecting products");
     }

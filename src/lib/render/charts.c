@@ -52,14 +52,24 @@ static const char *const series_text[] = {"#ffffff", INK, "#ffffff", INK, INK};
 /* Pieces                                                              */
 /* ------------------------------------------------------------------ */
 
-static void svg_open(rbuf *b, int w, int h, const char *id, const char *kind)
+#define SOURCE_H 18 /* the line under every chart that says where its figures come from */
+
+/* The chart's svg element, h high plus the source line, which is drawn here: "source: BACI",
+ * "source: reported; mirror" (the sources of the years drawn), or the synthetic warning. */
+static void svg_open(rbuf *b, int w, int h, const char *id, const char *kind,
+                     const lever_store *s, const char *source)
 {
+    lever_info info;
+    lever_get_info(s, &info);
     rb_printf(b,
               "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lever-chart\" "
               "data-chart=\"%s\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
               "role=\"img\" aria-labelledby=\"%s-title\" font-family=\"%s\" font-size=\"12\" "
-              "fill=\"" INK "\">\n",
-              kind, id, w, h, w, h, id, FONT);
+              "fill=\"" INK "\" data-source=\"",
+              kind, id, w, h + SOURCE_H, w, h + SOURCE_H, id, FONT);
+    rb_esc(b, source);
+    rb_puts(b, "\">\n");
+    h += SOURCE_H;
     rb_printf(b,
               "<defs><pattern id=\"%s-hatch\" width=\"6\" height=\"6\" "
               "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
@@ -74,6 +84,32 @@ static void svg_open(rbuf *b, int w, int h, const char *id, const char *kind)
               "</pattern></defs>\n",
               id, id, id);
     rb_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w, h);
+    char line[256];
+    if (info.synthetic && strcmp(source, "synthetic") == 0)
+        snprintf(line, sizeof line, "source: SYNTHETIC DATA made by lever synth, not real trade");
+    else if (info.synthetic)
+        snprintf(line, sizeof line, "source: %s, SYNTHETIC DATA, not real trade", source);
+    else
+        snprintf(line, sizeof line, "source: %s%s%s", source, info.hs_version[0] ? ", " : "",
+                 info.hs_version);
+    rb_printf(b, "<text class=\"source\" x=\"16\" y=\"%d\" font-size=\"11\" fill=\"" MUTED
+                 "\">",
+              h - 6);
+    rb_esc(b, line);
+    rb_puts(b, "</text>\n");
+}
+
+/* The sources of a dyad's years, once each ("reported; mirror"). */
+static const char *dyad_sources(const lever_store *s, const lever_dyad_result *r, char *buf,
+                                size_t len)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int n = 0; r && n < r->n_years && at < len; n++)
+        if (!strstr(buf, r->years[n].source))
+            at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "; " : "",
+                                   r->years[n].source);
+    return buf[0] ? buf : lever_source_label(s);
 }
 
 static void text_open(rbuf *b, double x, double y, const char *anchor, int size,
@@ -271,7 +307,8 @@ void chart_flows(rbuf *b, const lever_store *s, const lever_dyad_result *r,
     int w = width, h = 340 + (n_listed ? (int)(15 * n_listed + 10) : 0);
     double left = 64, right = 150, top = 92, bottom = 44;
     double pw = w - left - right, ph = 340 - top - bottom;
-    svg_open(b, w, h, id, "flows");
+    char src[128];
+    svg_open(b, w, h, id, "flows", s, dyad_sources(s, r, src, sizeof src));
     snprintf(title, sizeof title, "Trade between %s and %s", country_name(s, r->a),
              country_name(s, r->b));
     if (r->n_years == 1)
@@ -544,7 +581,8 @@ void chart_products(rbuf *b, const lever_store *s, const lever_dyad_result *r, i
     double ha = ka ? (double)(ka + count_sections(ia, ka)) * ROW + 54 : 54;
     double hb = kb ? (double)(kb + count_sections(ib, kb)) * ROW + 54 : 54;
     int h = (int)(56 + ha + hb + 4);
-    svg_open(b, width, h, id, "products");
+    char src[128];
+    svg_open(b, width, h, id, "products", s, dyad_sources(s, r, src, sizeof src));
     snprintf(title, sizeof title, "What %s and %s sell each other, %d", country_name(s, r->a),
              country_name(s, r->b), year);
     snprintf(sub, sizeof sub, "Largest products each way, USD, grouped by HS section");
@@ -650,7 +688,7 @@ void chart_suppliers(rbuf *b, const lever_store *s, const supplier_mix *m, int w
     double left = 60, right = 84, top = 84, bar = 26, gap = 12;
     double pw = w - left - right;
     int h = (int)(top + rows * (bar + gap) + 40);
-    svg_open(b, w, h, id, "suppliers");
+    svg_open(b, w, h, id, "suppliers", s, lever_source_label(s));
     lever_product p;
     lever_product_at(s, m->product, &p);
     rb_printf(b, "<g class=\"meta\" data-hs6=\"%06d\"/>\n", p.hs6);
@@ -787,7 +825,7 @@ void chart_leverage(rbuf *b, const lever_store *s, const lever_leverage_result *
     double left = 150, right = 78, top = 84, bar = 16, group = 2 * bar + 4 + 22;
     double pw = w - left - right;
     int h = (int)(top + n * group + 34);
-    svg_open(b, w, h, id, "leverage");
+    svg_open(b, w, h, id, "leverage", s, lever_source_label(s));
     snprintf(title, sizeof title, "Leverage between %s and %s", country_name(s, r->a),
              country_name(s, r->b));
     titles(b, id, title,
@@ -868,7 +906,7 @@ void chart_change(rbuf *b, const lever_store *s, const lever_change_result *r, i
     double label_w = w >= 560 ? 250 : 180, left = 16 + label_w, right = 16, tp = 84, rh = 34;
     double pw = w - left - right;
     int h = (int)(tp + rows * rh + 40);
-    svg_open(b, w, h, id, "change");
+    svg_open(b, w, h, id, "change", s, lever_source_label(s));
     snprintf(title, sizeof title, "What changed in %s\xE2\x80\x99s exports to %s, %d to %d",
              country_name(s, r->a), country_name(s, r->b), r->year0, r->year1);
     snprintf(sub, sizeof sub, "%s \xE2\x86\x92 %s: %s in %d, %s in %d, change %s USD", ca, cb,
