@@ -1541,7 +1541,8 @@ static int ctp_finish(import_sink *imp)
         years[ny++].month = 0;
     }
     free(six);
-    ny = ctp_sum_months(years, ny);
+    if (cs->monthly_seen) /* annual declarations are in that order already */
+        ny = ctp_sum_months(years, ny);
     if ((rc = ctp_to_hs(imp, cs, &years, &ny))) {
         free(years);
         return rc;
