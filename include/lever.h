@@ -245,6 +245,13 @@ typedef enum {
     LEVER_SOURCE_MIRROR = 2
 } lever_source;
 
+/* The source of a store's own figures, the one label every output names them by: "BACI"
+ * (a BACI release or an extract of one), "synthetic" (made by lever synth, or by the test
+ * server: not real trade), "importer, else exporter" (a Comtrade store read without a
+ * choice of declaration: each flow as its importer declared it, else as its exporter did).
+ * A figure read from one side of a Comtrade store is "reported" or "mirror" (lever_dyad_from). */
+const char *lever_source_label(const lever_store *s);
+
 /* Whether the store holds every flow from exporter i to importer j in year index y: it
  * holds all of i's exports or all of j's imports that year (a whole BACI release holds
  * everything; an extract or a Comtrade download, the flows of its reporters). */
@@ -385,6 +392,20 @@ int lever_groups_selection(const lever_store *s, const lever_groups *g, int grou
                            lever_selection **out, lever_error *err);
 /* Quantity factor of an HS6 code in a group (longest matching prefix); 0 when not in it. */
 double lever_groups_factor(const lever_groups *g, int group, int hs6);
+/* --product read in HS edition `hs` ("HS92" ... "HS22") for store s, whatever s's edition
+ * (INDICATORS.md section 13). With hs the store's edition: lever_groups_selection when query
+ * names a group of g (g may be NULL), else lever_selection_parse. Otherwise the codes of
+ * edition hs the query selects (HS prefixes, as many joined by commas: every code of the
+ * edition; a group of g: its codes of the edition with their factors; words: the products
+ * of words_store, a store of edition hs, they name) are linked to s's edition through UNSD's
+ * correlation tables (tables_dir, or NULL: the installed ones) and the selection holds s's
+ * products among the codes reached, whole. When the links are not one-to-one (a code split
+ * over several, several merged into one, a code reached that also holds goods outside the
+ * query), note says so and names the codes; else note is "". */
+int lever_selection_in_edition(const lever_store *s, const char *query, const char *hs,
+                               const lever_groups *g, const lever_store *words_store,
+                               const char *tables_dir, lever_selection **out, char *note,
+                               size_t note_len, lever_error *err);
 /* Per-product weights from "staples=2,fuels=1.5" (group names; others weigh 1). *weights is a
  * malloc'd array of n_products doubles. */
 int lever_weights_parse(const lever_store *s, const lever_groups *g, const char *spec,

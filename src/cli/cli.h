@@ -197,10 +197,13 @@ typedef struct cli_query {
     const char *weights;      /* --weights GROUP=W,... */
     const char *sigma_file;   /* --sigma FILE */
     long top;                 /* --top N; the command sets its default before parsing */
+    const char *product_hs;   /* --hs HSxx: the edition --product is read in (lever dyad binds
+                                 it; NULL: the store's own) */
     /* resolved by cli_query_open */
     lever_store *store;
     lever_groups *groups;
     lever_selection *selection;
+    char product_note[2048];  /* --product read in another edition: what is not one-to-one */
     int *alt_countries;
     double *weight_values, *sigma_values;
     lever_query q;            /* years: --year T as T-T, else --years, else every year */
@@ -222,7 +225,15 @@ void cli_query_close(cli_query *cq);
 int leverage_print_ranking(cli_query *cq, const lever_ranking *r, bool exposure);
 
 /* lever dyad A B over several --store (dyad_stores.c): each year from the best store. */
-int dyad_over_stores(cli_query *cq, const char *query_a, const char *query_b);
+int dyad_over_stores(cli_query *cq, const char *query_a, const char *query_b,
+                     const char *events_file);
+/* cmd_dyad.c: the table of the top products one way, and its rows (those of `year`, or
+ * every year for 0), with the store's rank and whether the year uses it when store > 0. */
+out_table *dyad_product_table(out_doc *d, const char *name, const cli_country_names *from,
+                              const cli_country_names *to, int top, bool quantity, bool stores);
+void dyad_product_rows(out_table *t, const lever_store *s, bool quantity,
+                       const lever_product_flow *flows, size_t n_flows, int year, int store,
+                       bool used);
 
 /* --events FILE (events.c). Loads the file (NULL path: NULL, *rc EXIT_OK); on error prints
  * it and sets *rc. */

@@ -14,8 +14,9 @@
 
 static const cli_spec spec = {
     .name = "dyad",
-    .usage = {"A B [--years Y0-Y1 | --year T] [--product P] [--top N] [options]",
-              "A B --product GROUP --measure quantity [--events FILE] [options]"},
+    .usage = {"A B [--years Y0-Y1 | --year T] [--product P [--hs HSxx]] [--top N] [options]",
+              "A B --product GROUP --measure quantity [--events FILE] [options]",
+              "A B --store STORE --store STORE ... [any option above]"},
     .about =
         "Trade between countries A and B: per year the value A exported to B, B to A,\n"
         "their total and balance with growth over the previous year, the yearly growth\n"
@@ -38,7 +39,10 @@ static const cli_spec spec = {
              "says which, and the exit status is 3.\n"
              "With several --store, each year comes from the best store holding it (one\n"
              "holding both directions, BACI before Comtrade, then the first given), labelled\n"
-             "per year; the years several stores hold are compared side by side.\n",
+             "per year; the years several stores hold are compared side by side, and the top\n"
+             "products of each store holding a year are listed. --product is read in the\n"
+             "first store's HS edition (or --hs) and mapped to each store's edition; when the\n"
+             "codes do not match one to one, a note says which codes the figures cover.\n",
     .min_args = 2,
     .max_args = 2,
     .args_name = "two countries A and B",
@@ -244,14 +248,17 @@ static void add_summary_table(out_doc *d, const lever_dyad_result *r)
     out_double(t, r->cagr_total);
 }
 
-static void add_product_table(out_doc *d, const lever_store *s, const char *name,
-                              const cli_country_names *from, const cli_country_names *to,
-                              int top, bool quantity,
-                              const lever_product_flow *flows, size_t n_flows)
+/* The table of the top products one way ("a_to_b" or "b_to_a"); with stores (lever dyad
+ * over several stores), each row names its store and whether that store's figures are the
+ * ones the year uses, and the source column shows at any width. */
+out_table *dyad_product_table(out_doc *d, const char *name, const cli_country_names *from,
+                              const cli_country_names *to, int top, bool quantity, bool stores)
 {
     /* --measure quantity: ranked by tonnes (factors applied), shares and HHI of tonnes */
-    static const out_col tonnes[] = {
+    const out_col tonnes[] = {
         {"year", NULL, COL_INT},
+        {"store", NULL, COL_INT},
+        {"used", NULL, COL_INT},
         {"rank", "#", COL_INT},
         {"hs6", "HS6", COL_HS6},
         {"value", "value USD", COL_USD | COL_WIDE},
@@ -263,11 +270,13 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         {"dest_share_qty", "e(i->j,k) t", COL_SHARE},
         {"hhi_qty", "HHI_M(j,k) t", COL_RATIO},
         {"n_suppliers_qty", "N", COL_INT | COL_WIDE},
-        {"source", NULL, COL_STR | COL_WIDE},
+        {"source", NULL, COL_STR | (stores ? 0 : COL_WIDE)},
         {"description", NULL, COL_STR},
     };
-    static const out_col cols[] = {
+    const out_col values[] = {
         {"year", NULL, COL_INT},
+        {"store", NULL, COL_INT},
+        {"used", NULL, COL_INT},
         {"rank", "#", COL_INT},
         {"hs6", "HS6", COL_HS6},
         {"value", "value USD", COL_USD},
@@ -278,24 +287,40 @@ static void add_product_table(out_doc *d, const lever_store *s, const char *name
         {"dest_share", "e(i->j,k)", COL_SHARE},
         {"hhi", "HHI_M(j,k)", COL_RATIO},
         {"n_suppliers", "N", COL_INT | COL_WIDE},
-        {"source", NULL, COL_STR | COL_WIDE},
+        {"source", NULL, COL_STR | (stores ? 0 : COL_WIDE)},
         {"description", NULL, COL_STR},
     };
+    /* without stores, the columns store and used are left out */
+    out_col cols[16];
+    int n = 0, all = quantity ? (int)(sizeof tonnes / sizeof tonnes[0])
+                              : (int)(sizeof values / sizeof values[0]);
+    for (int c = 0; c < all; c++)
+        if (stores || c < 1 || c > 2)
+            cols[n++] = quantity ? tonnes[c] : values[c];
     char title[1024];
-    snprintf(title, sizeof title, "Top %d product%s %s -> %s (i = %s, j = %s)%s", top,
+    snprintf(title, sizeof title, "Top %d product%s %s -> %s (i = %s, j = %s)%s%s", top,
              top == 1 ? "" : "s", from->label, to->label, from->code, to->code,
-             quantity ? ", by tonnes" : "");
-    out_table *t = quantity ? out_doc_table(d, name, title,
-                                            (int)(sizeof tonnes / sizeof tonnes[0]), tonnes)
-                            : out_doc_table(d, name, title,
-                                            (int)(sizeof cols / sizeof cols[0]), cols);
+             quantity ? ", by tonnes" : "", stores ? ", from each store holding the year" : "");
+    return out_doc_table(d, name, title, n, cols);
+}
+
+void dyad_product_rows(out_table *t, const lever_store *s, bool quantity,
+                       const lever_product_flow *flows, size_t n_flows, int year, int store,
+                       bool used)
+{
     int rank = 0;
     for (size_t n = 0; n < n_flows; n++) {
         const lever_product_flow *f = &flows[n];
         rank = n > 0 && flows[n - 1].year == f->year ? rank + 1 : 1;
+        if (year && f->year != year)
+            continue;
         lever_product p;
         lever_product_at(s, f->product, &p);
         out_int(t, f->year);
+        if (store) {
+            out_int(t, store);
+            out_int(t, used);
+        }
         out_int(t, rank);
         out_hs6(t, p.hs6);
         out_u64(t, f->value);
@@ -342,6 +367,8 @@ static int run_dyad_events(cli_query *cq, const char *query_a, const char *query
     out_doc_meta(d, "b", "%s", full_b);
     cli_meta_years(d, r->years[0].year, r->years[r->n_years - 1].year);
     out_doc_meta(d, "products", "%s", lever_selection_label(cq->selection));
+    if (cq->product_note[0])
+        out_doc_meta(d, "hs_mapping", "%s", cq->product_note);
     out_doc_meta(d, "units", "values USD, quantities kg, unit values USD/kg");
     lever_info info;
     lever_get_info(s, &info);
@@ -365,10 +392,10 @@ static int run_dyad_events(cli_query *cq, const char *query_a, const char *query
     if (ev)
         cli_events_table(d, s, ev, a, b, r->years[0].year, r->years[r->n_years - 1].year);
     if (cq->top > 0) {
-        add_product_table(d, s, "a_to_b", &na, &nb, (int)cq->top, quantity, r->a_to_b,
-                          r->n_a_to_b);
-        add_product_table(d, s, "b_to_a", &nb, &na, (int)cq->top, quantity, r->b_to_a,
-                          r->n_b_to_a);
+        out_table *t = dyad_product_table(d, "a_to_b", &na, &nb, (int)cq->top, quantity, false);
+        dyad_product_rows(t, s, quantity, r->a_to_b, r->n_a_to_b, 0, 0, false);
+        t = dyad_product_table(d, "b_to_a", &nb, &na, (int)cq->top, quantity, false);
+        dyad_product_rows(t, s, quantity, r->b_to_a, r->n_b_to_a, 0, 0, false);
     }
     bool missing = report_coverage(d, s, r, &na, &nb);
     lever_dyad_free(r);
@@ -388,6 +415,19 @@ static int run_dyad(cli_query *cq, const char *query_a, const char *query_b,
     return rc;
 }
 
+/* --hs: one of the HS editions, kept as given. */
+static const char *parse_edition(const char *arg, void *value)
+{
+    static const char *const editions[] = {"HS92", "HS96", "HS02", "HS07", "HS12", "HS17",
+                                           "HS22"};
+    for (size_t n = 0; n < sizeof editions / sizeof editions[0]; n++)
+        if (strcmp(arg, editions[n]) == 0) {
+            *(const char **)value = editions[n];
+            return NULL;
+        }
+    return "an HS edition: HS92, HS96, HS02, HS07, HS12, HS17 or HS22";
+}
+
 int cmd_dyad(int argc, char **argv)
 {
     cli_query cq = {.top = DEFAULT_TOP};
@@ -397,6 +437,10 @@ int cmd_dyad(int argc, char **argv)
                    "dated events (CSV date,countries,label,source) of A or B shown\n"
                    "beside the years, with a table of their sources",
                    &events_file),
+        CLI_CALLBACK(0, "hs", "HSxx",
+                     "the HS edition --product is read in (default: the first store's);\n"
+                     "a store of another edition reads it through UNSD's correlation tables",
+                     &cq.product_hs, parse_edition),
         CLI_OPT_END,
     };
     char **args;
@@ -404,11 +448,10 @@ int cmd_dyad(int argc, char **argv)
     int rc;
     if (n < 0)
         rc = cli_parse_exit(n);
-    else if (cq.stores.n > 1 && (events_file || cq.quantity || cq.top != DEFAULT_TOP))
-        rc = cli_usage(&spec, "--events, --measure quantity and --top answer over one store; "
-                              "give one --store");
+    else if (cq.product_hs && !cq.product)
+        rc = cli_usage(&spec, "--hs says which HS edition --product is read in: give --product");
     else if (cq.stores.n > 1)
-        rc = dyad_over_stores(&cq, args[0], args[1]);
+        rc = dyad_over_stores(&cq, args[0], args[1], events_file);
     else
         rc = run_dyad(&cq, args[0], args[1], events_file, cq.quantity);
     cli_query_close(&cq);

@@ -191,8 +191,8 @@ void out_doc_store(out_doc *d, const lever_store *s)
         out_doc_meta(d, "source",
                      "Comtrade declarations: each flow as its importer declared it (CIF), else "
                      "as its exporter did (FOB), unless a table says otherwise");
-    else if (!info.synthetic)
-        out_doc_meta(d, "source", "BACI");
+    else
+        out_doc_meta(d, "source", "%s", lever_source_label(s));
     if (info.converted && info.converted[0])
         out_doc_meta(d, "converted", "HS codes converted %s; figures of the years marked "
                      "\"HS converted\" (\"HS split\": some values split over several codes) "
@@ -1386,7 +1386,8 @@ int out_doc_print(out_doc *d, out_format fmt)
     }
     if (kind == OUT_CSV) {
         for (size_t n = 0; n < d->n_meta; n++)
-            if (strcmp(d->meta[n].key, "warning") == 0)
+            if (strcmp(d->meta[n].key, "warning") == 0 ||
+                strcmp(d->meta[n].key, "hs_mapping") == 0)
                 cli_warning("%s (CSV holds the table only; --format json carries the notes)",
                             d->meta[n].value);
     }

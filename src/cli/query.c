@@ -55,8 +55,12 @@ static int resolve_products(cli_query *cq)
         return EXIT_OK;
     int g = lever_groups_find(cq->groups, cq->product);
     lever_error err;
-    int rc = g >= 0 ? lever_groups_selection(cq->store, cq->groups, g, &cq->selection, &err)
-                    : lever_selection_parse(cq->store, cq->product, &cq->selection, &err);
+    int rc = cq->product_hs
+                 ? lever_selection_in_edition(cq->store, cq->product, cq->product_hs, cq->groups,
+                                              NULL, getenv("LEVER_HS_DIR"), &cq->selection,
+                                              cq->product_note, sizeof cq->product_note, &err)
+             : g >= 0 ? lever_groups_selection(cq->store, cq->groups, g, &cq->selection, &err)
+                      : lever_selection_parse(cq->store, cq->product, &cq->selection, &err);
     if (rc != LEVER_OK)
         return cli_fail(&err);
     cq->q.products = cq->selection;

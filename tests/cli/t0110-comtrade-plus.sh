@@ -89,6 +89,76 @@ expect "the store names Comtrade, the download date and the HS edition of the re
     grep -x "# data: UN Comtrade Plus HS22, downloaded 2024-05-17" "$TMP/info"
 '
 
+expect "monthly records of several products: the months of each product summed" '
+    # KAZ declares two products to AFG each month, and AFG the same two from KAZ
+    awk -v header="$(head -n 1 "$HAND/kaz_afg_annual.csv")" "BEGIN {
+        print header
+        for (m = 1; m <= 12; m++) {
+            for (p = 0; p < 2; p++)
+                printf \"C,M,2023%02d01,2023,%d,2023%02d,398,KAZ,,X,Export,4,AFG,,0,W00,World,H5,HS,True,%d,,6,True,C00,TOTAL CPC,0,0,TOTAL MOT,8,kg,%d,False,-1,N/A,,False,%d,False,,False,,%d.25,%d.25,0,True,False\n\",
+                    m, m, m, 100110 + 80 * p, 100 * m + p, 100 * m + p, 10 * m + p, 10 * m + p
+            for (p = 0; p < 2; p++)
+                printf \"C,M,2023%02d01,2023,%d,2023%02d,4,AFG,,M,Import,398,KAZ,,0,W00,World,H5,HS,True,%d,,6,True,C00,TOTAL CPC,0,0,TOTAL MOT,8,kg,%d,False,-1,N/A,,False,%d,False,,False,%d.5,,%d.5,0,True,False\n\",
+                    m, m, m, 100110 + 80 * p, 90 * m + p, 90 * m + p, 11 * m + p, 11 * m + p
+        }
+    }" >"$TMP/months.csv"
+    python3 "$REF" "$TMP/months.csv" | sort >"$TMP/want"
+    cat "$TMP/want"
+    [ "$(wc -l <"$TMP/want")" -eq 2 ]
+    "$LEVER" import "$TMP/months.csv" -o "$TMP/months.store" 2>"$TMP/import.err"
+    store_flows "$TMP/months.store" "$TMP/want" >"$TMP/got"
+    diff "$TMP/want" "$TMP/got"
+    lever_doc dyad 398 4 --store "$TMP/months.store" --source reported >"$TMP/d.csv" 2>/dev/null || [ $? = 3 ]
+    python3 "$REF" --check-dyad 398 4 reported 0 "$TMP/d.csv" "$TMP/months.csv"
+'
+
+# A CSV of 2 MB or more is read on several threads, in chunks cut at line ends: the store
+# and the first error must not depend on the thread count.
+big_csv() { # $1 output; the bench's Comtrade Plus CSV of a small synthetic world
+    "$LEVER" synth --rows 14000 --seed 3 -o "$TMP/big_world.csv" 2>/dev/null
+    awk -F, -v header="$(head -n 1 "$HAND/kaz_afg_annual.csv")" "
+        BEGIN { print header; OFS = \",\" }
+        /^#/ || \$1 == \"t\" { next }
+        {
+            kg = (\$6 == \"NA\" || \$6 == \"\") ? \"\" : \$6 * 1000
+            printf \"C,A,%d0101,%d,52,%d,%d,,,M,Import,%d,,,0,W00,World,H5,HS,True,%06d,,6,True,C00,TOTAL CPC,0,0,TOTAL MOT,8,kg,%s,False,-1,N/A,,False,%s,False,,False,%.3f,,%.3f,0,True,False\n\",
+                \$1, \$1, \$1, \$3, \$2, \$4, kg, kg, \$5 * 1000, \$5 * 1000
+        }" "$TMP/big_world.csv" >"$1"
+}
+
+expect "a big CSV read on 1 and 2 threads gives the same store, quoted line ends or not" '
+    big_csv "$TMP/big.csv"
+    [ "$(wc -c <"$TMP/big.csv")" -gt 2200000 ]
+    "$LEVER" import --threads 1 "$TMP/big.csv" -o "$TMP/big1.store" 2>&1 | sed "s/ in [0-9.]* s$//; s/big1/big/" >"$TMP/e1"
+    "$LEVER" import --threads 2 "$TMP/big.csv" -o "$TMP/big2.store" 2>&1 | sed "s/ in [0-9.]* s$//; s/big2/big/" >"$TMP/e2"
+    cmp "$TMP/big1.store" "$TMP/big2.store"
+    diff "$TMP/e1" "$TMP/e2"
+    # a long reporterDesc, then a cmdDesc holding a line end: most line ends are quoted
+    awk -F, -v OFS=, "NR > 1 { \$9 = sprintf(\"%0300d\", NR); \$22 = \"\\\"wheat,\nmeslin\\\"\" } { print }" \
+        "$TMP/big.csv" >"$TMP/quoted.csv"
+    "$LEVER" import --threads 1 "$TMP/quoted.csv" -o "$TMP/q1.store" 2>/dev/null
+    "$LEVER" import --threads 2 "$TMP/quoted.csv" -o "$TMP/q2.store" 2>/dev/null
+    cmp "$TMP/q1.store" "$TMP/q2.store"
+'
+
+expect "a big CSV on 2 threads reports the first error in the file, with its line" '
+    n=$(wc -l <"$TMP/big.csv")
+    late=$((n - 100)) early=$((n / 2 - 50))
+    awk -F, -v OFS=, -v late="$late" "NR == late { \$44 = \"7x\" } { print }" "$TMP/big.csv" >"$TMP/late.csv"
+    awk -F, -v OFS=, -v late="$late" -v early="$early" \
+        "NR == late { \$44 = \"7x\" } NR == early { \$7 = \"R\" } { print }" "$TMP/big.csv" >"$TMP/both.csv"
+    for f in late both; do
+        exits 1 "$LEVER" import --threads 1 "$TMP/$f.csv" -o "$TMP/x.store"
+        mv "$TMP/err" "$TMP/$f.err1"
+        exits 1 "$LEVER" import --threads 2 "$TMP/$f.csv" -o "$TMP/x.store"
+        diff "$TMP/$f.err1" "$TMP/err"
+        [ ! -e "$TMP/x.store" ]
+    done
+    cat "$TMP/late.err1" "$TMP/both.err1"
+    grep "late.csv:$late:[0-9]*: primaryValue \"7x\" is not a number" "$TMP/late.err1"
+    grep "both.csv:$early:[0-9]*: reporterCode \"R\" is not a number" "$TMP/both.err1"
+'
+
 bad_csv() { # $1 file, $2 awk program changing one field of line $3
     awk -F, -v OFS=, -v line="$3" "NR == line { $2 } { print }" "$HAND/kaz_afg_annual.csv" >"$1"
 }

@@ -75,7 +75,6 @@ expect "the order of the stores does not change which figures a year uses" '
 expect "one store only where several make no sense" '
     exits 2 "$LEVER" depend AFG --store baci.store --store ct.store
     grep -q "give one --store (only .lever dyad. answers over several stores)" "$TMP/err"
-    exits 2 "$LEVER" dyad KAZ AFG --store baci.store --store ct.store --top 3
 '
 
 finish

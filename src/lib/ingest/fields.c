@@ -35,6 +35,24 @@ int fixed_from_text(const char *s, size_t n, int scale, uint64_t *out, bool *ine
 {
     *inexact = false;
     *out = 0;
+    /* the usual shape first: up to 18 digits, a point and at most `scale` decimals */
+    if (n > 0 && n <= 19 && scale >= 0 && scale <= 3) {
+        uint64_t v = 0;
+        size_t q = 0, whole = 0; /* digits before the point */
+        for (; q < n && s[q] >= '0' && s[q] <= '9'; q++, whole++)
+            v = v * 10 + (uint64_t)(s[q] - '0');
+        int decimals = 0;
+        if (q < n && s[q] == '.' && whole > 0)
+            for (q++; q < n && s[q] >= '0' && s[q] <= '9' && decimals < scale; q++, decimals++)
+                v = v * 10 + (uint64_t)(s[q] - '0');
+        if (q == n && whole > 0 && whole + (size_t)scale <= 18) {
+            for (; decimals < scale; decimals++)
+                v *= 10;
+            *out = v;
+            return NUM_OK;
+        }
+        *out = 0;
+    }
     if (is_missing_text(s, n))
         return NUM_MISSING;
     size_t p = 0;
@@ -133,6 +151,8 @@ bool field_value(const field_spec *spec, const char *s, size_t n, uint64_t *valu
     int st = fixed_from_text(s, n, spec->scale, value, &inexact);
     *missing = st == NUM_MISSING;
     *rounded = false;
+    if (st == NUM_OK && !inexact && *value >= spec->min && *value <= spec->max)
+        return true; /* the usual case, without copying the text for a message */
     shown_text(s, n, text);
     switch (st) {
     case NUM_MISSING:

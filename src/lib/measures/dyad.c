@@ -33,7 +33,7 @@ typedef enum { SIDE_STORE, SIDE_X, SIDE_M } side;
 typedef struct picker {
     const lever_store *s;
     side sides[2];       /* A->B, B->A */
-    const char *source;  /* "BACI", "reported", "mirror" */
+    const char *source;  /* lever_source_label(), "reported" or "mirror" */
     uint32_t cif_ppm;
 } picker;
 
@@ -72,7 +72,7 @@ static uint8_t cover_flags(const lever_store *s, int y, int c)
 static void pick_year(const lever_store *s, int y, int a, int b, lever_source source,
                       uint32_t cif_ppm, picker *p, int covered[2])
 {
-    *p = (picker){s, {SIDE_STORE, SIDE_STORE}, "BACI", cif_ppm};
+    *p = (picker){s, {SIDE_STORE, SIDE_STORE}, lever_source_label(s), cif_ppm};
     if (!s->decl) {
         covered[0] = lever_covers(s, y, a, b);
         covered[1] = lever_covers(s, y, b, a);
@@ -262,13 +262,28 @@ static void keep_best(ranked_row *rows, size_t n, size_t keep)
     }
 }
 
-/* With --measure quantity: the shares, HHI and supplier count of row r in kilograms. */
-static void flow_in_kg(const lever_store *s, const lever_query *q, int y, uint64_t r,
+/* The flow's own kilograms (from the side its value comes from) times the selection's
+ * factor of its product, rounded; LEVER_QTY_MISSING without a quantity. */
+static int64_t picked_kg(const picker *p, int dir, const lever_query *q, uint64_t r, int k)
+{
+    int64_t kg = row_quantity(p, dir, r);
+    if (kg == LEVER_QTY_MISSING)
+        return LEVER_QTY_MISSING;
+    if (kg <= 0)
+        return 0;
+    return llround((double)kg * lever_selection_factor(q ? q->products : NULL, k));
+}
+
+/* With --measure quantity: the flow's tonnes (from its own side, as its value), and the
+ * shares, HHI and supplier count of row r in kilograms (of the store's figures, as the
+ * shares of value are). */
+static void flow_in_kg(const picker *p, int dir, const lever_query *q, int y, uint64_t r,
                        lever_product_flow *f)
 {
+    const lever_store *s = p->s;
     bool none;
     uint64_t kg = query_flow_kg(s, q, r, f->product, &none);
-    f->qty_factor_kg = none ? LEVER_QTY_MISSING : (int64_t)kg;
+    f->qty_factor_kg = picked_kg(p, dir, q, r, f->product);
     const store_mjk *m = store_find_mjk(s, y, f->importer, f->product);
     double hhi = NAN;
     int n = 0;
@@ -326,8 +341,11 @@ static int add_top_products(const picker *p, int dir, int y, int i, int j,
         if (lever_selection_has(sel, s->fk[r])) {
             uint64_t v = row_figure(p, dir, r);
             bool none = false;
-            if (quantity && v > 0 && v != LEVER_NO_DECLARATION)
-                v = query_flow_kg(s, q, r, s->fk[r], &none); /* ranked by kilograms */
+            if (quantity && v > 0 && v != LEVER_NO_DECLARATION) { /* ranked by kilograms */
+                int64_t kg = picked_kg(p, dir, q, r, s->fk[r]);
+                none = kg == LEVER_QTY_MISSING;
+                v = none ? 0 : (uint64_t)kg;
+            }
             if (v > 0 && v != LEVER_NO_DECLARATION)
                 rows[n_rows++] = (ranked_row){v, r, s->fk[r]};
         }
@@ -352,7 +370,7 @@ static int add_top_products(const picker *p, int dir, int y, int i, int j,
         lever_product_flow *f = &(*flows)[(*n)++];
         fill_flow(p, dir, y, rows[m].row, f);
         if (quantity)
-            flow_in_kg(s, q, y, rows[m].row, f);
+            flow_in_kg(p, dir, q, y, rows[m].row, f);
     }
     free(rows);
     return LEVER_OK;
@@ -460,7 +478,7 @@ int lever_suppliers(const lever_store *s, int importer, int product, const lever
     r->year = lever_year_at(s, y);
     /* the store's own figure of each flow (in a Comtrade store: the importer's declaration,
      * else the exporter's), as shares and concentration use */
-    picker p = {s, {SIDE_STORE, SIDE_STORE}, s->decl ? "importer, else exporter" : "BACI", 0};
+    picker p = {s, {SIDE_STORE, SIDE_STORE}, lever_source_label(s), 0};
     for (size_t m = 0; m < n; m++)
         fill_flow(&p, 0, y, store_by_imp(s, e->imp_pos + m), &r->flows[r->n++]);
     if (store_damaged(s)) {

@@ -325,6 +325,15 @@ int lever_check(const lever_store *s, lever_error *err)
     return LEVER_OK;
 }
 
+const char *lever_source_label(const lever_store *s)
+{
+    if (s && s->decl)
+        return "importer, else exporter";
+    if (s && s->hdr && (s->hdr->flags & STORE_FLAG_SYNTHETIC))
+        return "synthetic";
+    return "BACI";
+}
+
 void lever_get_info(const lever_store *s, lever_info *info)
 {
     memset(info, 0, sizeof *info);
