@@ -49,7 +49,7 @@
  * * Monthly data are summed into calendar years (the store is annual), exactly, before
  *   rounding once to whole USD; a year with fewer than 12 months says so.
  * * Re-exports and re-imports (RX, RM) are kept apart: they never add to X or M.
- * With --to-hs, each declaration is converted from its reporter's edition after months
+ * * With --to-hs, each declaration is converted from its reporter's edition after months
  *   are summed and before the two declarations of a flow are paired: the exporter and the
  *   importer may file in different editions, and pairing needs the codes of one; one set
  *   of weights for all keeps both sides of a flow in the same proportions (ctp_to_hs).
