@@ -1865,7 +1865,11 @@ static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *ru
     size_t bytes = (n6 ? n6 : 1) * sizeof(keyed), dbytes = (n6 ? n6 : 1) * sizeof(ctp_decl);
     keyed *six = big_alloc(bytes);
     ctp_decl *sums = NULL; /* months summed */
-    row_decl *decl = malloc((n6 ? n6 : 1) * sizeof *decl);
+    /* page-aligned, so that the store writer hands it to the disk where it lies (O_DIRECT)
+     * instead of copying it through its bounce buffer; freed with free() by the import */
+    row_decl *decl = NULL;
+    if (posix_memalign((void **)&decl, 4096, (n6 ? n6 : 1) * sizeof *decl) != 0)
+        decl = NULL;
     keyed *tmp = (keyed *)decl;
     ctp_extras extras = {NULL, 0, NULL, 0};
     int rc = LEVER_OK;
