@@ -265,6 +265,7 @@ typedef struct ctp_parse {
     int n_notes; /* a worker's classifications: its first record's, the first that differs */
     const char *note_hs[2];
     uint64_t note_line[2];
+    const char *hs_noted; /* the classification last noted without error (not a worker) */
 } ctp_parse;
 
 enum { WHERE_FILE, WHERE_LINE, WHERE_LINE_COL };
@@ -458,17 +459,23 @@ static int take_record(ctp_parse *p, const ct_record *r)
                            "and CSV flows only, not Comtrade declarations; download the data "
                            "in %s, or import it without --to-hs into a store of its own",
                            cls, hs, sink_to_hs(p->imp), sink_to_hs(p->imp));
+    /* hs points into hs_of_classification's table: one edition, one pointer */
     if (p->worker) {
         /* what matters of the classifications met: the first, the first other one */
-        if (p->n_notes == 0 || (p->n_notes == 1 && strcmp(hs, p->note_hs[0]) != 0)) {
+        if (p->n_notes == 0 || (p->n_notes == 1 && hs != p->note_hs[0])) {
             p->note_hs[p->n_notes] = hs;
             p->note_line[p->n_notes++] = r->line;
         }
-    } else if (!sink_hs_version(p->imp)[0] || strcmp(hs, sink_hs_version(p->imp)) != 0) {
-        char origin[600];
-        snprintf(origin, sizeof origin, "%s:%llu", p->in->name, (unsigned long long)r->line);
-        if ((rc = sink_note_meta(p->imp, origin, hs, NULL)))
-            return rc;
+    } else if (hs != p->hs_noted) {
+        /* once noted, the import's edition is this one or fixed (--hs, --to-hs): noting
+         * the same again would change nothing */
+        if (!sink_hs_version(p->imp)[0] || strcmp(hs, sink_hs_version(p->imp)) != 0) {
+            char origin[600];
+            snprintf(origin, sizeof origin, "%s:%llu", p->in->name, (unsigned long long)r->line);
+            if ((rc = sink_note_meta(p->imp, origin, hs, NULL)))
+                return rc;
+        }
+        p->hs_noted = hs;
     }
     ctp_decl d = {.source = p->source, .line = r->line, .qty_unit = -1};
     /* period: year, and month for monthly data */
