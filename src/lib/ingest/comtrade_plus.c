@@ -270,6 +270,7 @@ typedef struct ctp_parse {
     int n_notes; /* a worker's classifications: its first record's, the first that differs */
     const char *note_hs[2];
     uint64_t note_line[2];
+    const char *hs_noted; /* the classification last noted without error (not a worker) */
 } ctp_parse;
 
 enum { WHERE_FILE, WHERE_LINE, WHERE_LINE_COL };
@@ -457,17 +458,23 @@ static int take_record(ctp_parse *p, const ct_record *r)
                            "classificationCode \"%.*s\" is not an HS edition (H0..H6); "
                            "download the data in HS",
                            (int)(f[R_CLASS].len > 20 ? 20 : f[R_CLASS].len), f[R_CLASS].text);
+    /* hs points into hs_of_classification's table: one edition, one pointer */
     if (p->worker) {
         /* what matters of the classifications met: the first, the first other one */
-        if (p->n_notes == 0 || (p->n_notes == 1 && strcmp(hs, p->note_hs[0]) != 0)) {
+        if (p->n_notes == 0 || (p->n_notes == 1 && hs != p->note_hs[0])) {
             p->note_hs[p->n_notes] = hs;
             p->note_line[p->n_notes++] = r->line;
         }
-    } else if (!sink_hs_version(p->imp)[0] || strcmp(hs, sink_hs_version(p->imp)) != 0) {
-        char origin[600];
-        snprintf(origin, sizeof origin, "%s:%llu", p->in->name, (unsigned long long)r->line);
-        if ((rc = sink_note_meta(p->imp, origin, hs, NULL)))
-            return rc;
+    } else if (hs != p->hs_noted) {
+        /* once noted, the import's edition is this one or fixed (--hs, --to-hs): noting
+         * the same again would change nothing */
+        if (!sink_hs_version(p->imp)[0] || strcmp(hs, sink_hs_version(p->imp)) != 0) {
+            char origin[600];
+            snprintf(origin, sizeof origin, "%s:%llu", p->in->name, (unsigned long long)r->line);
+            if ((rc = sink_note_meta(p->imp, origin, hs, NULL)))
+                return rc;
+        }
+        p->hs_noted = hs;
     }
     ctp_decl d = {.source = p->source, .line = r->line, .qty_unit = -1,
                   .edition = (uint8_t)sink_hs_edition_index(hs)};
@@ -2085,7 +2092,11 @@ static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *ru
     ctp_decl *sums = NULL; /* months summed */
     ctp_decl *conv = NULL; /* converted by --to-hs */
     keyed *conv_years = NULL;
-    row_decl *decl = malloc((n6 ? n6 : 1) * sizeof *decl);
+    /* page-aligned, so that the store writer hands it to the disk where it lies (O_DIRECT)
+     * instead of copying it through its bounce buffer; freed with free() by the import */
+    row_decl *decl = NULL;
+    if (posix_memalign((void **)&decl, 4096, (n6 ? n6 : 1) * sizeof *decl) != 0)
+        decl = NULL;
     keyed *tmp = (keyed *)decl;
     ctp_extras extras = {NULL, 0, NULL, 0};
     int rc = LEVER_OK;
@@ -2158,10 +2169,12 @@ static int pair_declarations(import_sink *imp, ctp_state *cs, const decl_run *ru
         if ((rc = ctp_to_hs(imp, cs, runs, n_runs, &conv, &nc)))
             goto done;
         if (nc > n6) {
-            row_decl *g = realloc(decl, nc * sizeof *decl);
-            if (!g)
+            /* nothing is in decl[] yet (the sorts' scratch only): a larger one, aligned */
+            free(decl);
+            if (posix_memalign((void **)&decl, 4096, nc * sizeof *decl) != 0)
+                decl = NULL;
+            if (!decl)
                 goto out_of_memory;
-            decl = g;
             tmp = (keyed *)decl;
         }
         if (!(conv_years = malloc((nc ? nc : 1) * sizeof *conv_years)))
