@@ -11,7 +11,11 @@
  * cannot be read whole is one (-1), since it would otherwise leave countries silently
  * unnamed: jansson reports its allocation failures sometimes as "out of memory" and
  * sometimes as a syntax error, so the two cannot be told apart, and Debian's file is
- * well-formed. The table is then emptied and the next call tries again.
+ * well-formed. The table is then emptied and the next call tries again. Worse, jansson's
+ * lexer drops a character of a string when growing its buffer fails, and still reports
+ * success ("Afghanista"): so the load goes through allocation functions that note a
+ * failure on the loading thread (json_set_alloc_funcs, chained to those in place), and a
+ * load during which any allocation failed is a failed load.
  */
 #include "store_internal.h"
 
@@ -91,15 +95,50 @@ static void empty_table(void)
     }
 }
 
+/* jansson's allocations, noting a failure on the thread it happens in */
+static json_malloc_t json_prev_malloc;
+static json_free_t json_prev_free;
+static _Thread_local bool json_alloc_failed;
+
+static void *json_malloc_noted(size_t n)
+{
+    void *p = json_prev_malloc(n);
+    if (!p)
+        json_alloc_failed = true;
+    return p;
+}
+
+static void json_free_chained(void *p)
+{
+    json_prev_free(p);
+}
+
+static void json_alloc_hook(void)
+{
+    json_get_alloc_funcs(&json_prev_malloc, &json_prev_free);
+    if (!json_prev_malloc || !json_prev_free) {
+        json_prev_malloc = malloc;
+        json_prev_free = free;
+    }
+    json_set_alloc_funcs(json_malloc_noted, json_free_chained);
+}
+
 /* 0 loaded (or no file: no names), -1 the file is there but could not be read whole. */
 static int load_iso_codes(void)
 {
+    static pthread_once_t hooked = PTHREAD_ONCE_INIT;
+    pthread_once(&hooked, json_alloc_hook);
     FILE *f = fopen(LEVER_ISO_CODES_DIR "/iso_3166-1.json", "rb");
     if (!f)
         return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? 0 : -1;
     json_error_t error;
+    json_alloc_failed = false;
     json_t *root = json_loadf(f, 0, &error);
     fclose(f);
+    if (root && json_alloc_failed) {
+        json_decref(root);
+        root = NULL;
+    }
     if (!root)
         return -1;
     json_t *list = json_object_get(root, "3166-1");
