@@ -312,7 +312,8 @@ int lever_selection_in_edition(const lever_store *s, const char *query, const ch
     if (rc)
         return error_set(err, rc, "%s", msg);
     code_set src, dst;
-    bool ok = set_init(&src) & set_init(&dst);
+    bool ok = set_init(&src); /* both initialised, so that both can be freed */
+    ok = set_init(&dst) && ok;
     char label[1024];
     if (!ok)
         rc = error_set(err, LEVER_ENOMEM, "out of memory selecting products");
