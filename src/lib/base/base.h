@@ -34,6 +34,9 @@ int msg_fail(char *buf, size_t len, int rc, const char *fmt, ...)
 int msg_vfail(char *buf, size_t len, int rc, const char *fmt, va_list ap);
 /* Fills the caller's error (when err is not NULL) with rc and the message; returns rc. */
 int error_set(lever_error *err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Appends printf-style text to buf (of size len) at *used, cutting it quietly when full. */
+void text_appendf(char *buf, size_t len, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 int error_vset(lever_error *err, int rc, const char *fmt, va_list ap);
 /* Formats a message and hands it to fn (a warning callback), if fn is not NULL. */
 void msg_vsend(void (*fn)(void *ud, const char *message), void *ud, const char *fmt,

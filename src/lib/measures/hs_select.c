@@ -74,27 +74,13 @@ static int u32_cmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static void add_text(char *buf, size_t len, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void add_text(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-    if (*used >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf + *used, len - *used, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        *used = *used + (size_t)n < len ? *used + (size_t)n : len - 1;
-}
-
 /* "100191, 100199" of a sorted list, at most MAX_LISTED then "and N more". */
 static void add_codes(char *buf, size_t len, size_t *used, const uint32_t *codes, size_t n)
 {
     for (size_t m = 0; m < n && m < MAX_LISTED; m++)
-        add_text(buf, len, used, "%s%06u", m ? ", " : "", (unsigned)codes[m]);
+        text_appendf(buf, len, used, "%s%06u", m ? ", " : "", (unsigned)codes[m]);
     if (n > MAX_LISTED)
-        add_text(buf, len, used, " and %zu more", n - MAX_LISTED);
+        text_appendf(buf, len, used, " and %zu more", n - MAX_LISTED);
 }
 
 /* The codes of edition e the query selects, into src. */
@@ -244,32 +230,32 @@ static int link_codes(hs_tables *t, int from, int to, const code_set *src, code_
     note[0] = 0;
     if (n_split || n_merged || n_wider || n_lost) {
         const char *fe = hs_edition_name(from), *te = hs_edition_name(to);
-        add_text(note, note_len, &used, "--product %s (%s) read as %s ", query, fe, te);
+        text_appendf(note, note_len, &used, "--product %s (%s) read as %s ", query, fe, te);
         add_codes(note, note_len, &used, reached, dst->n);
         if (n_wider || n_lost)
-            add_text(note, note_len, &used, ": not one-to-one; the figures are those of the %s "
+            text_appendf(note, note_len, &used, ": not one-to-one; the figures are those of the %s "
                                             "codes that cover it, whole",
                      te);
         else
-            add_text(note, note_len, &used, ": not one-to-one code by code, but the same goods "
+            text_appendf(note, note_len, &used, ": not one-to-one code by code, but the same goods "
                                             "as a whole (no code reached holds goods outside "
                                             "--product)");
         if (n_split) {
-            add_text(note, note_len, &used, "; split over several %s codes: %s ", te, fe);
+            text_appendf(note, note_len, &used, "; split over several %s codes: %s ", te, fe);
             add_codes(note, note_len, &used, split, n_split);
         }
         if (n_merged) {
-            add_text(note, note_len, &used, "; merged with others into %s ", te);
+            text_appendf(note, note_len, &used, "; merged with others into %s ", te);
             add_codes(note, note_len, &used, merged, n_merged);
         }
         if (n_wider) {
-            add_text(note, note_len, &used, "; goods outside --product counted: %s ", te);
+            text_appendf(note, note_len, &used, "; goods outside --product counted: %s ", te);
             add_codes(note, note_len, &used, wider, n_wider);
-            add_text(note, note_len, &used, " also hold%s %s ", n_wider == 1 ? "s" : "", fe);
+            text_appendf(note, note_len, &used, " also hold%s %s ", n_wider == 1 ? "s" : "", fe);
             add_codes(note, note_len, &used, outside.list, outside.n);
         }
         if (n_lost)
-            add_text(note, note_len, &used, "; %zu %s code%s with no link to %s", n_lost, fe,
+            text_appendf(note, note_len, &used, "; %zu %s code%s with no link to %s", n_lost, fe,
                      n_lost == 1 ? "" : "s", te);
     }
     free(reached);
@@ -324,7 +310,7 @@ int lever_selection_in_edition(const lever_store *s, const char *query, const ch
     lever_selection *sel = NULL;
     if (!rc) {
         size_t used = 0;
-        add_text(label, sizeof label, &used, "%s (%s) as %s ", query, hs_edition_name(from),
+        text_appendf(label, sizeof label, &used, "%s (%s) as %s ", query, hs_edition_name(from),
                  hs_edition_name(to));
         uint32_t *reached = malloc((dst.n + 1) * sizeof *reached);
         if (reached && dst.n) {

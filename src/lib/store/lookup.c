@@ -137,21 +137,6 @@ static int edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-/* Appends printf-style text to buf (of size len) at *used, truncating quietly. */
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-    if (*used >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf + *used, len - *used, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        *used += (size_t)n < len - *used ? (size_t)n : len - *used - 1;
-}
-
 /* ------------------------------------------------------------------ */
 /* Countries                                                           */
 /* ------------------------------------------------------------------ */
@@ -247,8 +232,8 @@ static void append_country(char *buf, size_t len, size_t *used, const lever_stor
     lever_country k;
     lever_country_at(s, c, &k);
     if (k.iso3[0])
-        append(buf, len, used, "%s ", k.iso3);
-    append(buf, len, used, "%s (%d)", k.name[0] ? k.name : "unnamed country", k.code);
+        text_appendf(buf, len, used, "%s ", k.iso3);
+    text_appendf(buf, len, used, "%s (%d)", k.name[0] ? k.name : "unnamed country", k.code);
 }
 
 /* Smallest edit distance between a folded query key and any name of country c. */
@@ -296,15 +281,15 @@ static int country_not_found(const lever_store *s, const char *query, lever_erro
         n--;
     char msg[1024];
     size_t used = 0;
-    append(msg, sizeof msg, &used, "unknown country \"%s\"", query);
+    text_appendf(msg, sizeof msg, &used, "unknown country \"%s\"", query);
     if (n > 0) {
-        append(msg, sizeof msg, &used, "; did you mean: ");
+        text_appendf(msg, sizeof msg, &used, "; did you mean: ");
         for (int m = 0; m < n; m++) {
             if (m)
-                append(msg, sizeof msg, &used, ", ");
+                text_appendf(msg, sizeof msg, &used, ", ");
             append_country(msg, sizeof msg, &used, s, picks[m]);
         }
-        append(msg, sizeof msg, &used, "?");
+        text_appendf(msg, sizeof msg, &used, "?");
     }
     return error_set(err, LEVER_ENOTFOUND, "%s", msg);
 }
@@ -314,17 +299,17 @@ static int country_ambiguous(const lever_store *s, const char *query, const int 
 {
     char msg[1024];
     size_t used = 0;
-    append(msg, sizeof msg, &used, "\"%s\" matches %d countries: ", query, count);
+    text_appendf(msg, sizeof msg, &used, "\"%s\" matches %d countries: ", query, count);
     int listed = 0;
     for (uint32_t c = 0; c < s->n_countries && listed < MAX_CANDIDATES; c++)
         if (tiers[c] == best) {
             if (listed++)
-                append(msg, sizeof msg, &used, ", ");
+                text_appendf(msg, sizeof msg, &used, ", ");
             append_country(msg, sizeof msg, &used, s, (int)c);
         }
     if (count > listed)
-        append(msg, sizeof msg, &used, ", ...");
-    append(msg, sizeof msg, &used, "; name one by its ISO3 or numeric code, or a longer name");
+        text_appendf(msg, sizeof msg, &used, ", ...");
+    text_appendf(msg, sizeof msg, &used, "; name one by its ISO3 or numeric code, or a longer name");
     return error_set(err, LEVER_EAMBIGUOUS, "%s", msg);
 }
 
@@ -515,7 +500,7 @@ static void append_product(char *buf, size_t len, size_t *used, const lever_stor
 {
     lever_product pr;
     lever_product_at(s, p, &pr);
-    append(buf, len, used, "%06d %s", pr.hs6, pr.description);
+    text_appendf(buf, len, used, "%06d %s", pr.hs6, pr.description);
 }
 
 /* Selects the products of one comma-separated part of a selection query and appends its
@@ -544,7 +529,7 @@ static int select_part(const lever_store *s, const char *part, lever_selection *
         if (prefix.digits == 6)
             append_product(label, label_len, label_used, s, last);
         else
-            append(label, label_len, label_used, "HS %0*d", prefix.digits, prefix.value);
+            text_appendf(label, label_len, label_used, "HS %0*d", prefix.digits, prefix.value);
         return LEVER_OK;
     }
     int *scores = malloc(((size_t)s->n_products + 1) * sizeof *scores);
@@ -578,7 +563,7 @@ static int select_part(const lever_store *s, const char *part, lever_selection *
     } else {
         char msg[2048];
         size_t used = 0;
-        append(msg, sizeof msg, &used,
+        text_appendf(msg, sizeof msg, &used,
                "\"%s\" matches %d products; name one by its HS code or a longer "
                "description: ",
                part, count);
@@ -590,11 +575,11 @@ static int select_part(const lever_store *s, const char *part, lever_selection *
             for (uint32_t p = 0; p < s->n_products && listed < MAX_PRODUCT_CANDIDATES; p++)
                 if (scores[p] == score) {
                     if (listed++)
-                        append(msg, sizeof msg, &used, "; ");
+                        text_appendf(msg, sizeof msg, &used, "; ");
                     append_product(msg, sizeof msg, &used, s, (int)p);
                 }
         if (count > listed)
-            append(msg, sizeof msg, &used, "; ...");
+            text_appendf(msg, sizeof msg, &used, "; ...");
         rc = error_set(err, LEVER_EAMBIGUOUS, "%s", msg);
     }
     free(scores);
@@ -675,7 +660,7 @@ int lever_selection_parse(const lever_store *s, const char *query, lever_selecti
         }
         if (p[0]) {
             if (label_used)
-                append(label, sizeof label, &label_used, ", ");
+                text_appendf(label, sizeof label, &label_used, ", ");
             rc = select_part(s, p, sel, label, sizeof label, &label_used, err);
         }
         free(p);
